@@ -3,7 +3,7 @@ import { Nullable, Timestamp, Uuid } from './common.ts';
 
 export const roles = ['owner', 'admin', 'editor', 'viewer'] as const;
 export type Role = (typeof roles)[number];
-export const Role = Type.Union(roles.map((r) => Type.Literal(r)));
+export const Role = Type.Union([Type.Literal('owner'), Type.Literal('admin'), Type.Literal('editor'), Type.Literal('viewer')]);
 
 export const LoginBody = Type.Object(
   { email: Type.String({ minLength: 3, maxLength: 320 }), password: Type.String({ minLength: 1, maxLength: 1024 }) },

@@ -1,0 +1,89 @@
+// Configuration from the environment, validated once at start-up. Every problem is reported at once.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync, existsSync, chmodSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+export interface FlowgateConfig {
+  port: number;
+  host: string;
+  opampPort: number | null;
+  databaseUrl: string | null;
+  dataDir: string;
+  redisUrl: string | null;
+  secret: string;
+  secretSource: 'env' | 'generated' | 'data-dir';
+  adminEmail: string;
+  adminPassword: string | null;
+  logLevel: string;
+  publicUrl: string | null;
+  gatewayBinDir: string | null;
+  uiDir: string | null;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function parsePort(name: string, raw: string | undefined, fallback: number | null, problems: string[]): number | null {
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) {
+    problems.push(`${name} must be a port number between 0 and 65535, got "${raw}"`);
+    return fallback;
+  }
+  return n;
+}
+
+/** Reads and validates the environment. Creates the data dir and the generated secret when needed. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): FlowgateConfig {
+  const problems: string[] = [];
+  const port = parsePort('PORT', env.PORT, 8000, problems) ?? 8000;
+  const opampPort = parsePort('OPAMP_PORT', env.OPAMP_PORT, null, problems);
+  const host = env.HOST || '0.0.0.0';
+  const databaseUrl = env.DATABASE_URL || null;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) problems.push('DATABASE_URL must start with postgres:// or postgresql://');
+  const redisUrl = env.REDIS_URL || null;
+  if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) problems.push('REDIS_URL must start with redis:// or rediss://');
+  const dataDir = resolve(env.FLOWGATE_DATA_DIR || './.flowgate');
+  const logLevel = env.LOG_LEVEL || 'info';
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  const adminEmail = env.FLOWGATE_ADMIN_EMAIL || 'admin@flowgate.local';
+  if (!/^[^@\s]+@[^@\s]+$/.test(adminEmail)) problems.push(`FLOWGATE_ADMIN_EMAIL is not an email address: "${adminEmail}"`);
+  const adminPassword = env.FLOWGATE_ADMIN_PASSWORD || null;
+  if (adminPassword !== null && adminPassword.length < 8) problems.push('FLOWGATE_ADMIN_PASSWORD must have at least 8 characters');
+  const publicUrl = env.FLOWGATE_PUBLIC_URL || null;
+  if (publicUrl && !/^https?:\/\//.test(publicUrl)) problems.push('FLOWGATE_PUBLIC_URL must be an http(s) URL');
+  if (env.FLOWGATE_SECRET !== undefined && env.FLOWGATE_SECRET.length < 32) problems.push('FLOWGATE_SECRET must have at least 32 characters');
+
+  let secret = env.FLOWGATE_SECRET ?? '';
+  let secretSource: FlowgateConfig['secretSource'] = 'env';
+  if (problems.length === 0) {
+    try {
+      mkdirSync(dataDir, { recursive: true });
+    } catch (err) {
+      problems.push(`FLOWGATE_DATA_DIR "${dataDir}" cannot be created: ${(err as Error).message}`);
+    }
+  }
+  if (problems.length === 0 && !secret) {
+    const file = join(dataDir, 'secret');
+    if (existsSync(file)) {
+      secret = readFileSync(file, 'utf8').trim();
+      secretSource = 'data-dir';
+    } else {
+      secret = randomBytes(48).toString('base64url');
+      writeFileSync(file, secret + '\n', { mode: 0o600 });
+      chmodSync(file, 0o600);
+      secretSource = 'generated';
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    port, host, opampPort, databaseUrl, dataDir, redisUrl, secret, secretSource, adminEmail, adminPassword, logLevel, publicUrl,
+    gatewayBinDir: env.FLOWGATE_GATEWAY_BIN_DIR || null,
+    uiDir: env.FLOWGATE_UI_DIR || null,
+  };
+}

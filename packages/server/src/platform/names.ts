@@ -1,0 +1,15 @@
+// One registry for shared names: Redis channels and keys, advisory-lock ids, event names.
+export const advisoryLocks = {
+  migrations: 72_610_001,
+  bootstrap: 72_610_002,
+  deploymentEngine: 72_610_003,
+} as const;
+
+export const redisChannels = {
+  events: 'flowgate:events',
+  commands: 'flowgate:commands',
+} as const;
+
+export const redisKeys = {
+  rateLimitPrefix: 'flowgate:rl:',
+} as const;
