@@ -1,0 +1,56 @@
+import type { ReactNode } from 'react';
+import { ButtonLink } from '../../../components/ui/button.tsx';
+import { CopyButton } from '../../../components/ui/copy-button.tsx';
+import { IconKey } from '../../../components/ui/icons.tsx';
+import { gatewayStartCommand } from '../../../lib/format.ts';
+import { testIds } from '../../../lib/testids.ts';
+
+/** The three steps from nothing to a live gateway, with the exact command to run. */
+export function StartGatewayGuide({ origin, canCreateToken }: { origin: string; canCreateToken: boolean }) {
+  const command = gatewayStartCommand(origin, '<token>');
+  return (
+    <ol className="space-y-4" data-testid={testIds.agents.emptyOnboarding}>
+      <Step n={1} title="Create a registration token">
+        <p>A registration token lets a new gateway enrol itself into this organization. It is shown once.</p>
+        {canCreateToken ? (
+          <ButtonLink to="/tokens?create=1" variant="primary" size="sm" className="mt-2" icon={<IconKey size={14} />}>
+            Create a token
+          </ButtonLink>
+        ) : (
+          <p className="mt-1 text-zinc-500">Ask an editor or admin of this organization for one.</p>
+        )}
+      </Step>
+      <Step n={2} title="Start a gateway with it">
+        <p>On any machine that can reach this server, run:</p>
+        <div className="mt-2 flex items-center gap-2 rounded-lg bg-zinc-950 py-2 pr-2 pl-3 font-mono text-xs text-zinc-100 dark:bg-black">
+          <code className="min-w-0 flex-1 overflow-x-auto whitespace-nowrap" data-testid={testIds.agents.startCommand}>
+            {command}
+          </code>
+          <CopyButton text={command} variant="secondary" />
+        </div>
+        <p className="mt-2 text-zinc-500">
+          Already run the OpenTelemetry supervisor? Generate its config on the{' '}
+          <a className="font-medium text-accent-600 hover:underline dark:text-accent-400" href="/tokens#supervisor">
+            tokens page
+          </a>
+          .
+        </p>
+      </Step>
+      <Step n={3} title="Watch it appear">
+        <p>The gateway shows up in this list within seconds — no reload needed.</p>
+      </Step>
+    </ol>
+  );
+}
+
+function Step({ n, title, children }: { n: number; title: string; children: ReactNode }) {
+  return (
+    <li className="flex gap-3">
+      <span className="flex size-6 shrink-0 items-center justify-center rounded-full bg-accent-600 text-xs font-semibold text-white">{n}</span>
+      <div className="min-w-0 flex-1 text-sm text-zinc-700 dark:text-zinc-300">
+        <p className="font-medium text-zinc-900 dark:text-zinc-100">{title}</p>
+        <div className="mt-0.5">{children}</div>
+      </div>
+    </li>
+  );
+}
