@@ -6,3 +6,4 @@ export * from './schemas/gateways.ts';
 export * from './schemas/templates.ts';
 export * from './schemas/deployments.ts';
 export * from './schemas/events.ts';
+export * from './collector/mask.ts';

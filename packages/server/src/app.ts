@@ -25,7 +25,7 @@ import { identityRoutes } from './modules/identity/identity.routes.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { createSettingsService } from './modules/settings/settings.service.ts';
 import { settingsRoutes } from './modules/settings/settings.routes.ts';
-import { registerFeatures } from './features.ts';
+import { registerFeatures, type Features } from './features.ts';
 
 export interface FlowgateOptions {
   /** Use this database instead of opening one from the config (tests share one per file). */
@@ -42,6 +42,7 @@ export interface Flowgate {
   bus: EventBus;
   config: FlowgateConfig;
   bootstrap: { created: boolean; email: string; generatedPassword: string | null };
+  features: Features;
   close(): Promise<void>;
   /** Hooks run at close (features register their timers and connections here). */
   onClose(fn: () => Promise<void> | void): void;
@@ -147,12 +148,13 @@ export async function createFlowgate(config: FlowgateConfig, opts: FlowgateOptio
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
 
   const loginRateLimit = opts.loginRateLimit ?? { max: 20, timeWindow: '1 minute' };
+  let features!: Features;
   await app.register(async (scoped) => {
     const a = scoped as unknown as App;
     await identityRoutes(a, { identity, loginRateLimit });
     await auditRoutes(a, { db });
     await settingsRoutes(a, { settings });
-    await registerFeatures(a, { config, db, bus, tokens, settings, metrics, logger, loginRateLimit, onClose: (fn) => closers.push(fn) });
+    features = await registerFeatures(a, { config, db, bus, tokens, settings, metrics, logger, loginRateLimit, onClose: (fn) => closers.push(fn) });
   });
 
   // The UI bundle (npm start builds it), with SPA fallback; unknown /api paths get the error envelope.
@@ -168,9 +170,11 @@ export async function createFlowgate(config: FlowgateConfig, opts: FlowgateOptio
   });
 
   await app.ready();
+  // OpAMP (WebSocket + HTTP) shares the main port: it sees requests before Fastify.
+  features.attach(app.server);
   let closed = false;
   return {
-    app, db, bus, config, bootstrap,
+    app, db, bus, config, bootstrap, features,
     onClose: (fn) => closers.push(fn),
     async close() {
       if (closed) return;

@@ -1,4 +1,6 @@
-// Feature modules beyond the foundation register here (gateways, OpAMP, templates, deployments, events).
+// Feature modules beyond the foundation register here: gateways, OpAMP, events (and later templates,
+// deployments, telemetry). Returns what must be attached to the HTTP server once it exists.
+import type { Server } from 'node:http';
 import type pino from 'pino';
 import type { FlowgateConfig } from './config/env.ts';
 import type { Db } from './platform/db/db.ts';
@@ -7,6 +9,10 @@ import type { Metrics } from './platform/metrics.ts';
 import type { TokenSigner } from './platform/tokens.ts';
 import type { App } from './platform/http/types.ts';
 import type { SettingsService } from './modules/settings/settings.service.ts';
+import { createGatewaysService } from './modules/gateways/gateways.service.ts';
+import { gatewayRoutes } from './modules/gateways/gateways.routes.ts';
+import { eventRoutes } from './modules/events/events.routes.ts';
+import { createOpampAdapter, type OpampAdapter } from './opamp/adapter.ts';
 
 export interface FeatureDeps {
   config: FlowgateConfig;
@@ -20,4 +26,25 @@ export interface FeatureDeps {
   onClose(fn: () => Promise<void> | void): void;
 }
 
-export async function registerFeatures(_app: App, _deps: FeatureDeps): Promise<void> {}
+export interface Features {
+  opamp: OpampAdapter;
+  gateways: ReturnType<typeof createGatewaysService>;
+  attach(server: Server): void;
+}
+
+export async function registerFeatures(app: App, deps: FeatureDeps): Promise<Features> {
+  const gateways = createGatewaysService({ db: deps.db, tokens: deps.tokens, bus: deps.bus, settings: deps.settings, publicUrl: deps.config.publicUrl });
+  const opamp = createOpampAdapter({
+    db: deps.db, bus: deps.bus, gateways, metrics: deps.metrics, logger: deps.logger, secret: deps.config.secret, publicUrl: deps.config.publicUrl,
+  });
+  deps.onClose(() => opamp.close());
+  await gatewayRoutes(app, { gateways, publicUrl: deps.config.publicUrl, touch: (row) => opamp.touch(row), tokenRateLimit: deps.loginRateLimit });
+  await eventRoutes(app, { bus: deps.bus, onClose: deps.onClose });
+  return {
+    opamp,
+    gateways,
+    attach(server) {
+      opamp.attach(server);
+    },
+  };
+}

@@ -6,6 +6,10 @@ export async function startServer(config: FlowgateConfig = loadConfig()): Promis
   const flowgate = await createFlowgate(config);
   const { app } = flowgate;
   await app.listen({ port: config.port, host: config.host });
+  if (config.opampPort !== null) {
+    const l = await flowgate.features.opamp.listen(config.opampPort, config.host);
+    app.log.info({ port: l.port }, 'OpAMP listener on its own port');
+  }
   const url = config.publicUrl ?? `http://localhost:${config.port}`;
   app.log.info({ url, database: flowgate.db.kind, events: flowgate.bus.kind }, 'Flowgate is listening');
   if (flowgate.bootstrap.generatedPassword) {

@@ -36,3 +36,19 @@ export function safeEqual(a: string, b: string): boolean {
   const hb = createHmac('sha256', 'cmp').update(b).digest();
   return timingSafeEqual(ha, hb);
 }
+
+/**
+ * Deterministic per-gateway credential for the own-telemetry ingest (OTLP/HTTP), sent to the agent
+ * in the own_metrics offer. Deterministic so the offer (and its hash) only changes when the
+ * destination does: a changed offer restarts the collector.
+ */
+export function telemetryToken(secret: string, gatewayId: string): string {
+  const mac = createHmac('sha256', deriveKey(secret, 'jwt')).update(`telemetry:${gatewayId}`).digest('base64url');
+  return `fgt_${gatewayId}.${mac}`;
+}
+
+export function verifyTelemetryToken(secret: string, token: string): string | null {
+  const m = /^fgt_([0-9a-f-]{36})\.([\w-]+)$/.exec(token);
+  if (!m) return null;
+  return safeEqual(telemetryToken(secret, m[1]!), token) ? m[1]! : null;
+}

@@ -1,0 +1,166 @@
+import type { Sql } from '../../platform/db/db.ts';
+import type { OrgScope } from '../../platform/scope.ts';
+
+export interface GatewayRow {
+  id: string; org_id: string; instance_id: string; instance_uid: string | null; name: string; name_is_custom: boolean;
+  status: 'registered' | 'active' | 'inactive' | 'error'; mode: 'supervisor' | 'extension' | 'unknown';
+  last_seen: Date | null; current_config_version: number | null; opamp_token_jti: string | null; token_expires_at: Date | null;
+  registration_token_id: string | null; hostname: string | null; ip_address: string | null; extra_metadata: Record<string, unknown>;
+  tags: Record<string, string>; description: { identifying: Record<string, string>; non_identifying: Record<string, string> } | null;
+  capabilities: number; health: unknown; effective_config: string | null; available_components: unknown; available_components_hash: string | null;
+  remote_config_status: string | null; remote_config_hash: string | null; remote_config_error: string | null; remote_config_updated_at: Date | null;
+  desired_config_hash: string | null; failed_config_hash: string | null; desired_config: DesiredConfig | null; own_metrics_offer_hash: string | null;
+  connected: boolean; transport: 'websocket' | 'http' | null; connected_since: Date | null; remote_address: string | null; connection_id: string | null;
+  pending_restart: boolean; created_at: Date; updated_at: Date;
+}
+
+export interface DesiredConfig {
+  files: Record<string, string>;
+  deployment_id: string | null;
+  template_id: string | null;
+  version: number | null;
+}
+
+/** Columns for lists: no large blobs. */
+export const LIST_COLUMNS = `id, org_id, instance_id, instance_uid, name, status, mode, last_seen, hostname, tags, capabilities, connected, transport,
+  remote_config_status, created_at, description->'identifying'->>'service.version' AS version, (health->>'healthy')::boolean AS agent_healthy`;
+
+export type GatewayListRow = Pick<GatewayRow, 'id' | 'org_id' | 'instance_id' | 'instance_uid' | 'name' | 'status' | 'mode' | 'last_seen' | 'hostname' | 'tags' | 'capabilities' | 'connected' | 'transport' | 'remote_config_status' | 'created_at'> & { version: string | null; agent_healthy: boolean | null };
+
+export async function insertGateway(sql: Sql, scope: OrgScope, g: {
+  instanceId: string; instanceUid: string | null; name: string; nameIsCustom: boolean; hostname: string | null; ipAddress: string | null;
+  metadata: Record<string, unknown>; registrationTokenId: string | null; status?: GatewayRow['status'];
+}): Promise<GatewayRow> {
+  return (await sql.query<GatewayRow>(
+    `INSERT INTO gateways (org_id, instance_id, instance_uid, name, name_is_custom, hostname, ip_address, extra_metadata, registration_token_id, status)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) RETURNING *`,
+    [scope.orgId, g.instanceId, g.instanceUid, g.name, g.nameIsCustom, g.hostname, g.ipAddress, JSON.stringify(g.metadata), g.registrationTokenId, g.status ?? 'registered']))[0]!;
+}
+
+export const getGateway = async (sql: Sql, scope: OrgScope, id: string) =>
+  (await sql.query<GatewayRow>('SELECT * FROM gateways WHERE org_id = $1 AND id = $2', [scope.orgId, id]))[0] ?? null;
+export const getGatewayByInstanceId = async (sql: Sql, scope: OrgScope, instanceId: string) =>
+  (await sql.query<GatewayRow>('SELECT * FROM gateways WHERE org_id = $1 AND instance_id = $2', [scope.orgId, instanceId]))[0] ?? null;
+export const getGatewayByInstanceUid = async (sql: Sql, scope: OrgScope, uid: string) =>
+  (await sql.query<GatewayRow>('SELECT * FROM gateways WHERE org_id = $1 AND instance_uid = $2', [scope.orgId, uid]))[0] ?? null;
+
+export async function updateGateway(sql: Sql, scope: OrgScope, id: string, patch: Partial<Record<keyof GatewayRow, unknown>>): Promise<GatewayRow | null> {
+  const keys = Object.keys(patch);
+  if (keys.length === 0) return getGateway(sql, scope, id);
+  const sets = keys.map((k, i) => `${k} = $${i + 3}`);
+  const values = keys.map((k) => {
+    const v = (patch as Record<string, unknown>)[k];
+    return v !== null && typeof v === 'object' && !(v instanceof Date) ? JSON.stringify(v) : v;
+  });
+  return (await sql.query<GatewayRow>(`UPDATE gateways SET ${sets.join(', ')}, updated_at = now() WHERE org_id = $1 AND id = $2 RETURNING *`, [scope.orgId, id, ...values]))[0] ?? null;
+}
+
+export const deleteGateway = async (sql: Sql, scope: OrgScope, id: string) =>
+  (await sql.query<{ id: string }>('DELETE FROM gateways WHERE org_id = $1 AND id = $2 RETURNING id', [scope.orgId, id])).length === 1;
+
+export interface GatewayFilter { status?: string; health?: string; name?: string; tag?: { key: string; value: string }; ids?: string[]; tags?: Record<string, string> }
+
+function filterSql(scope: OrgScope, f: GatewayFilter, params: unknown[]): string[] {
+  params.push(scope.orgId);
+  const where = [`org_id = $${params.length}`];
+  if (f.status) { params.push(f.status); where.push(`status = $${params.length}`); }
+  if (f.name) { params.push(`%${f.name.replace(/[\\%_]/g, (c) => `\\${c}`)}%`); where.push(`name ILIKE $${params.length}`); }
+  if (f.tag) { params.push(JSON.stringify({ [f.tag.key]: f.tag.value })); where.push(`tags @> $${params.length}::jsonb`); }
+  if (f.tags && Object.keys(f.tags).length) { params.push(JSON.stringify(f.tags)); where.push(`tags @> $${params.length}::jsonb`); }
+  if (f.ids) { params.push(f.ids); where.push(`id = ANY($${params.length}::uuid[])`); }
+  return where;
+}
+
+const SORTS = {
+  name: { col: 'name', dir: 'ASC' }, '-name': { col: 'name', dir: 'DESC' },
+  last_seen: { col: 'last_seen', dir: 'ASC' }, '-last_seen': { col: 'last_seen', dir: 'DESC' },
+  created_at: { col: 'created_at', dir: 'ASC' }, '-created_at': { col: 'created_at', dir: 'DESC' },
+} as const;
+export type GatewaySort = keyof typeof SORTS;
+
+/** Keyset-paged list. The cursor encodes the sort value and id of the last row. */
+export async function listGateways(sql: Sql, scope: OrgScope, f: GatewayFilter, sort: GatewaySort, limit: number, cursor: string | null) {
+  const params: unknown[] = [];
+  const where = filterSql(scope, f, params);
+  const { col, dir } = SORTS[sort];
+  const cmp = dir === 'ASC' ? '>' : '<';
+  // Sort NULL last_seen as the epoch so the keyset comparison stays total.
+  const key = col === 'last_seen' ? `coalesce(last_seen, 'epoch'::timestamptz)` : col;
+  if (cursor) {
+    const [value, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as [string, string];
+    params.push(value, id);
+    const cast = col === 'name' ? '::text' : '::timestamptz';
+    where.push(`(${key}, id) ${cmp} ($${params.length - 1}${cast}, $${params.length}::uuid)`);
+  }
+  params.push(limit + 1);
+  const sortValueSql = col === 'name' ? 'name' : `to_char(${key} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+  const rows = await sql.query<GatewayListRow & { sort_value: string }>(
+    `SELECT ${LIST_COLUMNS}, ${sortValueSql} AS sort_value FROM gateways WHERE ${where.join(' AND ')} ORDER BY ${key} ${dir}, id ${dir} LIMIT $${params.length}`, params);
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  const next = rows.length > limit && last ? Buffer.from(JSON.stringify([last.sort_value, last.id])).toString('base64url') : null;
+  return { rows: page, next };
+}
+
+export async function countGateways(sql: Sql, scope: OrgScope, f: GatewayFilter): Promise<number> {
+  const params: unknown[] = [];
+  const where = filterSql(scope, f, params);
+  return (await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM gateways WHERE ${where.join(' AND ')}`, params))[0]!.n;
+}
+
+export const gatewaysMatching = (sql: Sql, scope: OrgScope, f: GatewayFilter) => {
+  const params: unknown[] = [];
+  const where = filterSql(scope, f, params);
+  return sql.query<Pick<GatewayRow, 'id' | 'name' | 'capabilities' | 'mode' | 'connected' | 'remote_config_hash' | 'remote_config_status' | 'desired_config_hash' | 'desired_config' | 'current_config_version'>>(
+    `SELECT id, name, capabilities, mode, connected, remote_config_hash, remote_config_status, desired_config_hash, desired_config, current_config_version FROM gateways WHERE ${where.join(' AND ')} ORDER BY name, id`, params);
+};
+
+export async function fleetSummary(sql: Sql, scope: OrgScope) {
+  return sql.query<{ status: string; connected: boolean; last_seen_age: number | null; agent_healthy: boolean | null; version: string | null; n: number }>(
+    `SELECT status, connected, (extract(epoch from now() - last_seen))::int AS last_seen_age, (health->>'healthy')::boolean AS agent_healthy,
+            description->'identifying'->>'service.version' AS version, count(*)::int AS n
+       FROM gateways WHERE org_id = $1 GROUP BY 1,2,3,4,5`, [scope.orgId]);
+}
+
+export const agentTags = (sql: Sql, scope: OrgScope) =>
+  sql.query<{ key: string; values: string[]; gateways: number }>(
+    `SELECT t.key, array_agg(DISTINCT t.value ORDER BY t.value) AS values, count(DISTINCT g.id)::int AS gateways
+       FROM gateways g, jsonb_each_text(g.tags) t WHERE g.org_id = $1 GROUP BY t.key ORDER BY t.key`, [scope.orgId]);
+
+export const insertConfigEvent = (sql: Sql, scope: OrgScope, gatewayId: string, hash: string | null, status: string, error: string | null) =>
+  sql.query('INSERT INTO gateway_config_events (org_id, gateway_id, config_hash, status, error_message) VALUES ($1,$2,$3,$4,$5)', [scope.orgId, gatewayId, hash, status, error]);
+
+export const configEvents = (sql: Sql, scope: OrgScope, gatewayId: string, limit = 50) =>
+  sql.query<{ config_hash: string | null; status: string; error_message: string | null; created_at: Date }>(
+    'SELECT config_hash, status, error_message, created_at FROM gateway_config_events WHERE org_id = $1 AND gateway_id = $2 ORDER BY created_at DESC, id DESC LIMIT $3', [scope.orgId, gatewayId, limit]);
+
+/** Batched heartbeat write: one statement for many gateways (ids from several orgs; trusted server code). */
+export async function touchLastSeen(sql: Sql, ids: string[], times: Date[]): Promise<void> {
+  if (ids.length === 0) return;
+  await sql.query(
+    `UPDATE gateways g SET last_seen = GREATEST(g.last_seen, v.ts), status = CASE WHEN g.status IN ('registered', 'inactive') THEN 'active' ELSE g.status END
+       FROM (SELECT unnest($1::uuid[]) AS id, unnest($2::timestamptz[]) AS ts) v WHERE g.id = v.id`, [ids, times]);
+}
+
+/** At start-up, connections held by a previous run of this replica set are gone. */
+export const markAllDisconnected = (sql: Sql, connectionIds: string[] | null) =>
+  connectionIds === null
+    ? sql.query("UPDATE gateways SET connected = false, connection_id = NULL WHERE connected AND transport = 'websocket'")
+    : sql.query('UPDATE gateways SET connected = false, connection_id = NULL WHERE connection_id = ANY($1::text[])', [connectionIds]);
+
+export async function upsertMetricsBucket(sql: Sql, scope: OrgScope, gatewayId: string, bucket: Date, values: unknown) {
+  await sql.query(
+    `INSERT INTO gateway_metrics (org_id, gateway_id, bucket, values) VALUES ($1,$2,$3,$4)
+     ON CONFLICT (gateway_id, bucket) DO UPDATE SET values = EXCLUDED.values`, [scope.orgId, gatewayId, bucket, JSON.stringify(values)]);
+}
+export const metricsSeries = (sql: Sql, scope: OrgScope, gatewayId: string, since: Date) =>
+  sql.query<{ bucket: Date; values: MetricsSnapshot }>('SELECT bucket, values FROM gateway_metrics WHERE org_id = $1 AND gateway_id = $2 AND bucket >= $3 ORDER BY bucket', [scope.orgId, gatewayId, since]);
+
+export interface MetricsSnapshot {
+  received: Record<string, number>;
+  sent: Record<string, number>;
+  refused: Record<string, number>;
+  send_failed: Record<string, number>;
+  processors: Record<string, { incoming: number; outgoing: number }>;
+  at: string;
+}

@@ -1,0 +1,511 @@
+// The OpAMP adapter: protocol (packages/opamp) ↔ Flowgate's gateway services. Owns the per-agent live
+// state on this replica, enrolment over OpAMP, full-state requests, remote-config pushes, own-telemetry
+// offers, commands, and cross-replica delivery through the event bus.
+import type { IncomingMessage, Server } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type pino from 'pino';
+import {
+  create, createOpampServer, configHash, uuidFromBytes, newInstanceUid, RemoteConfigStatuses, ServerToAgentSchema, AgentRemoteConfigSchema,
+  AgentConfigMapSchema, AgentConfigFileSchema, ConnectionSettingsOffersSchema, TelemetryConnectionSettingsSchema, HeadersSchema, HeaderSchema,
+  ServerToAgentCommandSchema, CommandType, ServerErrorResponseSchema, ServerErrorResponseType, AgentIdentificationSchema,
+  type AgentToServer, type ServerToAgent, type OpampConnection, type OpampServer,
+} from '@flowgate/opamp';
+import type { Db } from '../platform/db/db.ts';
+import type { EventBus } from '../platform/events/bus.ts';
+import type { Metrics } from '../platform/metrics.ts';
+import { redisChannels } from '../platform/names.ts';
+import { systemScope, type OrgScope } from '../platform/scope.ts';
+import { sha256Hex, telemetryToken } from '../platform/crypto.ts';
+import * as store from '../modules/gateways/gateways.store.ts';
+import type { GatewayRow } from '../modules/gateways/gateways.store.ts';
+import type { GatewaysService, GatewayCommand } from '../modules/gateways/gateways.service.ts';
+import * as tokensStore from '../modules/gateways/registration-tokens.store.ts';
+import { audit } from '../modules/audit/audit.store.ts';
+import { bearerOf } from './bearer.ts';
+import { createLastSeenBatcher } from './last-seen.ts';
+import { descriptionOf, healthTree, hex } from './translate.ts';
+
+const Cap = {
+  AcceptsRemoteConfig: 0x2n,
+  ReportsOwnMetrics: 0x40n,
+  AcceptsRestartCommand: 0x400n,
+  ReportsRemoteConfig: 0x1000n,
+};
+export const SERVER_CAPABILITIES = 0x1n | 0x2n | 0x4n | 0x20n; // AcceptsStatus | OffersRemoteConfig | AcceptsEffectiveConfig | OffersConnectionSettings
+const ReportFullState = 0x1n;
+const ReportAvailableComponents = 0x2n;
+const rcsName: Record<number, 'UNSET' | 'APPLIED' | 'APPLYING' | 'FAILED'> = {
+  [RemoteConfigStatuses.RemoteConfigStatuses_UNSET]: 'UNSET',
+  [RemoteConfigStatuses.RemoteConfigStatuses_APPLIED]: 'APPLIED',
+  [RemoteConfigStatuses.RemoteConfigStatuses_APPLYING]: 'APPLYING',
+  [RemoteConfigStatuses.RemoteConfigStatuses_FAILED]: 'FAILED',
+};
+
+export interface OpampContext {
+  orgId: string;
+  /** Set when the agent presented a gateway's OpAMP token. */
+  gatewayId: string | null;
+  /** Set when the agent presented a registration token (zero-touch enrolment). */
+  registrationTokenId: string | null;
+  baseUrl: string;
+}
+
+export interface RemoteConfigStatusEvent {
+  orgId: string;
+  gatewayId: string;
+  hash: string | null;
+  status: 'UNSET' | 'APPLIED' | 'APPLYING' | 'FAILED';
+  error: string | null;
+}
+
+interface AgentState {
+  uid: string;
+  gatewayId: string;
+  orgId: string;
+  connId: string;
+  transport: 'websocket' | 'http';
+  lastSeq: bigint | null;
+  lastMessageAt: number;
+  capabilities: bigint;
+  reportedHash: string | null;
+  reportedStatus: string | null;
+  descriptionKey: string | null;
+  availableComponentsHash: string | null;
+  ownMetricsOfferHash: string | null;
+  /** Hash sent on this connection; not re-sent until the desired config changes. */
+  sentHash: string | null;
+  desired: { files: Record<string, string>; hash: string } | null;
+  failedHash: string | null;
+  nameIsCustom: boolean;
+  pendingRestart: boolean;
+  conn: OpampConnection<OpampContext> | null;
+}
+
+export interface OpampAdapterDeps {
+  db: Db;
+  bus: EventBus;
+  gateways: GatewaysService;
+  metrics: Metrics;
+  logger: pino.Logger;
+  secret: string;
+  publicUrl: string | null;
+  /** Turns stored files (with ${secret:NAME}) into what is sent; default: unchanged. */
+  resolveConfig?: (scope: OrgScope, files: Record<string, string>) => Promise<Record<string, string>>;
+  onRemoteConfigStatus?: (e: RemoteConfigStatusEvent) => Promise<void> | void;
+  onGatewayOnline?: (orgId: string, gatewayId: string) => Promise<void> | void;
+  maxMessageBytes?: number;
+}
+
+function baseUrlOf(req: IncomingMessage, publicUrl: string | null): string {
+  if (publicUrl) return publicUrl.replace(/\/$/, '');
+  const proto = (req.headers['x-forwarded-proto'] as string | undefined)?.split(',')[0] ?? 'http';
+  return `${proto}://${req.headers.host ?? 'localhost:8000'}`;
+}
+
+export function createOpampAdapter(deps: OpampAdapterDeps) {
+  const { db, bus, gateways, logger } = deps;
+  const log = logger.child({ component: 'opamp' });
+  const resolveConfig = deps.resolveConfig ?? (async (_s: OrgScope, files: Record<string, string>) => files);
+  const lastSeen = createLastSeenBatcher(db, { onError: (err) => log.warn({ err: (err as Error).message }, 'last_seen batch failed; will retry') });
+  /** WebSocket agents on this replica by gateway id. */
+  const wsByGateway = new Map<string, AgentState>();
+  /** WebSocket agent state by connection id. */
+  const wsByConn = new Map<string, AgentState>();
+  /** HTTP agents: state by instance uid, dropped after inactivity. */
+  const httpByUid = new Map<string, AgentState>();
+  const eventTimers = new Map<string, NodeJS.Timeout>();
+  let messages = 0;
+
+  /** Coalesces UI events per gateway (at most one per second). */
+  function emitUpdated(orgId: string, gatewayId: string, type = 'gateway.updated') {
+    if (eventTimers.has(gatewayId)) return;
+    eventTimers.set(gatewayId, setTimeout(() => {
+      eventTimers.delete(gatewayId);
+      void gateways.publishEvent(type, orgId, gatewayId);
+    }, type === 'gateway.updated' ? 1000 : 0));
+  }
+
+  async function admit(req: IncomingMessage) {
+    let token = bearerOf(req.headers.authorization);
+    if (!token) {
+      const q = new URL(req.url ?? '/', 'http://x').searchParams.get('token');
+      token = q;
+    }
+    if (!token) return { ok: false as const, status: 401, message: 'missing bearer token' };
+    const baseUrl = baseUrlOf(req, deps.publicUrl);
+    try {
+      if (token.startsWith('fgr_')) {
+        const rt = await gateways.usableRegistrationToken(token);
+        if (!rt) return { ok: false as const, status: 401, message: 'invalid or expired registration token' };
+        return { ok: true as const, context: { orgId: rt.org_id, gatewayId: null, registrationTokenId: rt.id, baseUrl } };
+      }
+      const row = await gateways.authenticateOpamp(token);
+      if (!row) return { ok: false as const, status: 401, message: 'invalid OpAMP token' };
+      return { ok: true as const, context: { orgId: row.org_id, gatewayId: row.id, registrationTokenId: null, baseUrl } };
+    } catch (err) {
+      log.warn({ err: (err as Error).message }, 'admission failed: database unavailable');
+      return { ok: false as const, status: 503, headers: { 'Retry-After': '30' }, message: 'control plane unavailable' };
+    }
+  }
+
+  function nameFrom(description: { identifying: Record<string, string>; non_identifying: Record<string, string> } | null, uid: string): string {
+    const host = description?.non_identifying['host.name'] ?? description?.identifying['host.name'];
+    if (host) return host;
+    const svc = description?.identifying['service.name'];
+    return `${svc ?? 'gateway'}-${uid.slice(-8)}`;
+  }
+
+  /** Finds or enrols the gateway behind a message; null when the agent must be refused. */
+  async function resolveGateway(ctx: OpampContext, uid: string, msg: AgentToServer): Promise<{ row: GatewayRow } | { error: string }> {
+    const scope = systemScope(ctx.orgId, { type: 'gateway', id: ctx.gatewayId, label: `opamp:${uid}` });
+    if (ctx.gatewayId) {
+      const row = await store.getGateway(db, scope, ctx.gatewayId);
+      if (!row) return { error: 'gateway was deleted' };
+      if (row.instance_uid !== uid) {
+        const clash = await store.getGatewayByInstanceUid(db, scope, uid);
+        if (clash && clash.id !== row.id) await store.updateGateway(db, scope, clash.id, { instance_uid: null });
+        const updated = await store.updateGateway(db, scope, row.id, { instance_uid: uid });
+        if (row.instance_uid) log.info({ gateway: row.id, from: row.instance_uid, to: uid }, 'gateway connected with a new instance_uid (storage lost?)');
+        return { row: updated! };
+      }
+      return { row };
+    }
+    const existing = await store.getGatewayByInstanceUid(db, scope, uid);
+    if (existing) return { row: existing };
+    const description = msg.agentDescription ? descriptionOf(msg.agentDescription) : null;
+    try {
+      const row = await db.tx(async (sql) => {
+        if (!(await tokensStore.consumeRegistrationToken(sql, ctx.registrationTokenId!))) return null;
+        const created = await store.insertGateway(sql, scope, {
+          instanceId: uid, instanceUid: uid, name: nameFrom(description, uid), nameIsCustom: false,
+          hostname: description?.non_identifying['host.name'] ?? null, ipAddress: null, metadata: { enrolled_via: 'opamp' }, registrationTokenId: ctx.registrationTokenId, status: 'active',
+        });
+        await audit(sql, scope, { action: 'gateway.enrol', resourceType: 'gateway', resourceId: created.id, after: { name: created.name, instance_uid: uid } });
+        return created;
+      });
+      if (!row) return { error: 'registration token is expired, revoked or used up' };
+      void gateways.publishEvent('gateway.created', ctx.orgId, row.id);
+      return { row };
+    } catch (err) {
+      // Enrolled concurrently by another connection of the same agent.
+      const again = await store.getGatewayByInstanceUid(db, scope, uid);
+      if (again) return { row: again };
+      throw err;
+    }
+  }
+
+  function stateFromRow(row: GatewayRow, conn: OpampConnection<OpampContext>, uid: string): AgentState {
+    return {
+      uid, gatewayId: row.id, orgId: row.org_id, connId: conn.id, transport: conn.transport, lastSeq: null, lastMessageAt: Date.now(),
+      capabilities: BigInt(row.capabilities), reportedHash: row.remote_config_hash, reportedStatus: row.remote_config_status,
+      descriptionKey: null, availableComponentsHash: row.available_components_hash, ownMetricsOfferHash: row.own_metrics_offer_hash,
+      sentHash: null, desired: null, failedHash: row.failed_config_hash, nameIsCustom: row.name_is_custom, pendingRestart: row.pending_restart,
+      conn: conn.transport === 'websocket' ? conn : null,
+    };
+  }
+
+  async function loadDesired(state: AgentState): Promise<void> {
+    const scope = systemScope(state.orgId);
+    const row = await store.getGateway(db, scope, state.gatewayId);
+    if (!row) return;
+    state.failedHash = row.failed_config_hash;
+    state.pendingRestart = row.pending_restart;
+    if (!row.desired_config || !row.desired_config_hash) {
+      state.desired = null;
+      return;
+    }
+    const files = await resolveConfig(scope, row.desired_config.files);
+    state.desired = { files, hash: hex(configHash(Object.fromEntries(Object.entries(files).map(([k, v]) => [k, { body: v }])))) };
+  }
+
+  function remoteConfigFor(state: AgentState): ServerToAgent['remoteConfig'] {
+    const d = state.desired;
+    if (!d || (state.capabilities & Cap.AcceptsRemoteConfig) === 0n) return undefined;
+    if (d.hash === state.reportedHash || d.hash === state.sentHash || d.hash === state.failedHash) return undefined;
+    state.sentHash = d.hash;
+    const configMap: Record<string, ReturnType<typeof create<typeof AgentConfigFileSchema>>> = {};
+    for (const [name, body] of Object.entries(d.files)) configMap[name] = create(AgentConfigFileSchema, { body: Buffer.from(body), contentType: 'text/yaml' });
+    return create(AgentRemoteConfigSchema, { config: create(AgentConfigMapSchema, { configMap }), configHash: Buffer.from(d.hash, 'hex') });
+  }
+
+  function ownMetricsOffer(state: AgentState, ctx: OpampContext): ServerToAgent['connectionSettings'] {
+    if ((state.capabilities & Cap.ReportsOwnMetrics) === 0n) return undefined;
+    const endpoint = `${ctx.baseUrl}/v1/metrics`;
+    const token = telemetryToken(deps.secret, state.gatewayId);
+    const offerHash = sha256Hex(`${endpoint}\n${token}`);
+    if (state.ownMetricsOfferHash === offerHash) return undefined;
+    state.ownMetricsOfferHash = offerHash;
+    void store.updateGateway(db, systemScope(state.orgId), state.gatewayId, { own_metrics_offer_hash: offerHash }).catch(() => undefined);
+    return create(ConnectionSettingsOffersSchema, {
+      hash: Buffer.from(offerHash, 'hex'),
+      ownMetrics: create(TelemetryConnectionSettingsSchema, {
+        destinationEndpoint: endpoint,
+        headers: create(HeadersSchema, { headers: [create(HeaderSchema, { key: 'Authorization', value: `Bearer ${token}` })] }),
+      }),
+    });
+  }
+
+  async function onMessage(conn: OpampConnection<OpampContext>, msg: AgentToServer): Promise<ServerToAgent | undefined> {
+    messages++;
+    const uid = uuidFromBytes(msg.instanceUid);
+    const ctx = conn.context;
+    let state = conn.transport === 'websocket' ? wsByConn.get(conn.id) : httpByUid.get(uid);
+    if (state && state.uid !== uid) state = undefined; // the agent changed its uid mid-connection
+    let flags = 0n;
+    let isNew = false;
+    if (!state) {
+      // Two live WebSocket connections with one instance_uid: the newcomer gets a new uid (spec: duplicate detection).
+      const dup = [...wsByConn.values()].find((s) => s.uid === uid && s.orgId === ctx.orgId && s.connId !== conn.id && Date.now() - s.lastMessageAt < 60_000);
+      if (dup && conn.transport === 'websocket') {
+        log.warn({ uid, remote: conn.remoteAddress }, 'duplicate instance_uid: assigning a new one to the newcomer');
+        return create(ServerToAgentSchema, { instanceUid: msg.instanceUid, agentIdentification: create(AgentIdentificationSchema, { newInstanceUid: newInstanceUid() }), capabilities: SERVER_CAPABILITIES });
+      }
+      const resolved = await resolveGateway(ctx, uid, msg);
+      if ('error' in resolved) {
+        log.warn({ uid, remote: conn.remoteAddress, reason: resolved.error }, 'refusing agent');
+        if (conn.transport === 'websocket') setTimeout(() => conn.close(1008, resolved.error.slice(0, 100)), 50);
+        return create(ServerToAgentSchema, { instanceUid: msg.instanceUid, errorResponse: create(ServerErrorResponseSchema, { type: ServerErrorResponseType.ServerErrorResponseType_BadRequest, errorMessage: resolved.error }) });
+      }
+      state = stateFromRow(resolved.row, conn, uid);
+      if (conn.transport === 'websocket') {
+        const previous = wsByGateway.get(state.gatewayId);
+        if (previous && previous.connId !== conn.id) {
+          wsByConn.delete(previous.connId);
+          previous.conn?.close(1000, 'replaced by a newer connection');
+        }
+        wsByConn.set(conn.id, state);
+        wsByGateway.set(state.gatewayId, state);
+      } else {
+        httpByUid.set(uid, state);
+      }
+      await loadDesired(state);
+      isNew = true;
+      if (!msg.agentDescription) flags |= ReportFullState;
+    } else if (state.lastSeq !== null && msg.sequenceNum !== state.lastSeq + 1n) {
+      flags |= ReportFullState;
+    }
+    state.lastSeq = msg.sequenceNum;
+    state.lastMessageAt = Date.now();
+
+    const scope = systemScope(state.orgId);
+    const patch: Partial<Record<keyof GatewayRow, unknown>> = {};
+    let significant = false;
+    if (isNew) {
+      Object.assign(patch, { connected: true, transport: conn.transport, connected_since: conn.transport === 'websocket' ? conn.connectedAt : new Date(), remote_address: conn.remoteAddress, connection_id: conn.id, status: 'active', last_seen: new Date() });
+      significant = true;
+    }
+    if (msg.capabilities !== state.capabilities || isNew) {
+      state.capabilities = msg.capabilities;
+      patch.capabilities = Number(msg.capabilities & 0x7fffffffn);
+      patch.mode = (msg.capabilities & Cap.AcceptsRemoteConfig) ? 'supervisor' : 'extension';
+      significant = true;
+    }
+    if (msg.agentDescription) {
+      const description = descriptionOf(msg.agentDescription);
+      const key = JSON.stringify(description);
+      if (key !== state.descriptionKey) {
+        state.descriptionKey = key;
+        patch.description = description;
+        patch.hostname = description.non_identifying['host.name'] ?? null;
+        if (!state.nameIsCustom) patch.name = nameFrom(description, uid);
+        significant = true;
+      }
+    }
+    if (msg.health) {
+      patch.health = healthTree(msg.health);
+      significant = true;
+    }
+    if (msg.effectiveConfig?.configMap) {
+      const files = msg.effectiveConfig.configMap.configMap;
+      const names = Object.keys(files).sort((a, b) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b)));
+      patch.effective_config = names.map((n) => Buffer.from(files[n]!.body).toString('utf8')).join('\n---\n');
+      significant = true;
+    }
+    if (msg.availableComponents) {
+      const h = hex(msg.availableComponents.hash);
+      const n = Object.keys(msg.availableComponents.components).length;
+      if (n > 0) {
+        if (h !== state.availableComponentsHash) {
+          state.availableComponentsHash = h;
+          patch.available_components = componentsView(msg.availableComponents.components);
+          patch.available_components_hash = h;
+          significant = true;
+        }
+      } else if (h && h !== state.availableComponentsHash) {
+        flags |= ReportAvailableComponents;
+      }
+    }
+    let rcsEvent: RemoteConfigStatusEvent | null = null;
+    if (msg.remoteConfigStatus) {
+      const status = rcsName[msg.remoteConfigStatus.status] ?? 'UNSET';
+      const h = msg.remoteConfigStatus.lastRemoteConfigHash.length ? hex(msg.remoteConfigStatus.lastRemoteConfigHash) : null;
+      const error = msg.remoteConfigStatus.errorMessage || null;
+      if (status !== state.reportedStatus || h !== state.reportedHash || isNew) {
+        const changed = status !== state.reportedStatus || h !== state.reportedHash;
+        state.reportedStatus = status;
+        state.reportedHash = h;
+        Object.assign(patch, { remote_config_status: status, remote_config_hash: h, remote_config_error: error, remote_config_updated_at: new Date() });
+        if (status === 'FAILED' && h) {
+          patch.failed_config_hash = h;
+          state.failedHash = h;
+        } else if (status === 'APPLIED' && h && h === state.failedHash) {
+          patch.failed_config_hash = null;
+          state.failedHash = null;
+        }
+        if (changed) rcsEvent = { orgId: state.orgId, gatewayId: state.gatewayId, hash: h, status, error };
+        significant = true;
+      }
+    }
+    if (msg.agentDisconnect) {
+      Object.assign(patch, { connected: false, connection_id: null });
+      significant = true;
+    }
+    lastSeen.touch(state.gatewayId);
+    if (significant) {
+      try {
+        await store.updateGateway(db, scope, state.gatewayId, patch);
+      } catch (err) {
+        log.warn({ err: (err as Error).message, gateway: state.gatewayId }, 'failed to store agent state; requesting full state');
+        flags |= ReportFullState;
+        state.descriptionKey = null;
+      }
+      if (rcsEvent) {
+        await store.insertConfigEvent(db, scope, state.gatewayId, rcsEvent.hash, rcsEvent.status, rcsEvent.error).catch(() => undefined);
+        try {
+          await deps.onRemoteConfigStatus?.(rcsEvent);
+        } catch (err) {
+          log.warn({ err: (err as Error).message }, 'deployment hook failed');
+        }
+      }
+      emitUpdated(state.orgId, state.gatewayId, isNew ? 'gateway.connected' : 'gateway.updated');
+      if (isNew) void Promise.resolve(deps.onGatewayOnline?.(state.orgId, state.gatewayId)).catch(() => undefined);
+    }
+
+    if (state.pendingRestart && (state.capabilities & Cap.AcceptsRestartCommand)) {
+      state.pendingRestart = false;
+      void store.updateGateway(db, scope, state.gatewayId, { pending_restart: false }).catch(() => undefined);
+      return create(ServerToAgentSchema, { instanceUid: msg.instanceUid, command: create(ServerToAgentCommandSchema, { type: CommandType.CommandType_Restart }) });
+    }
+    return create(ServerToAgentSchema, {
+      instanceUid: msg.instanceUid,
+      flags,
+      capabilities: isNew ? SERVER_CAPABILITIES : 0n,
+      remoteConfig: remoteConfigFor(state),
+      connectionSettings: ownMetricsOffer(state, ctx),
+    });
+  }
+
+  function onClose(conn: OpampConnection<OpampContext>) {
+    const state = wsByConn.get(conn.id);
+    if (!state) return;
+    wsByConn.delete(conn.id);
+    if (wsByGateway.get(state.gatewayId)?.connId === conn.id) {
+      wsByGateway.delete(state.gatewayId);
+      // Only clear the flag if no newer connection (possibly on another replica) took over.
+      void db.query("UPDATE gateways SET connected = false, connection_id = NULL, updated_at = now() WHERE id = $1 AND connection_id = $2", [state.gatewayId, conn.id])
+        .then(() => emitUpdated(state.orgId, state.gatewayId, 'gateway.disconnected'))
+        .catch(() => undefined);
+    }
+  }
+
+  async function handleCommand(raw: Record<string, unknown>) {
+    const cmd = raw as unknown as GatewayCommand;
+    const state = wsByGateway.get(cmd.gateway_id);
+    const httpState = [...httpByUid.values()].find((s) => s.gatewayId === cmd.gateway_id);
+    try {
+      if (cmd.type === 'disconnect') {
+        state?.conn?.close(1008, 'gateway token revoked or gateway deleted');
+        if (httpState) httpByUid.delete(httpState.uid);
+        return;
+      }
+      if (httpState) {
+        // Plain-HTTP agents hear from us in their next poll: refresh what we will answer.
+        if (cmd.type === 'push') {
+          httpState.sentHash = null;
+          await loadDesired(httpState);
+        }
+      }
+      if (!state?.conn) return;
+      if (cmd.type === 'push') {
+        await loadDesired(state);
+        state.sentHash = null;
+        const remoteConfig = remoteConfigFor(state);
+        if (remoteConfig) await state.conn.send(create(ServerToAgentSchema, { remoteConfig }));
+      } else if (cmd.type === 'restart') {
+        if (state.capabilities & Cap.AcceptsRestartCommand) {
+          await state.conn.send(create(ServerToAgentSchema, { command: create(ServerToAgentCommandSchema, { type: CommandType.CommandType_Restart }) }));
+        }
+      }
+    } catch (err) {
+      log.warn({ err: (err as Error).message, cmd }, 'command delivery failed');
+    }
+  }
+  const unsubscribe = bus.subscribe(redisChannels.commands, (m) => void handleCommand(m));
+
+  // HTTP agents that stopped polling: forget their state and mark them disconnected.
+  const sweep = setInterval(() => {
+    const cutoff = Date.now() - 120_000;
+    for (const [uid, s] of httpByUid) {
+      if (s.lastMessageAt < cutoff) {
+        httpByUid.delete(uid);
+        void db.query("UPDATE gateways SET connected = false WHERE id = $1 AND transport = 'http' AND last_seen < now() - interval '90 seconds'", [s.gatewayId]).catch(() => undefined);
+      }
+    }
+  }, 30_000);
+  sweep.unref();
+
+  const server: OpampServer = createOpampServer<OpampContext>({
+    paths: ['/v1/opamp', '/api/v1/opamp/v1/opamp'],
+    maxMessageBytes: deps.maxMessageBytes ?? 4 * 1024 * 1024,
+    admit,
+    onMessage,
+    onClose,
+    onProtocolError: (info) => log.warn({ transport: info.transport, remote: info.remoteAddress, reason: info.reason }, 'OpAMP protocol error'),
+    logger: { warn: (o, m) => log.warn(o, m), debug: (o, m) => log.debug(o, m) },
+    serverCapabilities: SERVER_CAPABILITIES,
+  });
+
+  const dedicated: { close(): Promise<void> }[] = [];
+  return {
+    server,
+    attach(http: Server) {
+      server.attach(http);
+    },
+    async listen(port: number, host?: string) {
+      const l = await server.listen(port, host);
+      dedicated.push(l);
+      return l;
+    },
+    /** REST heartbeat (seed flow) counts like an OpAMP message. */
+    touch(row: GatewayRow) {
+      lastSeen.touch(row.id);
+    },
+    stats: () => ({ websocket: wsByConn.size, http: httpByUid.size, messages }),
+    flushLastSeen: () => lastSeen.flush(),
+    async close() {
+      unsubscribe();
+      clearInterval(sweep);
+      for (const t of eventTimers.values()) clearTimeout(t);
+      const ids = [...wsByConn.keys()];
+      await server.close();
+      for (const d of dedicated) await d.close();
+      await lastSeen.close();
+      await store.markAllDisconnected(db, ids).catch(() => undefined);
+    },
+  };
+}
+export type OpampAdapter = ReturnType<typeof createOpampAdapter>;
+
+type ComponentDetailsLike = { metadata: { key: string; value?: unknown }[]; subComponentMap: Record<string, ComponentDetailsLike> };
+function componentsView(components: Record<string, ComponentDetailsLike>): Record<string, Record<string, Record<string, string>>> {
+  // {receivers: {otlp: {"code.namespace": "..."}}, ...}
+  const out: Record<string, Record<string, Record<string, string>>> = {};
+  for (const [kind, details] of Object.entries(components)) {
+    out[kind] = {};
+    for (const [type, sub] of Object.entries(details.subComponentMap)) {
+      out[kind]![type] = Object.fromEntries(sub.metadata.map((m) => [m.key, String((m.value as { value?: { value?: unknown } })?.value?.value ?? '')]));
+    }
+  }
+  return out;
+}
+void randomUUID;

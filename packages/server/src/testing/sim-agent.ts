@@ -1,0 +1,85 @@
+// A simulated agent for server tests: our OpAMP client plus a queue of what the server sent.
+import { OpampClient, create, AgentDescriptionSchema, KeyValueSchema, AnyValueSchema, type ServerToAgent, type AgentToServerInit } from '@flowgate/opamp';
+
+export function kv(key: string, value: string) {
+  return create(KeyValueSchema, { key, value: create(AnyValueSchema, { value: { case: 'stringValue', value } }) });
+}
+
+export function description(hostName: string, serviceName = 'otelcol-flowgate', version = '0.161.0') {
+  return create(AgentDescriptionSchema, {
+    identifyingAttributes: [kv('service.name', serviceName), kv('service.version', version)],
+    nonIdentifyingAttributes: [kv('host.name', hostName), kv('os.type', 'linux')],
+  });
+}
+
+export class SimAgent {
+  readonly client: OpampClient;
+  readonly received: ServerToAgent[] = [];
+  private waiters: { pred: (m: ServerToAgent) => boolean; resolve: (m: ServerToAgent) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }[] = [];
+
+  constructor(opts: { url: string; token: string; capabilities?: bigint; instanceUid?: Uint8Array; heartbeatSeconds?: number; reconnect?: boolean }) {
+    this.client = new OpampClient({
+      url: opts.url,
+      headers: { Authorization: `Bearer ${opts.token}` },
+      capabilities: opts.capabilities,
+      instanceUid: opts.instanceUid,
+      heartbeatSeconds: opts.heartbeatSeconds ?? 0,
+      reconnect: opts.reconnect === false ? false : { minDelayMs: 100, maxDelayMs: 1000 },
+      onMessage: (m) => this.deliver(m),
+    });
+  }
+
+  private deliver(m: ServerToAgent) {
+    this.received.push(m);
+    for (const w of [...this.waiters]) {
+      if (w.pred(m)) {
+        clearTimeout(w.timer);
+        this.waiters.splice(this.waiters.indexOf(w), 1);
+        w.resolve(m);
+      }
+    }
+  }
+
+  /** Sends; for HTTP the reply is recorded like a pushed message. */
+  async send(msg: AgentToServerInit = {}): Promise<ServerToAgent | undefined> {
+    const reply = await this.client.send(msg);
+    if (reply) this.deliver(reply);
+    return reply;
+  }
+
+  /** Resolves with the first message (already received or future) matching pred. */
+  next(pred: (m: ServerToAgent) => boolean, timeoutMs = 10_000, fromIndex = 0): Promise<ServerToAgent> {
+    const hit = this.received.slice(fromIndex).find(pred);
+    if (hit) return Promise.resolve(hit);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w.timer !== timer);
+        reject(new Error(`timed out waiting for a server message; got ${this.received.length}`));
+      }, timeoutMs);
+      this.waiters.push({ pred, resolve, reject, timer });
+    });
+  }
+
+  start() {
+    return this.client.start();
+  }
+  stop() {
+    return this.client.stop();
+  }
+}
+
+/** Polls fn until it returns a truthy value. */
+export async function eventually<T>(fn: () => Promise<T | null | undefined | false>, timeoutMs = 10_000, intervalMs = 50): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > end) throw new Error(`condition not met in ${timeoutMs} ms${last ? `: ${(last as Error).message}` : ''}`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
