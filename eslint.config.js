@@ -42,7 +42,7 @@ export default tseslint.config(
   },
   {
     files: ['packages/server/src/**'],
-    ignores: ['packages/server/src/**/routes.ts', 'packages/server/src/**/*.routes.ts', 'packages/server/src/app.ts', 'packages/server/src/main.ts', 'packages/server/src/opamp/**', 'packages/server/src/platform/http/**', 'packages/server/src/**/*.test.ts'],
+    ignores: ['packages/server/src/**/routes.ts', 'packages/server/src/**/*.routes.ts', 'packages/server/src/app.ts', 'packages/server/src/main.ts', 'packages/server/src/opamp/**', 'packages/server/src/platform/http/**', 'packages/server/src/platform/db/**', 'packages/server/src/platform/redis.ts', 'packages/server/src/testing/**', 'packages/server/src/**/*.test.ts', 'packages/server/src/**/*.store.ts'],
     rules: restrict([
       { group: ['fastify', '@fastify/*', 'ws'], message: 'Only routes, app.ts, main.ts, platform/http and the OpAMP adapter touch Fastify/ws. Services take plain arguments; keep HTTP in routes.' },
       { group: ['pg', '@electric-sql/*'], message: 'Only stores (*.store.ts) and platform/db touch the database driver. Use the Db interface from platform/db.' },

@@ -225,18 +225,44 @@ service:
 // ---------------------------------------------------------------------------------------------
 // Calling operations.
 
-export interface CallResult { status: number; body: unknown; text: string; headers: Record<string, string | string[] | number | undefined>; timedOut: boolean }
+export interface CallResult {
+  status: number;
+  body: unknown;
+  text: string;
+  headers: Record<string, string | string[] | number | undefined>;
+  timedOut: boolean;
+  /** A text/event-stream answer: `text` holds what arrived in the first moments; the stream is left open. */
+  streaming: boolean;
+}
 
+/**
+ * app.inject with a timeout, that also copes with Server-Sent Events: a streaming answer resolves with
+ * its status, headers and first bytes instead of waiting for an end that never comes.
+ */
 export async function inject(fg: Flowgate, req: { method: Method; url: string; token?: string; payload?: unknown; headers?: Record<string, string> }, timeoutMs = 10_000): Promise<CallResult> {
   const headers: Record<string, string> = { ...(req.token ? { authorization: `Bearer ${req.token}` } : {}), ...req.headers };
-  const run = fg.app.inject({ method: req.method, url: req.url, headers, ...(req.payload === undefined ? {} : { payload: req.payload as object }) }).then((res) => {
+  const run = (async (): Promise<CallResult> => {
+    const res = await fg.app.inject({ method: req.method, url: req.url, headers, payloadAsStream: true, ...(req.payload === undefined ? {} : { payload: req.payload as object }) });
+    const stream = res.stream();
+    const chunks: Buffer[] = [];
+    const streaming = String(res.headers['content-type'] ?? '').includes('text/event-stream');
+    if (streaming) {
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      await new Promise((r) => setTimeout(r, 300));
+      stream.removeAllListeners('data');
+    } else {
+      for await (const c of stream) chunks.push(Buffer.from(c as Buffer));
+    }
+    const text = Buffer.concat(chunks).toString('utf8');
     let body: unknown = null;
-    try { body = res.body ? JSON.parse(res.body) : null; } catch { body = res.body; }
-    return { status: res.statusCode, body, text: res.body, headers: res.headers, timedOut: false } satisfies CallResult;
-  });
+    if (!streaming) {
+      try { body = text ? JSON.parse(text) : null; } catch { body = text; }
+    }
+    return { status: res.statusCode, body, text, headers: res.headers, timedOut: false, streaming };
+  })();
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<CallResult>((resolve) => {
-    timer = setTimeout(() => resolve({ status: 0, body: null, text: '', headers: {}, timedOut: true }), timeoutMs);
+    timer = setTimeout(() => resolve({ status: 0, body: null, text: '', headers: {}, timedOut: true, streaming: false }), timeoutMs);
   });
   try {
     return await Promise.race([run, timeout]);

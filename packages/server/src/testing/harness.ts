@@ -84,7 +84,7 @@ export async function startTestFlowgate(env: Record<string, string> = {}, opts: 
 export function api(fg: Flowgate, token: string) {
   const call = async (method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: unknown, headers: Record<string, string> = {}) => {
     const res = await fg.app.inject({ method, url, ...(payload === undefined ? {} : { payload: payload as object }), headers: { authorization: `Bearer ${token}`, ...headers } });
-    let body: any = null;
+    let body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- test helper: bodies are asserted field by field
     try {
       body = res.body ? JSON.parse(res.body) : null;
     } catch {

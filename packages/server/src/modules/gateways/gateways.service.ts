@@ -267,16 +267,21 @@ export function createGatewaysService(deps: { db: Db; tokens: TokenSigner; bus: 
         const items: ReturnType<typeof summaryView>[] = [];
         let cursor = q.cursor ?? null;
         let next: string | null = null;
-        do {
-          const page = await store.listGateways(db, scope, filter, q.sort ?? 'name', limit, cursor);
+        scan: while (true) {
+          const page = await store.listGateways(db, scope, filter, q.sort ?? 'name', 200, cursor);
           for (const r of page.rows) {
             const v = summaryView(r);
-            if (v.health.status === q.health && items.length < limit) items.push(v);
+            if (v.health.status !== q.health) continue;
+            items.push(v);
+            if (items.length === limit) {
+              next = store.cursorFor(r as typeof r & { sort_value: string });
+              break scan;
+            }
           }
+          if (!page.next) break;
           cursor = page.next;
-          next = page.next;
-        } while (items.length < limit && cursor);
-        return { items, next_cursor: items.length < limit ? null : next };
+        }
+        return { items, next_cursor: next };
       }
       let page;
       try {

@@ -98,9 +98,11 @@ export async function listGateways(sql: Sql, scope: OrgScope, f: GatewayFilter, 
     `SELECT ${LIST_COLUMNS}, ${sortValueSql} AS sort_value FROM gateways WHERE ${where.join(' AND ')} ORDER BY ${key} ${dir}, id ${dir} LIMIT $${params.length}`, params);
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
-  const next = rows.length > limit && last ? Buffer.from(JSON.stringify([last.sort_value, last.id])).toString('base64url') : null;
+  const next = rows.length > limit && last ? cursorFor(last) : null;
   return { rows: page, next };
 }
+
+export const cursorFor = (row: { sort_value: string; id: string }) => Buffer.from(JSON.stringify([row.sort_value, row.id])).toString('base64url');
 
 export async function countGateways(sql: Sql, scope: OrgScope, f: GatewayFilter): Promise<number> {
   const params: unknown[] = [];

@@ -30,7 +30,7 @@ export async function migrate(db: Db): Promise<string[]> {
           await sql.query('COMMIT');
         } catch (err) {
           await sql.query('ROLLBACK');
-          throw new Error(`migration ${m.version} failed: ${(err as Error).message}`);
+          throw new Error(`migration ${m.version} failed: ${(err as Error).message}`, { cause: err });
         }
         applied.push(m.version);
       }
