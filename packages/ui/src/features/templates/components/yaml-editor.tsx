@@ -1,0 +1,114 @@
+import Editor, { type OnMount } from '@monaco-editor/react';
+import { useEffect, useRef } from 'react';
+import type { ValidationIssue } from '../../../lib/api/types.ts';
+import { useTheme } from '../../../lib/theme.tsx';
+import { testIds } from '../../../lib/testids.ts';
+import { monaco } from './monaco-setup.ts';
+
+type StandaloneEditor = Parameters<OnMount>[0];
+
+export interface YamlEditorHandle {
+  revealLine: (line: number, column?: number) => void;
+  focus: () => void;
+}
+
+export interface YamlEditorProps {
+  value: string;
+  onChange: (value: string) => void;
+  errors: ValidationIssue[];
+  warnings: ValidationIssue[];
+  readOnly?: boolean;
+  height?: string;
+  onReady?: (handle: YamlEditorHandle) => void;
+  onSaveShortcut?: () => void;
+}
+
+const MARKER_OWNER = 'flowgate-validation';
+
+/** Converts validation issues into Monaco markers; an issue without a line marks line 1. */
+export function issuesToMarkers(issues: ValidationIssue[], severity: monaco.MarkerSeverity, model: monaco.editor.ITextModel): monaco.editor.IMarkerData[] {
+  const lineCount = model.getLineCount();
+  return issues.map((issue) => {
+    const line = Math.min(Math.max(issue.line ?? 1, 1), lineCount);
+    const maxColumn = model.getLineMaxColumn(line);
+    const column = Math.min(Math.max(issue.column ?? 1, 1), maxColumn);
+    // Underline from the column to the end of the word (or the whole line when no column is known).
+    const word = issue.column ? model.getWordAtPosition({ lineNumber: line, column }) : null;
+    return {
+      severity,
+      message: issue.path ? `${issue.message}\n${issue.path}` : issue.message,
+      code: issue.code,
+      source: 'Flowgate',
+      startLineNumber: line,
+      startColumn: issue.column ? column : model.getLineFirstNonWhitespaceColumn(line) || 1,
+      endLineNumber: line,
+      endColumn: word ? word.endColumn : maxColumn,
+    };
+  });
+}
+
+export function YamlEditor({ value, onChange, errors, warnings, readOnly = false, height = '100%', onReady, onSaveShortcut }: YamlEditorProps) {
+  const { theme } = useTheme();
+  const editorRef = useRef<StandaloneEditor | null>(null);
+  const saveRef = useRef(onSaveShortcut);
+  saveRef.current = onSaveShortcut;
+
+  useEffect(() => {
+    const model = editorRef.current?.getModel();
+    if (!model) return;
+    monaco.editor.setModelMarkers(model, MARKER_OWNER, [
+      ...issuesToMarkers(errors, monaco.MarkerSeverity.Error, model),
+      ...issuesToMarkers(warnings, monaco.MarkerSeverity.Warning, model),
+    ]);
+  }, [errors, warnings]);
+
+  const onMount: OnMount = (editor) => {
+    editorRef.current = editor;
+    editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyS, () => saveRef.current?.());
+    const model = editor.getModel();
+    if (model) {
+      monaco.editor.setModelMarkers(model, MARKER_OWNER, [
+        ...issuesToMarkers(errors, monaco.MarkerSeverity.Error, model),
+        ...issuesToMarkers(warnings, monaco.MarkerSeverity.Warning, model),
+      ]);
+    }
+    onReady?.({
+      revealLine: (line, column = 1) => {
+        editor.revealLineInCenter(line);
+        editor.setPosition({ lineNumber: line, column });
+        editor.focus();
+      },
+      focus: () => editor.focus(),
+    });
+  };
+
+  return (
+    <div className="h-full" data-testid={testIds.templateEditor.editor}>
+      <Editor
+        height={height}
+        defaultLanguage="yaml"
+        language="yaml"
+        value={value}
+        theme={theme === 'dark' ? 'flowgate-dark' : 'flowgate-light'}
+        onChange={(next) => onChange(next ?? '')}
+        onMount={onMount}
+        loading={<div className="p-4 text-sm text-zinc-500">Loading editor…</div>}
+        options={{
+          readOnly,
+          minimap: { enabled: false },
+          fontSize: 13,
+          lineHeight: 20,
+          fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace',
+          tabSize: 2,
+          insertSpaces: true,
+          scrollBeyondLastLine: false,
+          renderWhitespace: 'boundary',
+          automaticLayout: true,
+          padding: { top: 12, bottom: 12 },
+          fixedOverflowWidgets: true,
+          scrollbar: { verticalScrollbarSize: 10, horizontalScrollbarSize: 10 },
+        }}
+      />
+    </div>
+  );
+}
