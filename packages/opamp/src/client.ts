@@ -95,7 +95,9 @@ export class OpampClient {
   private readonly retry: boolean;
   private stopped = true;
   private failures = 0;
+  /** Heartbeat (WebSocket) or next poll (HTTP). */
   private timer: NodeJS.Timeout | undefined;
+  private reconnectTimer: NodeJS.Timeout | undefined;
   private connectWaiters: Array<{ resolve(): void; reject(err: Error): void }> = [];
   // WebSocket state
   private ws: WebSocket | undefined;
@@ -176,6 +178,7 @@ export class OpampClient {
     this.clearTimer();
     if (this.transport === 'websocket') {
       this.stopped = true;
+      this.clearReconnect();
       for (const w of this.connectWaiters.splice(0)) w.reject(new OpampClientError('stopped'));
       const ws = this.ws;
       if (!ws) return;
@@ -275,10 +278,10 @@ export class OpampClient {
   }
 
   private scheduleReconnect(retryAfterMs: number | undefined): void {
-    if (this.stopped || !this.retry || this.timer) return;
+    if (this.stopped || !this.retry || this.reconnectTimer) return;
     const delay = Math.max(retryAfterMs ?? 0, this.backoff());
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = undefined;
       this.connectWs();
     }, delay);
   }
@@ -350,8 +353,8 @@ export class OpampClient {
       });
       req.end(payload);
     });
-    let bytes: Uint8Array = data;
-    if ((resHeaders['content-encoding'] ?? '').toLowerCase() === 'gzip') bytes = await gunzip(data, { maxOutputLength: max });
+    let bytes: Uint8Array = toBytes(data);
+    if ((resHeaders['content-encoding'] ?? '').toLowerCase() === 'gzip') bytes = toBytes(await gunzip(data, { maxOutputLength: max }));
     const isProto = (resHeaders['content-type'] ?? '').startsWith('application/x-protobuf');
     if (status !== 200) {
       let errorResponse: ServerToAgent['errorResponse'];
@@ -372,7 +375,7 @@ export class OpampClient {
 
   private receive(msg: ServerToAgent): void {
     const newUid = msg.agentIdentification?.newInstanceUid;
-    if (newUid && newUid.length === INSTANCE_UID_LENGTH) this.uid = newUid;
+    if (newUid && newUid.length === INSTANCE_UID_LENGTH) this.uid = newUid.slice();
     const hb = msg.connectionSettings?.opamp?.heartbeatIntervalSeconds;
     if (hb !== undefined && hb > 0n) {
       this.heartbeatMs = Number(hb) * 1000;
@@ -396,6 +399,11 @@ export class OpampClient {
     this.timer = undefined;
   }
 
+  private clearReconnect(): void {
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = undefined;
+  }
+
   private backoff(): number {
     const base = Math.min(this.maxDelayMs, this.minDelayMs * 2 ** Math.min(this.failures, 20));
     this.failures++;
@@ -417,10 +425,10 @@ export function parseRetryAfter(value: string | string[] | undefined): number | 
   return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
 
-function toBytes(data: WebSocket.RawData): Uint8Array {
-  if (Array.isArray(data)) return Buffer.concat(data);
+function toBytes(data: WebSocket.RawData | Buffer): Uint8Array {
+  if (Array.isArray(data)) data = Buffer.concat(data);
   if (data instanceof ArrayBuffer) return new Uint8Array(data);
-  return data;
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 }
 
 function sleep(ms: number): Promise<void> {

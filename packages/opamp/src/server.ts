@@ -301,7 +301,7 @@ export function createOpampServer<Ctx>(opts: OpampServerOptions<Ctx>): OpampServ
       conn.close(1003, 'OpAMP requires binary frames');
       return;
     }
-    const frame = rawToBytes(data);
+    const frame = plainBytes(data);
     conn.queued++;
     if (conn.queued >= maxQueued && !conn.ws.isPaused) conn.ws.pause();
     conn.queue = conn.queue
@@ -333,7 +333,7 @@ export function createOpampServer<Ctx>(opts: OpampServerOptions<Ctx>): OpampServ
       await sendWs(conn, errorReply(ServerErrorResponseType.ServerErrorResponseType_BadRequest, problem));
       return;
     }
-    conn.instanceUid = msg.instanceUid;
+    conn.instanceUid = msg.instanceUid.slice(); // copy: do not pin the whole frame
     let reply: ServerToAgent;
     try {
       reply = finishReply(await opts.onMessage(conn, msg), msg.instanceUid);
@@ -402,7 +402,7 @@ export function createOpampServer<Ctx>(opts: OpampServerOptions<Ctx>): OpampServ
     let body: Uint8Array = raw;
     if (encoding === 'gzip') {
       try {
-        body = await gunzip(raw, { maxOutputLength: maxBytes });
+        body = plainBytes(await gunzip(raw, { maxOutputLength: maxBytes }));
       } catch (err) {
         if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
           return refuse(413, `decompressed message exceeds the ${maxBytes}-byte limit`, { Connection: 'close' });
@@ -427,7 +427,7 @@ export function createOpampServer<Ctx>(opts: OpampServerOptions<Ctx>): OpampServ
       remoteAddress,
       connectedAt: new Date(),
       context: admission.context,
-      instanceUid: msg.instanceUid,
+      instanceUid: msg.instanceUid.slice(),
       send: () => Promise.reject(new Error('plain-HTTP agents are answered only through the onMessage return value')),
       close: () => {
         closeAfter = true;
@@ -549,10 +549,14 @@ function errText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-function rawToBytes(data: RawData): Uint8Array {
-  if (Array.isArray(data)) return Buffer.concat(data);
+/**
+ * A plain Uint8Array view (no copy) of what ws or http handed us, so decoded bytes fields are
+ * Uint8Array like everywhere else rather than Buffer.
+ */
+function plainBytes(data: RawData | Buffer): Uint8Array {
+  if (Array.isArray(data)) data = Buffer.concat(data);
   if (data instanceof ArrayBuffer) return new Uint8Array(data);
-  return data;
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 }
 
 /** True when Accept-Encoding lists gzip (or *) with a non-zero q. */
@@ -623,7 +627,7 @@ function readBody(req: http.IncomingMessage, max: number): Promise<Uint8Array | 
       }
       chunks.push(chunk);
     };
-    const onEnd = (): void => finish(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
+    const onEnd = (): void => finish(plainBytes(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
     const onAbort = (): void => finish('aborted');
     req.on('data', onData);
     req.on('end', onEnd);
