@@ -204,18 +204,35 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
     };
   }
 
-  async function loadDesired(state: AgentState): Promise<void> {
-    const scope = systemScope(state.orgId);
-    const row = await store.getGateway(db, scope, state.gatewayId);
-    if (!row) return;
-    state.failedHash = row.failed_config_hash;
-    state.pendingRestart = row.pending_restart;
-    if (!row.desired_config || !row.desired_config_hash) {
-      state.desired = null;
-      return;
+  /** Resolved files per (org, stored desired config): secrets resolved once for a whole batch. */
+  const resolvedCache = new Map<string, Promise<{ files: Record<string, string>; hash: string }>>();
+  function resolveDesired(orgId: string, desired: NonNullable<GatewayRow['desired_config']>) {
+    const key = `${orgId}\n${JSON.stringify(desired.files)}`;
+    let p = resolvedCache.get(key);
+    if (!p) {
+      p = resolveConfig(systemScope(orgId), desired.files).then((files) => ({ files, hash: hex(configHash(Object.fromEntries(Object.entries(files).map(([k, v]) => [k, { body: v }])))) }));
+      p.catch(() => resolvedCache.delete(key));
+      resolvedCache.set(key, p);
+      // Short-lived: a changed secret must take effect on the next push.
+      setTimeout(() => resolvedCache.delete(key), 5000).unref();
     }
-    const files = await resolveConfig(scope, row.desired_config.files);
-    state.desired = { files, hash: hex(configHash(Object.fromEntries(Object.entries(files).map(([k, v]) => [k, { body: v }])))) };
+    return p;
+  }
+
+  /** Refreshes what the server wants for these agents (one query for all of them). */
+  async function loadDesired(states: AgentState[]): Promise<void> {
+    if (states.length === 0) return;
+    const rows = await db.query<Pick<GatewayRow, 'id' | 'desired_config' | 'desired_config_hash' | 'failed_config_hash' | 'pending_restart'>>(
+      'SELECT id, desired_config, desired_config_hash, failed_config_hash, pending_restart FROM gateways WHERE org_id = $1 AND id = ANY($2::uuid[])',
+      [states[0]!.orgId, states.map((s) => s.gatewayId)]);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    for (const state of states) {
+      const row = byId.get(state.gatewayId);
+      if (!row) continue;
+      state.failedHash = row.failed_config_hash;
+      state.pendingRestart = row.pending_restart;
+      state.desired = row.desired_config && row.desired_config_hash ? await resolveDesired(state.orgId, row.desired_config) : null;
+    }
   }
 
   function remoteConfigFor(state: AgentState): ServerToAgent['remoteConfig'] {
@@ -278,7 +295,7 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
       } else {
         httpByUid.set(uid, state);
       }
-      await loadDesired(state);
+      await loadDesired([state]);
       isNew = true;
       if (!msg.agentDescription) flags |= ReportFullState;
     } else if (state.lastSeq !== null && msg.sequenceNum !== state.lastSeq + 1n) {
@@ -410,34 +427,34 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
 
   async function handleCommand(raw: Record<string, unknown>) {
     const cmd = raw as unknown as GatewayCommand;
-    const state = wsByGateway.get(cmd.gateway_id);
-    const httpState = [...httpByUid.values()].find((s) => s.gatewayId === cmd.gateway_id);
+    const ids = cmd.gateway_ids ?? [cmd.gateway_id];
+    const wsStates = ids.map((id) => wsByGateway.get(id)).filter((s): s is AgentState => !!s);
+    const idSet = new Set(ids);
+    const httpStates = httpByUid.size ? [...httpByUid.values()].filter((s) => idSet.has(s.gatewayId)) : [];
     try {
       if (cmd.type === 'disconnect') {
-        state?.conn?.close(1008, 'gateway token revoked or gateway deleted');
-        if (httpState) httpByUid.delete(httpState.uid);
+        for (const s of wsStates) s.conn?.close(1008, 'gateway token revoked or gateway deleted');
+        for (const s of httpStates) httpByUid.delete(s.uid);
         return;
       }
-      if (httpState) {
-        // Plain-HTTP agents hear from us in their next poll: refresh what we will answer.
-        if (cmd.type === 'push') {
-          httpState.sentHash = null;
-          await loadDesired(httpState);
-        }
-      }
-      if (!state?.conn) return;
       if (cmd.type === 'push') {
-        await loadDesired(state);
-        state.sentHash = null;
-        const remoteConfig = remoteConfigFor(state);
-        if (remoteConfig) await state.conn.send(create(ServerToAgentSchema, { remoteConfig }));
+        // Plain-HTTP agents hear from us in their next poll; WebSocket agents now.
+        for (const s of [...wsStates, ...httpStates]) s.sentHash = null;
+        await loadDesired([...wsStates, ...httpStates]);
+        await Promise.all(wsStates.map(async (s) => {
+          const remoteConfig = remoteConfigFor(s);
+          if (remoteConfig && s.conn) await s.conn.send(create(ServerToAgentSchema, { remoteConfig })).catch((err) => log.warn({ err: (err as Error).message, gateway: s.gatewayId }, 'push failed'));
+        }));
       } else if (cmd.type === 'restart') {
-        if (state.capabilities & Cap.AcceptsRestartCommand) {
-          await state.conn.send(create(ServerToAgentSchema, { command: create(ServerToAgentCommandSchema, { type: CommandType.CommandType_Restart }) }));
+        for (const s of httpStates) s.pendingRestart = true;
+        for (const s of wsStates) {
+          if (s.conn && (s.capabilities & Cap.AcceptsRestartCommand)) {
+            await s.conn.send(create(ServerToAgentSchema, { command: create(ServerToAgentCommandSchema, { type: CommandType.CommandType_Restart }) }));
+          }
         }
       }
     } catch (err) {
-      log.warn({ err: (err as Error).message, cmd }, 'command delivery failed');
+      log.warn({ err: (err as Error).message, type: cmd.type }, 'command delivery failed');
     }
   }
   const unsubscribe = bus.subscribe(redisChannels.commands, (m) => void handleCommand(m));

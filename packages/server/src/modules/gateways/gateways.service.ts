@@ -46,7 +46,7 @@ service:
       exporters: [debug]
 `;
 
-export type GatewayCommand = { type: 'push' | 'restart' | 'disconnect'; gateway_id: string; org_id: string };
+export type GatewayCommand = { type: 'push' | 'restart' | 'disconnect'; gateway_id: string; org_id: string; gateway_ids?: string[] };
 export type FlowgateEventMessage = { type: string; org_id: string; id: string; at: string; data?: Record<string, unknown> };
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);

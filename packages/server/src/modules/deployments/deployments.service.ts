@@ -1,0 +1,368 @@
+// Rollouts: a template version to gateways, in growing batches, pausing on the first failure, with
+// rollback to each gateway's previous configuration. All state is in the database; a tick on one
+// replica (advisory lock) advances soaking batches, so a control-plane restart resumes a rollout.
+import type pino from 'pino';
+import { configHash } from '@flowgate/opamp';
+import type { ValidationResult } from '@flowgate/config-model';
+import type { Db } from '../../platform/db/db.ts';
+import { AppError } from '../../platform/errors.ts';
+import { advisoryLocks } from '../../platform/names.ts';
+import { systemScope, type OrgScope } from '../../platform/scope.ts';
+import { audit } from '../audit/audit.store.ts';
+import * as gwStore from '../gateways/gateways.store.ts';
+import { AcceptsRemoteConfig, BASE_CONFIG_YAML, healthOf, type GatewaysService } from '../gateways/gateways.service.ts';
+import type { DesiredConfig } from '../gateways/gateways.store.ts';
+import type { SettingsService } from '../settings/settings.service.ts';
+import * as store from './deployments.store.ts';
+import type { DeploymentRow, TargetRow } from './deployments.store.ts';
+
+export const CONFIG_FILE_NAME = 'collector.yaml';
+const LIVE = new Set(['pending', 'in_progress', 'paused']);
+
+export interface CreateDeploymentInput {
+  template_id: string;
+  version: number;
+  name?: string;
+  target: { gateway_ids?: string[]; tags?: Record<string, string> };
+  strategy?: { type: 'all_at_once' | 'canary'; batches?: number[]; soak_seconds?: number; pause_on_failure?: boolean };
+}
+
+const hexHash = (files: Record<string, string>) => Buffer.from(configHash(Object.fromEntries(Object.entries(files).map(([k, v]) => [k, { body: v }])))).toString('hex');
+
+/** Cumulative percentages → batch index per position (every batch gets at least one gateway while any are left). */
+export function assignBatches(n: number, cumulativePercents: number[]): number[] {
+  const out: number[] = [];
+  let given = 0;
+  cumulativePercents.forEach((p, i) => {
+    const last = i === cumulativePercents.length - 1;
+    let upTo = last ? n : Math.min(n, Math.max(given + 1, Math.ceil((n * p) / 100)));
+    if (upTo <= given && !last) upTo = given;
+    for (; given < upTo; given++) out.push(i);
+  });
+  return out;
+}
+
+export function createDeploymentsService(deps: {
+  db: Db;
+  gateways: GatewaysService;
+  settings: SettingsService;
+  logger: pino.Logger;
+  resolveConfig?: (scope: OrgScope, files: Record<string, string>) => Promise<Record<string, string>>;
+  validate?: (scope: OrgScope, yaml: string, gatewayIds: string[]) => Promise<ValidationResult>;
+  tickMs?: number;
+}) {
+  const { db, gateways } = deps;
+  const log = deps.logger.child({ component: 'deployments' });
+  const resolve = deps.resolveConfig ?? (async (_s: OrgScope, f: Record<string, string>) => f);
+  const emit = (orgId: string, id: string, data?: Record<string, unknown>) => void gateways.publishEvent('deployment.updated', orgId, id, data);
+
+  async function view(scope: OrgScope, d: DeploymentRow & { template_name?: string | null }, counts?: Record<string, number>) {
+    const c = counts ?? Object.fromEntries((await store.targetCounts(db, scope, [d.id])).map((r) => [r.status, r.n]));
+    return {
+      id: d.id, org_id: d.org_id, name: d.name, template_id: d.template_id, template_name: d.template_name ?? (await store.templateVersion(db, scope, d.template_id, d.version))?.name ?? '',
+      version: d.version, status: d.status, reason: d.reason, target: d.target, strategy: d.strategy, current_batch: d.current_batch,
+      created_by: d.created_by_label, created_at: d.created_at.toISOString(), updated_at: d.updated_at.toISOString(), counts: c,
+    };
+  }
+
+  /** Sends batch `batch`'s pending targets their config (one UPDATE and one bus message for the whole batch). */
+  async function pushBatch(scope: OrgScope, d: DeploymentRow, batch: number, files: Record<string, string>) {
+    const targets = (await store.targetsOf(db, scope, d.id)).filter((t) => t.batch === batch && t.status === 'pending');
+    if (targets.length === 0) return;
+    const resolved = await resolve(scope, files);
+    const hash = hexHash(resolved);
+    const desired: DesiredConfig = { files, deployment_id: d.id, template_id: d.template_id, version: d.version };
+    const ids = targets.map((t) => t.gateway_id);
+    await db.tx(async (sql) => {
+      await store.setTargets(sql, scope, d.id, ids, 'applying');
+      await sql.query(`UPDATE gateways SET desired_config = $3, desired_config_hash = $4, current_config_version = $5,
+                         failed_config_hash = CASE WHEN failed_config_hash = $4 THEN NULL ELSE failed_config_hash END, updated_at = now()
+                        WHERE org_id = $1 AND id = ANY($2::uuid[])`, [scope.orgId, ids, JSON.stringify(desired), hash, d.version]);
+    });
+    await gateways.command({ type: 'push', org_id: scope.orgId, gateway_id: ids[0]!, gateway_ids: ids });
+    // Gateways that already run exactly this config (reported APPLIED with this hash) are done now.
+    const already = await db.query<{ id: string }>("SELECT id FROM gateways WHERE org_id = $1 AND id = ANY($2::uuid[]) AND remote_config_hash = $3 AND remote_config_status = 'APPLIED'", [scope.orgId, ids, hash]);
+    if (already.length) await store.setTargets(db, scope, d.id, already.map((r) => r.id), 'applied');
+  }
+
+  async function filesOf(scope: OrgScope, d: DeploymentRow): Promise<Record<string, string>> {
+    const tv = await store.templateVersion(db, scope, d.template_id, d.version);
+    if (!tv) throw new AppError('TEMPLATE_NOT_FOUND', 'The deployed template version no longer exists');
+    return { [CONFIG_FILE_NAME]: tv.config_yaml };
+  }
+
+  /** Moves one deployment forward: pause on failure, complete a soaked batch, start the next. */
+  async function evaluate(scope: OrgScope, id: string): Promise<void> {
+    const d = await store.getDeployment(db, scope, id);
+    if (!d || d.status !== 'in_progress') return;
+    const targets = await store.targetsOf(db, scope, id);
+    const pauseOnFailure = d.strategy.pause_on_failure ?? true;
+    const failed = targets.filter((t) => t.status === 'failed' && t.batch <= d.current_batch && (!d.resumed_at || t.updated_at > d.resumed_at));
+    if (failed.length && pauseOnFailure) {
+      const f = failed[0]!;
+      const reason = `Gateway ${f.gateway_name} failed to apply version ${d.version}: ${f.error ?? 'no error text'}`;
+      await db.tx(async (sql) => {
+        await store.updateDeployment(sql, scope, id, { status: 'paused', reason });
+        await audit(sql, { ...scope, actor: { type: 'system', id: null, label: 'deployment-engine' } } as OrgScope, { action: 'deployment.pause', resourceType: 'deployment', resourceId: id, after: { reason } });
+      });
+      log.info({ deployment: id, reason }, 'deployment paused on failure');
+      emit(scope.orgId, id);
+      return;
+    }
+    const current = targets.filter((t) => t.batch === d.current_batch);
+    const open = current.filter((t) => t.status === 'pending' || t.status === 'applying');
+    if (open.some((t) => t.status === 'pending')) {
+      await pushBatch(scope, d, d.current_batch, await filesOf(scope, d));
+      return;
+    }
+    if (open.length) return;
+    // Batch done: soak, with every applied gateway healthy.
+    if (!d.batch_applied_at) {
+      await store.updateDeployment(db, scope, id, { batch_applied_at: new Date() });
+      emit(scope.orgId, id);
+      return evaluate(scope, id);
+    }
+    const soakMs = (d.strategy.soak_seconds ?? (d.strategy.type === 'canary' ? (await deps.settings.get(scope)).deployment_default_soak_seconds : 0)) * 1000;
+    if (Date.now() - d.batch_applied_at.getTime() < soakMs) return;
+    const applied = current.filter((t) => t.status === 'applied').map((t) => t.gateway_id);
+    if (applied.length) {
+      const rows = await db.query<gwStore.GatewayRow>('SELECT * FROM gateways WHERE org_id = $1 AND id = ANY($2::uuid[])', [scope.orgId, applied]);
+      const sick = rows.filter((r) => healthOf(r).status === 'unhealthy');
+      if (sick.length && pauseOnFailure) {
+        const reason = `Gateway ${sick[0]!.name} is unhealthy after applying version ${d.version}`;
+        await store.updateDeployment(db, scope, id, { status: 'paused', reason });
+        emit(scope.orgId, id);
+        return;
+      }
+    }
+    if (d.current_batch + 1 >= d.batches) {
+      await db.tx(async (sql) => {
+        await store.updateDeployment(sql, scope, id, { status: 'completed', reason: null });
+        await audit(sql, { ...scope, actor: { type: 'system', id: null, label: 'deployment-engine' } } as OrgScope, { action: 'deployment.complete', resourceType: 'deployment', resourceId: id });
+      });
+      emit(scope.orgId, id);
+      return;
+    }
+    const next = await store.updateDeployment(db, scope, id, { current_batch: d.current_batch + 1, batch_applied_at: null });
+    emit(scope.orgId, id);
+    await pushBatch(scope, next!, next!.current_batch, await filesOf(scope, next!));
+  }
+
+  let ticking = false;
+  async function tick() {
+    if (ticking) return;
+    ticking = true;
+    try {
+      await db.session(async (sql) => {
+        const [{ ok } = { ok: false }] = await sql.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [advisoryLocks.deploymentEngine]);
+        if (!ok) return;
+        try {
+          const rows = await store.inProgress(sql);
+          for (const r of rows) {
+            try {
+              await evaluate(systemScope(r.org_id), r.id);
+            } catch (err) {
+              log.warn({ err: (err as Error).message, deployment: r.id }, 'deployment evaluation failed');
+            }
+          }
+        } finally {
+          await sql.query('SELECT pg_advisory_unlock($1)', [advisoryLocks.deploymentEngine]);
+        }
+      });
+    } catch (err) {
+      log.warn({ err: (err as Error).message }, 'deployment tick failed');
+    } finally {
+      ticking = false;
+    }
+  }
+
+  let timer: NodeJS.Timeout | null = null;
+
+  return {
+    tick,
+    evaluate,
+    start() {
+      timer = setInterval(() => void tick(), deps.tickMs ?? 1000);
+      timer.unref();
+      void tick();
+    },
+    async stop() {
+      if (timer) clearInterval(timer);
+      while (ticking) await new Promise((r) => setTimeout(r, 20));
+    },
+
+    async create(scope: OrgScope, body: CreateDeploymentInput) {
+      if (!(await store.templateExists(db, scope, body.template_id))) throw new AppError('TEMPLATE_NOT_FOUND');
+      const tv = await store.templateVersion(db, scope, body.template_id, body.version);
+      if (!tv) throw new AppError('TEMPLATE_NOT_FOUND', `Template version ${body.version} not found`);
+      if (!body.target.gateway_ids?.length && !body.target.tags) throw new AppError('VALIDATION_FAILED', 'target needs gateway_ids or tags');
+      const strategy = { type: body.strategy?.type ?? 'all_at_once', ...body.strategy } as DeploymentRow['strategy'];
+      const percents = strategy.type === 'canary' ? (strategy.batches ?? [10, 50, 100]) : [100];
+      if (percents.some((p, i) => i > 0 && p <= percents[i - 1]!) || percents[percents.length - 1] !== 100) {
+        throw new AppError('VALIDATION_FAILED', 'strategy.batches are cumulative percentages, increasing, ending at 100 (e.g. [10, 50, 100])');
+      }
+      const matched = await gwStore.gatewaysMatching(db, scope, { ids: body.target.gateway_ids, tags: body.target.tags });
+      if (body.target.gateway_ids && matched.length !== new Set(body.target.gateway_ids).size) throw new AppError('GATEWAY_NOT_FOUND', 'Some target gateways do not exist in this organization');
+      const excluded: DeploymentRow['excluded'] = [];
+      const eligible = matched.filter((g) => {
+        if (g.mode === 'extension') excluded.push({ gateway_id: g.id, gateway_name: g.name, reason: 'extension mode: the collector reports over OpAMP but cannot take remote configuration' });
+        else if ((g.capabilities & AcceptsRemoteConfig) === 0 && g.capabilities !== 0) excluded.push({ gateway_id: g.id, gateway_name: g.name, reason: 'the agent does not announce AcceptsRemoteConfig' });
+        else return true;
+        return false;
+      });
+      if (eligible.length === 0) throw new AppError('SELECTOR_MATCHES_NOTHING', matched.length ? `All ${matched.length} matching gateways cannot take remote config` : undefined, { excluded });
+      if (deps.validate) {
+        const v = await deps.validate(scope, tv.config_yaml, eligible.map((g) => g.id));
+        if (!v.valid) throw new AppError('INVALID_CONFIG', `Version ${body.version} is not valid: ${v.errors.map((e) => e.message).join('; ')}`, v.errors);
+      }
+      const files = { [CONFIG_FILE_NAME]: tv.config_yaml };
+      const hash = hexHash(await resolve(scope, files));
+      const batchOf = assignBatches(eligible.length, percents);
+      const batches = Math.max(...batchOf) + 1;
+      const d = await db.tx(async (sql) => {
+        const row = await store.insertDeployment(sql, scope, {
+          name: body.name ?? null, template_id: body.template_id, version: body.version, config_hash: hash, status: 'in_progress', reason: null,
+          target: body.target, strategy, batches, current_batch: 0, excluded, created_by: scope.actor.type === 'user' ? scope.actor.id : null, created_by_label: scope.actor.label,
+        });
+        // A new deployment to a gateway supersedes older live ones for that gateway.
+        const ids = eligible.map((g) => g.id);
+        const superseded = await sql.query<{ deployment_id: string }>(
+          `UPDATE deployment_targets dt SET status = 'superseded', updated_at = now() FROM deployments d
+            WHERE d.id = dt.deployment_id AND dt.org_id = $1 AND dt.gateway_id = ANY($2::uuid[]) AND d.id <> $3 AND d.status IN ('pending', 'in_progress', 'paused')
+              AND dt.status IN ('pending', 'applying', 'failed') RETURNING dt.deployment_id`, [scope.orgId, ids, row.id]);
+        for (const depId of new Set(superseded.map((s) => s.deployment_id))) {
+          const left = await sql.query("SELECT 1 FROM deployment_targets WHERE deployment_id = $1 AND status IN ('pending', 'applying')", [depId]);
+          if (left.length === 0) await store.updateDeployment(sql, scope, depId, { status: 'cancelled', reason: `Superseded by deployment ${row.id}` });
+        }
+        await store.insertTargets(sql, scope, row.id, eligible.map((g, i) => ({ gatewayId: g.id, batch: batchOf[i]!, configHash: hash, previous: g.desired_config, previousHash: g.desired_config_hash })));
+        await audit(sql, scope, { action: 'deployment.create', resourceType: 'deployment', resourceId: row.id, after: { template_id: body.template_id, version: body.version, target: body.target, strategy, gateways: ids.length, excluded: excluded.length } });
+        return row;
+      });
+      await pushBatch(scope, d, 0, files);
+      emit(scope.orgId, d.id);
+      return this.get(scope, d.id);
+    },
+
+    async list(scope: OrgScope, q: { limit?: number; status?: string }) {
+      const rows = await store.listDeployments(db, scope, q.limit ?? 50, q.status);
+      const counts = await store.targetCounts(db, scope, rows.map((r) => r.id));
+      const by = new Map<string, Record<string, number>>();
+      for (const c of counts) by.set(c.deployment_id, { ...(by.get(c.deployment_id) ?? {}), [c.status]: c.n });
+      return { items: await Promise.all(rows.map((r) => view(scope, r, by.get(r.id) ?? {}))), next_cursor: null };
+    },
+
+    async get(scope: OrgScope, id: string) {
+      const d = await store.getDeployment(db, scope, id);
+      if (!d) throw new AppError('DEPLOYMENT_NOT_FOUND');
+      const targets = await store.targetsOf(db, scope, id);
+      const counts: Record<string, number> = {};
+      for (const t of targets) counts[t.status] = (counts[t.status] ?? 0) + 1;
+      return {
+        ...(await view(scope, d, counts)),
+        targets: targets.map((t) => ({ gateway_id: t.gateway_id, gateway_name: t.gateway_name, batch: t.batch, status: t.status, error: t.error, config_hash: t.config_hash, updated_at: t.updated_at.toISOString() })),
+        excluded: d.excluded,
+      };
+    },
+
+    async pause(scope: OrgScope, id: string) {
+      await transition(scope, id, ['in_progress', 'pending'], 'paused', 'deployment.pause', 'Paused by user');
+      return this.get(scope, id);
+    },
+    async resume(scope: OrgScope, id: string) {
+      await transition(scope, id, ['paused'], 'in_progress', 'deployment.resume', null, { resumed_at: new Date() });
+      await evaluate(scope, id);
+      return this.get(scope, id);
+    },
+    async cancel(scope: OrgScope, id: string) {
+      await transition(scope, id, ['in_progress', 'pending', 'paused'], 'cancelled', 'deployment.cancel', 'Cancelled by user', undefined, async (sql) => {
+        await sql.query("UPDATE deployment_targets SET status = 'cancelled', updated_at = now() WHERE org_id = $1 AND deployment_id = $2 AND status = 'pending'", [scope.orgId, id]);
+      });
+      return this.get(scope, id);
+    },
+    /** Sends every gateway this deployment touched its previous configuration (base config when it had none). */
+    async rollback(scope: OrgScope, id: string) {
+      const d = await store.getDeployment(db, scope, id);
+      if (!d) throw new AppError('DEPLOYMENT_NOT_FOUND');
+      if (d.status === 'rolled_back') throw new AppError('INVALID_STATE', 'The deployment is already rolled back');
+      const touched = (await store.targetsOf(db, scope, id)).filter((t) => ['applying', 'applied', 'failed'].includes(t.status));
+      const settings = await deps.settings.get(scope);
+      const baseFiles = { [CONFIG_FILE_NAME]: settings.base_config_yaml ?? BASE_CONFIG_YAML };
+      const groups = new Map<string, { desired: DesiredConfig; ids: string[] }>();
+      for (const t of touched) {
+        const desired = t.previous_config ?? { files: baseFiles, deployment_id: null, template_id: null, version: null };
+        const key = JSON.stringify(desired);
+        const g = groups.get(key) ?? { desired, ids: [] as string[] };
+        g.ids.push(t.gateway_id);
+        groups.set(key, g);
+      }
+      await db.tx(async (sql) => {
+        await store.updateDeployment(sql, scope, id, { status: 'rolled_back', reason: 'Rolled back by user' });
+        await sql.query("UPDATE deployment_targets SET status = 'rolled_back', updated_at = now() WHERE org_id = $1 AND deployment_id = $2 AND status IN ('applying', 'applied', 'failed')", [scope.orgId, id]);
+        await sql.query("UPDATE deployment_targets SET status = 'cancelled', updated_at = now() WHERE org_id = $1 AND deployment_id = $2 AND status = 'pending'", [scope.orgId, id]);
+        for (const g of groups.values()) {
+          const hash = hexHash(await resolve(scope, g.desired.files));
+          // An explicit rollback may re-send a config that once failed.
+          await sql.query(`UPDATE gateways SET desired_config = $3, desired_config_hash = $4, current_config_version = $5,
+                             failed_config_hash = CASE WHEN failed_config_hash = $4 THEN NULL ELSE failed_config_hash END, updated_at = now()
+                            WHERE org_id = $1 AND id = ANY($2::uuid[])`, [scope.orgId, g.ids, JSON.stringify(g.desired), hash, g.desired.version]);
+        }
+        await audit(sql, scope, { action: 'deployment.rollback', resourceType: 'deployment', resourceId: id, after: { gateways: touched.length } });
+      });
+      for (const g of groups.values()) await gateways.command({ type: 'push', org_id: scope.orgId, gateway_id: g.ids[0]!, gateway_ids: g.ids });
+      emit(scope.orgId, id);
+      return this.get(scope, id);
+    },
+
+    async history(scope: OrgScope, gatewayId: string) {
+      const rows = await store.history(db, scope, gatewayId);
+      return rows.map((r) => ({ ...r, template_name: r.template_name ?? '', created_at: r.created_at.toISOString(), updated_at: r.updated_at.toISOString() }));
+    },
+
+    /** Called by the OpAMP adapter on every RemoteConfigStatus change. */
+    async onRemoteConfigStatus(e: { orgId: string; gatewayId: string; hash: string | null; status: string; error: string | null }) {
+      if (e.status !== 'APPLIED' && e.status !== 'FAILED') return;
+      const scope = systemScope(e.orgId);
+      const targets = await store.activeTargetsForGateway(db, scope, e.gatewayId);
+      const hit = targets.filter((t) => t.config_hash === e.hash && (t.status === 'applying' || t.status === 'pending' || (t.status === 'failed' && e.status === 'APPLIED')));
+      for (const t of hit) {
+        await store.setTargets(db, scope, t.deployment_id, [e.gatewayId], e.status === 'APPLIED' ? 'applied' : 'failed', e.status === 'FAILED' ? (e.error ?? 'the collector rejected the configuration') : null);
+        emit(e.orgId, t.deployment_id);
+        if (t.deployment_status === 'in_progress') await evaluate(scope, t.deployment_id);
+      }
+    },
+
+    /** A gateway came online or its tags changed: it follows the newest tag-selector deployment it matches. */
+    async onGatewayMatched(orgId: string, gatewayId: string) {
+      const scope = systemScope(orgId);
+      const gw = await gwStore.getGateway(db, scope, gatewayId);
+      if (!gw || gw.mode === 'extension' || (gw.capabilities & AcceptsRemoteConfig) === 0) return;
+      const [d] = await store.selectorDeploymentsFor(db, scope, gw.tags ?? {});
+      if (!d) return;
+      if (gw.desired_config?.deployment_id === d.id) return;
+      const already = await db.query('SELECT 1 FROM deployment_targets WHERE deployment_id = $1 AND gateway_id = $2', [d.id, gatewayId]);
+      if (already.length) return;
+      // Only when its current config is not from a newer deployment.
+      const files = await filesOf(scope, d);
+      const hash = hexHash(await resolve(scope, files));
+      await store.insertTargets(db, scope, d.id, [{ gatewayId, batch: d.current_batch, configHash: hash, previous: gw.desired_config, previousHash: gw.desired_config_hash }]);
+      await pushBatch(scope, d, d.current_batch, files);
+      log.info({ deployment: d.id, gateway: gatewayId }, 'gateway joined a tag-selector deployment');
+      emit(orgId, d.id);
+    },
+  };
+
+  async function transition(scope: OrgScope, id: string, from: string[], to: DeploymentRow['status'], action: string, reason: string | null, extra: Partial<Pick<DeploymentRow, 'resumed_at'>> = {}, more?: (sql: Parameters<Parameters<Db['tx']>[0]>[0]) => Promise<void>) {
+    await db.tx(async (sql) => {
+      const d = await store.lockDeployment(sql, scope, id);
+      if (!d) throw new AppError('DEPLOYMENT_NOT_FOUND');
+      if (!from.includes(d.status)) throw new AppError('INVALID_STATE', `A ${d.status} deployment cannot be ${to === 'in_progress' ? 'resumed' : to}`);
+      await store.updateDeployment(sql, scope, id, { status: to, reason, ...extra });
+      if (more) await more(sql);
+      await audit(sql, scope, { action, resourceType: 'deployment', resourceId: id, before: { status: d.status }, after: { status: to } });
+    });
+    emit(scope.orgId, id);
+  }
+}
+export type DeploymentsService = ReturnType<typeof createDeploymentsService>;
+void LIVE;
+void ({} as TargetRow);
