@@ -86,7 +86,7 @@ export class OpampClient {
   readonly transport: 'websocket' | 'http';
   private readonly url: URL;
   private uid: Uint8Array;
-  private seq = 0n;
+  private seq = 1n; // first message carries 1, as @elastic/opamp-client-node does
   private readonly caps: bigint;
   private readonly opts: OpampClientOptions;
   private heartbeatMs: number;

@@ -66,7 +66,7 @@ test('HTTP round trip with the client: polls, replies, send(), keep-alive reuse,
   await new Promise((r) => setTimeout(r, 450)); // ~2 polls at 200 ms
   await client.stop();
   assert.ok(got.length >= 4, `polls seen: ${got.length}`);
-  assert.deepEqual(got.map((m) => m.sequenceNum), got.map((_, i) => BigInt(i)));
+  assert.deepEqual(got.map((m) => m.sequenceNum), got.map((_, i) => BigInt(i + 1)));
   assert.ok(got.at(-1)!.agentDisconnect, 'stop() sends agent_disconnect over HTTP too');
   assert.ok(got.slice(2, -1).every((m) => m.agentDescription === undefined), 'polls carry only instance_uid (+caps, seq)');
   assert.deepEqual(replies[0]!.instanceUid, uid, 'ack carries instance_uid');

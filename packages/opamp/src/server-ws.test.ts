@@ -68,7 +68,7 @@ test('WebSocket round trip: status in, remote config out, server push, ack, disc
   assert.deepEqual(fromServer[0]!.instanceUid, uidA, 'instance_uid filled in by the server');
   assert.equal(fromServer[0]!.capabilities, 0x3n, 'serverCapabilities filled in');
   assert.deepEqual(fromServer[0]!.remoteConfig?.configHash, configHash(files));
-  assert.equal(received[0]!.sequenceNum, 0n);
+  assert.equal(received[0]!.sequenceNum, 1n);
   assert.equal(received[0]!.capabilities & 1n, 1n, 'ReportsStatus always set');
   assert.deepEqual(connected[0]!.instanceUid, uidA);
 
@@ -76,7 +76,7 @@ test('WebSocket round trip: status in, remote config out, server push, ack, disc
   await until(() => fromServer.length === 2, 'ack');
   assert.deepEqual(fromServer[1]!.instanceUid, uidA);
   assert.equal(fromServer[1]!.remoteConfig, undefined);
-  assert.equal(received[1]!.sequenceNum, 1n);
+  assert.equal(received[1]!.sequenceNum, 2n);
 
   await connected[0]!.send(create(ServerToAgentSchema, { flags: 1n }));
   await until(() => fromServer.length === 3, 'server push');
@@ -233,7 +233,7 @@ test('messages of one connection are processed strictly in order and every one i
   const n = 200;
   await Promise.all(Array.from({ length: n }, () => client.send({})));
   await until(() => seqs.length === n, `${n} replies`);
-  assert.deepEqual(seqs, Array.from({ length: n }, (_, i) => String(i)));
+  assert.deepEqual(seqs, Array.from({ length: n }, (_, i) => String(i + 1)));
   assert.equal(maxInFlight, 1);
   await client.stop();
 });
