@@ -9,12 +9,12 @@ import { dedupeKeys, keysForEvent } from '../event-invalidation.ts';
 
 export type LiveStatus = 'connecting' | 'live' | 'reconnecting';
 
-const FLUSH_MS = 250;
+const FLUSH_MS = 1000;
 const BACKOFF_MS = [1000, 2000, 5000, 10_000, 30_000];
 
 /**
  * Subscribes to the server's event stream for one org and turns events into query invalidations.
- * Bursts (a fleet reconnecting) are coalesced into one invalidation pass every 250 ms.
+ * Bursts (a fleet reconnecting) are coalesced into at most one invalidation pass per second.
  * EventSource cannot send headers, so the access token travels as a query parameter.
  */
 export function useLiveEvents(orgId: string | null): LiveStatus {

@@ -1,0 +1,137 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useSearchParams } from 'react-router-dom';
+import { Badge, type Tone } from '../../components/ui/badge.tsx';
+import { Button } from '../../components/ui/button.tsx';
+import { Card } from '../../components/ui/card.tsx';
+import { ConfirmDialog } from '../../components/ui/confirm-dialog.tsx';
+import { EmptyState } from '../../components/ui/empty-state.tsx';
+import { ErrorState } from '../../components/ui/error-state.tsx';
+import { IconKey, IconPlus } from '../../components/ui/icons.tsx';
+import { PageHeader } from '../../components/ui/page-header.tsx';
+import { PageLoading } from '../../components/ui/spinner.tsx';
+import { Table, TBody, Td, Th, THead, Tr } from '../../components/ui/table.tsx';
+import { useToast } from '../../components/ui/toast.tsx';
+import type { RegistrationToken } from '../../lib/api/types.ts';
+import { dateTime, relativeTime } from '../../lib/format.ts';
+import { testIds } from '../../lib/testids.ts';
+import { useCan, useOrgId } from '../auth/hooks/session.tsx';
+import { tokenKeys, tokensApi } from './api/tokens-api.ts';
+import { CreateTokenDialog } from './components/create-token-dialog.tsx';
+import { SupervisorConfigPanel } from './components/supervisor-config-panel.tsx';
+import { tokenState, type TokenState } from './components/token-state.ts';
+
+const stateTone: Record<TokenState, Tone> = { active: 'success', revoked: 'muted', expired: 'warning', used_up: 'neutral' };
+const stateLabel: Record<TokenState, string> = { active: 'Active', revoked: 'Revoked', expired: 'Expired', used_up: 'Used up' };
+
+export function TokensPage() {
+  const orgId = useOrgId();
+  const canWrite = useCan('tokens:write');
+  const queryClient = useQueryClient();
+  const toast = useToast();
+  const [params, setParams] = useSearchParams();
+  const [creating, setCreating] = useState(params.get('create') === '1' && canWrite);
+  const [revoking, setRevoking] = useState<RegistrationToken | null>(null);
+  const tokens = useQuery({ queryKey: tokenKeys.list(orgId), queryFn: ({ signal }) => tokensApi.list(orgId, signal) });
+  const revoke = useMutation({
+    mutationFn: (id: string) => tokensApi.revoke(orgId, id),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: tokenKeys.all(orgId) }),
+  });
+
+  const createButton = canWrite && (
+    <Button variant="primary" icon={<IconPlus size={15} />} onClick={() => setCreating(true)} data-testid={testIds.tokens.create}>
+      New token
+    </Button>
+  );
+  const list = [...(tokens.data ?? [])].sort((a, b) => b.created_at.localeCompare(a.created_at));
+  const active = list.filter((t) => tokenState(t) === 'active');
+
+  return (
+    <div data-testid={testIds.tokens.page} className="space-y-5">
+      <PageHeader title="Registration tokens" description="Tokens let new gateways enrol themselves. Each gateway then gets its own revocable OpAMP token." actions={createButton} />
+      <Card padded={false}>
+        {tokens.isPending ? (
+          <PageLoading />
+        ) : tokens.isError ? (
+          <div className="p-4">
+            <ErrorState error={tokens.error} onRetry={() => void tokens.refetch()} />
+          </div>
+        ) : list.length === 0 ? (
+          <EmptyState
+            icon={<IconKey size={20} />}
+            title="No registration tokens"
+            description="Create one, then start a gateway with it. The token is shown once, with the exact command to run."
+            actions={createButton}
+          />
+        ) : (
+          <Table data-testid={testIds.tokens.table}>
+            <THead>
+              <tr>
+                <Th>Name</Th>
+                <Th>Token</Th>
+                <Th>State</Th>
+                <Th>Gateways enrolled</Th>
+                <Th>Expires</Th>
+                <Th>Created</Th>
+                {canWrite && <Th className="w-24" />}
+              </tr>
+            </THead>
+            <TBody>
+              {list.map((token) => {
+                const state = tokenState(token);
+                return (
+                  <Tr key={token.id} data-testid={testIds.tokens.row} data-id={token.id} data-name={token.name} data-status={state}>
+                    <Td className="font-medium">{token.name}</Td>
+                    <Td className="font-mono text-xs text-zinc-500">{token.prefix}…</Td>
+                    <Td>
+                      <Badge tone={stateTone[state]} dot>
+                        {stateLabel[state]}
+                      </Badge>
+                    </Td>
+                    <Td className="tabular-nums">
+                      {token.uses}
+                      {token.max_uses !== null && <span className="text-zinc-400"> / {token.max_uses}</span>}
+                    </Td>
+                    <Td className="text-xs text-zinc-500" title={dateTime(token.expires_at)}>
+                      {token.expires_at ? relativeTime(token.expires_at) : 'never'}
+                    </Td>
+                    <Td className="text-xs text-zinc-500">{dateTime(token.created_at)}</Td>
+                    {canWrite && (
+                      <Td className="text-right">
+                        {token.is_active && (
+                          <Button size="sm" variant="danger-ghost" onClick={() => setRevoking(token)} data-testid={testIds.tokens.revoke}>
+                            Revoke
+                          </Button>
+                        )}
+                      </Td>
+                    )}
+                  </Tr>
+                );
+              })}
+            </TBody>
+          </Table>
+        )}
+      </Card>
+      {canWrite && <SupervisorConfigPanel tokens={active} />}
+      <CreateTokenDialog
+        open={creating}
+        onClose={() => {
+          setCreating(false);
+          if (params.has('create')) setParams({}, { replace: true });
+        }}
+      />
+      <ConfirmDialog
+        open={revoking !== null}
+        title={`Revoke “${revoking?.name ?? ''}”?`}
+        body={<p>New gateways can no longer enrol with it. Gateways that already enrolled keep working with their own OpAMP tokens.</p>}
+        confirmLabel="Revoke token"
+        onClose={() => setRevoking(null)}
+        onConfirm={async () => {
+          if (!revoking) return;
+          await revoke.mutateAsync(revoking.id);
+          toast.success('Token revoked');
+        }}
+      />
+    </div>
+  );
+}
