@@ -88,6 +88,7 @@ export async function createFlowgate(config: FlowgateConfig, opts: FlowgateOptio
 
   app.decorateRequest('principal', null);
   app.setErrorHandler(errorHandler);
+  app.removeContentTypeParser('text/plain'); // the REST API takes JSON: a text/plain body answers 415, not a confusing 400
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', String(req.id));
   });

@@ -12,7 +12,7 @@ export function sendError(reply: FastifyReply, req: FastifyRequest, code: ErrorC
 function fromFastifyError(err: FastifyError): { code: ErrorCode; message?: string; details?: unknown } | null {
   if (err.validation) {
     const details = err.validation.map((v) => ({ path: `${err.validationContext ?? 'body'}${v.instancePath || ''}`, message: v.message ?? 'invalid', keyword: v.keyword, params: v.params }));
-    return { code: 'VALIDATION_FAILED', message: `Invalid ${err.validationContext ?? 'request'}: ${details.map((d) => `${d.path} ${d.message}${d.keyword === 'additionalProperties' ? ` (${(d.params as { additionalProperty?: string }).additionalProperty})` : ''}`).join('; ')}`, details };
+    return { code: err.validationContext === 'params' ? 'INVALID_ID' : 'VALIDATION_FAILED', message: `Invalid ${err.validationContext ?? 'request'}: ${details.map((d) => `${d.path} ${d.message}${d.keyword === 'additionalProperties' ? ` (${(d.params as { additionalProperty?: string }).additionalProperty})` : ''}`).join('; ')}`, details };
   }
   switch (err.code) {
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE': return { code: 'UNSUPPORTED_MEDIA_TYPE' };
@@ -35,6 +35,7 @@ export function errorHandler(err: FastifyError | Error, req: FastifyRequest, rep
     req.log.warn({ err: (err as Error).message }, 'database unavailable');
     return sendError(reply, req, 'DATABASE_UNAVAILABLE', undefined, undefined, { 'Retry-After': '5' });
   }
+  if ((err as { code?: unknown }).code === '22021') return sendError(reply, req, 'VALIDATION_FAILED', 'Text values may not contain NUL (\\u0000) characters');
   const mapped = fromFastifyError(err as FastifyError);
   if (mapped) {
     if (mapped.code === 'RATE_LIMITED') reply.header('Retry-After', String(reply.getHeader('retry-after') ?? 60));
