@@ -7,3 +7,6 @@ export * from './schemas/templates.ts';
 export * from './schemas/deployments.ts';
 export * from './schemas/events.ts';
 export * from './collector/mask.ts';
+export * from './collector/config-refs.ts';
+export * from './collector/catalogue.ts';
+export * from './collector/validate.ts';
