@@ -1,4 +1,56 @@
-export async function runGateway(_args: string[]): Promise<number> {
-  process.stderr.write('flowgate gateway run: not available yet\n');
-  return 1;
+// `flowgate gateway run`: the same onboarding as the container (gateway/onboard.sh), in the
+// foreground on this machine, with the binaries from `npm run gateway:build`.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const gatewayDir = fileURLToPath(new URL('../../../gateway/', import.meta.url));
+
+export async function runGateway(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      server: { type: 'string' }, 'registration-token': { type: 'string' }, 'opamp-token': { type: 'string' }, name: { type: 'string' },
+      storage: { type: 'string' }, 'extension-mode': { type: 'boolean' }, 'instance-id': { type: 'string' }, http: { type: 'boolean' },
+    },
+  });
+  if (!values.server || (!values['registration-token'] && !values['opamp-token'])) {
+    process.stderr.write('usage: flowgate gateway run --server URL --registration-token TOKEN [--name NAME] [--storage DIR] [--extension-mode] [--http]\n');
+    return 2;
+  }
+  const server = values.server.replace(/\/$/, '');
+  if (!/^https?:\/\//.test(server)) {
+    process.stderr.write('--server must be the control plane URL, e.g. http://localhost:8000\n');
+    return 2;
+  }
+  const collector = join(gatewayDir, 'dist', 'otelcol-flowgate');
+  const supervisor = join(gatewayDir, 'dist', 'opampsupervisor');
+  if (!existsSync(collector) || (!values['extension-mode'] && !existsSync(supervisor))) {
+    process.stderr.write('The gateway binaries are not built yet: run `npm run gateway:build` first.\n');
+    return 1;
+  }
+  const name = values.name ?? `${hostname()}-gateway`;
+  const storage = resolve(values.storage ?? join('.flowgate', 'gateways', name.replace(/[^\w.-]+/g, '_')));
+  mkdirSync(storage, { recursive: true });
+  const opampUrl = values.http ? `${server}/v1/opamp` : `${server.replace(/^http/, 'ws')}/v1/opamp`;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    BACKEND_URL: server,
+    OPAMP_SERVER_URL: opampUrl,
+    GATEWAY_NAME: name,
+    INSTANCE_ID: values['instance-id'] ?? name,
+    STORAGE_DIR: storage,
+    COLLECTOR_BIN: collector,
+    SUPERVISOR_BIN: supervisor,
+    FLOWGATE_MODE: values['extension-mode'] ? 'extension' : 'supervisor',
+  };
+  if (values['registration-token']) env.REGISTRATION_TOKEN = values['registration-token'];
+  if (values['opamp-token']) env.OPAMP_TOKEN = values['opamp-token'];
+  process.stderr.write(`Starting gateway "${name}" (${env.FLOWGATE_MODE} mode), storage ${storage}, OpAMP ${opampUrl}\n`);
+  const child = spawn('sh', [join(gatewayDir, 'onboard.sh')], { env, stdio: 'inherit' });
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => child.kill(sig));
+  return new Promise((res) => child.on('exit', (code, signal) => res(code ?? (signal ? 0 : 1))));
 }

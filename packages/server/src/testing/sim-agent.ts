@@ -1,5 +1,8 @@
 // A simulated agent for server tests: our OpAMP client plus a queue of what the server sent.
-import { OpampClient, create, AgentDescriptionSchema, KeyValueSchema, AnyValueSchema, type ServerToAgent, type AgentToServerInit } from '@flowgate/opamp';
+import {
+  OpampClient, create, AgentDescriptionSchema, KeyValueSchema, AnyValueSchema, RemoteConfigStatuses, RemoteConfigStatusSchema, EffectiveConfigSchema,
+  AgentConfigMapSchema, AgentConfigFileSchema, ComponentHealthSchema, type ServerToAgent, type AgentToServerInit,
+} from '@flowgate/opamp';
 
 export function kv(key: string, value: string) {
   return create(KeyValueSchema, { key, value: create(AnyValueSchema, { value: { case: 'stringValue', value } }) });
@@ -81,5 +84,66 @@ export async function eventually<T>(fn: () => Promise<T | null | undefined | fal
     }
     if (Date.now() > end) throw new Error(`condition not met in ${timeoutMs} ms${last ? `: ${(last as Error).message}` : ''}`);
     await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+
+/**
+ * An agent that behaves like the supervisor: answers ReportFullState with its whole state, applies
+ * pushed configs (APPLYING, then APPLIED or FAILED when `fails(body)` says so) and reports the
+ * effective config.
+ */
+export class AutoAgent extends SimAgent {
+  hostName: string;
+  appliedHash: Uint8Array = new Uint8Array();
+  status = RemoteConfigStatuses.RemoteConfigStatuses_UNSET;
+  error = '';
+  effective = '';
+  readonly configs: { hash: string; body: string; ok: boolean }[] = [];
+
+  constructor(opts: ConstructorParameters<typeof SimAgent>[0] & { hostName: string; fails?: (body: string) => string | null }) {
+    super(opts);
+    this.hostName = opts.hostName;
+    const fails = opts.fails ?? (() => null);
+    this.client['opts'].onConnect = () => void this.sendFull().catch(() => undefined);
+    const deliver = this.client['opts'].onMessage!;
+    this.client['opts'].onMessage = (m) => {
+      deliver(m);
+      void (async () => {
+        if (m.remoteConfig?.config) {
+          const body = Object.values(m.remoteConfig.config.configMap).map((f) => Buffer.from(f.body).toString()).join('\n');
+          const hash = m.remoteConfig.configHash;
+          await this.send({ remoteConfigStatus: create(RemoteConfigStatusSchema, { lastRemoteConfigHash: hash, status: RemoteConfigStatuses.RemoteConfigStatuses_APPLYING }) });
+          await new Promise((r) => setTimeout(r, 20));
+          const err = fails(body);
+          this.configs.push({ hash: Buffer.from(hash).toString('hex'), body, ok: !err });
+          if (err) {
+            this.status = RemoteConfigStatuses.RemoteConfigStatuses_FAILED;
+            this.error = err;
+            this.appliedHash = hash;
+          } else {
+            this.status = RemoteConfigStatuses.RemoteConfigStatuses_APPLIED;
+            this.error = '';
+            this.appliedHash = hash;
+            this.effective = body;
+          }
+          await this.send({
+            remoteConfigStatus: create(RemoteConfigStatusSchema, { lastRemoteConfigHash: hash, status: this.status, errorMessage: this.error }),
+            ...(err ? {} : { effectiveConfig: create(EffectiveConfigSchema, { configMap: create(AgentConfigMapSchema, { configMap: { '': create(AgentConfigFileSchema, { body: Buffer.from(body) }) } }) }) }),
+          });
+        } else if (m.flags & 0x1n) {
+          await this.sendFull();
+        }
+      })().catch(() => undefined);
+    };
+  }
+
+  sendFull() {
+    return this.send({
+      agentDescription: description(this.hostName),
+      health: create(ComponentHealthSchema, { healthy: true, status: 'StatusOK' }),
+      remoteConfigStatus: create(RemoteConfigStatusSchema, { lastRemoteConfigHash: this.appliedHash, status: this.status, errorMessage: this.error }),
+      ...(this.effective ? { effectiveConfig: create(EffectiveConfigSchema, { configMap: create(AgentConfigMapSchema, { configMap: { '': create(AgentConfigFileSchema, { body: Buffer.from(this.effective) }) } }) }) } : {}),
+    });
   }
 }
