@@ -10,6 +10,7 @@ import { bearerOf, requirePrincipal, scopeOf } from '../../platform/http/auth.ts
 import { AppError } from '../../platform/errors.ts';
 import type { GatewaysService } from './gateways.service.ts';
 import type { GatewayRow } from './gateways.store.ts';
+import { supervisorYaml } from './supervisor-config.ts';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 429: ErrorBody };
 
@@ -36,6 +37,25 @@ export async function gatewayRoutes(app: App, deps: { gateways: GatewaysService;
       await gateways.revokeRegistrationToken(scopeOf(req, 'admin'), req.params.id);
       return { ok: true as const };
     });
+
+  app.get('/api/v1/supervisor/config', {
+    schema: {
+      tags: ['registration-tokens'], summary: 'A ready-to-use supervisor config for a registration token (the token itself stays a placeholder)',
+      querystring: Type.Object({ org_id: Type.Optional(Uuid), registration_token_id: Uuid, name: Type.Optional(Type.String({ minLength: 1, maxLength: 200, pattern: '^[\\w. -]+$' })) }, { additionalProperties: false }),
+      response: { 200: Type.Object({ supervisor_yaml: Type.String(), command: Type.String(), flowgate_command: Type.String(), registration_token: RegistrationToken }), ...errors },
+    },
+  }, async (req) => {
+    const scope = scopeOf(req, 'viewer');
+    const token = await gateways.getRegistrationToken(scope, req.query.registration_token_id);
+    const base = publicBaseUrl(req, deps.publicUrl);
+    const name = req.query.name ?? 'gateway-1';
+    return {
+      supervisor_yaml: supervisorYaml({ opampUrl: `${base.replace(/^http/, 'ws')}/v1/opamp`, name }),
+      command: 'FLOWGATE_TOKEN=<registration token> opampsupervisor --config supervisor.yaml',
+      flowgate_command: `npx flowgate gateway run --server ${base} --registration-token <registration token> --name ${name}`,
+      registration_token: token,
+    };
+  });
 
   // ── enrolment (registration token) and agent endpoints (OpAMP token) ──
   app.post('/api/v1/gateways', {
