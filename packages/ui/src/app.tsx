@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic */
 import { QueryClientProvider } from '@tanstack/react-query';
 import { lazy, useCallback, useState } from 'react';
 import { createBrowserRouter, Outlet, RouterProvider, useNavigate } from 'react-router-dom';

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic */
 import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
 
 export type Theme = 'light' | 'dark';

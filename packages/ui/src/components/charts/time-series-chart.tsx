@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic */
 import { useLayoutEffect, useRef, useState, type MouseEvent } from 'react';
 import { compactNumber } from '../../lib/format.ts';
 import { areaPath, linePath, linearScale, nearestIndex, niceTicks, timeTicks, type ChartPoint } from './chart-math.ts';

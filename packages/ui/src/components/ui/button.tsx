@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic */
 import type { ButtonHTMLAttributes, ReactNode } from 'react';
 import { Link, type LinkProps } from 'react-router-dom';
 import { cn } from '../../lib/cn.ts';

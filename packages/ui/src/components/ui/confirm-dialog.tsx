@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic */
 import { useState, type ReactNode } from 'react';
 import { testIds } from '../../lib/testids.ts';
 import { Button } from './button.tsx';

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic */
 import { useState } from 'react';
 import { testIds } from '../../lib/testids.ts';
 import { Button, type ButtonSize, type ButtonVariant } from './button.tsx';
@@ -19,14 +20,13 @@ export async function copyToClipboard(text: string): Promise<boolean> {
   area.style.opacity = '0';
   document.body.appendChild(area);
   area.select();
-  let ok = false;
   try {
-    ok = document.execCommand('copy');
+    return document.execCommand('copy');
   } catch {
-    ok = false;
+    return false;
+  } finally {
+    area.remove();
   }
-  area.remove();
-  return ok;
 }
 
 export function CopyButton({

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic */
 import { useEffect, useId, useRef, type ReactNode } from 'react';
 import { cn } from '../../lib/cn.ts';
 import { testIds } from '../../lib/testids.ts';

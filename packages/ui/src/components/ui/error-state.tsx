@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic */
 import { toApiError } from '../../lib/api/api-error.ts';
 import { cn } from '../../lib/cn.ts';
 import { testIds } from '../../lib/testids.ts';

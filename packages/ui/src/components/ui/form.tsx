@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic */
 import { forwardRef, useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
 import { cn } from '../../lib/cn.ts';
 

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic */
 import type { ReactNode, SVGProps } from 'react';
 
 // A small set of stroke icons drawn for Flowgate from basic shapes (24×24 grid).

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic */
 import type { HTMLAttributes, ReactNode, TdHTMLAttributes, ThHTMLAttributes } from 'react';
 import { cn } from '../../lib/cn.ts';
 

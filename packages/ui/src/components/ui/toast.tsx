@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic */
 import { createContext, useCallback, useContext, useMemo, useRef, useState, type ReactNode } from 'react';
 import { ApiError, toApiError } from '../../lib/api/api-error.ts';
 import { cn } from '../../lib/cn.ts';

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic */
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { TagChip } from '../../components/ui/badge.tsx';

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic */
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { TagChip } from '../../components/ui/badge.tsx';

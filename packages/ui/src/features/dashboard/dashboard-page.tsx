@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic */
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router-dom';
 import { ButtonLink } from '../../components/ui/button.tsx';

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic */
 import { Link, useNavigate } from 'react-router-dom';
 import { Button, ButtonLink } from '../../components/ui/button.tsx';
 import { Card } from '../../components/ui/card.tsx';

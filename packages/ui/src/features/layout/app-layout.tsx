@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic */
 import { Suspense } from 'react';
 import { NavLink, Outlet } from 'react-router-dom';
 import { IconDashboard, IconKey, IconRocket, IconServer, IconSettings, IconTemplate } from '../../components/ui/icons.tsx';

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic */
 import { ButtonLink } from '../../components/ui/button.tsx';
 import { EmptyState } from '../../components/ui/empty-state.tsx';
 

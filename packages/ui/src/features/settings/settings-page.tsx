@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic */
 import { useSearchParams } from 'react-router-dom';
 import { PageHeader } from '../../components/ui/page-header.tsx';
 import { Tabs } from '../../components/ui/tabs.tsx';

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { Link, useBlocker, useNavigate, useParams } from 'react-router-dom';
 import { Badge } from '../../components/ui/badge.tsx';

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useSearchParams } from 'react-router-dom';

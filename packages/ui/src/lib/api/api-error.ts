@@ -25,7 +25,7 @@ function isErrorBody(value: unknown): value is ErrorBody {
 
 /** Build an ApiError from a response status and its (maybe non-JSON) body text. */
 export function apiErrorFromResponse(status: number, bodyText: string, headerRequestId: string | null): ApiError {
-  let parsed: unknown = null;
+  let parsed: unknown;
   try {
     parsed = bodyText ? JSON.parse(bodyText) : null;
   } catch {

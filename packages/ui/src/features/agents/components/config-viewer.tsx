@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic */
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { ApiError } from '../../../lib/api/api-error.ts';

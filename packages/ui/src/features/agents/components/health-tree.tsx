@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic */
 import { useState, type KeyboardEvent } from 'react';
 import { IconChevronRight } from '../../../components/ui/icons.tsx';
 import type { ComponentHealthNode } from '../../../lib/api/types.ts';

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic */
 import { useEffect, useState, type FormEvent } from 'react';
 import { TagChip } from '../../../components/ui/badge.tsx';
 import { Button } from '../../../components/ui/button.tsx';

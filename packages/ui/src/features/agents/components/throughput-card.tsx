@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic */
 import { ChartLegend, TimeSeriesChart, type ChartSeries } from '../../../components/charts/time-series-chart.tsx';
 import type { ChartPoint } from '../../../components/charts/chart-math.ts';
 import type { GatewayMetricsPoint } from '../../../lib/api/types.ts';

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic */
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { setUnauthorizedHandler } from '../../../lib/api/client.ts';

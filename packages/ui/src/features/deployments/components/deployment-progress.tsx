@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic */
 import { cn } from '../../../lib/cn.ts';
 import { testIds } from '../../../lib/testids.ts';
 import type { BatchGroup } from './deployment-model.ts';

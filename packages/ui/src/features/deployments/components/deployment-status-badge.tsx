@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic */
 import { Badge, type Tone } from '../../../components/ui/badge.tsx';
 import { testIds } from '../../../lib/testids.ts';
 

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic */
 import { cn } from '../../../lib/cn.ts';
 
 export function BrandMark({ inverted = false, compact = false }: { inverted?: boolean; compact?: boolean }) {

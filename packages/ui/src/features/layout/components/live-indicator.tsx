@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic */
 import { cn } from '../../../lib/cn.ts';
 import { testIds } from '../../../lib/testids.ts';
 import type { LiveStatus } from '../../live/hooks/use-live-events.ts';

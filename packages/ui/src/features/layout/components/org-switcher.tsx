@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic */
 import { useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from 'react-router-dom';
 import { testIds } from '../../../lib/testids.ts';

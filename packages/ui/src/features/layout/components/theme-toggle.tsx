@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic */
 import { IconMoon, IconSun } from '../../../components/ui/icons.tsx';
 import { testIds } from '../../../lib/testids.ts';
 import { useTheme } from '../../../lib/theme.tsx';

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic */
 import { Badge } from '../../../components/ui/badge.tsx';
 import { IconLogout } from '../../../components/ui/icons.tsx';
 import { testIds } from '../../../lib/testids.ts';

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic */
 import { EmptyState } from '../../../components/ui/empty-state.tsx';
 
 export function AdminOnly({ what }: { what: string }) {

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic */
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Fragment, useState } from 'react';
 import { Button } from '../../../components/ui/button.tsx';

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, type FormEvent } from 'react';
 import { Button } from '../../../components/ui/button.tsx';

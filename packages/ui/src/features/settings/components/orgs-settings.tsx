@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Badge } from '../../../components/ui/badge.tsx';

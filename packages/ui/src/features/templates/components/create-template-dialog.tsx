@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic */
 import { useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { templateTypes } from '@flowgate/config-model';

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic */
 import { Fragment } from 'react';
 import { cn } from '../../../lib/cn.ts';
 import { testIds } from '../../../lib/testids.ts';

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic */
 import { useState, type FormEvent } from 'react';
 import { Badge, type Tone } from '../../../components/ui/badge.tsx';
 import { Button } from '../../../components/ui/button.tsx';
@@ -27,7 +28,7 @@ export function DryRunPanel({ templateId, latestVersion }: { templateId: string;
 
   const run = (event: FormEvent) => {
     event.preventDefault();
-    let body: DryRunBody = { version };
+    let body: DryRunBody;
     if (sample === 'custom') {
       try {
         body = { version, sample: { otlp_json: JSON.parse(custom) as unknown } };

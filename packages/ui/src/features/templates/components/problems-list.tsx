@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic */
 import { Badge } from '../../../components/ui/badge.tsx';
 import { IconAlert, IconCheck, IconInfo } from '../../../components/ui/icons.tsx';
 import { Spinner } from '../../../components/ui/spinner.tsx';

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic */
 import { useState, type FormEvent } from 'react';
 import { Button } from '../../../components/ui/button.tsx';
 import { Dialog } from '../../../components/ui/dialog.tsx';

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic */
 import Editor, { type OnMount } from '@monaco-editor/react';
 import { useEffect, useRef } from 'react';
 import type { ValidationIssue } from '../../../lib/api/types.ts';

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic */
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Button } from '../../../components/ui/button.tsx';
