@@ -16,6 +16,8 @@ import { createOpampAdapter, type OpampAdapter } from './opamp/adapter.ts';
 import { createDeploymentsService, type DeploymentsService } from './modules/deployments/deployments.service.ts';
 import { deploymentRoutes } from './modules/deployments/deployments.routes.ts';
 import { redisChannels } from './platform/names.ts';
+import { createTelemetryService } from './modules/telemetry/telemetry.service.ts';
+import { telemetryRoutes } from './modules/telemetry/telemetry.routes.ts';
 
 export interface FeatureDeps {
   config: FlowgateConfig;
@@ -55,6 +57,7 @@ export async function registerFeatures(app: App, deps: FeatureDeps): Promise<Fea
   deps.onClose(() => opamp.close());
   await gatewayRoutes(app, { gateways, publicUrl: deps.config.publicUrl, touch: (row) => opamp.touch(row), tokenRateLimit: deps.loginRateLimit });
   await eventRoutes(app, { bus: deps.bus, onClose: deps.onClose });
+  await telemetryRoutes(app, { telemetry: createTelemetryService({ db: deps.db }), secret: deps.config.secret });
   await deploymentRoutes(app, { deployments, gatewayExists: async (scope, id) => void (await gateways.get(scope, id)) });
   return {
     opamp,
