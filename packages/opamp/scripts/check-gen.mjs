@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+/* global process, console, URL */
 // Fails (exit 1) when src/gen is not what `npm run gen -w @flowgate/opamp` would produce now.
 // Regenerates into a temporary directory with the same buf.gen.yaml and compares byte for byte.
 import { spawnSync } from 'node:child_process';

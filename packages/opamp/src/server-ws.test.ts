@@ -330,3 +330,18 @@ test('close() sends 1001 to connected agents, which reconnect when the server is
     await listener.close();
   }
 });
+
+test('ping/pong keepalive terminates a peer that stops answering pings; live peers stay', async (t) => {
+  const closes: Array<number | undefined> = [];
+  const srv = await startTestOpampServer({ wsPingIntervalMs: 100, onClose: (_c, i) => closes.push(i.code) });
+  t.after(() => srv.close());
+  const dead = await openRawWs(srv.wsUrl, { autoPong: false });
+  const alive = await openRawWs(srv.wsUrl);
+  const { code } = await dead.closed;
+  assert.equal(code, 1006, 'terminated without a close handshake');
+  await until(() => closes.length === 1, 'onClose for the dead peer');
+  await delay(250);
+  assert.equal(alive.ws.readyState, WebSocket.OPEN);
+  assert.equal(srv.server.connections(), 1);
+  alive.ws.close();
+});
