@@ -345,3 +345,21 @@ test('ping/pong keepalive terminates a peer that stops answering pings; live pee
   assert.equal(srv.server.connections(), 1);
   alive.ws.close();
 });
+
+test('a reply object shared between agents is not modified; each agent gets its own instance_uid', async (t) => {
+  const shared = create(ServerToAgentSchema, { flags: 1n });
+  const srv = await startTestOpampServer({ serverCapabilities: ServerCapability.AcceptsStatus, onMessage: () => shared });
+  t.after(() => srv.close());
+  const a = await openRawWs(srv.wsUrl);
+  const b = await openRawWs(srv.wsUrl);
+  a.ws.send(goodFrame(uidA));
+  b.ws.send(goodFrame(uidB));
+  const [ra, rb] = [await a.next(), await b.next()];
+  assert.deepEqual(ra.instanceUid, uidA);
+  assert.deepEqual(rb.instanceUid, uidB);
+  assert.equal(ra.capabilities, 1n);
+  assert.equal(shared.instanceUid.length, 0);
+  assert.equal(shared.capabilities, 0n);
+  a.ws.close();
+  b.ws.close();
+});

@@ -205,14 +205,20 @@ export function createOpampServer<Ctx>(opts: OpampServerOptions<Ctx>): OpampServ
     }
   }
 
-  /** Builds the reply the agent gets: fills instance_uid and (optionally) capabilities. */
+  /**
+   * Builds the reply the agent gets: fills instance_uid and (optionally) capabilities. Never
+   * mutates the application's object — it may be shared between agents (a cached config reply).
+   */
   function finishReply(reply: ServerToAgent | undefined, instanceUid: Uint8Array): ServerToAgent {
     const out = reply ?? create(ServerToAgentSchema);
-    if (out.instanceUid.length === 0) out.instanceUid = instanceUid;
-    if (opts.serverCapabilities !== undefined && out.errorResponse === undefined && out.capabilities === 0n) {
-      out.capabilities = opts.serverCapabilities;
-    }
-    return out;
+    const fillUid = out.instanceUid.length === 0;
+    const fillCaps = opts.serverCapabilities !== undefined && out.errorResponse === undefined && out.capabilities === 0n;
+    if (!fillUid && !fillCaps) return out;
+    return {
+      ...out,
+      instanceUid: fillUid ? instanceUid : out.instanceUid,
+      capabilities: fillCaps ? opts.serverCapabilities! : out.capabilities,
+    };
   }
 
   // ------------------------------------------------------------------ WebSocket
@@ -345,7 +351,7 @@ export function createOpampServer<Ctx>(opts: OpampServerOptions<Ctx>): OpampServ
   }
 
   function sendWs(conn: WsConnection<Ctx>, msg: ServerToAgent): Promise<void> {
-    if (msg.instanceUid.length === 0 && conn.instanceUid && msg.errorResponse === undefined) msg.instanceUid = conn.instanceUid;
+    if (msg.instanceUid.length === 0 && conn.instanceUid && msg.errorResponse === undefined) msg = { ...msg, instanceUid: conn.instanceUid };
     const bytes = encodeServerToAgentFrame(msg);
     return new Promise((resolve, reject) => {
       if (conn.closed || conn.ws.readyState !== conn.ws.OPEN) {
