@@ -24,6 +24,7 @@ import (
 	"github.com/open-telemetry/opentelemetry-collector-contrib/cmd/opampsupervisor/supervisor/config"
 	"github.com/open-telemetry/opentelemetry-collector-contrib/cmd/opampsupervisor/supervisor/telemetry"
 	"go.opentelemetry.io/collector/featuregate"
+	"go.uber.org/zap"
 )
 
 // exitUsage is returned for command-line errors (flag's own convention).
@@ -69,10 +70,15 @@ func run(configPath string) error {
 	}
 	defer func() { _ = logger.Sync() }()
 
-	// Cancelled on the first SIGINT/SIGTERM; a second signal kills the
-	// process the default way because NotifyContext stops catching it.
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	// The supervisor's context stays live until Shutdown has returned: the
+	// supervisor stops its collector and OpAMP connections with it, and a
+	// cancelled context would turn a graceful stop into "context canceled"
+	// errors and a killed collector.
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
 
 	sup, err := supervisor.NewSupervisor(ctx, logger.Named("supervisor"), cfg)
 	if err != nil {
@@ -82,9 +88,10 @@ func run(configPath string) error {
 		return fmt.Errorf("starting supervisor: %w", err)
 	}
 
-	<-ctx.Done()
-	stop()
-	logger.Info("Signal received, shutting down the supervisor")
+	sig := <-signals
+	// A second signal while shutting down kills the process the default way.
+	signal.Reset(os.Interrupt, syscall.SIGTERM)
+	logger.Info("Signal received, shutting down the supervisor", zap.String("signal", sig.String()))
 	sup.Shutdown()
 	return nil
 }

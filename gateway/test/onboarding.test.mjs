@@ -10,13 +10,17 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import process from 'node:process';
+import { setTimeout } from 'node:timers';
+import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 
 const GATEWAY_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const REAL_COLLECTOR = path.join(GATEWAY_DIR, 'dist', 'otelcol-flowgate');
+const REAL_SUPERVISOR = path.join(GATEWAY_DIR, 'dist', 'opampsupervisor');
 const HAVE_REAL_COLLECTOR = fs.existsSync(REAL_COLLECTOR);
+const HAVE_REAL_BINARIES = HAVE_REAL_COLLECTOR && fs.existsSync(REAL_SUPERVISOR);
 // The scripts are POSIX sh; run them with dash when it is there, as Debian's /bin/sh would.
 const SH = ['/usr/bin/dash', '/bin/dash'].find((p) => fs.existsSync(p)) ?? '/bin/sh';
 
@@ -66,6 +70,30 @@ function runScript(script, env, args = []) {
     execFile(SH, [path.join(GATEWAY_DIR, script), ...args], { env: { PATH: process.env.PATH, ...env }, timeout: 30_000 }, (err, stdout, stderr) => {
       resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
     });
+  });
+}
+
+/** A free TCP port on 127.0.0.1. */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Whether something listens on 127.0.0.1:port. */
+function portInUse(port) {
+  return new Promise((resolve) => {
+    const sock = net.connect(port, '127.0.0.1');
+    sock.once('connect', () => {
+      sock.destroy();
+      resolve(true);
+    });
+    sock.once('error', () => resolve(false));
   });
 }
 
@@ -251,4 +279,43 @@ describe('gateway onboarding scripts', () => {
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /nosuchexporter/);
   });
+
+  for (const scheme of ['ws', 'http']) {
+    test(`the real supervisor accepts the rendered config (${scheme}://) and keeps retrying an absent server`, { skip: !HAVE_REAL_BINARIES && 'gateway binaries not built', timeout: 90_000 }, async (t) => {
+      // The supervisor's bootstrap collector always binds localhost:8888 (see README).
+      if (await portInUse(8888)) return t.skip('127.0.0.1:8888 is in use by another collector');
+      const storage = path.join(tmp, `gw-real-${scheme}`);
+      const deadPort = await freePort();
+      const env = {
+        ...baseEnv(storage, { OPAMP_TOKEN: 'real-token', OPAMP_SERVER_URL: `${scheme}://127.0.0.1:${deadPort}/v1/opamp`, COLLECTOR_BIN: REAL_COLLECTOR, SUPERVISOR_BIN: REAL_SUPERVISOR }),
+        FLOWGATE_OTLP_GRPC_ENDPOINT: `127.0.0.1:${await freePort()}`,
+        FLOWGATE_OTLP_HTTP_ENDPOINT: `127.0.0.1:${await freePort()}`,
+        FLOWGATE_COLLECTOR_METRICS_PORT: String(await freePort()),
+      };
+      const rendered = await runScript('onboard.sh', env, ['--no-exec']);
+      assert.equal(rendered.code, 0, rendered.stderr);
+
+      const sup = spawn(REAL_SUPERVISOR, ['--config', path.join(storage, 'supervisor.yaml')], { env: { PATH: process.env.PATH, ...env } });
+      let log = '';
+      sup.stdout.on('data', (d) => (log += d));
+      sup.stderr.on('data', (d) => (log += d));
+      const exited = new Promise((resolve) => sup.on('exit', (code, signal) => resolve({ code, signal })));
+      try {
+        const deadline = Date.now() + 60_000;
+        while (!/Failed to connect to the server/.test(log) || !fs.existsSync(path.join(storage, 'agent.log'))) {
+          if (Date.now() > deadline) assert.fail(`supervisor did not start as expected:\n${log}`);
+          if (sup.exitCode !== null) assert.fail(`supervisor exited ${sup.exitCode}:\n${log}`);
+          await new Promise((r) => setTimeout(r, 250));
+        }
+        assert.match(log, /"msg":"Supervisor starting","id":"[0-9a-f-]{36}"/);
+        assert.match(fs.readFileSync(path.join(storage, 'persistent_state.yaml'), 'utf8'), /instance_id: [0-9a-f-]{36}/);
+        assert.match(fs.readFileSync(path.join(storage, 'effective.yaml'), 'utf8'), /opamp:/);
+      } finally {
+        sup.kill('SIGTERM');
+      }
+      const { code } = await exited;
+      assert.equal(code, 0, log);
+      assert.match(log, /Signal received, shutting down the supervisor/);
+    });
+  }
 });
