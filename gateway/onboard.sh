@@ -17,8 +17,8 @@
 #
 # Environment (see gateway/README.md for details):
 #   INSTANCE_ID, GATEWAY_NAME, REGISTRATION_TOKEN, OPAMP_TOKEN, OPAMP_SERVER_URL, BACKEND_URL,
-#   HEARTBEAT_INTERVAL, STORAGE_DIR, COLLECTOR_BIN, SUPERVISOR_BIN, COLLECTOR_BASE_CONFIG,
-#   FLOWGATE_MODE, ONBOARD_RETRIES, ONBOARD_RETRY_DELAY.
+#   HEARTBEAT_INTERVAL, STORAGE_DIR, COLLECTOR_BIN, SUPERVISOR_BIN, COLLECTOR_SHIM,
+#   COLLECTOR_BASE_CONFIG, FLOWGATE_MODE, ONBOARD_RETRIES, ONBOARD_RETRY_DELAY.
 #
 # POSIX sh (dash); needs curl, sed, tr, od, uname. No jq.
 set -eu
@@ -55,6 +55,8 @@ STORAGE_DIR=${STORAGE_DIR:-/var/lib/flowgate-gateway}
 # Binaries: next to this script (container layout) or in ./dist (repository layout).
 COLLECTOR_BIN=${COLLECTOR_BIN:-$(first_existing "$SCRIPT_DIR/otelcol-flowgate" "$SCRIPT_DIR/dist/otelcol-flowgate")}
 SUPERVISOR_BIN=${SUPERVISOR_BIN:-$(first_existing "$SCRIPT_DIR/opampsupervisor" "$SCRIPT_DIR/dist/opampsupervisor")}
+# The supervisor runs the collector through this shim (see collector-shim.sh).
+COLLECTOR_SHIM=${COLLECTOR_SHIM:-$SCRIPT_DIR/collector-shim.sh}
 # Unset: the bundled collector-base.yaml; set to an empty string: no base config.
 COLLECTOR_BASE_CONFIG=${COLLECTOR_BASE_CONFIG-$SCRIPT_DIR/collector-base.yaml}
 SUPERVISOR_TEMPLATE=${SUPERVISOR_TEMPLATE:-$SCRIPT_DIR/supervisor.yaml.tmpl}
@@ -67,6 +69,8 @@ ONBOARD_RETRY_DELAY=${ONBOARD_RETRY_DELAY:-3}
 if [ "$FLOWGATE_MODE" = supervisor ]; then
   [ -n "$SUPERVISOR_BIN" ] && [ -x "$SUPERVISOR_BIN" ] ||
     die "supervisor binary not found or not executable (SUPERVISOR_BIN='$SUPERVISOR_BIN'); run 'npm run gateway:build' or set SUPERVISOR_BIN"
+  [ -x "$COLLECTOR_SHIM" ] || die "COLLECTOR_SHIM '$COLLECTOR_SHIM' is not executable"
+  COLLECTOR_SHIM=$(cd "$(dirname "$COLLECTOR_SHIM")" && pwd)/$(basename "$COLLECTOR_SHIM")
 fi
 
 umask 077
@@ -240,6 +244,7 @@ render() { # template output
     -e "s|\${OPAMP_TOKEN}|$(sed_escape "$OPAMP_TOKEN")|g" \
     -e "s|\${STORAGE_DIR}|$(sed_escape "$STORAGE_DIR")|g" \
     -e "s|\${COLLECTOR_BIN}|$(sed_escape "$COLLECTOR_BIN")|g" \
+    -e "s|\${COLLECTOR_SHIM}|$(sed_escape "${COLLECTOR_SHIM:-}")|g" \
     -e "s|\${GATEWAY_NAME}|$(sed_escape "$GATEWAY_NAME")|g" \
     -e "s|\${INSTANCE_ID}|$(sed_escape "$INSTANCE_ID")|g" \
     -e "s|\${OPAMP_INSTANCE_UID}|$(sed_escape "${OPAMP_INSTANCE_UID:-}")|g" \

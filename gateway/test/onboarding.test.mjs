@@ -164,7 +164,8 @@ describe('gateway onboarding scripts', () => {
     assert.match(text, new RegExp(`endpoint: ws://127\\.0\\.0\\.1:${backend.state.port}/v1/opamp`));
     assert.match(text, /Authorization: \["Bearer eyJhbGciOiJIUzI1NiJ9\.eyJzdWIiOiJndyJ9\.sig-_1"\]/);
     assert.match(text, new RegExp(`directory: ${storage.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\n`));
-    assert.match(text, /executable: \/.*\/otelcol-flowgate\n/);
+    assert.match(text, /executable: \/.*\/collector-shim\.sh\n/);
+    assert.match(text, /FLOWGATE_COLLECTOR_BIN: \/.*\/otelcol-flowgate\n/);
     assert.match(text, /- \/.*\/collector-base\.yaml\n/);
     assert.doesNotMatch(text, /\$\{[A-Z_]+\}/, 'no placeholder left');
 
@@ -278,6 +279,24 @@ describe('gateway onboarding scripts', () => {
     const bad = await validate(broken);
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /nosuchexporter/);
+  });
+
+  test('collector-shim.sh makes the supervisor-style validate call check only the candidate config', { skip: !HAVE_REAL_COLLECTOR && 'gateway/dist/otelcol-flowgate not built' }, async () => {
+    // opampsupervisor v0.149 runs: validate --config <candidate> --config <running effective.yaml> --feature-gates ...
+    const good = path.join(GATEWAY_DIR, 'collector-base.yaml');
+    const candidate = path.join(tmp, 'candidate.yaml');
+    fs.writeFileSync(candidate, fs.readFileSync(good, 'utf8').replace('exporters: [debug]', 'exporters: [debug, nosuch]'));
+    const args = ['validate', '--config', candidate, '--config', good, '--feature-gates', 'service.AllowNoPipelines'];
+    const run = (cmd, argv, env = {}) =>
+      new Promise((resolve) => execFile(cmd, argv, { env: { PATH: process.env.PATH, ...env } }, (err, _o, stderr) => resolve({ code: err ? err.code : 0, stderr })));
+
+    const direct = await run(REAL_COLLECTOR, args);
+    assert.equal(direct.code, 0, 'without the shim the running config masks the broken candidate (the upstream bug)');
+    const shimmed = await run(SH, [path.join(GATEWAY_DIR, 'collector-shim.sh'), ...args], { FLOWGATE_COLLECTOR_BIN: REAL_COLLECTOR });
+    assert.equal(shimmed.code, 1);
+    assert.match(shimmed.stderr, /references exporter "nosuch" which is not configured/);
+    const version = await run(SH, [path.join(GATEWAY_DIR, 'collector-shim.sh'), '--version'], { FLOWGATE_COLLECTOR_BIN: REAL_COLLECTOR });
+    assert.equal(version.code, 0);
   });
 
   for (const scheme of ['ws', 'http']) {

@@ -1,0 +1,48 @@
+#!/bin/sh
+# The supervisor's agent.executable: runs the real collector ($FLOWGATE_COLLECTOR_BIN, set
+# through agent.env in supervisor.yaml) with exec, so the supervisor manages the collector's own
+# process, PID and signals.
+#
+# One correction, for `validate` only: opampsupervisor v0.149.0 (agent.validate_config) runs
+#   <collector> validate --config <candidate.yaml> --config <storage>/effective.yaml [flags]
+# i.e. it merges the RUNNING config over the candidate (upstream bug, fixed after v0.149 by
+# contrib PR #50154). That lets some broken configs pass, and once one is running, rejects every
+# later config, the last good one included. The candidate is already the complete merged
+# config, so this drops every --config after the first. See gateway/README.md.
+set -eu
+
+real=${FLOWGATE_COLLECTOR_BIN:?FLOWGATE_COLLECTOR_BIN must name the collector binary}
+
+if [ "${1:-}" != validate ]; then
+  exec "$real" "$@"
+fi
+
+# Rebuild the argument list without the second and later --config options.
+n=$#
+i=0
+configs=0
+drop_next=0
+while [ "$i" -lt "$n" ]; do
+  arg=$1
+  shift
+  i=$((i + 1))
+  if [ "$drop_next" = 1 ]; then
+    drop_next=0
+    continue
+  fi
+  case "$arg" in
+    --config)
+      configs=$((configs + 1))
+      if [ "$configs" -gt 1 ]; then
+        drop_next=1
+        continue
+      fi
+      ;;
+    --config=*)
+      configs=$((configs + 1))
+      [ "$configs" -gt 1 ] && continue
+      ;;
+  esac
+  set -- "$@" "$arg"
+done
+exec "$real" "$@"
