@@ -1,20 +1,33 @@
 import type { Role } from './api/types.ts';
 
-// One table for who may do what, so role-aware screens agree with each other. The server enforces
-// the same rules (403 FORBIDDEN); the UI only hides controls a role cannot use.
+// One table for who may do what, so role-aware screens agree with each other. It mirrors the
+// minimum role each server route asks for (scopeOf(req, role)); the server still enforces it
+// (403 FORBIDDEN) — the UI only hides controls a role cannot use.
 export type Permission =
-  | 'gateways:write' // rename, tag, restart, delete, token revoke/rotate
-  | 'templates:write'
-  | 'deployments:write'
-  | 'tokens:write' // registration tokens
+  | 'gateways:write' // rename, tags, restart — editor
+  | 'gateways:admin' // delete, revoke/rotate the OpAMP token — admin
+  | 'templates:write' // create, save versions, dry-run — editor
+  | 'templates:delete' // admin
+  | 'deployments:write' // create, pause/resume/cancel/rollback — editor
+  | 'tokens:write' // registration tokens: create, revoke — admin
   | 'settings:write'
   | 'secrets:write'
   | 'members:write'
   | 'apikeys:write'
   | 'audit:read';
 
-const editorPermissions: Permission[] = ['gateways:write', 'templates:write', 'deployments:write', 'tokens:write'];
-const adminPermissions: Permission[] = [...editorPermissions, 'settings:write', 'secrets:write', 'members:write', 'apikeys:write', 'audit:read'];
+const editorPermissions: Permission[] = ['gateways:write', 'templates:write', 'deployments:write'];
+const adminPermissions: Permission[] = [
+  ...editorPermissions,
+  'gateways:admin',
+  'templates:delete',
+  'tokens:write',
+  'settings:write',
+  'secrets:write',
+  'members:write',
+  'apikeys:write',
+  'audit:read',
+];
 
 const byRole: Record<Role, ReadonlySet<Permission>> = {
   owner: new Set(adminPermissions),

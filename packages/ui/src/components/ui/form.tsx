@@ -2,26 +2,29 @@
 import { forwardRef, useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
 import { cn } from '../../lib/cn.ts';
 
+// Controls are full width unless the caller passes its own width class (no class-merging library here).
+const widthOf = (className: string | undefined) => (className && /(^|\s)(w-|min-w-|flex-1)/.test(className) ? '' : 'w-full');
+
 const control =
-  'block w-full rounded-lg border-0 bg-white px-3 py-1.5 text-sm text-zinc-900 shadow-xs ring-1 ring-inset ring-zinc-300 placeholder:text-zinc-400 focus:ring-2 focus:ring-accent-500 focus:outline-none disabled:bg-zinc-50 disabled:text-zinc-500 dark:bg-zinc-900 dark:text-zinc-100 dark:ring-zinc-700 dark:placeholder:text-zinc-500 dark:disabled:bg-zinc-800';
+  'block rounded-lg border-0 bg-white px-3 py-1.5 text-sm text-zinc-900 shadow-xs ring-1 ring-inset ring-zinc-300 placeholder:text-zinc-400 focus:ring-2 focus:ring-accent-500 focus:outline-none disabled:bg-zinc-50 disabled:text-zinc-500 dark:bg-zinc-900 dark:text-zinc-100 dark:ring-zinc-700 dark:placeholder:text-zinc-500 dark:disabled:bg-zinc-800';
 
 export const Input = forwardRef<HTMLInputElement, InputHTMLAttributes<HTMLInputElement> & { invalid?: boolean }>(function Input(
   { className, invalid, ...rest },
   ref,
 ) {
-  return <input ref={ref} className={cn(control, 'h-9', invalid && 'ring-red-400 dark:ring-red-700', className)} aria-invalid={invalid || undefined} {...rest} />;
+  return <input ref={ref} className={cn(control, widthOf(className), 'h-9', invalid && 'ring-red-400 dark:ring-red-700', className)} aria-invalid={invalid || undefined} {...rest} />;
 });
 
 export const Textarea = forwardRef<HTMLTextAreaElement, TextareaHTMLAttributes<HTMLTextAreaElement> & { invalid?: boolean }>(function Textarea(
   { className, invalid, ...rest },
   ref,
 ) {
-  return <textarea ref={ref} className={cn(control, 'py-2', invalid && 'ring-red-400', className)} aria-invalid={invalid || undefined} {...rest} />;
+  return <textarea ref={ref} className={cn(control, widthOf(className), 'py-2', invalid && 'ring-red-400', className)} aria-invalid={invalid || undefined} {...rest} />;
 });
 
 export const Select = forwardRef<HTMLSelectElement, SelectHTMLAttributes<HTMLSelectElement>>(function Select({ className, children, ...rest }, ref) {
   return (
-    <select ref={ref} className={cn(control, 'h-9 pr-8', className)} {...rest}>
+    <select ref={ref} className={cn(control, widthOf(className), 'h-9 pr-8', className)} {...rest}>
       {children}
     </select>
   );

@@ -81,6 +81,7 @@ function BackLink() {
 
 function Header({ gateway }: { gateway: GatewayDetail }) {
   const canWrite = useCan('gateways:write');
+  const canAdmin = useCan('gateways:admin');
   const mutations = useGatewayMutations(gateway.id);
   const toast = useToast();
   const navigate = useNavigate();
@@ -175,15 +176,19 @@ function Header({ gateway }: { gateway: GatewayDetail }) {
             >
               Restart
             </Button>
-            <Button icon={<IconKey size={15} />} onClick={() => setPending('rotate')} data-testid={testIds.agentDetail.rotateToken}>
-              Rotate token
-            </Button>
-            <Button variant="danger-ghost" onClick={() => setPending('revoke')} data-testid={testIds.agentDetail.revokeToken}>
-              Revoke token
-            </Button>
-            <Button variant="danger-ghost" icon={<IconTrash size={15} />} onClick={() => setPending('delete')} data-testid={testIds.agentDetail.delete}>
-              Delete
-            </Button>
+            {canAdmin && (
+              <>
+                <Button icon={<IconKey size={15} />} onClick={() => setPending('rotate')} data-testid={testIds.agentDetail.rotateToken}>
+                  Rotate token
+                </Button>
+                <Button variant="danger-ghost" onClick={() => setPending('revoke')} data-testid={testIds.agentDetail.revokeToken}>
+                  Revoke token
+                </Button>
+                <Button variant="danger-ghost" icon={<IconTrash size={15} />} onClick={() => setPending('delete')} data-testid={testIds.agentDetail.delete}>
+                  Delete
+                </Button>
+              </>
+            )}
           </div>
         )}
       </div>

@@ -34,6 +34,10 @@ const healthColor: Record<HealthStatus, string> = {
   offline: 'bg-zinc-300 dark:bg-zinc-600',
 };
 
+function versionHint(n: number): string {
+  return n === 1 ? 'All on one version' : `${n} versions in the fleet`;
+}
+
 export function DashboardPage() {
   const summary = useFleetSummary();
   const { membership } = useSession();
@@ -68,7 +72,7 @@ function Overview({ summary }: { summary: FleetSummary }) {
   return (
     <div className="space-y-5">
       <div className="grid grid-cols-2 gap-4 lg:grid-cols-4">
-        <StatCard label="Gateways" value={summary.total} hint={`${Object.keys(summary.by_version).length} versions in the fleet`} data-testid={testIds.dashboard.statTotal} />
+        <StatCard label="Gateways" value={summary.total} hint={versionHint(Object.keys(summary.by_version).length)} data-testid={testIds.dashboard.statTotal} />
         <StatCard label="Connected now" value={summary.connected} hint={`${percent(summary.connected, summary.total)} of the fleet`} tone={summary.connected === summary.total ? 'success' : 'default'} data-testid={testIds.dashboard.statConnected} />
         <StatCard
           label="Healthy"

@@ -48,6 +48,7 @@ interface Base {
 
 function TemplateWorkspace({ template }: { template: TemplateDetail }) {
   const canWrite = useCan('templates:write');
+  const canDelete = useCan('templates:delete');
   const toast = useToast();
   const navigate = useNavigate();
   const save = useSaveTemplateVersion(template.id);
@@ -115,7 +116,7 @@ function TemplateWorkspace({ template }: { template: TemplateDetail }) {
   };
 
   return (
-    <div className="flex min-h-[calc(100vh-3rem)] flex-col" data-testid={testIds.templateEditor.page} data-id={template.id}>
+    <div className={tab === 'editor' ? 'flex h-[calc(100vh-3rem)] min-h-[36rem] flex-col' : 'flex flex-col'} data-testid={testIds.templateEditor.page} data-id={template.id}>
       <div className="mb-4 flex flex-wrap items-start justify-between gap-3">
         <div className="min-w-0">
           <Link to="/templates" className="text-xs text-zinc-500 hover:text-zinc-900 dark:hover:text-zinc-100">
@@ -142,7 +143,7 @@ function TemplateWorkspace({ template }: { template: TemplateDetail }) {
           </p>
         </div>
         <div className="flex flex-wrap items-center gap-2">
-          {canWrite && (
+          {canDelete && (
             <Button variant="danger-ghost" icon={<IconTrash size={15} />} onClick={() => setDeleteOpen(true)} data-testid={testIds.templateEditor.delete}>
               Delete
             </Button>
@@ -191,7 +192,7 @@ function TemplateWorkspace({ template }: { template: TemplateDetail }) {
 
       {tab === 'editor' && (
         <div className="flex min-h-0 flex-1 flex-col overflow-hidden rounded-xl border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
-          <div className="h-[max(18rem,calc(100vh-24rem))]">
+          <div className="relative min-h-72 flex-1">
             <YamlEditor
               value={draft}
               onChange={setDraft}

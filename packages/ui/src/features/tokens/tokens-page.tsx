@@ -113,7 +113,7 @@ export function TokensPage() {
           </Table>
         )}
       </Card>
-      {canWrite && <SupervisorConfigPanel tokens={active} />}
+      <SupervisorConfigPanel tokens={active} />
       <CreateTokenDialog
         open={creating}
         onClose={() => {

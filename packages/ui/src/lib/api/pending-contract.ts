@@ -5,6 +5,8 @@
 export interface SupervisorConfigResponse {
   supervisor_yaml: string;
   command: string;
+  /** The equivalent `npx flowgate gateway run …` line (server addition). */
+  flowgate_command?: string;
 }
 
 /** GET /api/v1/gateways/count?org_id=&tag=k=v */

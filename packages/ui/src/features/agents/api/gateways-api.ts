@@ -33,13 +33,14 @@ export const gatewaysApi = {
   /** Number of gateways a tag selector matches, for the deployment form. */
   count: async (orgId: string, tags: Tags, signal?: AbortSignal): Promise<{ count: number; exact: boolean }> => {
     try {
-      const response = await api.get<GatewayCountResponse>('/gateways/count', { org_id: orgId, tag: tagQuery(tags) }, signal);
+      const response = await api.get<GatewayCountResponse>('/gateways/count', { org_id: orgId, tags: JSON.stringify(tags) }, signal);
       return { count: response.count, exact: true };
     } catch (error) {
       // A server without /gateways/count (404): fall back to one page of the list.
       if (!(error instanceof ApiError) || (error.status !== 404 && error.code !== 'INVALID_ID')) throw error;
-      const page = await api.get<Page<GatewaySummary>>('/gateways', { org_id: orgId, tag: tagQuery(tags), limit: 500 }, signal);
-      return { count: page.items.length, exact: page.next_cursor === null };
+      // The list filters by one tag only; with several, the count is an upper bound.
+      const page = await api.get<Page<GatewaySummary>>('/gateways', { org_id: orgId, tag: tagQuery(tags)[0], limit: 500 }, signal);
+      return { count: page.items.length, exact: page.next_cursor === null && Object.keys(tags).length <= 1 };
     }
   },
   rename: (orgId: string, id: string, name: string) => api.patch<GatewayDetail>(`/gateways/${id}`, { name }, { org_id: orgId }),

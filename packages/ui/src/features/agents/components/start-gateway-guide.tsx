@@ -18,7 +18,7 @@ export function StartGatewayGuide({ origin, canCreateToken }: { origin: string; 
             Create a token
           </ButtonLink>
         ) : (
-          <p className="mt-1 text-zinc-500">Ask an editor or admin of this organization for one.</p>
+          <p className="mt-1 text-zinc-500">Ask an owner or admin of this organization for one.</p>
         )}
       </Step>
       <Step n={2} title="Start a gateway with it">

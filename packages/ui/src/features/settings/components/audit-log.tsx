@@ -91,7 +91,9 @@ function AuditTable() {
                       {entry.resource_type}
                       {entry.resource_id && <span className="ml-1 font-mono text-zinc-400">{entry.resource_id.slice(0, 8)}</span>}
                     </Td>
-                    <Td className="font-mono text-[11px] text-zinc-400">{entry.request_id ?? '—'}</Td>
+                    <Td className="font-mono text-[11px] text-zinc-400" title={entry.request_id ?? undefined}>
+                      {entry.request_id ? entry.request_id.slice(0, 8) : '—'}
+                    </Td>
                   </Tr>
                   {open && (
                     <tr className="bg-zinc-50 dark:bg-zinc-900/60">

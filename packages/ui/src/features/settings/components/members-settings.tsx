@@ -19,8 +19,8 @@ import { settingsApi, settingsKeys } from '../api/settings-api.ts';
 
 export const roleDescriptions: Record<Role, string> = {
   owner: 'Everything, including removing the organization’s other owners',
-  admin: 'Manage members, API keys, secrets and settings',
-  editor: 'Edit templates, deploy, manage gateways and registration tokens',
+  admin: 'Also members, API keys, secrets, settings, registration tokens and gateway tokens',
+  editor: 'Edit templates, deploy, rename, tag and restart gateways',
   viewer: 'Read-only access to everything',
 };
 

@@ -84,7 +84,7 @@ export function YamlEditor({ value, onChange, errors, warnings, readOnly = false
   };
 
   return (
-    <div className="h-full" data-testid={testIds.templateEditor.editor}>
+    <div className="absolute inset-0" data-testid={testIds.templateEditor.editor}>
       <Editor
         height={height}
         defaultLanguage="yaml"
@@ -103,7 +103,8 @@ export function YamlEditor({ value, onChange, errors, warnings, readOnly = false
           tabSize: 2,
           insertSpaces: true,
           scrollBeyondLastLine: false,
-          renderWhitespace: 'boundary',
+          renderWhitespace: 'none',
+          guides: { indentation: true },
           automaticLayout: true,
           padding: { top: 12, bottom: 12 },
           fixedOverflowWidgets: true,

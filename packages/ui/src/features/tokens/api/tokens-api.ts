@@ -10,7 +10,7 @@ export const tokenKeys = {
 
 export const tokensApi = {
   list: async (orgId: string, signal?: AbortSignal) =>
-    asItems(await api.get<Page<RegistrationToken> | RegistrationToken[]>('/registration-tokens', { org_id: orgId, limit: 500 }, signal)),
+    asItems(await api.get<Page<RegistrationToken> | RegistrationToken[]>('/registration-tokens', { org_id: orgId }, signal)),
   create: (orgId: string, body: CreateRegistrationTokenBody) => api.post<CreatedRegistrationToken>('/registration-tokens', body, { org_id: orgId }),
   revoke: (orgId: string, id: string) => api.delete<unknown>(`/registration-tokens/${id}`, { org_id: orgId }),
   supervisorConfig: (orgId: string, registrationTokenId: string, name: string, signal?: AbortSignal) =>

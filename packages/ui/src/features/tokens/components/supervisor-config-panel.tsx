@@ -73,6 +73,7 @@ export function SupervisorConfigPanel({ tokens }: { tokens: RegistrationToken[] 
             <div className="space-y-3">
               <CodeBlock code={config.data.supervisor_yaml} filename="supervisor.yaml" title="supervisor.yaml" lineNumbers maxHeight="22rem" data-testid={testIds.tokens.supervisorYaml} />
               <CodeBlock code={config.data.command} title="Run it" data-testid={testIds.tokens.supervisorCommand} />
+              {config.data.flowgate_command && <CodeBlock code={config.data.flowgate_command} title="Or let Flowgate run the collector for you" />}
               <p className="text-xs text-zinc-500">Replace the token placeholder with the plaintext you copied when the token was created.</p>
             </div>
           )}
