@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+/* global process, console, URL */
 // `npm start`: builds what is missing (the UI bundle), then runs `flowgate start`.
 import { existsSync } from 'node:fs';
 import { spawnSync, spawn } from 'node:child_process';

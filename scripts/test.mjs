@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+/* global process, console, URL */
 // Runs every *.test.ts under packages/*/src, e2e/ and bench/ with Node's test runner (through tsx).
 // Usage: npm test [-- <path-substring> ...]   e.g. npm test -- packages/server auth
 import { spawn } from 'node:child_process';
