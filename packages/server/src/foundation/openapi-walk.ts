@@ -358,9 +358,13 @@ export const factories: Record<string, Factory> = {
     if (!templateId || !gatewayId) return null;
     return idOf(await post(ctx, '/api/v1/deployments', { template_id: templateId, version: 1, target: { gateway_ids: [gatewayId] } }));
   },
+  // Secrets are addressed by name (PUT /api/v1/secrets {name, value}, DELETE /api/v1/secrets/{name}).
   '/api/v1/secrets': async (ctx) => {
-    if (!has(ctx, 'POST', '/api/v1/secrets')) return null;
-    return idOf(await post(ctx, '/api/v1/secrets', { name: `FIXTURE_${randomUUID().slice(0, 6).toUpperCase()}`, value: 'fixture-secret-value' }));
+    const method = has(ctx, 'PUT', '/api/v1/secrets') ? 'PUT' : has(ctx, 'POST', '/api/v1/secrets') ? 'POST' : null;
+    if (!method) return null;
+    const name = `FIXTURE_${randomUUID().slice(0, 6).toUpperCase()}`;
+    const r = await inject(ctx.fg, { method, url: `/api/v1/secrets?org_id=${ctx.orgId}`, token: ctx.token, payload: { name, value: 'fixture-secret-value' } });
+    return r.status >= 200 && r.status < 300 ? name : null;
   },
   // A member of the org: its owner.
   '/api/v1/orgs/{org_id}/members': async (ctx) => ctx.ownerUserId,
@@ -417,7 +421,9 @@ export function hintsFor(ctx: OrgContext): SampleHints {
 /** Creates (up front) every resource that the given operations address, so ids and hints are ready. */
 export async function prepareResources(ctx: OrgContext, ops: Operation[]): Promise<void> {
   const collections = new Set<string>();
-  for (const op of ops) for (const p of resourceParams(op)) collections.add(collectionOf(op.path, p.name));
+  for (const op of ops) {
+    for (const p of resourceParams(op)) if (p.schema.type !== 'integer' && p.schema.type !== 'number') collections.add(collectionOf(op.path, p.name));
+  }
   for (const c of Object.keys(factories)) if (ctx.ops.some((o) => o.path === c || o.path.startsWith(`${c}/`))) collections.add(c);
   for (const c of [...collections].sort()) {
     const id = await resourceId(ctx, c);
