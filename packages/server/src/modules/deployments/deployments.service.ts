@@ -152,19 +152,27 @@ export function createDeploymentsService(deps: {
   async function tick() {
     if (ticking) return;
     ticking = true;
+    const evaluateAll = async (rows: { id: string; org_id: string }[]) => {
+      for (const r of rows) {
+        try {
+          await evaluate(systemScope(r.org_id), r.id);
+        } catch (err) {
+          log.warn({ err: (err as Error).message, deployment: r.id }, 'deployment evaluation failed');
+        }
+      }
+    };
     try {
+      if (db.kind === 'pglite') {
+        // One process, one connection: no other replica to exclude, and holding a session here would
+        // queue evaluate()'s own queries behind it for ever (a deadlock of the whole database).
+        await evaluateAll(await store.inProgress(db));
+        return;
+      }
       await db.session(async (sql) => {
         const [{ ok } = { ok: false }] = await sql.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [advisoryLocks.deploymentEngine]);
         if (!ok) return;
         try {
-          const rows = await store.inProgress(sql);
-          for (const r of rows) {
-            try {
-              await evaluate(systemScope(r.org_id), r.id);
-            } catch (err) {
-              log.warn({ err: (err as Error).message, deployment: r.id }, 'deployment evaluation failed');
-            }
-          }
+          await evaluateAll(await store.inProgress(sql));
         } finally {
           await sql.query('SELECT pg_advisory_unlock($1)', [advisoryLocks.deploymentEngine]);
         }
