@@ -263,6 +263,14 @@ export const testIds = {
   },
 } as const;
 
+/**
+ * Globals the UI exposes for browser tests. `templateEditor` is `{ getValue(), setValue(yaml) }` while
+ * the template editor is mounted: `await page.evaluate((y) => window.__flowgateTemplateEditor.setValue(y), yaml)`.
+ */
+export const testHooks = {
+  templateEditor: '__flowgateTemplateEditor',
+} as const;
+
 /** CSS selector for a test id: `page.locator(byTestId(testIds.login.submit))`. */
 export function byTestId(id: string): string {
   return `[data-testid="${id}"]`;

@@ -119,7 +119,7 @@ function DryRunResultView({ result }: { result: DryRunResult }) {
               <p className="mt-1 text-lg font-semibold tabular-nums">
                 {compactNumber(i)} <span className="text-zinc-400">→</span> {compactNumber(o)}
               </p>
-              <p className={o < i ? 'text-xs text-emerald-700 dark:text-emerald-400' : 'text-xs text-zinc-500'}>{changePercent(i, o)}</p>
+              <p className={o < i ? 'text-xs text-emerald-700 dark:text-emerald-400' : 'text-xs text-zinc-500'}>{i === 0 && o === 0 ? 'none in sample' : changePercent(i, o)}</p>
             </div>
           );
         })}

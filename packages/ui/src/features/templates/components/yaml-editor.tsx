@@ -26,6 +26,21 @@ export interface YamlEditorProps {
 
 const MARKER_OWNER = 'flowgate-validation';
 
+/**
+ * Browser tests cannot type YAML into Monaco reliably (auto-indent rewrites every new line), so the
+ * mounted editor exposes get/set under `window[testHooks.templateEditor]` (see lib/testids.ts).
+ */
+export interface TemplateEditorTestHook {
+  getValue: () => string;
+  setValue: (value: string) => void;
+}
+
+declare global {
+  interface Window {
+    __flowgateTemplateEditor?: TemplateEditorTestHook;
+  }
+}
+
 /** Converts validation issues into Monaco markers; an issue without a line marks line 1. */
 export function issuesToMarkers(issues: ValidationIssue[], severity: monaco.MarkerSeverity, model: monaco.editor.ITextModel): monaco.editor.IMarkerData[] {
   const lineCount = model.getLineCount();
@@ -63,8 +78,16 @@ export function YamlEditor({ value, onChange, errors, warnings, readOnly = false
     ]);
   }, [errors, warnings]);
 
+  useEffect(
+    () => () => {
+      delete window.__flowgateTemplateEditor;
+    },
+    [],
+  );
+
   const onMount: OnMount = (editor) => {
     editorRef.current = editor;
+    window.__flowgateTemplateEditor = { getValue: () => editor.getValue(), setValue: (value) => editor.setValue(value) };
     editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyS, () => saveRef.current?.());
     const model = editor.getModel();
     if (model) {
