@@ -55,6 +55,7 @@ export const RemoteConfigStatus = Type.Object({
   hash: Nullable(Type.String()),
   error_message: Nullable(Type.String()),
   updated_at: Nullable(Timestamp),
+  recovery: Type.Optional(Nullable(Type.String({ description: 'What the control plane did after the last failure (e.g. re-sent the last applied version)' }))),
 });
 export type RemoteConfigStatus = Static<typeof RemoteConfigStatus>;
 

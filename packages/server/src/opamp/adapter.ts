@@ -10,20 +10,20 @@ import {
   ServerToAgentCommandSchema, CommandType, ServerErrorResponseSchema, ServerErrorResponseType, AgentIdentificationSchema,
   type AgentToServer, type ServerToAgent, type OpampConnection, type OpampServer,
 } from '@flowgate/opamp';
-import type { Db } from '../platform/db/db.ts';
+import { isUniqueViolation, type Db } from '../platform/db/db.ts';
 import type { EventBus } from '../platform/events/bus.ts';
 import type { Metrics } from '../platform/metrics.ts';
 import { redisChannels } from '../platform/names.ts';
 import { systemScope, type OrgScope } from '../platform/scope.ts';
 import { sha256Hex, telemetryToken } from '../platform/crypto.ts';
 import * as store from '../modules/gateways/gateways.store.ts';
-import type { GatewayRow } from '../modules/gateways/gateways.store.ts';
+import type { GatewayRow, DesiredConfig } from '../modules/gateways/gateways.store.ts';
 import type { GatewaysService, GatewayCommand } from '../modules/gateways/gateways.service.ts';
 import * as tokensStore from '../modules/gateways/registration-tokens.store.ts';
 import { audit } from '../modules/audit/audit.store.ts';
 import { bearerOf } from './bearer.ts';
 import { createLastSeenBatcher } from './last-seen.ts';
-import { descriptionOf, healthTree, hex } from './translate.ts';
+import { descriptionOf, healthTree, hex, storable } from './translate.ts';
 
 const Cap = {
   AcceptsRemoteConfig: 0x2n,
@@ -75,10 +75,16 @@ interface AgentState {
   /** Hash sent on this connection; not re-sent until the desired config changes. */
   sentHash: string | null;
   desired: { files: Record<string, string>; hash: string } | null;
+  /** The desired config as stored (secrets unresolved), to remember it once APPLIED. */
+  desiredStored: DesiredConfig | null;
+  appliedConfig: DesiredConfig | null;
+  appliedHash: string | null;
   failedHash: string | null;
   nameIsCustom: boolean;
   pendingRestart: boolean;
   conn: OpampConnection<OpampContext> | null;
+  /** Plain-HTTP agents: this state's key in httpStates. */
+  httpKey: string | null;
 }
 
 export interface OpampAdapterDeps {
@@ -111,8 +117,28 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
   const wsByGateway = new Map<string, AgentState>();
   /** WebSocket agent state by connection id. */
   const wsByConn = new Map<string, AgentState>();
-  /** HTTP agents: state by instance uid, dropped after inactivity. */
-  const httpByUid = new Map<string, AgentState>();
+  /** The same states by org and instance_uid (duplicate detection without scanning every connection). */
+  const wsByUid = new Map<string, AgentState>();
+  const uidKey = (orgId: string, uid: string) => `${orgId}/${uid}`;
+  function trackWs(state: AgentState) {
+    const old = wsByConn.get(state.connId);
+    if (old && old !== state) untrackWs(old);
+    wsByConn.set(state.connId, state);
+    wsByUid.set(uidKey(state.orgId, state.uid), state);
+  }
+  function untrackWs(state: AgentState) {
+    if (wsByConn.get(state.connId) === state) wsByConn.delete(state.connId);
+    const k = uidKey(state.orgId, state.uid);
+    if (wsByUid.get(k) === state) wsByUid.delete(k);
+  }
+  /**
+   * HTTP agents: state by credential, dropped after inactivity. An OpAMP token names its gateway, so
+   * its agent has one state whatever instance_uid it sends; under a registration token the key is
+   * (org, instance_uid). Never by instance_uid alone: another org's (or another gateway's) agent
+   * presenting the same uid would read and write this agent's state and receive its configuration.
+   */
+  const httpStates = new Map<string, AgentState>();
+  const httpKeyOf = (ctx: OpampContext, uid: string) => (ctx.gatewayId ? `gateway:${ctx.gatewayId}` : `enrol:${ctx.orgId}:${uid}`);
   const eventTimers = new Map<string, NodeJS.Timeout>();
   let messages = 0;
 
@@ -199,8 +225,33 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
       uid, gatewayId: row.id, orgId: row.org_id, connId: conn.id, transport: conn.transport, lastSeq: null, lastMessageAt: Date.now(),
       capabilities: BigInt(row.capabilities), reportedHash: row.remote_config_hash, reportedStatus: row.remote_config_status,
       descriptionKey: null, availableComponentsHash: row.available_components_hash, ownMetricsOfferHash: row.own_metrics_offer_hash,
-      sentHash: null, desired: null, failedHash: row.failed_config_hash, nameIsCustom: row.name_is_custom, pendingRestart: row.pending_restart,
-      conn: conn.transport === 'websocket' ? conn : null,
+      sentHash: null, desired: null, desiredStored: null, appliedConfig: row.applied_config, appliedHash: row.applied_config_hash, failedHash: row.failed_config_hash, nameIsCustom: row.name_is_custom, pendingRestart: row.pending_restart,
+      conn: conn.transport === 'websocket' ? conn : null, httpKey: conn.transport === 'http' ? httpKeyOf(conn.context, uid) : null,
+    };
+  }
+
+  /**
+   * The agent behind a gateway's OpAMP token now sends another instance_uid on a connection (or, over
+   * HTTP, a credential) we already serve: same gateway, new agent instance. Moves the uid to the
+   * gateway (one UPDATE; a clash with another gateway of the org is resolved as resolveGateway does)
+   * and keeps what belongs to the gateway; what belonged to the old instance is forgotten.
+   */
+  async function rebindInstanceUid(previous: AgentState, conn: OpampConnection<OpampContext>, uid: string): Promise<AgentState | null> {
+    const scope = systemScope(previous.orgId, { type: 'gateway', id: previous.gatewayId, label: `opamp:${uid}` });
+    let exists: boolean;
+    try {
+      exists = await store.patchGateway(db, scope, previous.gatewayId, { instance_uid: uid });
+    } catch (err) {
+      if (!isUniqueViolation(err)) throw err;
+      const clash = await store.getGatewayByInstanceUid(db, scope, uid);
+      if (clash && clash.id !== previous.gatewayId) await store.patchGateway(db, scope, clash.id, { instance_uid: null });
+      exists = await store.patchGateway(db, scope, previous.gatewayId, { instance_uid: uid });
+    }
+    if (!exists) return null;
+    log.info({ gateway: previous.gatewayId, from: previous.uid, to: uid, remote: conn.remoteAddress }, 'agent switched to a new instance_uid');
+    return {
+      ...previous, uid, connId: conn.id, conn: conn.transport === 'websocket' ? conn : null, httpKey: conn.transport === 'http' ? httpKeyOf(conn.context, uid) : null,
+      lastSeq: null, lastMessageAt: Date.now(), descriptionKey: null, sentHash: null,
     };
   }
 
@@ -222,8 +273,8 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
   /** Refreshes what the server wants for these agents (one query for all of them). */
   async function loadDesired(states: AgentState[]): Promise<void> {
     if (states.length === 0) return;
-    const rows = await db.query<Pick<GatewayRow, 'id' | 'desired_config' | 'desired_config_hash' | 'failed_config_hash' | 'pending_restart'>>(
-      'SELECT id, desired_config, desired_config_hash, failed_config_hash, pending_restart FROM gateways WHERE org_id = $1 AND id = ANY($2::uuid[])',
+    const rows = await db.query<Pick<GatewayRow, 'id' | 'desired_config' | 'desired_config_hash' | 'failed_config_hash' | 'pending_restart' | 'applied_config' | 'applied_config_hash'>>(
+      'SELECT id, desired_config, desired_config_hash, failed_config_hash, pending_restart, applied_config, applied_config_hash FROM gateways WHERE org_id = $1 AND id = ANY($2::uuid[])',
       [states[0]!.orgId, states.map((s) => s.gatewayId)]);
     const byId = new Map(rows.map((r) => [r.id, r]));
     for (const state of states) {
@@ -231,7 +282,10 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
       if (!row) continue;
       state.failedHash = row.failed_config_hash;
       state.pendingRestart = row.pending_restart;
-      state.desired = row.desired_config && row.desired_config_hash ? await resolveDesired(state.orgId, row.desired_config) : null;
+      state.appliedConfig = row.applied_config;
+      state.appliedHash = row.applied_config_hash;
+      state.desiredStored = row.desired_config && row.desired_config_hash ? row.desired_config : null;
+      state.desired = state.desiredStored ? await resolveDesired(state.orgId, state.desiredStored) : null;
     }
   }
 
@@ -262,40 +316,77 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
     });
   }
 
+  /**
+   * The supervisor at our pinned release has no automatic rollback: after a FAILED config the gateway
+   * either keeps its old collector (validate_config caught it) or crash-loops. Either way we make the
+   * last APPLIED configuration (or the base config) desired again and send it, and say so.
+   */
+  async function planRecovery(state: AgentState, failedHash: string, patch: Partial<Record<keyof GatewayRow, unknown>>) {
+    if ((state.capabilities & Cap.AcceptsRemoteConfig) === 0n) return;
+    const failedVersion = state.desiredStored?.version ?? null;
+    const fallback: DesiredConfig = state.appliedConfig && state.appliedHash !== failedHash
+      ? state.appliedConfig
+      : { files: { 'collector.yaml': await gateways.baseConfig(state.orgId) }, deployment_id: null, template_id: null, version: null };
+    const resolved = await resolveDesired(state.orgId, fallback);
+    if (resolved.hash === failedHash) return;
+    const what = fallback === state.appliedConfig ? `the last applied configuration${fallback.version ? ` (version ${fallback.version})` : ''}` : 'the base configuration';
+    Object.assign(patch, {
+      desired_config: fallback, desired_config_hash: resolved.hash, current_config_version: fallback.version,
+      config_recovery: `${failedVersion ? `Version ${failedVersion}` : 'The configuration'} failed; the control plane re-sent ${what}`, config_recovery_at: new Date(),
+    });
+    state.desiredStored = fallback;
+    state.desired = resolved;
+    state.sentHash = null;
+    log.info({ gateway: state.gatewayId, failedHash, resent: resolved.hash }, 'config failed: re-sending the last good configuration');
+  }
+
   async function onMessage(conn: OpampConnection<OpampContext>, msg: AgentToServer): Promise<ServerToAgent | undefined> {
     messages++;
     const uid = uuidFromBytes(msg.instanceUid);
     const ctx = conn.context;
-    let state = conn.transport === 'websocket' ? wsByConn.get(conn.id) : httpByUid.get(uid);
-    if (state && state.uid !== uid) state = undefined; // the agent changed its uid mid-connection
+    let state = conn.transport === 'websocket' ? wsByConn.get(conn.id) : httpStates.get(httpKeyOf(ctx, uid));
+    /** Same gateway token, same connection (or HTTP credential), another instance_uid. */
+    let rebind: AgentState | null = null;
+    if (state && state.uid !== uid) {
+      if (ctx.gatewayId && state.gatewayId === ctx.gatewayId) rebind = state;
+      state = undefined; // the agent changed its uid mid-connection
+    }
     let flags = 0n;
     let isNew = false;
     if (!state) {
       // Two live WebSocket connections with one instance_uid: the newcomer gets a new uid (spec: duplicate detection).
-      const dup = [...wsByConn.values()].find((s) => s.uid === uid && s.orgId === ctx.orgId && s.connId !== conn.id && Date.now() - s.lastMessageAt < 60_000);
-      if (dup && conn.transport === 'websocket') {
+      const dup = wsByUid.get(uidKey(ctx.orgId, uid));
+      if (dup && dup.connId !== conn.id && Date.now() - dup.lastMessageAt < 60_000 && conn.transport === 'websocket') {
         log.warn({ uid, remote: conn.remoteAddress }, 'duplicate instance_uid: assigning a new one to the newcomer');
         return create(ServerToAgentSchema, { instanceUid: msg.instanceUid, agentIdentification: create(AgentIdentificationSchema, { newInstanceUid: newInstanceUid() }), capabilities: SERVER_CAPABILITIES });
       }
-      const resolved = await resolveGateway(ctx, uid, msg);
-      if ('error' in resolved) {
-        log.warn({ uid, remote: conn.remoteAddress, reason: resolved.error }, 'refusing agent');
-        if (conn.transport === 'websocket') setTimeout(() => conn.close(1008, resolved.error.slice(0, 100)), 50);
-        return create(ServerToAgentSchema, { instanceUid: msg.instanceUid, errorResponse: create(ServerErrorResponseSchema, { type: ServerErrorResponseType.ServerErrorResponseType_BadRequest, errorMessage: resolved.error }) });
+      const refuse = (reason: string) => {
+        log.warn({ uid, remote: conn.remoteAddress, reason }, 'refusing agent');
+        if (conn.transport === 'websocket') setTimeout(() => conn.close(1008, reason.slice(0, 100)), 50);
+        return create(ServerToAgentSchema, { instanceUid: msg.instanceUid, errorResponse: create(ServerErrorResponseSchema, { type: ServerErrorResponseType.ServerErrorResponseType_BadRequest, errorMessage: reason }) });
+      };
+      const rebound = rebind ? await rebindInstanceUid(rebind, conn, uid) : null;
+      if (rebind && !rebound) return refuse('gateway was deleted');
+      if (rebound) {
+        state = rebound;
+      } else {
+        const resolved = await resolveGateway(ctx, uid, msg);
+        if ('error' in resolved) return refuse(resolved.error);
+        state = stateFromRow(resolved.row, conn, uid);
       }
-      state = stateFromRow(resolved.row, conn, uid);
       if (conn.transport === 'websocket') {
         const previous = wsByGateway.get(state.gatewayId);
         if (previous && previous.connId !== conn.id) {
-          wsByConn.delete(previous.connId);
+          untrackWs(previous);
           previous.conn?.close(1000, 'replaced by a newer connection');
         }
-        wsByConn.set(conn.id, state);
+        trackWs(state);
         wsByGateway.set(state.gatewayId, state);
       } else {
-        httpByUid.set(uid, state);
+        if (rebind) httpStates.delete(rebind.httpKey!);
+        httpStates.set(state.httpKey!, state);
       }
-      await loadDesired([state]);
+      if (!rebound) await loadDesired([state]);
       isNew = true;
       if (!msg.agentDescription) flags |= ReportFullState;
     } else if (state.lastSeq !== null && msg.sequenceNum !== state.lastSeq + 1n) {
@@ -335,7 +426,7 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
     if (msg.effectiveConfig?.configMap) {
       const files = msg.effectiveConfig.configMap.configMap;
       const names = Object.keys(files).sort((a, b) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b)));
-      patch.effective_config = names.map((n) => Buffer.from(files[n]!.body).toString('utf8')).join('\n---\n');
+      patch.effective_config = storable(names.map((n) => Buffer.from(files[n]!.body).toString('utf8')).join('\n---\n'));
       significant = true;
     }
     if (msg.availableComponents) {
@@ -356,7 +447,7 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
     if (msg.remoteConfigStatus) {
       const status = rcsName[msg.remoteConfigStatus.status] ?? 'UNSET';
       const h = msg.remoteConfigStatus.lastRemoteConfigHash.length ? hex(msg.remoteConfigStatus.lastRemoteConfigHash) : null;
-      const error = msg.remoteConfigStatus.errorMessage || null;
+      const error = storable(msg.remoteConfigStatus.errorMessage) || null;
       if (status !== state.reportedStatus || h !== state.reportedHash || isNew) {
         const changed = status !== state.reportedStatus || h !== state.reportedHash;
         state.reportedStatus = status;
@@ -365,9 +456,18 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
         if (status === 'FAILED' && h) {
           patch.failed_config_hash = h;
           state.failedHash = h;
-        } else if (status === 'APPLIED' && h && h === state.failedHash) {
-          patch.failed_config_hash = null;
-          state.failedHash = null;
+          if (changed && state.desired?.hash === h) await planRecovery(state, h, patch);
+        } else if (status === 'APPLIED' && h) {
+          if (h === state.failedHash) {
+            patch.failed_config_hash = null;
+            state.failedHash = null;
+          }
+          if (state.desired?.hash === h && state.desiredStored && state.appliedHash !== h) {
+            patch.applied_config = state.desiredStored;
+            patch.applied_config_hash = h;
+            state.appliedConfig = state.desiredStored;
+            state.appliedHash = h;
+          }
         }
         if (changed) rcsEvent = { orgId: state.orgId, gatewayId: state.gatewayId, hash: h, status, error };
         significant = true;
@@ -376,11 +476,13 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
     if (msg.agentDisconnect) {
       Object.assign(patch, { connected: false, connection_id: null });
       significant = true;
+      // Over HTTP the next poll (the agent restarted) is a new connection: it must mark it connected again.
+      if (state.httpKey && httpStates.get(state.httpKey) === state) httpStates.delete(state.httpKey);
     }
     lastSeen.touch(state.gatewayId);
     if (significant) {
       try {
-        await store.updateGateway(db, scope, state.gatewayId, patch);
+        await store.patchGateway(db, scope, state.gatewayId, patch);
       } catch (err) {
         log.warn({ err: (err as Error).message, gateway: state.gatewayId }, 'failed to store agent state; requesting full state');
         flags |= ReportFullState;
@@ -395,7 +497,8 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
         }
       }
       emitUpdated(state.orgId, state.gatewayId, isNew ? 'gateway.connected' : 'gateway.updated');
-      if (isNew) void Promise.resolve(deps.onGatewayOnline?.(state.orgId, state.gatewayId)).catch(() => undefined);
+      // A new instance_uid on a connection we already serve is not the gateway coming online.
+      if (isNew && !rebind) void Promise.resolve(deps.onGatewayOnline?.(state.orgId, state.gatewayId)).catch(() => undefined);
     }
 
     if (state.pendingRestart && (state.capabilities & Cap.AcceptsRestartCommand)) {
@@ -415,7 +518,7 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
   function onClose(conn: OpampConnection<OpampContext>) {
     const state = wsByConn.get(conn.id);
     if (!state) return;
-    wsByConn.delete(conn.id);
+    untrackWs(state);
     if (wsByGateway.get(state.gatewayId)?.connId === conn.id) {
       wsByGateway.delete(state.gatewayId);
       // Only clear the flag if no newer connection (possibly on another replica) took over.
@@ -430,23 +533,23 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
     const ids = cmd.gateway_ids ?? [cmd.gateway_id];
     const wsStates = ids.map((id) => wsByGateway.get(id)).filter((s): s is AgentState => !!s);
     const idSet = new Set(ids);
-    const httpStates = httpByUid.size ? [...httpByUid.values()].filter((s) => idSet.has(s.gatewayId)) : [];
+    const httpAgents = httpStates.size ? [...httpStates.values()].filter((s) => idSet.has(s.gatewayId)) : [];
     try {
       if (cmd.type === 'disconnect') {
         for (const s of wsStates) s.conn?.close(1008, 'gateway token revoked or gateway deleted');
-        for (const s of httpStates) httpByUid.delete(s.uid);
+        for (const s of httpAgents) httpStates.delete(s.httpKey!);
         return;
       }
       if (cmd.type === 'push') {
         // Plain-HTTP agents hear from us in their next poll; WebSocket agents now.
-        for (const s of [...wsStates, ...httpStates]) s.sentHash = null;
-        await loadDesired([...wsStates, ...httpStates]);
+        for (const s of [...wsStates, ...httpAgents]) s.sentHash = null;
+        await loadDesired([...wsStates, ...httpAgents]);
         await Promise.all(wsStates.map(async (s) => {
           const remoteConfig = remoteConfigFor(s);
           if (remoteConfig && s.conn) await s.conn.send(create(ServerToAgentSchema, { remoteConfig })).catch((err) => log.warn({ err: (err as Error).message, gateway: s.gatewayId }, 'push failed'));
         }));
       } else if (cmd.type === 'restart') {
-        for (const s of httpStates) s.pendingRestart = true;
+        for (const s of httpAgents) s.pendingRestart = true;
         for (const s of wsStates) {
           if (s.conn && (s.capabilities & Cap.AcceptsRestartCommand)) {
             await s.conn.send(create(ServerToAgentSchema, { command: create(ServerToAgentCommandSchema, { type: CommandType.CommandType_Restart }) }));
@@ -462,9 +565,9 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
   // HTTP agents that stopped polling: forget their state and mark them disconnected.
   const sweep = setInterval(() => {
     const cutoff = Date.now() - 120_000;
-    for (const [uid, s] of httpByUid) {
+    for (const [key, s] of httpStates) {
       if (s.lastMessageAt < cutoff) {
-        httpByUid.delete(uid);
+        httpStates.delete(key);
         void db.query("UPDATE gateways SET connected = false WHERE id = $1 AND transport = 'http' AND last_seen < now() - interval '90 seconds'", [s.gatewayId]).catch(() => undefined);
       }
     }
@@ -497,7 +600,7 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
     touch(row: GatewayRow) {
       lastSeen.touch(row.id);
     },
-    stats: () => ({ websocket: wsByConn.size, http: httpByUid.size, messages }),
+    stats: () => ({ websocket: wsByConn.size, http: httpStates.size, messages }),
     flushLastSeen: () => lastSeen.flush(),
     async close() {
       unsubscribe();
@@ -518,9 +621,10 @@ function componentsView(components: Record<string, ComponentDetailsLike>): Recor
   // {receivers: {otlp: {"code.namespace": "..."}}, ...}
   const out: Record<string, Record<string, Record<string, string>>> = {};
   for (const [kind, details] of Object.entries(components)) {
-    out[kind] = {};
+    const k = storable(kind);
+    out[k] = {};
     for (const [type, sub] of Object.entries(details.subComponentMap)) {
-      out[kind]![type] = Object.fromEntries(sub.metadata.map((m) => [m.key, String((m.value as { value?: { value?: unknown } })?.value?.value ?? '')]));
+      out[k]![storable(type)] = Object.fromEntries(sub.metadata.map((m) => [storable(m.key), storable(String((m.value as { value?: { value?: unknown } })?.value?.value ?? ''))]));
     }
   }
   return out;

@@ -140,6 +140,12 @@ test('config push: WebSocket agent gets it at once, reports APPLIED; a FAILED ha
   const pushed2 = await a.next((m) => !!m.remoteConfig, 10_000, n);
   await a.send({ remoteConfigStatus: create(RemoteConfigStatusSchema, { lastRemoteConfigHash: pushed2.remoteConfig!.configHash, status: RemoteConfigStatuses.RemoteConfigStatuses_FAILED, errorMessage: "unknown type: \"bogus\"" }) });
   await eventually(async () => (await admin().get(`/api/v1/gateways/${gw.id}`)).body.remote_config.status === 'FAILED');
+  // No rollback in the supervisor at our release: the control plane re-sends the last applied config.
+  const resent = await a.next((m) => !!m.remoteConfig && Buffer.from(m.remoteConfig.configHash).toString('hex') === hash, 10_000, n + 1);
+  assert.equal(Buffer.from(resent.remoteConfig!.config!.configMap['collector.yaml']!.body).toString(), files['collector.yaml']);
+  const recovered = (await admin().get(`/api/v1/gateways/${gw.id}`)).body;
+  assert.match(recovered.remote_config.recovery, /Version 2 failed; the control plane re-sent the last applied configuration \(version 1\)/);
+  assert.equal((await admin().get(`/api/v1/gateways/${gw.id}/config`)).body.config_version, 1);
   const events = await admin().get(`/api/v1/gateways/${gw.id}/config-events`);
   assert.ok(events.body.items.some((e: { status: string; error_message: string }) => e.status === 'FAILED' && e.error_message.includes('bogus')));
   // Reconnect with a fresh connection (same uid): the server must not re-offer the failed hash.

@@ -75,7 +75,7 @@ export function createDeploymentsService(deps: {
     const ids = targets.map((t) => t.gateway_id);
     await db.tx(async (sql) => {
       await store.setTargets(sql, scope, d.id, ids, 'applying');
-      await sql.query(`UPDATE gateways SET desired_config = $3, desired_config_hash = $4, current_config_version = $5,
+      await sql.query(`UPDATE gateways SET desired_config = $3, desired_config_hash = $4, current_config_version = $5, config_recovery = NULL,
                          failed_config_hash = CASE WHEN failed_config_hash = $4 THEN NULL ELSE failed_config_hash END, updated_at = now()
                         WHERE org_id = $1 AND id = ANY($2::uuid[])`, [scope.orgId, ids, JSON.stringify(desired), hash, d.version]);
     });
@@ -310,7 +310,7 @@ export function createDeploymentsService(deps: {
         for (const g of groups.values()) {
           const hash = hexHash(await resolve(scope, g.desired.files));
           // An explicit rollback may re-send a config that once failed.
-          await sql.query(`UPDATE gateways SET desired_config = $3, desired_config_hash = $4, current_config_version = $5,
+          await sql.query(`UPDATE gateways SET desired_config = $3, desired_config_hash = $4, current_config_version = $5, config_recovery = NULL,
                              failed_config_hash = CASE WHEN failed_config_hash = $4 THEN NULL ELSE failed_config_hash END, updated_at = now()
                             WHERE org_id = $1 AND id = ANY($2::uuid[])`, [scope.orgId, g.ids, JSON.stringify(g.desired), hash, g.desired.version]);
         }

@@ -73,7 +73,11 @@ export function summaryView(row: GatewayListRow | GatewayRow) {
   };
 }
 
-export function createGatewaysService(deps: { db: Db; tokens: TokenSigner; bus: EventBus; settings: SettingsService; publicUrl: string | null }) {
+export function createGatewaysService(deps: {
+  db: Db; tokens: TokenSigner; bus: EventBus; settings: SettingsService; publicUrl: string | null;
+  /** The org's secret values, masked (besides credential keys) in configs shown back; from the secrets module. */
+  secretValues?: (scope: OrgScope) => Promise<string[]>;
+}) {
   const { db, tokens, bus } = deps;
 
   const publishEvent = (type: string, orgId: string, id: string, data?: Record<string, unknown>) =>
@@ -86,19 +90,20 @@ export function createGatewaysService(deps: { db: Db; tokens: TokenSigner; bus: 
     return row;
   }
 
-  function masked(yaml: string | null): string | null {
-    return yaml === null ? null : maskCredentials(yaml);
+  function masked(yaml: string | null, secretValues: string[] = []): string | null {
+    return yaml === null ? null : maskCredentials(yaml, secretValues);
   }
+  const secretValuesOf = async (scope: OrgScope) => (deps.secretValues ? deps.secretValues(scope) : []);
 
-  function detailView(row: GatewayRow) {
+  function detailView(row: GatewayRow, secretValues: string[] = []) {
     return {
       ...summaryView(row),
       ip_address: row.ip_address,
       description: row.description ?? { identifying: {}, non_identifying: {} },
       capabilities: agentCapabilityNames(BigInt(row.capabilities)),
       component_health: row.health ?? null,
-      remote_config: { status: (row.remote_config_status ?? 'UNSET') as 'UNSET', hash: row.remote_config_hash, error_message: row.remote_config_error, updated_at: iso(row.remote_config_updated_at) },
-      effective_config_yaml: masked(row.effective_config),
+      remote_config: rcView(row),
+      effective_config_yaml: masked(row.effective_config, secretValues),
       available_components: row.available_components ?? null,
       connection: isLive(row) && row.transport && row.connected_since ? { transport: row.transport, since: row.connected_since.toISOString(), remote_address: row.remote_address ?? '' } : null,
       current_config_hash: row.desired_config_hash,
@@ -129,13 +134,14 @@ export function createGatewaysService(deps: { db: Db; tokens: TokenSigner; bus: 
   }
 
   async function configView(scope: OrgScope, row: GatewayRow) {
+    const secretValues = row.effective_config ? await secretValuesOf(scope) : [];
     const desired = row.desired_config;
-    const rc = { status: (row.remote_config_status ?? 'UNSET') as 'UNSET', hash: row.remote_config_hash, error_message: row.remote_config_error, updated_at: iso(row.remote_config_updated_at) };
+    const rc = rcView(row);
     if (desired && Object.keys(desired.files).length) {
-      return { config_yaml: masked(Object.values(desired.files).join('\n---\n')), config_version: desired.version, deployment_id: desired.deployment_id, template_id: desired.template_id, source: 'deployment' as const, effective_config_yaml: masked(row.effective_config), remote_config: rc, last_updated: iso(row.remote_config_updated_at ?? row.updated_at) };
+      return { config_yaml: masked(Object.values(desired.files).join('\n---\n')), config_version: desired.version, deployment_id: desired.deployment_id, template_id: desired.template_id, source: 'deployment' as const, effective_config_yaml: masked(row.effective_config, secretValues), remote_config: rc, last_updated: iso(row.remote_config_updated_at ?? row.updated_at) };
     }
     const settings = await deps.settings.get(scope);
-    return { config_yaml: masked(settings.base_config_yaml ?? BASE_CONFIG_YAML), config_version: null, deployment_id: null, template_id: null, source: 'base' as const, effective_config_yaml: masked(row.effective_config), remote_config: rc, last_updated: iso(row.updated_at) };
+    return { config_yaml: masked(settings.base_config_yaml ?? BASE_CONFIG_YAML), config_version: null, deployment_id: null, template_id: null, source: 'base' as const, effective_config_yaml: masked(row.effective_config, secretValues), remote_config: rc, last_updated: iso(row.updated_at) };
   }
 
   async function metricsView(scope: OrgScope, row: GatewayRow) {
@@ -313,7 +319,8 @@ export function createGatewaysService(deps: { db: Db; tokens: TokenSigner; bus: 
       return out;
     },
     async get(scope: OrgScope, id: string) {
-      return detailView(await mustGet(scope, id));
+      const row = await mustGet(scope, id);
+      return detailView(row, row.effective_config ? await secretValuesOf(scope) : []);
     },
     async health(scope: OrgScope, id: string) {
       return healthView(await mustGet(scope, id));
@@ -351,7 +358,7 @@ export function createGatewaysService(deps: { db: Db; tokens: TokenSigner; bus: 
       void publishEvent('gateway.updated', scope.orgId, id);
       // A gateway that now matches a deployment's selector gets it: the deployment engine listens for this.
       void bus.publish(redisChannels.events, { type: 'gateway.tags_changed', org_id: scope.orgId, id, at: new Date().toISOString() }).catch(() => undefined);
-      return detailView(row);
+      return detailView(row, row.effective_config ? await secretValuesOf(scope) : []);
     },
     async rename(scope: OrgScope, id: string, name: string) {
       const row = await db.tx(async (sql) => {
@@ -362,7 +369,7 @@ export function createGatewaysService(deps: { db: Db; tokens: TokenSigner; bus: 
         return after!;
       });
       void publishEvent('gateway.updated', scope.orgId, id);
-      return detailView(row);
+      return detailView(row, row.effective_config ? await secretValuesOf(scope) : []);
     },
     async remove(scope: OrgScope, id: string) {
       await db.tx(async (sql) => {
@@ -409,13 +416,18 @@ export function createGatewaysService(deps: { db: Db; tokens: TokenSigner; bus: 
       return { ok: true as const };
     },
 
+    /** The org's base collector config (settings), else the seed's. */
+    async baseConfig(orgId: string): Promise<string> {
+      return (await deps.settings.get(systemScope(orgId))).base_config_yaml ?? BASE_CONFIG_YAML;
+    },
+
     // ── config push primitive (used by the deployment engine) ────────────────
     /**
      * Sets the configuration a gateway should run; WebSocket agents get it at once, HTTP agents in
      * their next reply. `hash` must be configHash() of the files as sent (secrets resolved).
      */
     async setDesiredConfig(scope: OrgScope, gatewayId: string, desired: DesiredConfig, hash: string) {
-      const row = await store.updateGateway(db, scope, gatewayId, { desired_config: desired, desired_config_hash: hash, current_config_version: desired.version });
+      const row = await store.updateGateway(db, scope, gatewayId, { desired_config: desired, desired_config_hash: hash, current_config_version: desired.version, config_recovery: null });
       if (!row) throw new AppError('GATEWAY_NOT_FOUND');
       await command({ type: 'push', gateway_id: gatewayId, org_id: scope.orgId });
       return row;
@@ -438,6 +450,10 @@ function parseFilter(q: { status?: string; name?: string; tag?: string }): store
     f.tag = { key: q.tag.slice(0, i), value: q.tag.slice(i + 1) };
   }
   return f;
+}
+
+function rcView(row: GatewayRow) {
+  return { status: (row.remote_config_status ?? 'UNSET') as 'UNSET', hash: row.remote_config_hash, error_message: row.remote_config_error, updated_at: iso(row.remote_config_updated_at), recovery: row.config_recovery };
 }
 
 export function registrationTokenView(r: tokensStore.RegistrationTokenRow) {

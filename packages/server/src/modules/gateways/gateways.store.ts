@@ -12,6 +12,7 @@ export interface GatewayRow {
   desired_config_hash: string | null; failed_config_hash: string | null; desired_config: DesiredConfig | null; own_metrics_offer_hash: string | null;
   connected: boolean; transport: 'websocket' | 'http' | null; connected_since: Date | null; remote_address: string | null; connection_id: string | null;
   pending_restart: boolean; created_at: Date; updated_at: Date;
+  applied_config: DesiredConfig | null; applied_config_hash: string | null; config_recovery: string | null; config_recovery_at: Date | null;
 }
 
 export interface DesiredConfig {
@@ -44,15 +45,25 @@ export const getGatewayByInstanceId = async (sql: Sql, scope: OrgScope, instance
 export const getGatewayByInstanceUid = async (sql: Sql, scope: OrgScope, uid: string) =>
   (await sql.query<GatewayRow>('SELECT * FROM gateways WHERE org_id = $1 AND instance_uid = $2', [scope.orgId, uid]))[0] ?? null;
 
-export async function updateGateway(sql: Sql, scope: OrgScope, id: string, patch: Partial<Record<keyof GatewayRow, unknown>>): Promise<GatewayRow | null> {
+function updateSql(scope: OrgScope, id: string, patch: Partial<Record<keyof GatewayRow, unknown>>, returning: string) {
   const keys = Object.keys(patch);
-  if (keys.length === 0) return getGateway(sql, scope, id);
   const sets = keys.map((k, i) => `${k} = $${i + 3}`);
   const values = keys.map((k) => {
     const v = (patch as Record<string, unknown>)[k];
     return v !== null && typeof v === 'object' && !(v instanceof Date) ? JSON.stringify(v) : v;
   });
-  return (await sql.query<GatewayRow>(`UPDATE gateways SET ${sets.join(', ')}, updated_at = now() WHERE org_id = $1 AND id = $2 RETURNING *`, [scope.orgId, id, ...values]))[0] ?? null;
+  return [`UPDATE gateways SET ${sets.join(', ')}, updated_at = now() WHERE org_id = $1 AND id = $2 RETURNING ${returning}`, [scope.orgId, id, ...values]] as const;
+}
+
+export async function updateGateway(sql: Sql, scope: OrgScope, id: string, patch: Partial<Record<keyof GatewayRow, unknown>>): Promise<GatewayRow | null> {
+  if (Object.keys(patch).length === 0) return getGateway(sql, scope, id);
+  return (await sql.query<GatewayRow>(...updateSql(scope, id, patch, '*')))[0] ?? null;
+}
+
+/** updateGateway without reading the row back (the OpAMP hot path). False when there is no such gateway. */
+export async function patchGateway(sql: Sql, scope: OrgScope, id: string, patch: Partial<Record<keyof GatewayRow, unknown>>): Promise<boolean> {
+  if (Object.keys(patch).length === 0) return (await getGateway(sql, scope, id)) !== null;
+  return (await sql.query<{ id: string }>(...updateSql(scope, id, patch, 'id'))).length === 1;
 }
 
 export const deleteGateway = async (sql: Sql, scope: OrgScope, id: string) =>
