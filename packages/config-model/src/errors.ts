@@ -42,6 +42,7 @@ export const errorCatalogue = {
   RATE_LIMITED: { status: 429, message: 'Too many requests', description: 'Wait for the number of seconds in Retry-After.' },
   INTERNAL: { status: 500, message: 'Internal server error', description: 'A bug on our side; the request id identifies it in the server logs.' },
   DATABASE_UNAVAILABLE: { status: 503, message: 'The database is not reachable', description: 'The server keeps running and recovers when the database returns.' },
+  DRY_RUN_TIMEOUT: { status: 504, message: 'The dry-run did not finish in time', description: 'The collector did not start or return the output within the dry-run time limit (30 s); simplify the processors or try again.' },
   DRY_RUN_UNAVAILABLE: { status: 503, message: 'Dry-run is not available', description: 'The gateway collector binary is not built (npm run gateway:build) or all dry-run slots are busy.' },
 } as const satisfies Record<string, ErrorCodeSpec>;
 

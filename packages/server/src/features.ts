@@ -9,6 +9,7 @@ import type { Metrics } from './platform/metrics.ts';
 import type { TokenSigner } from './platform/tokens.ts';
 import type { App } from './platform/http/types.ts';
 import type { SettingsService } from './modules/settings/settings.service.ts';
+import type { OrgScope } from './platform/scope.ts';
 import { createGatewaysService } from './modules/gateways/gateways.service.ts';
 import { gatewayRoutes } from './modules/gateways/gateways.routes.ts';
 import { eventRoutes } from './modules/events/events.routes.ts';
@@ -18,6 +19,15 @@ import { deploymentRoutes } from './modules/deployments/deployments.routes.ts';
 import { redisChannels } from './platform/names.ts';
 import { createTelemetryService } from './modules/telemetry/telemetry.service.ts';
 import { telemetryRoutes } from './modules/telemetry/telemetry.routes.ts';
+// ── templates, validation, secrets, dry-run ──
+import { createSecretsService, type SecretsService } from './modules/secrets/secrets.service.ts';
+import { secretRoutes } from './modules/secrets/secrets.routes.ts';
+import { createTemplatesService, type TemplatesService } from './modules/templates/templates.service.ts';
+import { templateRoutes } from './modules/templates/templates.routes.ts';
+import { createValidationService, type ValidationService } from './modules/validation/validation.service.ts';
+import { validationRoutes } from './modules/validation/validation.routes.ts';
+import { createDryRunService, type DryRunService } from './modules/dry-run/dry-run.service.ts';
+import { dryRunRoutes } from './modules/dry-run/dry-run.routes.ts';
 
 export interface FeatureDeps {
   config: FlowgateConfig;
@@ -35,14 +45,28 @@ export interface Features {
   opamp: OpampAdapter;
   gateways: ReturnType<typeof createGatewaysService>;
   deployments: DeploymentsService;
+  templates: TemplatesService;
+  validation: ValidationService;
+  secrets: SecretsService;
+  dryRun: DryRunService;
   attach(server: Server): void;
 }
 
 export async function registerFeatures(app: App, deps: FeatureDeps): Promise<Features> {
-  const gateways = createGatewaysService({ db: deps.db, tokens: deps.tokens, bus: deps.bus, settings: deps.settings, publicUrl: deps.config.publicUrl });
-  const deployments = createDeploymentsService({ db: deps.db, gateways, settings: deps.settings, logger: deps.logger });
+  // ── templates, validation, secrets, dry-run ──
+  const secrets = createSecretsService({ db: deps.db, secret: deps.config.secret });
+  const templates = createTemplatesService({ db: deps.db, bus: deps.bus });
+  const validation = createValidationService({ db: deps.db, config: deps.config, secrets, logger: deps.logger });
+  const dryRun = createDryRunService({ config: deps.config, templates, logger: deps.logger });
+  // ${secret:NAME} is resolved only in what is sent to a gateway; configs shown back mask the values.
+  const resolveConfig = (scope: OrgScope, files: Record<string, string>) => secrets.resolveSecrets(scope, files);
+  const validate = (scope: OrgScope, yaml: string, gatewayIds: string[]) => validation.validate(scope, { config_yaml: yaml, gateway_ids: gatewayIds });
+  // ──
+
+  const gateways = createGatewaysService({ db: deps.db, tokens: deps.tokens, bus: deps.bus, settings: deps.settings, publicUrl: deps.config.publicUrl, secretValues: (scope) => secrets.knownSecretValues(scope) });
+  const deployments = createDeploymentsService({ db: deps.db, gateways, settings: deps.settings, logger: deps.logger, resolveConfig, validate });
   const opamp = createOpampAdapter({
-    db: deps.db, bus: deps.bus, gateways, metrics: deps.metrics, logger: deps.logger, secret: deps.config.secret, publicUrl: deps.config.publicUrl,
+    db: deps.db, bus: deps.bus, gateways, metrics: deps.metrics, logger: deps.logger, secret: deps.config.secret, publicUrl: deps.config.publicUrl, resolveConfig,
     onRemoteConfigStatus: (e) => deployments.onRemoteConfigStatus(e),
     onGatewayOnline: (orgId, gatewayId) => deployments.onGatewayMatched(orgId, gatewayId),
   });
@@ -59,10 +83,17 @@ export async function registerFeatures(app: App, deps: FeatureDeps): Promise<Fea
   await eventRoutes(app, { bus: deps.bus, onClose: deps.onClose });
   await telemetryRoutes(app, { telemetry: createTelemetryService({ db: deps.db }), secret: deps.config.secret });
   await deploymentRoutes(app, { deployments, gatewayExists: async (scope, id) => void (await gateways.get(scope, id)) });
+  // ── templates, validation, secrets, dry-run ──
+  await templateRoutes(app, { templates });
+  await validationRoutes(app, { validation });
+  await secretRoutes(app, { secrets });
+  await dryRunRoutes(app, { dryRun });
+  // ──
   return {
     opamp,
     gateways,
     deployments,
+    templates, validation, secrets, dryRun,
     attach(server) {
       opamp.attach(server);
     },

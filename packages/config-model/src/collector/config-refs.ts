@@ -1,7 +1,7 @@
 // `${scheme:value}` references inside a collector configuration. The collector resolves env, file,
 // http(s) and yaml itself (confmap providers); Flowgate adds `${secret:NAME}`, resolved by the control
 // plane only in the configuration it sends to a gateway.
-import { parseDocument, visit, isScalar } from 'yaml';
+import { parseDocument, visit, isPair, isScalar } from 'yaml';
 
 export const SECRET_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 /** Schemes the gateway collector's providers understand, plus Flowgate's own `secret`. */
@@ -40,15 +40,15 @@ export function secretNamesIn(text: string): string[] {
 /**
  * Replaces references in scalar values, YAML-aware: the replacement becomes part of the scalar's value
  * and is quoted as YAML needs, so a value containing `: ` or a newline can never change the structure.
- * `replace` returns the new text for a reference, or null to keep it. Text that is not YAML is
- * replaced verbatim.
+ * `replace` returns the new text for a reference (it is told the map key the value sits under), or
+ * null to keep it. Text that is not YAML is replaced verbatim.
  */
-export function replaceConfigRefs(yamlText: string, replace: (ref: ConfigRef) => string | null): string {
-  const swap = (s: string) => {
+export function replaceConfigRefs(yamlText: string, replace: (ref: ConfigRef, key: string | null) => string | null): string {
+  const swap = (s: string, key: string | null) => {
     let out = '';
     let last = 0;
     for (const ref of configRefs(s)) {
-      const next = replace(ref);
+      const next = replace(ref, key);
       if (next === null) continue;
       out += s.slice(last, ref.index) + next;
       last = ref.index + ref.text.length;
@@ -57,12 +57,14 @@ export function replaceConfigRefs(yamlText: string, replace: (ref: ConfigRef) =>
   };
   if (!yamlText.includes('${')) return yamlText;
   const doc = parseDocument(yamlText);
-  if (doc.errors.length) return swap(yamlText);
+  if (doc.errors.length) return swap(yamlText, null);
   let changed = false;
   visit(doc, {
-    Scalar(key, node) {
+    Scalar(key, node, path) {
       if (key === 'key' || !isScalar(node) || typeof node.value !== 'string' || !node.value.includes('${')) return;
-      const next = swap(node.value);
+      const parent = path[path.length - 1];
+      const mapKey = isPair(parent) && isScalar(parent.key) ? String(parent.key.value) : null;
+      const next = swap(node.value, mapKey);
       if (next !== node.value) {
         node.value = next;
         changed = true;

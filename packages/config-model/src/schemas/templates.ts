@@ -85,11 +85,20 @@ export const SignalCounts = Type.Object({
   by_metric: Type.Record(Type.String(), Type.Integer()),
   by_severity: Type.Record(Type.String(), Type.Integer()),
 });
+export const DryRunPipeline = Type.Object({
+  signal: Type.String({ description: 'metrics, logs or traces' }),
+  pipeline: Type.String({ description: 'The template pipeline whose processors ran' }),
+  processors: Type.Array(Type.String()),
+});
 export const DryRunResult = Type.Object({
-  input: Type.Unknown(),
-  output: Type.Unknown(),
+  template_id: Type.Optional(Uuid),
+  version: Type.Optional(Type.Integer()),
+  input: Type.Unknown({ description: 'OTLP/JSON sent to the collector' }),
+  output: Type.Unknown({ description: 'OTLP/JSON the collector exported' }),
   input_counts: SignalCounts,
   output_counts: SignalCounts,
+  pipelines: Type.Optional(Type.Array(DryRunPipeline)),
+  notes: Type.Optional(Type.Array(Type.String(), { description: 'What the dry-run left out or could not do' })),
   duration_ms: Type.Integer(),
 });
 

@@ -1,0 +1,78 @@
+// Per-org secrets referenced from templates as ${secret:NAME}. Values are encrypted at rest
+// (AES-256-GCM, key derived from FLOWGATE_SECRET), never returned, logged or audited; they are
+// decrypted only to build the configuration sent to a gateway and to mask it when shown back.
+import { maskCredentials, replaceConfigRefs, secretNamesIn } from '@flowgate/config-model';
+import type { Db } from '../../platform/db/db.ts';
+import { AppError } from '../../platform/errors.ts';
+import { decrypt, deriveKey, encrypt } from '../../platform/crypto.ts';
+import type { OrgScope } from '../../platform/scope.ts';
+import { audit } from '../audit/audit.store.ts';
+import * as store from './secrets.store.ts';
+
+const iso = (d: Date) => d.toISOString();
+const secretView = (r: store.SecretRow) => ({ id: r.id, org_id: r.org_id, name: r.name, created_at: iso(r.created_at), updated_at: iso(r.updated_at) });
+
+export function createSecretsService(deps: { db: Db; secret: string }) {
+  const { db } = deps;
+  const key = deriveKey(deps.secret, 'encryption');
+
+  async function values(scope: OrgScope, names: string[] | null): Promise<Map<string, string>> {
+    const rows = await store.encryptedValues(db, scope, names);
+    return new Map(rows.map((r) => [r.name, decrypt(key, r.value_encrypted)]));
+  }
+
+  return {
+    async list(scope: OrgScope) {
+      return (await store.listSecrets(db, scope)).map(secretView);
+    },
+    async names(scope: OrgScope): Promise<Set<string>> {
+      return new Set((await store.listSecrets(db, scope)).map((r) => r.name));
+    },
+    async put(scope: OrgScope, name: string, value: string) {
+      const row = await db.tx(async (sql) => {
+        const r = await store.upsertSecret(sql, scope, name, encrypt(key, value));
+        // The audit entry names the secret; its value never reaches the log.
+        await audit(sql, scope, { action: r.created ? 'secret.create' : 'secret.update', resourceType: 'secret', resourceId: r.id, after: { name } });
+        return r;
+      });
+      return { created: row.created, secret: secretView(row) };
+    },
+    async remove(scope: OrgScope, name: string) {
+      await db.tx(async (sql) => {
+        const id = await store.deleteSecret(sql, scope, name);
+        if (!id) throw new AppError('NOT_FOUND', `Secret "${name}" not found`);
+        await audit(sql, scope, { action: 'secret.delete', resourceType: 'secret', resourceId: id, before: { name } });
+      });
+    },
+
+    /**
+     * Replaces every ${secret:NAME} in the files with the secret's value (YAML-aware, so a value can
+     * never change the structure). Throws INVALID_CONFIG listing every missing name.
+     */
+    async resolveSecrets(scope: OrgScope, files: Record<string, string>): Promise<Record<string, string>> {
+      const wanted = [...new Set(Object.values(files).flatMap(secretNamesIn))];
+      if (wanted.length === 0) return files;
+      const known = await values(scope, wanted);
+      const missing = wanted.filter((n) => !known.has(n)).sort();
+      if (missing.length) throw new AppError('INVALID_CONFIG', `Secrets not defined in this organization: ${missing.join(', ')}`, { missing_secrets: missing });
+      return Object.fromEntries(Object.entries(files).map(([file, text]) => [file, replaceConfigRefs(text, (ref) => (ref.scheme === 'secret' ? known.get(ref.value)! : null))]));
+    },
+
+    /** The org's secret values in the forms they can take inside YAML, for masking. */
+    async knownSecretValues(scope: OrgScope): Promise<string[]> {
+      const out = new Set<string>();
+      for (const v of (await values(scope, null)).values()) {
+        out.add(v);
+        out.add(JSON.stringify(v).slice(1, -1));
+        out.add(v.replace(/'/g, "''"));
+      }
+      return [...out].sort((a, b) => b.length - a.length);
+    },
+
+    /** Masks credential keys and every known secret value of the org in a configuration shown back. */
+    async maskSecretValues(scope: OrgScope, yaml: string): Promise<string> {
+      return maskCredentials(yaml, await this.knownSecretValues(scope));
+    },
+  };
+}
+export type SecretsService = ReturnType<typeof createSecretsService>;
