@@ -11,6 +11,7 @@ describe('format', () => {
     assert.equal(relativeTime('2026-03-01T11:30:00Z', now), '30m ago');
     assert.equal(relativeTime('2026-02-27T12:00:00Z', now), '2d ago');
     assert.equal(relativeTime('2026-03-01T14:00:00Z', now), 'in 2h');
+    assert.equal(relativeTime('2026-03-01T12:00:20Z', now), 'just now', 'clock skew is not the future');
   });
 
   it('compactNumber', () => {

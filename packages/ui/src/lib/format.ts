@@ -8,7 +8,8 @@ export function relativeTime(iso: string | null | undefined, now: number = Date.
   const future = seconds < 0;
   const s = Math.abs(seconds);
   let text: string;
-  if (s < 10) return future ? 'in a few seconds' : 'just now';
+  // Small future offsets are clock skew or a stale "now" between re-renders, not the future.
+  if (s < 10 || (future && s < 60)) return 'just now';
   if (s < 60) text = `${s}s`;
   else if (s < 3600) text = `${Math.floor(s / 60)}m`;
   else if (s < 86400) text = `${Math.floor(s / 3600)}h`;

@@ -6,7 +6,7 @@ import { Card, StatCard } from '../../components/ui/card.tsx';
 import { ConfirmDialog } from '../../components/ui/confirm-dialog.tsx';
 import { EmptyState } from '../../components/ui/empty-state.tsx';
 import { ErrorState } from '../../components/ui/error-state.tsx';
-import { IconAlert, IconPause, IconPlay, IconStop, IconUndo } from '../../components/ui/icons.tsx';
+import { IconAlert, IconInfo, IconPause, IconPlay, IconStop, IconUndo } from '../../components/ui/icons.tsx';
 import { PageLoading } from '../../components/ui/spinner.tsx';
 import { Table, TBody, Td, Th, THead, Tr } from '../../components/ui/table.tsx';
 import { useToast } from '../../components/ui/toast.tsx';
@@ -16,7 +16,7 @@ import { testIds } from '../../lib/testids.ts';
 import { useNow } from '../../lib/use-now.ts';
 import { useCan } from '../auth/hooks/session.tsx';
 import type { DeploymentAction } from './api/deployments-api.ts';
-import { availableActions, countByStatus, groupByBatch, progressOf, strategyLabel, targetSummary } from './components/deployment-model.ts';
+import { availableActions, countByStatus, groupByBatch, otherStatusesLabel, progressOf, strategyLabel, targetSummary } from './components/deployment-model.ts';
 import { BatchProgress, ProgressBar } from './components/deployment-progress.tsx';
 import { DeploymentStatusBadge, TargetStatusBadge } from './components/deployment-status-badge.tsx';
 import { useDeployment, useDeploymentAction } from './hooks/use-deployments.ts';
@@ -125,9 +125,9 @@ function DeploymentView({ deployment }: { deployment: DeploymentDetail }) {
               : 'mb-5 flex gap-3 rounded-xl border border-zinc-200 bg-zinc-50 px-4 py-3 text-sm text-zinc-700 dark:border-zinc-800 dark:bg-zinc-900 dark:text-zinc-300'
           }
         >
-          <IconAlert size={16} className="mt-0.5 shrink-0" />
+          {deployment.status === 'failed' || deployment.status === 'paused' ? <IconAlert size={16} className="mt-0.5 shrink-0" /> : <IconInfo size={16} className="mt-0.5 shrink-0" />}
           <div>
-            <p className="font-medium">{deployment.status === 'paused' ? 'Paused' : deployment.status === 'failed' ? 'Failed' : 'Note'}</p>
+            <p className="font-medium">{deployment.status === 'paused' ? 'Paused' : deployment.status === 'failed' ? 'Failed' : deployment.status === 'rolled_back' ? 'Rolled back' : 'Note'}</p>
             <p className="mt-0.5 font-mono text-xs break-words">{deployment.reason}</p>
             {deployment.status === 'paused' && canWrite && <p className="mt-1 text-xs">Later batches have not received this version. Fix the cause and resume, or roll back.</p>}
           </div>
@@ -138,7 +138,7 @@ function DeploymentView({ deployment }: { deployment: DeploymentDetail }) {
         <StatCard label="Applied" value={`${progress.applied}/${progress.total}`} tone={progress.applied === progress.total && progress.total > 0 ? 'success' : 'default'} hint={<ProgressBar counts={countByStatus(deployment.targets)} className="mt-1.5" />} />
         <StatCard label="Applying" value={progress.applying} hint="Config sent, waiting for the agent" />
         <StatCard label="Failed" value={progress.failed} tone={progress.failed > 0 ? 'danger' : 'default'} hint="Agent reported FAILED" />
-        <StatCard label="Pending" value={progress.pending} hint={progress.skipped > 0 ? `${progress.skipped} skipped or superseded` : 'Not sent yet'} />
+        <StatCard label="Pending" value={progress.pending} hint={otherStatusesLabel(deployment.targets) ?? 'Not sent yet'} />
       </div>
 
       {batches.length > 0 && (

@@ -3,7 +3,7 @@ import type { DeploymentAction } from '../api/deployments-api.ts';
 
 // Pure logic behind the deployment views: batches, progress and which actions a state allows.
 
-export type BatchState = 'done' | 'active' | 'failed' | 'waiting' | 'skipped';
+export type BatchState = 'done' | 'active' | 'failed' | 'waiting' | 'skipped' | 'rolled_back';
 
 export interface BatchGroup {
   batch: number;
@@ -18,6 +18,7 @@ export interface BatchGroup {
 
 const FINAL_OK = new Set(['applied']);
 const SKIPPED = new Set(['excluded', 'superseded', 'cancelled']);
+const TERMINAL = new Set(['completed', 'failed', 'cancelled', 'rolled_back']);
 
 export function countByStatus(targets: DeploymentTargetState[]): Record<string, number> {
   const counts: Record<string, number> = {};
@@ -40,19 +41,33 @@ export function groupByBatch(targets: DeploymentTargetState[], strategy: Deploym
   const batches = [...byBatch.keys()].sort((a, b) => a - b);
   const percents = strategy.type === 'canary' && strategy.batches && strategy.batches.length === batches.length ? strategy.batches : null;
   const running = deploymentStatus === 'in_progress' || deploymentStatus === 'pending';
+  const over = TERMINAL.has(deploymentStatus);
   return batches.map((batch, index) => {
     const list = (byBatch.get(batch) ?? []).slice().sort((a, b) => a.gateway_name.localeCompare(b.gateway_name));
     const counts = countByStatus(list);
     const settled = list.every((t) => FINAL_OK.has(t.status) || SKIPPED.has(t.status));
     const allSkipped = list.length > 0 && list.every((t) => SKIPPED.has(t.status));
+    const rolledBack = list.length > 0 && list.some((t) => t.status === 'rolled_back') && list.every((t) => t.status === 'rolled_back' || SKIPPED.has(t.status));
     let state: BatchState;
     if ((counts.failed ?? 0) > 0) state = 'failed';
+    else if (rolledBack) state = 'rolled_back';
     else if (allSkipped) state = 'skipped';
     else if (settled) state = 'done';
+    // A finished deployment has nothing in flight: unreached batches were skipped, not waiting.
+    else if (over) state = 'skipped';
     else if ((counts.applying ?? 0) > 0 || (running && batch === currentBatch)) state = 'active';
     else state = 'waiting';
     return { batch, position: index + 1, percent: percents ? (percents[index] ?? null) : null, targets: list, counts, state };
   });
+}
+
+/** "2 rolled back · 1 cancelled": targets in neither applied, applying, failed nor pending. */
+export function otherStatusesLabel(targets: DeploymentTargetState[]): string | null {
+  const counts = countByStatus(targets);
+  const parts = Object.entries(counts)
+    .filter(([status]) => !['applied', 'applying', 'failed', 'pending'].includes(status))
+    .map(([status, n]) => `${n} ${status.replace(/_/g, ' ')}`);
+  return parts.length ? parts.join(' · ') : null;
 }
 
 export interface Progress {

@@ -107,3 +107,17 @@ describe('<ProgressBar>', () => {
     assert.match(html, /aria-label="3 applied, 1 pending"/);
   });
 });
+
+describe('finished deployments', () => {
+  it('shows rolled-back batches as rolled back and unreached ones as not reached', () => {
+    const groups = groupByBatch([target(0, 'rolled_back'), target(0, 'rolled_back'), target(1, 'cancelled'), target(2, 'pending')], canary, 'rolled_back', 0);
+    assert.deepEqual(
+      groups.map((g) => g.state),
+      ['rolled_back', 'skipped', 'skipped'],
+    );
+    const html = renderToStaticMarkup(<BatchProgress batches={groups} />);
+    assert.match(html, /Rolled back/);
+    assert.match(html, /Not reached/);
+    assert.doesNotMatch(html, /Waiting/);
+  });
+});

@@ -18,13 +18,14 @@ export function ProgressBar({ counts, className }: { counts: Record<string, numb
   );
 }
 
-const stateLabel: Record<BatchGroup['state'], string> = { done: 'Done', active: 'In progress', failed: 'Failed', waiting: 'Waiting', skipped: 'Skipped' };
+const stateLabel: Record<BatchGroup['state'], string> = { done: 'Done', active: 'In progress', failed: 'Failed', waiting: 'Waiting', skipped: 'Not reached', rolled_back: 'Rolled back' };
 const stateStyle: Record<BatchGroup['state'], string> = {
   done: 'border-emerald-200 bg-emerald-50/50 dark:border-emerald-900 dark:bg-emerald-950/20',
   active: 'border-sky-300 bg-sky-50/60 ring-2 ring-sky-100 dark:border-sky-800 dark:bg-sky-950/30 dark:ring-sky-950',
   failed: 'border-red-300 bg-red-50/60 dark:border-red-900 dark:bg-red-950/30',
   waiting: 'border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900',
   skipped: 'border-zinc-200 bg-zinc-50 opacity-70 dark:border-zinc-800 dark:bg-zinc-900',
+  rolled_back: 'border-accent-200 bg-accent-50/40 dark:border-accent-900 dark:bg-accent-950/20',
 };
 const stateText: Record<BatchGroup['state'], string> = {
   done: 'text-emerald-700 dark:text-emerald-400',
@@ -32,6 +33,7 @@ const stateText: Record<BatchGroup['state'], string> = {
   failed: 'text-red-700 dark:text-red-400',
   waiting: 'text-zinc-500',
   skipped: 'text-zinc-500',
+  rolled_back: 'text-accent-700 dark:text-accent-300',
 };
 
 /** One card per batch, left to right in rollout order, each with its own progress and gateway dots. */

@@ -54,6 +54,8 @@ export function targetStatusColor(status: string): string {
       return 'bg-red-500';
     case 'pending':
       return 'bg-zinc-300 dark:bg-zinc-600';
+    case 'rolled_back':
+      return 'bg-accent-400';
     default:
       return 'bg-zinc-200 dark:bg-zinc-700';
   }

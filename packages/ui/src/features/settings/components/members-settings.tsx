@@ -17,7 +17,7 @@ import { testIds } from '../../../lib/testids.ts';
 import { useCan, useOrgId, useSession } from '../../auth/hooks/session.tsx';
 import { settingsApi, settingsKeys } from '../api/settings-api.ts';
 
-export const roleDescriptions: Record<Role, string> = {
+const roleDescriptions: Record<Role, string> = {
   owner: 'Everything, including removing the organization’s other owners',
   admin: 'Also members, API keys, secrets, settings, registration tokens and gateway tokens',
   editor: 'Edit templates, deploy, rename, tag and restart gateways',
