@@ -9,6 +9,7 @@ Usage:
   flowgate migrate                       Apply database migrations and exit
   flowgate user create --email E --password P [--name N] [--org ORG_ID] [--role viewer|editor|admin|owner] [--instance-admin]
   flowgate gateway run --server URL --registration-token TOKEN [--name NAME] [--storage DIR] [--extension-mode]
+                       [--otlp-grpc-endpoint HOST:PORT] [--otlp-http-endpoint HOST:PORT] [--metrics-port PORT]
                                          Enrol and run a local gateway (supervisor + collector) in the foreground
   flowgate --help
 

@@ -15,10 +15,12 @@ export async function runGateway(args: string[]): Promise<number> {
     options: {
       server: { type: 'string' }, 'registration-token': { type: 'string' }, 'opamp-token': { type: 'string' }, name: { type: 'string' },
       storage: { type: 'string' }, 'extension-mode': { type: 'boolean' }, 'instance-id': { type: 'string' }, http: { type: 'boolean' },
+      'otlp-grpc-endpoint': { type: 'string' }, 'otlp-http-endpoint': { type: 'string' }, 'metrics-port': { type: 'string' },
     },
   });
   if (!values.server || (!values['registration-token'] && !values['opamp-token'])) {
-    process.stderr.write('usage: flowgate gateway run --server URL --registration-token TOKEN [--name NAME] [--storage DIR] [--extension-mode] [--http]\n');
+    process.stderr.write('usage: flowgate gateway run --server URL --registration-token TOKEN [--name NAME] [--storage DIR] [--extension-mode] [--http]\n'
+      + '         [--otlp-grpc-endpoint HOST:PORT] [--otlp-http-endpoint HOST:PORT] [--metrics-port PORT]   (several gateways on one host need their own)\n');
     return 2;
   }
   const server = values.server.replace(/\/$/, '');
@@ -47,10 +49,31 @@ export async function runGateway(args: string[]): Promise<number> {
     SUPERVISOR_BIN: supervisor,
     FLOWGATE_MODE: values['extension-mode'] ? 'extension' : 'supervisor',
   };
+  // Read by the collector itself from the base config (gateway/collector-base.yaml); the environment
+  // variables work too, the flags win.
+  if (values['otlp-grpc-endpoint']) env.FLOWGATE_OTLP_GRPC_ENDPOINT = values['otlp-grpc-endpoint'];
+  if (values['otlp-http-endpoint']) env.FLOWGATE_OTLP_HTTP_ENDPOINT = values['otlp-http-endpoint'];
+  if (values['metrics-port']) {
+    if (!/^\d{1,5}$/.test(values['metrics-port'])) {
+      process.stderr.write('--metrics-port must be a port number\n');
+      return 2;
+    }
+    env.FLOWGATE_COLLECTOR_METRICS_PORT = values['metrics-port'];
+  }
   if (values['registration-token']) env.REGISTRATION_TOKEN = values['registration-token'];
   if (values['opamp-token']) env.OPAMP_TOKEN = values['opamp-token'];
   process.stderr.write(`Starting gateway "${name}" (${env.FLOWGATE_MODE} mode), storage ${storage}, OpAMP ${opampUrl}\n`);
-  const child = spawn('sh', [join(gatewayDir, 'onboard.sh')], { env, stdio: 'inherit' });
-  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => child.kill(sig));
+  // Its own process group: a Ctrl-C in the terminal reaches only this process, which forwards it once.
+  // The supervisor treats a second signal during its shutdown as "die now" (gateway/supervisor/main.go),
+  // which would leave the collector running without it.
+  const child = spawn('sh', [join(gatewayDir, 'onboard.sh')], { env, stdio: 'inherit', detached: true });
+  let forwarded = false;
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(sig, () => {
+      if (forwarded) return;
+      forwarded = true;
+      child.kill(sig === 'SIGINT' ? 'SIGINT' : 'SIGTERM');
+    });
+  }
   return new Promise((res) => child.on('exit', (code, signal) => res(code ?? (signal ? 0 : 1))));
 }

@@ -1,5 +1,6 @@
 // Masks credentials in a collector config shown back to users (effective configs, API, UI, logs).
-// Key-based: any scalar under a key that names a credential is replaced, as are Authorization headers.
+// Key-based: any scalar under a key that names a credential is replaced, as are Authorization headers
+// (also in name/value form).
 import { parseDocument, isMap, isScalar, isSeq, type Node } from 'yaml';
 
 export const MASK = '***';
@@ -12,9 +13,13 @@ export function isCredentialKey(key: string): boolean {
 function walk(node: Node | null | undefined, underCredential: boolean): void {
   if (!node) return;
   if (isMap(node)) {
+    // A header given as a name/value pair (e.g. the own-metrics reader's
+    // `headers: [{name: Authorization, value: Bearer …}]` in a collector's effective config).
+    const named = node.items.find((p) => isScalar(p.key) && ['name', 'key'].includes(String(p.key.value)));
+    const namesCredential = !!named && isScalar(named.value) && isCredentialKey(String(named.value.value ?? ''));
     for (const pair of node.items) {
       const key = isScalar(pair.key) ? String(pair.key.value) : '';
-      const cred = underCredential || isCredentialKey(key);
+      const cred = underCredential || isCredentialKey(key) || (namesCredential && key === 'value');
       if (isScalar(pair.value)) {
         if (cred && pair.value.value !== null && pair.value.value !== '' && !/^\$\{(secret|env):/.test(String(pair.value.value))) pair.value.value = MASK;
       } else walk(pair.value as Node, cred);
