@@ -77,8 +77,8 @@ function Overview({ summary }: { summary: FleetSummary }) {
         <StatCard
           label="Healthy"
           value={healthy}
-          hint={`${percent(healthy, summary.total)} healthy`}
-          tone={healthy === summary.total ? 'success' : (summary.by_health.unhealthy ?? 0) > 0 ? 'danger' : 'warning'}
+          hint={healthy === summary.total ? 'The whole fleet' : `${percent(healthy, summary.total)} · ${summary.total - healthy} need a look`}
+          tone={healthy === summary.total ? 'success' : 'default'}
           data-testid={testIds.dashboard.statHealthy}
         />
         <StatCard label="Active rollouts" value={deployments.isPending ? '…' : activeRollouts} hint="In progress or paused" data-testid={testIds.dashboard.statRollouts} />

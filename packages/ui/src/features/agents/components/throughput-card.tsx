@@ -33,9 +33,10 @@ export function ThroughputChart({ received, sent, refused, height = 200, testId 
     { name: 'Sent', color: throughputColors.sent, points: sent },
   ];
   if (refused && totalRefused > 0) series.push({ name: 'Refused', color: throughputColors.refused, points: refused, fill: false });
+  const empty = received.length === 0 && sent.length === 0;
   return (
     <div className="space-y-3">
-      <div className="flex flex-wrap items-center justify-between gap-3">
+      <div className={empty ? 'hidden' : 'flex flex-wrap items-center justify-between gap-3'}>
         <ChartLegend
           items={[
             { name: 'Received', color: throughputColors.received, value: compactNumber(totalReceived) },
