@@ -10,7 +10,14 @@ export function isCredentialKey(key: string): boolean {
   return CREDENTIAL_KEY.test(key);
 }
 
-function walk(node: Node | null | undefined, underCredential: boolean): void {
+/** Replaces every occurrence of a known secret value inside a scalar's text. */
+function maskKnown(value: string, known: string[]): string {
+  let out = value;
+  for (const v of known) if (out.includes(v)) out = out.split(v).join(MASK);
+  return out;
+}
+
+function walk(node: Node | null | undefined, underCredential: boolean, known: string[]): void {
   if (!node) return;
   if (isMap(node)) {
     // A header given as a name/value pair (e.g. the own-metrics reader's
@@ -22,23 +29,29 @@ function walk(node: Node | null | undefined, underCredential: boolean): void {
       const cred = underCredential || isCredentialKey(key) || (namesCredential && key === 'value');
       if (isScalar(pair.value)) {
         if (cred && pair.value.value !== null && pair.value.value !== '' && !/^\$\{(secret|env):/.test(String(pair.value.value))) pair.value.value = MASK;
-      } else walk(pair.value as Node, cred);
+        else if (typeof pair.value.value === 'string') pair.value.value = maskKnown(pair.value.value, known);
+      } else walk(pair.value as Node, cred, known);
     }
   } else if (isSeq(node)) {
     for (const item of node.items) {
       if (isScalar(item)) {
         if (underCredential) item.value = MASK;
-      } else walk(item as Node, underCredential);
+        else if (typeof item.value === 'string') item.value = maskKnown(item.value, known);
+      } else walk(item as Node, underCredential, known);
     }
   }
 }
 
-/** Returns the YAML with credential values masked; text that does not parse is returned fully masked. */
+/**
+ * Returns the YAML with credential values masked, and every known secret value (4+ characters)
+ * masked wherever it appears in a scalar. Known values are replaced inside the parsed scalars, not
+ * in the raw text: `***` written into YAML text would read as an alias. Text that does not parse is
+ * masked line by line.
+ */
 export function maskCredentials(yamlText: string, knownSecretValues: string[] = []): string {
-  let text = yamlText;
-  for (const v of knownSecretValues) if (v.length >= 4) text = text.split(v).join(MASK);
-  const doc = parseDocument(text);
-  if (doc.errors.length) return text.replace(/((?:pass(?:word)?|secret|token|api[_-]?key|authorization)\s*:\s*)\S.*$/gim, `$1${MASK}`);
-  walk(doc.contents as Node, false);
+  const known = knownSecretValues.filter((v) => v.length >= 4).sort((a, b) => b.length - a.length);
+  const doc = parseDocument(yamlText);
+  if (doc.errors.length) return maskKnown(yamlText, known).replace(/((?:pass(?:word)?|secret|token|api[_-]?key|authorization)\s*:\s*)\S.*$/gim, `$1${MASK}`);
+  walk(doc.contents as Node, false, known);
   return doc.toString();
 }

@@ -24,7 +24,7 @@ export const DRY_RUN_TIMEOUT_MS = 30_000;
 export const DRY_RUN_CONCURRENCY = 2;
 /** Processors that only regroup data in time; left out so the output arrives with the request. */
 const TIME_BATCHING_PROCESSORS = new Set(['batch']);
-const EXPORTER_ID = 'otlphttp/flowgate_dry_run';
+const EXPORTER_ID = 'otlp_http/flowgate_dry_run';
 
 export type DryRunSample = 'metrics' | 'logs' | 'all' | { otlp_json: unknown };
 

@@ -15,11 +15,11 @@ export interface CollectorCheck {
   warnings: ValidationIssue[];
 }
 
-/** The collector's own words: the `Error: …` lines (cobra), else the last lines it printed. */
+/** The collector's own words: from cobra's `Error: …` to the end, else the last lines it printed. */
 export function collectorErrorText(output: string): string {
-  const lines = output.split('\n').map((l) => l.trimEnd()).filter(Boolean);
-  const errorLines = lines.filter((l) => l.startsWith('Error: ')).map((l) => l.slice('Error: '.length));
-  const text = (errorLines.length ? errorLines : lines.slice(-5)).join('\n');
+  const at = output.search(/^Error: /m);
+  const raw = at >= 0 ? output.slice(at + 'Error: '.length) : output.split('\n').filter((l) => l.trim()).slice(-5).join('\n');
+  const text = raw.split('\n').map((l) => l.trimEnd()).join('\n').replace(/\n{3,}/g, '\n\n').trim();
   return text.length > 4000 ? `${text.slice(0, 4000)}…` : text || 'the collector rejected the configuration without a message';
 }
 
