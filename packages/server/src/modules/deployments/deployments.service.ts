@@ -148,6 +148,30 @@ export function createDeploymentsService(deps: {
     await pushBatch(scope, next!, next!.current_batch, await filesOf(scope, next!));
   }
 
+  /**
+   * Status reports of a large fleet arrive by the thousand, and evaluate() reads every target of the
+   * deployment: one evaluation per deployment at a time, plus one more after it when reports came
+   * in meanwhile — not one full scan per report (O(N^2) for a deployment to N gateways).
+   */
+  const evaluations = new Map<string, { again: boolean }>();
+  async function evaluateCoalesced(scope: OrgScope, id: string): Promise<void> {
+    const running = evaluations.get(id);
+    if (running) {
+      running.again = true; // the evaluation in flight runs once more and sees this report
+      return;
+    }
+    const entry = { again: false };
+    evaluations.set(id, entry);
+    try {
+      do {
+        entry.again = false;
+        await evaluate(scope, id);
+      } while (entry.again);
+    } finally {
+      evaluations.delete(id);
+    }
+  }
+
   let ticking = false;
   async function tick() {
     if (ticking) return;
@@ -335,7 +359,7 @@ export function createDeploymentsService(deps: {
       for (const t of hit) {
         await store.setTargets(db, scope, t.deployment_id, [e.gatewayId], e.status === 'APPLIED' ? 'applied' : 'failed', e.status === 'FAILED' ? (e.error ?? 'the collector rejected the configuration') : null);
         emit(e.orgId, t.deployment_id);
-        if (t.deployment_status === 'in_progress') await evaluate(scope, t.deployment_id);
+        if (t.deployment_status === 'in_progress') await evaluateCoalesced(scope, t.deployment_id);
       }
     },
 
