@@ -10,7 +10,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -19,7 +19,7 @@ import { startServer, freePort, repoRoot, ADMIN, type ServerProcess } from '../e
 import { Simulator, openFilesLimit, percentile, defaultLocalAddresses, maxAgentsPerWorker } from './simulator.ts';
 import { sampleWindow, machine, mib, round, type WindowStats } from './lib/proc.ts';
 import { collectorConfigYaml } from './lib/payloads.ts';
-import { collectGarbage, inspectorUrl } from './lib/inspector.ts';
+import { collectGarbage, inspectorUrl, startCpuProfile } from './lib/inspector.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -210,6 +210,14 @@ async function cleanup() {
   }
 }
 
+// Interrupted (Ctrl-C, timeout): still stop the server, floor and workers we started.
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(sig, () => {
+    log(`${sig}: cleaning up`);
+    void cleanup().finally(() => process.exit(130));
+  });
+}
+
 try {
   log(`fleet bench: ${N} ${transport} agents, heartbeat ${heartbeat}s, ${result.config && (result.config as { database: string }).database}; machine ${JSON.stringify(result.machine)}`);
 
@@ -266,10 +274,18 @@ try {
   }
   // The inspector (loopback, random port) is used only to force a GC before memory readings.
   env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --inspect=127.0.0.1:0`.trim();
-  if (args['cpu-prof']) {
-    mkdirSync(args['cpu-prof'], { recursive: true });
-    env.NODE_OPTIONS += ` --cpu-prof --cpu-prof-dir=${args['cpu-prof']}`;
-  }
+  const profDir = args['cpu-prof'];
+  if (profDir) mkdirSync(profDir, { recursive: true });
+  /** Profiles the current server process (through its inspector) until the returned stop() is called. */
+  const profile = async (label: string) => {
+    if (!profDir || !server) return async () => undefined;
+    const p = await startCpuProfile(inspectorUrl(server.output())!);
+    return async () => {
+      const file = join(profDir, `flowgate-${N}-${label}.cpuprofile`);
+      writeFileSync(file, await p.stop());
+      log(`cpu profile: ${file}`);
+    };
+  };
   const port = await freePort();
   server = await startServer(env, { port });
   const dataDir = server.dataDir;
@@ -279,6 +295,7 @@ try {
   const reg = await must(api('POST', '/api/v1/registration-tokens', { name: `bench-${N}`, expires_in_days: 1 }), 'registration token');
   await sim.init({ url: `${scheme}://127.0.0.1:${port}/v1/opamp`, token: reg.token, namePrefix: 'bench-gw' });
 
+  let stopProfile = await profile('1-enrol');
   const tEnrol = Date.now();
   log(`flowgate: enrolling ${N} agents`);
   void sim.start().catch((err: Error) => log(`start: ${err.message}`));
@@ -295,6 +312,7 @@ try {
   const enrolSimMs = Date.now() - tEnrol;
   log(`flowgate: all ${N} connected in ${enrolMs} ms (agents: full state answered at ${enrolSimMs} ms)`);
 
+  await stopProfile();
   await sleep(5000);
   const before = await sim.status();
   log(`flowgate: steady heartbeats, sampling ${windowS}s`);
@@ -313,6 +331,7 @@ try {
   }
 
   // ── 3. REST latency at N gateways ───────────────────────
+  stopProfile = await profile('2-rest-deploy');
   const rest: Record<string, unknown> = {};
   for (const [name, path] of [['list_page_100', '/api/v1/gateways?limit=100'], ['summary', '/api/v1/gateways/summary']] as const) {
     for (let i = 0; i < 5; i++) await api.timed(path); // warm-up (JIT, plan cache)
@@ -341,8 +360,10 @@ try {
       const ds = await sim.deployStats(hash, t0);
       log(`deployment: agents done (${ds.applied.length} applied, ${ds.failed} failed, ${ds.missing} without this config); waiting for the server's record`);
       let lastCounts = 0;
+      // The list carries the counts without the N targets the detail view returns.
+      const current = async () => ((await must(api('GET', '/api/v1/deployments?limit=20'), 'deployments')).items as { id: string; status: string; counts: Record<string, number> }[]).find((x) => x.id === dep.id)!;
       const serverMs = await until('deployment targets applied (API)', t0, 120_000 + N * 50, async () => {
-        const d = await must(api('GET', `/api/v1/deployments/${dep.id}`), 'deployment');
+        const d = await current();
         if (Date.now() - lastCounts > 5000) {
           lastCounts = Date.now();
           log(`  … deployment ${d.status}: ${JSON.stringify(d.counts)}`);
@@ -352,7 +373,7 @@ try {
         log(err.message);
         return null;
       });
-      const d = await must(api('GET', `/api/v1/deployments/${dep.id}`), 'deployment');
+      const d = await current();
       result.deployment = {
         targets: dep.targets?.length, post_ms: postMs,
         agents_applied: ds.applied.length, agents_failed: ds.failed, agents_missing: ds.missing, expected_failed: expectFailed,
@@ -362,6 +383,8 @@ try {
       log(`deployment: ${JSON.stringify(result.deployment)}`);
     }
   }
+
+  await stopProfile();
 
   // ── 5. reconnect storm after a restart ──────────────────
   if (!args['skip-storm']) {
@@ -374,6 +397,7 @@ try {
     server = await startServer(env, { port, dataDir });
     api = apiFor(server);
     const tReady = Date.now();
+    stopProfile = await profile('3-storm');
     log(`storm: server ready ${tReady - tTerm} ms after SIGTERM`);
     let last = 0;
     const apiBackMs = await until('all gateways connected again (API summary)', tReady, connectTimeout * 2, async () => {
@@ -386,6 +410,7 @@ try {
     }, 500);
     await sim.waitFor('full state acked again', (s) => s.fullStateAcked === N, connectTimeout);
     const simBackMs = Date.now() - tReady;
+    await stopProfile();
     const list = await allGateways(api);
     const afterIds = list.map((g) => g.id);
     const sum = await summary(api);
