@@ -73,16 +73,6 @@ export function createValidationService(deps: { db: Db; config: Pick<FlowgateCon
     return { valid: errors.length === 0, errors, warnings, collector_checked: collectorChecked };
   }
 
-  return {
-    validate,
-    /** For deployments: refuses an invalid configuration with every validation error (400 INVALID_CONFIG). */
-    async assertValid(scope: OrgScope, configYaml: string, gatewayIds?: string[]): Promise<ValidationResult> {
-      const result = await validate(scope, { config_yaml: configYaml, gateway_ids: gatewayIds });
-      if (!result.valid) {
-        throw new AppError('INVALID_CONFIG', `The configuration is not valid: ${result.errors.length} error${result.errors.length === 1 ? '' : 's'}, first: ${result.errors[0]!.message}`, { errors: result.errors, warnings: result.warnings });
-      }
-      return result;
-    },
-  };
+  return { validate };
 }
 export type ValidationService = ReturnType<typeof createValidationService>;
