@@ -8,7 +8,7 @@ export const testIds = {
   app: {
     shell: 'app-shell',
     pageTitle: 'page-title',
-    loading: 'page-loading',
+    loading: 'page-loading', // page spinners and skeleton placeholders: absent once the page has its data
     errorState: 'error-state',
     errorCode: 'error-code',
     errorRequestId: 'error-request-id',
@@ -264,8 +264,9 @@ export const testIds = {
 } as const;
 
 /**
- * Globals the UI exposes for browser tests. `templateEditor` is `{ getValue(), setValue(yaml) }` while
- * the template editor is mounted: `await page.evaluate((y) => window.__flowgateTemplateEditor.setValue(y), yaml)`.
+ * Globals the UI exposes for browser tests. `templateEditor` is `{ getValue(), setValue(yaml), getMarkers() }`
+ * while the template editor is mounted: `await page.evaluate((y) => window.__flowgateTemplateEditor.setValue(y), yaml)`;
+ * getMarkers() lists the validation markers Monaco holds (`{ severity, line, message }`).
  */
 export const testHooks = {
   templateEditor: '__flowgateTemplateEditor',

@@ -61,7 +61,9 @@ export function TimeSeriesChart({ series, height = 200, formatValue = compactNum
   const vMax = Math.max(...all.map((p) => p.v), 0);
   const ticks = niceTicks(vMax);
   const top = ticks.at(-1) ?? 1;
-  const x = linearScale([tMin, tMax === tMin ? tMin + 1 : tMax], [PAD.left, width - PAD.right]);
+  // A single bucket (a gateway that just started reporting) sits in the middle instead of on the axis.
+  const single = tMax === tMin;
+  const x = linearScale(single ? [tMin - 60_000, tMin + 60_000] : [tMin, tMax], [PAD.left, width - PAD.right]);
   const y = linearScale([0, top], [height - PAD.bottom, PAD.top]);
   const baseline = height - PAD.bottom;
   const longest = series.reduce<ChartPoint[]>((acc, s) => (s.points.length > acc.length ? s.points : acc), []);
@@ -87,7 +89,7 @@ export function TimeSeriesChart({ series, height = 200, formatValue = compactNum
           </g>
         ))}
         {timeTicks(tMin, tMax).map((t, i, arr) => (
-          <text key={t} x={x(t)} y={height - 6} textAnchor={i === 0 ? 'start' : i === arr.length - 1 ? 'end' : 'middle'} className="fill-zinc-400 text-[10px]">
+          <text key={t} x={x(t)} y={height - 6} textAnchor={arr.length === 1 ? 'middle' : i === 0 ? 'start' : i === arr.length - 1 ? 'end' : 'middle'} className="fill-zinc-400 text-[10px]">
             {clock(t, tMax - tMin)}
           </text>
         ))}
@@ -97,6 +99,9 @@ export function TimeSeriesChart({ series, height = 200, formatValue = compactNum
         {series.map((s) => (
           <path key={s.name} d={linePath(s.points, x, y)} fill="none" stroke={s.color} strokeWidth={2} strokeLinejoin="round" strokeLinecap="round" />
         ))}
+        {series.map((s) =>
+          s.points.length === 1 ? <circle key={`${s.name}-dot`} cx={x(s.points[0]!.t)} cy={y(s.points[0]!.v)} r={4} fill={s.color} className="stroke-white dark:stroke-zinc-900" strokeWidth={1.5} /> : null,
+        )}
         {hoverPoint && (
           <g>
             <line x1={x(hoverPoint.t)} x2={x(hoverPoint.t)} y1={PAD.top} y2={baseline} className="stroke-zinc-300 dark:stroke-zinc-600" />
@@ -107,6 +112,7 @@ export function TimeSeriesChart({ series, height = 200, formatValue = compactNum
           </g>
         )}
       </svg>
+      {longest.length === 1 && <p className="text-center text-[11px] text-zinc-500">One minute reported so far; the lines fill in as the gateways keep reporting.</p>}
       {hoverPoint && (
         <div
           className="pointer-events-none absolute top-1 rounded-lg border border-zinc-200 bg-white/95 px-2.5 py-1.5 text-xs shadow-md dark:border-zinc-700 dark:bg-zinc-900/95"

@@ -21,6 +21,7 @@ export function PageLoading({ label = 'Loading…' }: { label?: string }) {
   );
 }
 
+/** A placeholder while data loads; carries the loading test id so tests can wait for it to go. */
 export function Skeleton({ className }: { className?: string }) {
-  return <div className={cn('animate-pulse rounded-md bg-zinc-200/70 dark:bg-zinc-800', className)} />;
+  return <div className={cn('animate-pulse rounded-md bg-zinc-200/70 dark:bg-zinc-800', className)} aria-busy="true" data-testid={testIds.app.loading} />;
 }

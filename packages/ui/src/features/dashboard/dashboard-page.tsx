@@ -77,7 +77,7 @@ function Overview({ summary }: { summary: FleetSummary }) {
         <StatCard
           label="Healthy"
           value={healthy}
-          hint={healthy === summary.total ? 'The whole fleet' : `${percent(healthy, summary.total)} · ${summary.total - healthy} need a look`}
+          hint={healthy === summary.total ? 'The whole fleet' : `${percent(healthy, summary.total)} · ${summary.total - healthy} ${summary.total - healthy === 1 ? 'needs' : 'need'} a look`}
           tone={healthy === summary.total ? 'success' : 'default'}
           data-testid={testIds.dashboard.statHealthy}
         />

@@ -129,7 +129,11 @@ function DeploymentView({ deployment }: { deployment: DeploymentDetail }) {
           <div>
             <p className="font-medium">{deployment.status === 'paused' ? 'Paused' : deployment.status === 'failed' ? 'Failed' : deployment.status === 'rolled_back' ? 'Rolled back' : 'Note'}</p>
             <p className="mt-0.5 font-mono text-xs break-words">{deployment.reason}</p>
-            {deployment.status === 'paused' && canWrite && <p className="mt-1 text-xs">Later batches have not received this version. Fix the cause and resume, or roll back.</p>}
+            {deployment.status === 'paused' && canWrite && (
+              <p className="mt-1 text-xs">
+                {batches.some((b) => b.batch > deployment.current_batch) ? 'Later batches have not received this version. ' : ''}Fix the cause and resume, or roll back.
+              </p>
+            )}
           </div>
         </div>
       )}

@@ -96,14 +96,14 @@ export function DeploymentsPage() {
                         <ProgressBar counts={d.counts} />
                         <p className="mt-1 text-[11px] text-zinc-500 tabular-nums">
                           {d.counts.applied ?? 0}/{total} applied
-                          {(d.counts.failed ?? 0) > 0 && <span className="text-red-600"> · {d.counts.failed} failed</span>}
+                          {(d.counts.failed ?? 0) > 0 && <span className="text-red-600 dark:text-red-400"> · {d.counts.failed} failed</span>}
                         </p>
                       </Td>
                       <Td className="font-mono text-xs text-zinc-600 dark:text-zinc-400">{targetSummary(d)}</Td>
                       <Td className="text-xs text-zinc-600 dark:text-zinc-400">{strategyLabel(d)}</Td>
                       <Td className="text-xs text-zinc-500" title={dateTime(d.created_at)}>
                         {relativeTime(d.created_at)}
-                        {d.created_by && <span className="block text-zinc-400">{d.created_by}</span>}
+                        {d.created_by && <span className="block text-zinc-400 dark:text-zinc-500">{d.created_by}</span>}
                       </Td>
                     </Tr>
                   );

@@ -20,10 +20,18 @@ const statusTone: Record<string, Tone> = { active: 'success', registered: 'info'
 
 /** Lifecycle status plus whether a live OpAMP connection is open right now. */
 export function GatewayStatusBadge({ gateway }: { gateway: Pick<GatewaySummary, 'status' | 'connected'> }) {
-  const tone = gateway.connected ? 'success' : (statusTone[gateway.status] ?? 'neutral');
-  const label = gateway.connected ? 'Connected' : gateway.status.charAt(0).toUpperCase() + gateway.status.slice(1);
+  const disconnected = !gateway.connected && gateway.status === 'active';
+  const tone = gateway.connected ? 'success' : disconnected ? 'warning' : (statusTone[gateway.status] ?? 'neutral');
+  const label = gateway.connected ? 'Connected' : disconnected ? 'Disconnected' : gateway.status.charAt(0).toUpperCase() + gateway.status.slice(1);
   return (
-    <Badge tone={tone} dot pulse={gateway.connected} data-testid={testIds.agents.statusBadge} data-status={gateway.connected ? 'connected' : gateway.status}>
+    <Badge
+      tone={tone}
+      dot
+      pulse={gateway.connected}
+      data-testid={testIds.agents.statusBadge}
+      data-status={gateway.connected ? 'connected' : gateway.status}
+      title={disconnected ? 'Enrolled and active, but no OpAMP connection right now' : undefined}
+    >
       {label}
     </Badge>
   );

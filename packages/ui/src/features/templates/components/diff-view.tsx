@@ -103,7 +103,7 @@ function Side({ cell, other, right = false }: { cell: SideCell | null; other: Si
   return (
     <>
       <td className={cn('px-2 text-right align-top text-zinc-400 select-none', numberTone)}>{cell.no}</td>
-      <td className={cn('px-2 align-top break-all whitespace-pre-wrap', tone, !right && 'border-r border-zinc-200 dark:border-zinc-800')}>
+      <td className={cn('px-2 align-top whitespace-pre-wrap [overflow-wrap:anywhere]', tone, !right && 'border-r border-zinc-200 dark:border-zinc-800')}>
         <span className="mr-1 select-none opacity-50">{cell.kind === 'del' ? '−' : cell.kind === 'add' ? '+' : ' '}</span>
         {content}
       </td>

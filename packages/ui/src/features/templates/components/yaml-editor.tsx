@@ -33,6 +33,8 @@ const MARKER_OWNER = 'flowgate-validation';
 export interface TemplateEditorTestHook {
   getValue: () => string;
   setValue: (value: string) => void;
+  /** The validation markers Monaco holds for the model (what the squiggles are drawn from). */
+  getMarkers: () => { severity: 'error' | 'warning' | 'info'; line: number; message: string }[];
 }
 
 declare global {
@@ -87,7 +89,19 @@ export function YamlEditor({ value, onChange, errors, warnings, readOnly = false
 
   const onMount: OnMount = (editor) => {
     editorRef.current = editor;
-    window.__flowgateTemplateEditor = { getValue: () => editor.getValue(), setValue: (value) => editor.setValue(value) };
+    window.__flowgateTemplateEditor = {
+      getValue: () => editor.getValue(),
+      setValue: (value) => editor.setValue(value),
+      getMarkers: () => {
+        const model = editor.getModel();
+        if (!model) return [];
+        return monaco.editor.getModelMarkers({ owner: MARKER_OWNER, resource: model.uri }).map((m) => ({
+          severity: m.severity === monaco.MarkerSeverity.Error ? 'error' : m.severity === monaco.MarkerSeverity.Warning ? 'warning' : 'info',
+          line: m.startLineNumber,
+          message: m.message,
+        }));
+      },
+    };
     editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyS, () => saveRef.current?.());
     const model = editor.getModel();
     if (model) {
