@@ -1,7 +1,7 @@
 // Per-org secrets referenced from templates as ${secret:NAME}. Values are encrypted at rest
 // (AES-256-GCM, key derived from FLOWGATE_SECRET), never returned, logged or audited; they are
 // decrypted only to build the configuration sent to a gateway and to mask it when shown back.
-import { maskCredentials, replaceConfigRefs, secretNamesIn } from '@flowgate/config-model';
+import { maskCredentials, replaceConfigRefs, secretNamesIn, yamlSyntaxIssues } from '@flowgate/config-model';
 import type { Db } from '../../platform/db/db.ts';
 import { AppError } from '../../platform/errors.ts';
 import { decrypt, deriveKey, encrypt } from '../../platform/crypto.ts';
@@ -55,6 +55,9 @@ export function createSecretsService(deps: { db: Db; secret: string }) {
       const known = await values(scope, wanted);
       const missing = wanted.filter((n) => !known.has(n)).sort();
       if (missing.length) throw new AppError('INVALID_CONFIG', `Secrets not defined in this organization: ${missing.join(', ')}`, { missing_secrets: missing });
+      // Values go into parsed scalars; text that is not YAML gets no secrets (a value could reshape it).
+      const unparsable = Object.entries(files).filter(([, text]) => secretNamesIn(text).length && yamlSyntaxIssues(text).length).map(([file]) => file);
+      if (unparsable.length) throw new AppError('INVALID_YAML', `Secrets are only resolved in valid YAML: ${unparsable.join(', ')}`);
       return Object.fromEntries(Object.entries(files).map(([file, text]) => [file, replaceConfigRefs(text, (ref) => (ref.scheme === 'secret' ? known.get(ref.value)! : null))]));
     },
 
