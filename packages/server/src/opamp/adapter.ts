@@ -319,9 +319,10 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
   /**
    * The supervisor at our pinned release has no automatic rollback: after a FAILED config the gateway
    * either keeps its old collector (validate_config caught it) or crash-loops. Either way we make the
-   * last APPLIED configuration (or the base config) desired again and send it, and say so.
+   * last APPLIED configuration (or the base config) desired again and send it, and say so — with the
+   * gateway's error text, which remote_config.error_message loses as soon as the re-sent config is APPLIED.
    */
-  async function planRecovery(state: AgentState, failedHash: string, patch: Partial<Record<keyof GatewayRow, unknown>>) {
+  async function planRecovery(state: AgentState, failedHash: string, error: string | null, patch: Partial<Record<keyof GatewayRow, unknown>>) {
     if ((state.capabilities & Cap.AcceptsRemoteConfig) === 0n) return;
     const failedVersion = state.desiredStored?.version ?? null;
     const fallback: DesiredConfig = state.appliedConfig && state.appliedHash !== failedHash
@@ -332,7 +333,8 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
     const what = fallback === state.appliedConfig ? `the last applied configuration${fallback.version ? ` (version ${fallback.version})` : ''}` : 'the base configuration';
     Object.assign(patch, {
       desired_config: fallback, desired_config_hash: resolved.hash, current_config_version: fallback.version,
-      config_recovery: `${failedVersion ? `Version ${failedVersion}` : 'The configuration'} failed; the control plane re-sent ${what}`, config_recovery_at: new Date(),
+      config_recovery: `${failedVersion ? `Version ${failedVersion}` : 'The configuration'} failed; the control plane re-sent ${what}.${error ? ` The gateway reported: ${error.length > 1000 ? `${error.slice(0, 1000)}…` : error}` : ''}`,
+      config_recovery_at: new Date(),
     });
     state.desiredStored = fallback;
     state.desired = resolved;
@@ -456,7 +458,7 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
         if (status === 'FAILED' && h) {
           patch.failed_config_hash = h;
           state.failedHash = h;
-          if (changed && state.desired?.hash === h) await planRecovery(state, h, patch);
+          if (changed && state.desired?.hash === h) await planRecovery(state, h, error, patch);
         } else if (status === 'APPLIED' && h) {
           if (h === state.failedHash) {
             patch.failed_config_hash = null;
