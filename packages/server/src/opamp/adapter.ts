@@ -285,7 +285,13 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
       state.appliedConfig = row.applied_config;
       state.appliedHash = row.applied_config_hash;
       state.desiredStored = row.desired_config && row.desired_config_hash ? row.desired_config : null;
-      state.desired = state.desiredStored ? await resolveDesired(state.orgId, state.desiredStored) : null;
+      try {
+        state.desired = state.desiredStored ? await resolveDesired(state.orgId, state.desiredStored) : null;
+      } catch (err) {
+        // e.g. a secret the config references was deleted: this gateway keeps what it runs; the others proceed.
+        state.desired = null;
+        log.warn({ gateway: state.gatewayId, err: (err as Error).message }, 'desired config cannot be resolved; not sent');
+      }
     }
   }
 

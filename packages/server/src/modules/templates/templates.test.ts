@@ -260,3 +260,9 @@ function applyUnifiedDiff(text: string, diff: string): string {
   while (i < src.length) out.push(src[i++]!);
   return out.length ? `${out.join('\n')}\n` : '';
 }
+
+test('template versions are immutable in the database too', async () => {
+  const t = await api(fg, fg.adminToken).post(`/api/v1/templates?org_id=${fg.defaultOrgId}`, { name: 'immutable-check', config_yaml: 'receivers: {}\n' });
+  assert.equal(t.status, 201, JSON.stringify(t.body));
+  await assert.rejects(fg.db.query('UPDATE template_versions SET config_yaml = $1 WHERE template_id = $2', ['x: 1\n', t.body.id]), /immutable/);
+});
