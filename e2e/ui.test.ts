@@ -149,6 +149,8 @@ describe('web UI in a real browser', { skip }, () => {
   });
 
   async function shot(name: string) {
+    for (const dismiss of await page.$$(byTestId(testIds.toast.dismiss))) await dismiss.click().catch(() => undefined);
+    await page.waitForSelector(byTestId(testIds.toast.item), { state: 'detached' });
     const theme = await page.getAttribute(byTestId(testIds.header.themeToggle), 'data-theme');
     await page.screenshot({ path: join(SHOTS, `${name}-${theme ?? 'light'}.png`), animations: 'disabled', caret: 'hide' });
   }
@@ -236,6 +238,9 @@ describe('web UI in a real browser', { skip }, () => {
     const brokenLine = broken.split('\n').findIndex((l) => l.includes('otlphttp/tempo')) + 1;
     assert.ok(markers.some((m) => m.line === brokenLine && /otlphttp\/tempo/.test(m.message)), `a Monaco error marker on line ${brokenLine}: ${JSON.stringify(markers)}`);
     await page.waitForSelector(byTestId(testIds.templateEditor.dirtyIndicator));
+    // Selecting the problem brings its line (and the squiggle) into view.
+    await page.click(byTestId(testIds.templateEditor.problem));
+    await shot('template-editor-invalid');
 
     // Fix: define the exporter.
     const fixed = broken.replace('exporters:\n  debug:\n', 'exporters:\n  otlphttp/tempo:\n    endpoint: https://tempo.example/otlp\n  debug:\n');

@@ -211,7 +211,11 @@ export function AgentsPage() {
                       <Link to={`/agents/${gateway.id}`} className="block truncate font-medium text-zinc-900 hover:text-accent-600 dark:text-zinc-100 dark:hover:text-accent-400" data-testid={testIds.agents.rowLink}>
                         {gateway.name}
                       </Link>
-                      <span className="block truncate font-mono text-[11px] text-zinc-400">{gateway.hostname ?? gateway.instance_id}</span>
+                      {gateway.hostname && gateway.hostname !== gateway.name && (
+                        <span className="block truncate font-mono text-[11px] text-zinc-400" title="host.name">
+                          {gateway.hostname}
+                        </span>
+                      )}
                     </Td>
                     <Td>
                       <GatewayStatusBadge gateway={gateway} />

@@ -52,7 +52,7 @@ export function RemoteConfigBadge({ status, ...rest }: { status: string | null; 
 export function TransportLabel({ transport, mode }: { transport: GatewaySummary['transport']; mode?: GatewaySummary['mode'] }) {
   if (!transport) return <span className="text-zinc-400">—</span>;
   return (
-    <span className="text-xs text-zinc-600 dark:text-zinc-400">
+    <span className="text-xs whitespace-nowrap text-zinc-600 dark:text-zinc-400">
       {transport === 'websocket' ? 'WebSocket' : 'HTTP'}
       {mode && mode !== 'unknown' && <span className="text-zinc-400"> · {mode}</span>}
     </span>

@@ -84,7 +84,7 @@ export function ProblemsList({ result, onSelect }: { result: ValidationResult | 
               {issue.path && <span className="ml-2 font-mono text-zinc-500">{issue.path}</span>}
             </span>
             <span className="shrink-0 font-mono text-[11px] text-zinc-400">{issue.code}</span>
-            <span className="w-20 shrink-0 text-right font-mono text-[11px] text-zinc-500">{issue.line ? `Ln ${issue.line}${issue.column ? `, Col ${issue.column}` : ''}` : ''}</span>
+            <span className="min-w-20 shrink-0 text-right font-mono text-[11px] whitespace-nowrap text-zinc-500">{issue.line ? `Ln ${issue.line}${issue.column ? `, Col ${issue.column}` : ''}` : ''}</span>
           </button>
         </li>
       ))}

@@ -50,8 +50,9 @@ export function issuesToMarkers(issues: ValidationIssue[], severity: monaco.Mark
     const line = Math.min(Math.max(issue.line ?? 1, 1), lineCount);
     const maxColumn = model.getLineMaxColumn(line);
     const column = Math.min(Math.max(issue.column ?? 1, 1), maxColumn);
-    // Underline from the column to the end of the word (or the whole line when no column is known).
-    const word = issue.column ? model.getWordAtPosition({ lineNumber: line, column }) : null;
+    // Underline from the column to the end of the YAML token there — a component id such as
+    // otlphttp/tempo or a URL, up to a YAML separator — or the whole line when no column is known.
+    const token = issue.column ? /^(?:[^\s,[\]{}:#]|:(?=[^\s,\]}]))+/.exec(model.getLineContent(line).slice(column - 1)) : null;
     return {
       severity,
       message: issue.path ? `${issue.message}\n${issue.path}` : issue.message,
@@ -60,7 +61,7 @@ export function issuesToMarkers(issues: ValidationIssue[], severity: monaco.Mark
       startLineNumber: line,
       startColumn: issue.column ? column : model.getLineFirstNonWhitespaceColumn(line) || 1,
       endLineNumber: line,
-      endColumn: word ? word.endColumn : maxColumn,
+      endColumn: token ? column + token[0].length : maxColumn,
     };
   });
 }
