@@ -151,9 +151,11 @@ export function createDeploymentsService(deps: {
   /**
    * Status reports of a large fleet arrive by the thousand, and evaluate() reads every target of the
    * deployment: one evaluation per deployment at a time, plus one more after it when reports came
-   * in meanwhile — not one full scan per report (O(N^2) for a deployment to N gateways).
+   * in meanwhile — not one full scan per report (O(N^2) for a deployment to N gateways). Between two
+   * such runs the engine waits a moment, so that a burst of reports costs a few scans, not one each.
    */
   const evaluations = new Map<string, { again: boolean }>();
+  const COALESCE_MS = 250;
   async function evaluateCoalesced(scope: OrgScope, id: string): Promise<void> {
     const running = evaluations.get(id);
     if (running) {
@@ -166,6 +168,7 @@ export function createDeploymentsService(deps: {
       do {
         entry.again = false;
         await evaluate(scope, id);
+        if (entry.again) await new Promise((r) => setTimeout(r, COALESCE_MS));
       } while (entry.again);
     } finally {
       evaluations.delete(id);
@@ -359,7 +362,10 @@ export function createDeploymentsService(deps: {
       for (const t of hit) {
         await store.setTargets(db, scope, t.deployment_id, [e.gatewayId], e.status === 'APPLIED' ? 'applied' : 'failed', e.status === 'FAILED' ? (e.error ?? 'the collector rejected the configuration') : null);
         emit(e.orgId, t.deployment_id);
-        if (t.deployment_status === 'in_progress') await evaluateCoalesced(scope, t.deployment_id);
+        // Not awaited: the reporting agent's next message need not wait for the engine's next scan.
+        if (t.deployment_status === 'in_progress') {
+          void evaluateCoalesced(scope, t.deployment_id).catch((err: Error) => log.warn({ err: err.message, deployment: t.deployment_id }, 'deployment evaluation failed'));
+        }
       }
     },
 
