@@ -5,7 +5,7 @@
 // e2e/artifacts/screenshots/ (<page>-<light|dark>.png) for review.
 //
 // Selectors come only from the UI's shared registry (packages/ui/src/lib/testids.ts).
-import { describe, test, before, after } from 'node:test';
+import { describe, test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -117,6 +117,7 @@ describe('web UI in a real browser', { skip }, () => {
   let server: ServerProcess;
   let context: BrowserContext;
   let page: Page;
+  let userDataDir = '';
   const agents: TestAgent[] = [];
   const pageErrors: string[] = [];
   const state: { regToken?: string; liveGatewayId?: string; templateId?: string } = {};
@@ -128,7 +129,8 @@ describe('web UI in a real browser', { skip }, () => {
     server = await startServer(db.env);
     rmSync(SHOTS, { recursive: true, force: true });
     mkdirSync(SHOTS, { recursive: true });
-    context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'flowgate-chromium-')), {
+    userDataDir = mkdtempSync(join(tmpdir(), 'flowgate-chromium-'));
+    context = await chromium.launchPersistentContext(userDataDir, {
       executablePath: CHROMIUM,
       headless: true,
       args: CHROMIUM_ARGS,
@@ -141,8 +143,16 @@ describe('web UI in a real browser', { skip }, () => {
     page.on('pageerror', (e) => pageErrors.push(e.message));
   });
 
+  // What the browser showed when a step failed: e2e/artifacts/screenshots/FAILED-<test>.png.
+  afterEach(async (t) => {
+    if ((t as { passed?: boolean }).passed !== false || !page) return;
+    const slug = t.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60);
+    await page.screenshot({ path: join(SHOTS, `FAILED-${slug}.png`) }).catch(() => undefined);
+  });
+
   after(async () => {
     await context?.close().catch(() => undefined);
+    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
     for (const a of agents) await a.stop().catch(() => undefined);
     await server?.stop();
     await db?.drop();
