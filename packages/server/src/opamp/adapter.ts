@@ -482,7 +482,7 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
       }
     }
     if (msg.agentDisconnect) {
-      Object.assign(patch, { connected: false, connection_id: null });
+      Object.assign(patch, { connected: false, connection_id: null, status: 'inactive' });
       significant = true;
       // Over HTTP the next poll (the agent restarted) is a new connection: it must mark it connected again.
       if (state.httpKey && httpStates.get(state.httpKey) === state) httpStates.delete(state.httpKey);
@@ -530,7 +530,7 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
     if (wsByGateway.get(state.gatewayId)?.connId === conn.id) {
       wsByGateway.delete(state.gatewayId);
       // Only clear the flag if no newer connection (possibly on another replica) took over.
-      void db.query("UPDATE gateways SET connected = false, connection_id = NULL, updated_at = now() WHERE id = $1 AND connection_id = $2", [state.gatewayId, conn.id])
+      void db.query("UPDATE gateways SET connected = false, connection_id = NULL, status = CASE WHEN status = 'active' THEN 'inactive' ELSE status END, updated_at = now() WHERE id = $1 AND connection_id = $2", [state.gatewayId, conn.id])
         .then(() => emitUpdated(state.orgId, state.gatewayId, 'gateway.disconnected'))
         .catch(() => undefined);
     }
