@@ -129,7 +129,8 @@ test('a gateway enrolled zero-touch (registration token in the supervisor config
     .catch((err) => { throw new Error(`${err.message}\n${zeroTouch.diagnostics()}`); });
   assertIdentity(d, zeroTouch);
   assert.equal(d.instance_id, zeroTouch.instanceUid(), 'enrolled over OpAMP: instance_id is the agent\'s instance_uid');
-  assert.equal(d.description.non_identifying['flowgate.gateway.name'], 'e2e-zero-touch', 'the name from the supervisor config');
+  assert.equal(d.description.non_identifying['flowgate.gateway.name'], 'e2e-zero-touch');
+  assert.equal(d.name, 'e2e-zero-touch', 'named as asked in GET /api/v1/supervisor/config?name= (not after the host, which it shares with the other gateway)');
   note(`zero-touch gateway "${d.name}" healthy after ${((Date.now() - t) / 1000).toFixed(1)} s`);
 });
 

@@ -175,6 +175,10 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
   }
 
   function nameFrom(description: { identifying: Record<string, string>; non_identifying: Record<string, string> } | null, uid: string): string {
+    // The name the user gave in the supervisor config we hand out (GET /api/v1/supervisor/config?name=);
+    // host.name alone gives every gateway of a host the same name.
+    const given = description?.non_identifying['flowgate.gateway.name']?.trim();
+    if (given) return given.slice(0, 200);
     const host = description?.non_identifying['host.name'] ?? description?.identifying['host.name'];
     if (host) return host;
     const svc = description?.identifying['service.name'];
