@@ -31,6 +31,7 @@ if (files.length === 0) {
   process.exit(1);
 }
 const concurrency = process.env.FLOWGATE_TEST_CONCURRENCY ?? '2';
-const args = ['--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${concurrency}`, ...files];
+// A file that hangs (a leaked handle, a never-settling test) is cancelled after 15 minutes instead of stalling the run.
+const args = ['--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${concurrency}`, `--test-timeout=${process.env.FLOWGATE_TEST_TIMEOUT_MS ?? 900_000}`, '--test-force-exit', ...files];
 const child = spawn(process.execPath, args, { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } });
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
