@@ -47,9 +47,10 @@ after(async () => {
     const code = await gw.stop().catch(() => null);
     note(`stopped ${gw.name} (exit ${code})`);
   }
+  const left = gateways.flatMap((gw) => gw.processes());
+  for (const gw of gateways) gw.removeStorage();
   await server?.stop();
   await db?.drop().catch(() => undefined);
-  const left = gateways.flatMap((gw) => gw.processes());
   lock?.release();
   if (!skip) {
     const all = pgrepCollectors();

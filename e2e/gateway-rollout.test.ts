@@ -84,6 +84,8 @@ after(async () => {
     const code = await gw.stop().catch(() => null);
     note(`stopped ${gw.name} (exit ${code})`);
   }
+  const left = gws.flatMap((gw) => gw.processes());
+  for (const gw of gws) gw.removeStorage();
   await server?.stop();
   await new Promise((r) => (busy ? busy.close(r) : r(undefined)));
   await db?.drop().catch(() => undefined);
@@ -91,7 +93,7 @@ after(async () => {
   if (!skip) {
     const all = pgrepCollectors();
     note(`pgrep -af otelcol-flowgate after cleanup: ${all ? `\n${all}` : '(none)'}`);
-    assert.deepEqual(gws.flatMap((gw) => gw.processes()), [], 'no supervisor or collector of this file is left running');
+    assert.deepEqual(left, [], 'no supervisor or collector of this file is left running');
   }
 });
 

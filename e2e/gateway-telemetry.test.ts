@@ -10,7 +10,7 @@
 // the control plane refuses that config before it is deployed: the validation tests cover that.)
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, type ServerProcess } from './lib/server.ts';
@@ -31,6 +31,7 @@ let server: ServerProcess;
 let sink: OtlpSink;
 let gw: RealGateway;
 let gwId = '';
+let noCollectorDir = '';
 let templateId = '';
 let goodHash = '';
 /** What was sent, and to which collector process. */
@@ -77,7 +78,8 @@ before(async () => {
   lock = await acquireGatewayLock('gateway-telemetry');
   if (lock.waitedMs > 1000) note(`waited ${(lock.waitedMs / 1000).toFixed(0)} s for the real-gateway lock`);
   db = await freshDatabase();
-  server = await startServer({ ...db.env, FLOWGATE_GATEWAY_BIN_DIR: mkdtempSync(join(tmpdir(), 'flowgate-no-collector-')) });
+  noCollectorDir = mkdtempSync(join(tmpdir(), 'flowgate-no-collector-'));
+  server = await startServer({ ...db.env, FLOWGATE_GATEWAY_BIN_DIR: noCollectorDir });
   sink = await startOtlpSink();
   const token = (await ok(server.api('POST', '/api/v1/registration-tokens', { name: 'e2e-telemetry', expires_in_days: 1 }), 'registration token')).token;
   gw = await RealGateway.create('e2e-telemetry', () => server, { via: 'cli', registrationToken: token });
@@ -91,6 +93,9 @@ before(async () => {
 after(async () => {
   const code = await gw?.stop().catch(() => null);
   if (gw) note(`stopped ${gw.name} (exit ${code})`);
+  const left = gw?.processes() ?? [];
+  gw?.removeStorage();
+  if (noCollectorDir) rmSync(noCollectorDir, { recursive: true, force: true });
   await server?.stop();
   await sink?.close();
   await db?.drop().catch(() => undefined);
@@ -98,7 +103,7 @@ after(async () => {
   if (!skip) {
     const all = pgrepCollectors();
     note(`pgrep -af otelcol-flowgate after cleanup: ${all ? `\n${all}` : '(none)'}`);
-    assert.deepEqual(gw?.processes() ?? [], [], 'no supervisor or collector of this file is left running');
+    assert.deepEqual(left, [], 'no supervisor or collector of this file is left running');
   }
 });
 

@@ -7,7 +7,7 @@
 // processes (supervisor, collector, the CLI's node) carry the storage directory on their command line,
 // which is how leftovers are found and killed (by pid) — nothing else on the host is touched.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot, freePort, eventually, type ServerProcess } from './server.ts';
@@ -194,6 +194,11 @@ export class RealGateway {
     // The collector may outlive its supervisor by a moment.
     await eventually(async () => this.processes().length === 0, 10_000, 200).catch(() => this.kill());
     return code;
+  }
+
+  /** Deletes the storage directory (tokens, configs, logs) once nothing of the gateway runs. */
+  removeStorage(): void {
+    if (this.processes().length === 0) rmSync(this.storageDir, { recursive: true, force: true });
   }
 
   /** SIGKILL to every process of this gateway and to the group we started. */
