@@ -33,13 +33,14 @@ let collectorVersion = '';
 
 before(async () => {
   if (skip) return;
-  lock = await acquireGatewayLock('gateway-onboarding');
-  if (lock.waitedMs > 1000) note(`waited ${(lock.waitedMs / 1000).toFixed(0)} s for the real-gateway lock`);
   db = await freshDatabase();
   server = await startServer(db.env);
   collectorVersion = /version (\S+)/.exec(execFileSync(COLLECTOR_BIN, ['--version'], { encoding: 'utf8' }))?.[1] ?? '';
   registrationToken = (await ok(server.api('POST', '/api/v1/registration-tokens', { name: 'e2e-onboarding', expires_in_days: 1 }), 'registration token')).token;
   note(`control plane on ${server.url}`);
+  // The control plane starts while another file may still run its gateways; ours wait for the lock.
+  lock = await acquireGatewayLock('gateway-onboarding');
+  if (lock.waitedMs > 1000) note(`waited ${(lock.waitedMs / 1000).toFixed(0)} s for the real-gateway lock`);
 });
 
 after(async () => {

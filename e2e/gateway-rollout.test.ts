@@ -58,11 +58,12 @@ service:
 
 before(async () => {
   if (skip) return;
-  lock = await acquireGatewayLock('gateway-rollout');
-  if (lock.waitedMs > 1000) note(`waited ${(lock.waitedMs / 1000).toFixed(0)} s for the real-gateway lock`);
   db = await freshDatabase();
   server = await startServer(db.env);
   const token = (await ok(server.api('POST', '/api/v1/registration-tokens', { name: 'e2e-rollout', expires_in_days: 1 }), 'registration token')).token;
+  // The control plane starts while another file may still run its gateways; ours wait for the lock.
+  lock = await acquireGatewayLock('gateway-rollout');
+  if (lock.waitedMs > 1000) note(`waited ${(lock.waitedMs / 1000).toFixed(0)} s for the real-gateway lock`);
   // One at a time: the supervisor's bootstrap collector binds localhost:8888 for a moment.
   for (const name of ['e2e-ring-a', 'e2e-ring-b']) {
     const gw = await RealGateway.create(name, () => server, { via: 'cli', registrationToken: token });

@@ -75,13 +75,14 @@ service:
 
 before(async () => {
   if (skip) return;
-  lock = await acquireGatewayLock('gateway-telemetry');
-  if (lock.waitedMs > 1000) note(`waited ${(lock.waitedMs / 1000).toFixed(0)} s for the real-gateway lock`);
   db = await freshDatabase();
   noCollectorDir = mkdtempSync(join(tmpdir(), 'flowgate-no-collector-'));
   server = await startServer({ ...db.env, FLOWGATE_GATEWAY_BIN_DIR: noCollectorDir });
   sink = await startOtlpSink();
   const token = (await ok(server.api('POST', '/api/v1/registration-tokens', { name: 'e2e-telemetry', expires_in_days: 1 }), 'registration token')).token;
+  // The control plane starts while another file may still run its gateways; ours wait for the lock.
+  lock = await acquireGatewayLock('gateway-telemetry');
+  if (lock.waitedMs > 1000) note(`waited ${(lock.waitedMs / 1000).toFixed(0)} s for the real-gateway lock`);
   gw = await RealGateway.create('e2e-telemetry', () => server, { via: 'cli', registrationToken: token });
   gw.start();
   const listed = await eventuallyOr(async () => (await server.api('GET', '/api/v1/gateways?name=e2e-telemetry')).body.items?.[0], 90_000, () => gw.diagnostics());
