@@ -19,13 +19,19 @@ export const AcceptsRestartCommand = 0x400;
 /** An HTTP-polling agent counts as connected while it polled within this many seconds. */
 const HTTP_LIVE_SECONDS = 90;
 
+/**
+ * The seed's base config (gateway/collector-base.yaml without its telemetry section: a remote config
+ * that set service.telemetry would replace the supervisor's own-metrics reader). The listen addresses
+ * come from the gateway's environment, so several gateways on one host keep their own ports when the
+ * control plane falls back to this config.
+ */
 export const BASE_CONFIG_YAML = `receivers:
   otlp:
     protocols:
       grpc:
-        endpoint: 0.0.0.0:4317
+        endpoint: \${env:FLOWGATE_OTLP_GRPC_ENDPOINT:-0.0.0.0:4317}
       http:
-        endpoint: 0.0.0.0:4318
+        endpoint: \${env:FLOWGATE_OTLP_HTTP_ENDPOINT:-0.0.0.0:4318}
 
 processors:
   batch: {}
