@@ -7,7 +7,7 @@ import type pino from 'pino';
 import {
   create, createOpampServer, configHash, uuidFromBytes, newInstanceUid, RemoteConfigStatuses, ServerToAgentSchema, AgentRemoteConfigSchema,
   AgentConfigMapSchema, AgentConfigFileSchema, ConnectionSettingsOffersSchema, TelemetryConnectionSettingsSchema, HeadersSchema, HeaderSchema,
-  ServerToAgentCommandSchema, CommandType, ServerErrorResponseSchema, ServerErrorResponseType, AgentIdentificationSchema,
+  ServerToAgentCommandSchema, CommandType, ServerErrorResponseSchema, ServerErrorResponseType, AgentIdentificationSchema, RetryInfoSchema,
   type AgentToServer, type ServerToAgent, type OpampConnection, type OpampServer,
 } from '@flowgate/opamp';
 import { isUniqueViolation, type Db } from '../platform/db/db.ts';
@@ -100,6 +100,13 @@ export interface OpampAdapterDeps {
   onRemoteConfigStatus?: (e: RemoteConfigStatusEvent) => Promise<void> | void;
   onGatewayOnline?: (orgId: string, gatewayId: string) => Promise<void> | void;
   maxMessageBytes?: number;
+  /**
+   * Messages one agent (one gateway token, or one instance_uid under a registration token) may send:
+   * a token bucket of `burst`, refilled at `perSecond`. Beyond it the message is not processed and is
+   * answered UNAVAILABLE with retry_info (spec: throttling). Default 60 / 10 per second — a supervisor
+   * sends a handful on a config change and one per heartbeat.
+   */
+  messageBudget?: { burst: number; perSecond: number };
 }
 
 function baseUrlOf(req: IncomingMessage, publicUrl: string | null): string {
@@ -141,6 +148,25 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
   const httpKeyOf = (ctx: OpampContext, uid: string) => (ctx.gatewayId ? `gateway:${ctx.gatewayId}` : `enrol:${ctx.orgId}:${uid}`);
   const eventTimers = new Map<string, NodeJS.Timeout>();
   let messages = 0;
+  let throttled = 0;
+
+  // Per-agent message budget. Each message costs database writes (state, config events, deployment
+  // hooks): without a bound one agent with a valid token can keep the database busy for everyone.
+  const budget = deps.messageBudget ?? { burst: 60, perSecond: 10 };
+  /** `owed`: we dropped a message of this agent, so its next accepted reply asks for the full state. */
+  const buckets = new Map<string, { tokens: number; at: number; owed: boolean }>();
+  /** Takes one message from the agent's budget; returns 0 when allowed, else milliseconds to wait. */
+  function spend(key: string, now = Date.now()): number {
+    const b = buckets.get(key) ?? { tokens: budget.burst, at: now, owed: false };
+    b.tokens = Math.min(budget.burst, b.tokens + ((now - b.at) / 1000) * budget.perSecond);
+    b.at = now;
+    buckets.set(key, b);
+    if (b.tokens >= 1) {
+      b.tokens -= 1;
+      return 0;
+    }
+    return Math.ceil(((1 - b.tokens) / budget.perSecond) * 1000);
+  }
 
   /** Coalesces UI events per gateway (at most one per second). */
   function emitUpdated(orgId: string, gatewayId: string, type = 'gateway.updated') {
@@ -356,6 +382,19 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
     messages++;
     const uid = uuidFromBytes(msg.instanceUid);
     const ctx = conn.context;
+    const budgetKey = httpKeyOf(ctx, uid);
+    const waitMs = spend(budgetKey);
+    if (waitMs > 0) {
+      throttled++;
+      buckets.get(budgetKey)!.owed = true;
+      return create(ServerToAgentSchema, {
+        instanceUid: msg.instanceUid,
+        errorResponse: create(ServerErrorResponseSchema, {
+          type: ServerErrorResponseType.ServerErrorResponseType_Unavailable, errorMessage: 'too many messages from this agent; retry later',
+          Details: { case: 'retryInfo', value: create(RetryInfoSchema, { retryAfterNanoseconds: BigInt(Math.max(waitMs, 1000)) * 1_000_000n }) },
+        }),
+      });
+    }
     let state = conn.transport === 'websocket' ? wsByConn.get(conn.id) : httpStates.get(httpKeyOf(ctx, uid));
     /** Same gateway token, same connection (or HTTP credential), another instance_uid. */
     let rebind: AgentState | null = null;
@@ -364,6 +403,11 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
       state = undefined; // the agent changed its uid mid-connection
     }
     let flags = 0n;
+    const bucket = buckets.get(budgetKey);
+    if (bucket?.owed) {
+      bucket.owed = false;
+      flags |= ReportFullState;
+    }
     let isNew = false;
     if (!state) {
       // Two live WebSocket connections with one instance_uid: the newcomer gets a new uid (spec: duplicate detection).
@@ -577,6 +621,9 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
   // HTTP agents that stopped polling: forget their state and mark them disconnected.
   const sweep = setInterval(() => {
     const cutoff = Date.now() - 120_000;
+    // A bucket that has refilled is the same as none (one that owes a full state: once its agent is gone).
+    const refilledAt = Date.now() - (budget.burst / budget.perSecond) * 1000;
+    for (const [key, b] of buckets) if (b.owed ? b.at < cutoff : b.at < refilledAt) buckets.delete(key);
     for (const [key, s] of httpStates) {
       if (s.lastMessageAt < cutoff) {
         httpStates.delete(key);
@@ -612,7 +659,7 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
     touch(row: GatewayRow) {
       lastSeen.touch(row.id);
     },
-    stats: () => ({ websocket: wsByConn.size, http: httpStates.size, messages }),
+    stats: () => ({ websocket: wsByConn.size, http: httpStates.size, messages, throttled }),
     flushLastSeen: () => lastSeen.flush(),
     async close() {
       unsubscribe();

@@ -327,3 +327,28 @@ test('NUL characters in what an agent reports (description, health, effective co
   assert.ok(events.some((e) => e.status === 'FAILED' && e.error_message === 'badconfig'), JSON.stringify(events));
   await stillServing();
 });
+
+test('an agent flooding messages beyond its budget is throttled (UNAVAILABLE + retry_info), owes a full state, and nobody else is affected', async () => {
+  const gw = await registerGateway('flooder');
+  const peer = await openRawWs(wsUrl, { headers: bearer(gw.opamp_token) });
+  const uid = newInstanceUid();
+  const frames = 120; // the default budget is a burst of 60, then 10 per second
+  for (let i = 1; i <= frames; i++) peer.ws.send(frameWsPayload(a2s({ instanceUid: uid, sequenceNum: BigInt(i), capabilities: 1n })), { binary: true });
+  const replies: ServerToAgent[] = [];
+  for (let i = 0; i < frames; i++) replies.push(await peer.next());
+  const throttled = replies.filter((r) => r.errorResponse?.type === ServerErrorResponseType.ServerErrorResponseType_Unavailable);
+  assert.ok(throttled.length >= frames - 60 - 10 && throttled.length <= frames - 60, `${throttled.length} throttled`);
+  const retry = throttled[0]!.errorResponse!.Details;
+  assert.equal(retry.case, 'retryInfo');
+  assert.ok(retry.value!.retryAfterNanoseconds >= 1_000_000_000n, 'retry after at least a second');
+  assert.ok(replies.slice(0, 60).every((r) => !r.errorResponse), 'the burst is served');
+  // Meanwhile another agent is served normally.
+  await stillServing();
+  // After waiting as told, the agent is served again and asked for the full state it could not deliver.
+  await new Promise((r) => setTimeout(r, 1_100));
+  peer.ws.send(frameWsPayload(a2s({ instanceUid: uid, sequenceNum: BigInt(frames + 1), capabilities: 1n })), { binary: true });
+  const again = await peer.next();
+  assert.equal(again.errorResponse, undefined);
+  assert.equal(again.flags & 0x1n, 0x1n, 'ReportFullState after dropped messages');
+  peer.ws.close();
+});
