@@ -7,7 +7,8 @@ export async function startServer(config: FlowgateConfig = loadConfig()): Promis
   const { app } = flowgate;
   await app.listen({ port: config.port, host: config.host });
   if (config.opampPort !== null) {
-    const l = await flowgate.features.opamp.listen(config.opampPort, config.host);
+    const apiPort = (app.server.address() as import('node:net').AddressInfo).port;
+    const l = await flowgate.features.opamp.listen(config.opampPort, config.host, { apiPort });
     app.log.info({ port: l.port }, 'OpAMP listener on its own port');
   }
   const url = config.publicUrl ?? `http://localhost:${config.port}`;

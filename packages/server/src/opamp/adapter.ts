@@ -109,10 +109,15 @@ export interface OpampAdapterDeps {
   messageBudget?: { burst: number; perSecond: number };
 }
 
-function baseUrlOf(req: IncomingMessage, publicUrl: string | null): string {
+/**
+ * Where the agent reaches the control plane's HTTP API (own_metrics ingest). An agent on the dedicated
+ * OpAMP port (`apiPort` set) reached us on a port that serves OpAMP only: same host, the API's port.
+ */
+function baseUrlOf(req: IncomingMessage, publicUrl: string | null, apiPort: number | null): string {
   if (publicUrl) return publicUrl.replace(/\/$/, '');
   const proto = (req.headers['x-forwarded-proto'] as string | undefined)?.split(',')[0] ?? 'http';
-  return `${proto}://${req.headers.host ?? 'localhost:8000'}`;
+  const host = req.headers.host ?? 'localhost:8000';
+  return `${proto}://${apiPort === null ? host : `${host.replace(/:\d+$/, '')}:${apiPort}`}`;
 }
 
 export function createOpampAdapter(deps: OpampAdapterDeps) {
@@ -184,7 +189,7 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
       token = q;
     }
     if (!token) return { ok: false as const, status: 401, message: 'missing bearer token' };
-    const baseUrl = baseUrlOf(req, deps.publicUrl);
+    const baseUrl = baseUrlOf(req, deps.publicUrl, apiPortOf.get(req.socket.localPort ?? -1) ?? null);
     try {
       if (token.startsWith('fgr_')) {
         const rt = await gateways.usableRegistrationToken(token);
@@ -645,13 +650,17 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
   });
 
   const dedicated: { close(): Promise<void> }[] = [];
+  /** Dedicated listener's local port → the main port (see baseUrlOf). */
+  const apiPortOf = new Map<number, number>();
   return {
     server,
     attach(http: Server) {
       server.attach(http);
     },
-    async listen(port: number, host?: string) {
+    /** A dedicated OpAMP listener; `apiPort`: the main port, offered to its agents for the HTTP API (own_metrics). */
+    async listen(port: number, host?: string, opts: { apiPort?: number } = {}) {
       const l = await server.listen(port, host);
+      if (opts.apiPort) apiPortOf.set(l.port, opts.apiPort);
       dedicated.push(l);
       return l;
     },
