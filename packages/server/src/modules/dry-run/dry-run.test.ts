@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -211,7 +211,7 @@ test('at most two at once (the third gets 503 with Retry-After), time-limited (5
   const pids = join(binDir, 'pids');
   writeFileSync(join(binDir, 'otelcol-flowgate'), `#!/bin/sh\necho $$ >> ${pids}\nexec sleep 60\n`);
   chmodSync(join(binDir, 'otelcol-flowgate'), 0o755);
-  const dryRun = createDryRunService({ config: { gatewayBinDir: binDir }, templates: fg.features.templates, logger: pino({ level: 'silent' }), timeoutMs: 1500 });
+  const dryRun = createDryRunService({ config: { gatewayBinDir: binDir }, templates: fg.features.templates, logger: pino({ level: 'silent' }), timeoutMs: 6000 });
   const id = await template('slow', TEMPLATE);
   const scope = systemScope(fg.defaultOrgId);
   const before = dryRunDirs();
@@ -219,7 +219,11 @@ test('at most two at once (the third gets 503 with Retry-After), time-limited (5
     const outcome = (p: Promise<unknown>) => p.then(() => null, (err: unknown) => err);
     const first = outcome(dryRun.run(scope, id, {}));
     const second = outcome(dryRun.run(scope, id, {}));
-    await new Promise((r) => setTimeout(r, 300));
+    // Wait (bounded) until both stand-in collectors run; a loaded machine may take a while to start them.
+    const deadline = Date.now() + 5000;
+    while ((dryRun.active < 2 || !existsSync(pids) || readFileSync(pids, 'utf8').trim().split('\n').length < 2) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
     assert.equal(dryRun.active, 2);
     await assert.rejects(dryRun.run(scope, id, {}), (err: unknown) => {
       assert.ok(err instanceof AppError);
