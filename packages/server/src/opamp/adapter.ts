@@ -138,6 +138,15 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
     wsByConn.set(state.connId, state);
     wsByUid.set(uidKey(state.orgId, state.uid), state);
   }
+  /** Drops what this replica holds for an agent's connection (its next message is handled as a new one). */
+  function forgetState(state: AgentState) {
+    if (state.httpKey) {
+      if (httpStates.get(state.httpKey) === state) httpStates.delete(state.httpKey);
+      return;
+    }
+    untrackWs(state);
+    if (wsByGateway.get(state.gatewayId) === state) wsByGateway.delete(state.gatewayId);
+  }
   function untrackWs(state: AgentState) {
     if (wsByConn.get(state.connId) === state) wsByConn.delete(state.connId);
     const k = uidKey(state.orgId, state.uid);
@@ -548,13 +557,25 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
         log.warn({ err: (err as Error).message, gateway: state.gatewayId }, 'failed to store agent state; requesting full state');
         flags |= ReportFullState;
         state.descriptionKey = null;
+        // Not stored: forget the reported config status too, so the full state the agent sends next is
+        // written (and passed to the deployment hook) again instead of matching what we only held in memory.
+        state.reportedStatus = null;
+        state.reportedHash = null;
+        // The first message of a connection failed to store "connected": serve the next one as a new
+        // connection again, or the gateway would stay shown offline for as long as this socket lives.
+        if (isNew) forgetState(state);
       }
       if (rcsEvent) {
         await store.insertConfigEvent(db, scope, state.gatewayId, rcsEvent.hash, rcsEvent.status, rcsEvent.error).catch(() => undefined);
         try {
           await deps.onRemoteConfigStatus?.(rcsEvent);
         } catch (err) {
-          log.warn({ err: (err as Error).message }, 'deployment hook failed');
+          // E.g. no database connection within the pool's wait under a burst of reports: without a retry the
+          // deployment target would stay "applying" for ever. The agent's next full state brings the report back.
+          log.warn({ err: (err as Error).message, gateway: state.gatewayId }, 'deployment hook failed; requesting full state to retry');
+          flags |= ReportFullState;
+          state.reportedStatus = null;
+          state.reportedHash = null;
         }
       }
       emitUpdated(state.orgId, state.gatewayId, isNew ? 'gateway.connected' : 'gateway.updated');
