@@ -155,6 +155,21 @@ async function rssAfterGc(pid: number, output: () => string): Promise<number> {
   return (await sampleWindow(pid, 2000)).rssMinBytes;
 }
 
+/** Warnings and errors the server logged, counted by message (pino JSON lines). */
+function logTally(output: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const line of output.split('\n')) {
+    if (!line.startsWith('{')) continue;
+    try {
+      const j = JSON.parse(line) as { level?: number; msg?: string };
+      if ((j.level ?? 0) >= 40) out[j.msg ?? '?'] = (out[j.msg ?? '?'] ?? 0) + 1;
+    } catch {
+      /* not JSON */
+    }
+  }
+  return out;
+}
+
 function steadyView(w: WindowStats, messages: number, rssIdleGc: number, rssLoadedGc: number) {
   const memPerAgent = (rssLoadedGc - rssIdleGc) / N;
   return {
@@ -323,7 +338,9 @@ try {
   log(`flowgate: ${JSON.stringify(result.flowgate)}`);
   if (floor) {
     result.ratios = {
-      mem_per_agent_vs_floor: floor.mem_per_agent_kib && steady.mem_per_agent_kib !== null ? round(steady.mem_per_agent_kib / floor.mem_per_agent_kib, 2) : null,
+      // A non-positive difference means RSS noise exceeded what N agents cost (small N): no ratio.
+      mem_per_agent_vs_floor: floor.mem_per_agent_kib && floor.mem_per_agent_kib > 0 && steady.mem_per_agent_kib !== null && steady.mem_per_agent_kib > 0
+        ? round(steady.mem_per_agent_kib / floor.mem_per_agent_kib, 2) : null,
       cpu_per_msg_vs_floor: floor.cpu_us_per_msg && steady.cpu_us_per_msg !== null ? round(steady.cpu_us_per_msg / floor.cpu_us_per_msg, 2) : null,
       rss_vs_floor: round(steady.rss_avg_mib / floor.rss_avg_mib, 2),
     };
@@ -391,6 +408,7 @@ try {
     const beforeIds = new Set(ids);
     const tTerm = Date.now();
     log('storm: SIGTERM to the server');
+    result.server_warnings_before_restart = logTally(server.output());
     const code = await server.stop('SIGTERM');
     const stopMs = Date.now() - tTerm;
     log(`storm: server exited (${code}) after ${stopMs} ms; starting it again on the same data`);
@@ -427,6 +445,7 @@ try {
     log(`storm: ${JSON.stringify(result.storm)}`);
     ids = afterIds;
   }
+  result.server_warnings = logTally(server.output());
   result.server_log_tail = server.output().split('\n').filter((l) => l.trim()).slice(-5);
 
   // ── targets (issue 7) ───────────────────────────────────
