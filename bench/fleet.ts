@@ -146,13 +146,14 @@ async function allGateways(api: Api): Promise<{ id: string; name: string; connec
   return out;
 }
 
-/** RSS after a full GC (through the inspector), lowest over 2 s. */
-async function rssAfterGc(pid: number, output: () => string): Promise<number> {
+interface AfterGc { rss: number; heapUsed: number }
+/** RSS (lowest over 2 s) and JS heap in use after a full GC forced through the inspector. */
+async function rssAfterGc(pid: number, output: () => string): Promise<AfterGc> {
   const url = inspectorUrl(output());
   if (!url) throw new Error('no inspector URL in the process output');
-  await collectGarbage(url);
+  const { heapUsedBytes } = await collectGarbage(url);
   await sleep(1000);
-  return (await sampleWindow(pid, 2000)).rssMinBytes;
+  return { rss: (await sampleWindow(pid, 2000)).rssMinBytes, heapUsed: heapUsedBytes };
 }
 
 /** Warnings and errors the server logged, counted by message (pino JSON lines). */
@@ -170,11 +171,14 @@ function logTally(output: string): Record<string, number> {
   return out;
 }
 
-function steadyView(w: WindowStats, messages: number, rssIdleGc: number, rssLoadedGc: number) {
-  const memPerAgent = (rssLoadedGc - rssIdleGc) / N;
+function steadyView(w: WindowStats, messages: number, idle: AfterGc, loaded: AfterGc) {
+  const memPerAgent = (loaded.rss - idle.rss) / N;
   return {
-    rss_idle_gc_mib: mib(rssIdleGc),
-    rss_loaded_gc_mib: mib(rssLoadedGc),
+    rss_idle_gc_mib: mib(idle.rss),
+    rss_loaded_gc_mib: mib(loaded.rss),
+    heap_idle_gc_mib: mib(idle.heapUsed),
+    heap_loaded_gc_mib: mib(loaded.heapUsed),
+    heap_per_agent_kib: round((loaded.heapUsed - idle.heapUsed) / N / 1024, 2),
     rss_avg_mib: mib(w.rssAvgBytes),
     rss_max_mib: mib(w.rssMaxBytes),
     mem_per_agent_kib: round(memPerAgent / 1024, 2),
@@ -343,6 +347,8 @@ try {
         ? round(steady.mem_per_agent_kib / floor.mem_per_agent_kib, 2) : null,
       cpu_per_msg_vs_floor: floor.cpu_us_per_msg && steady.cpu_us_per_msg !== null ? round(steady.cpu_us_per_msg / floor.cpu_us_per_msg, 2) : null,
       rss_vs_floor: round(steady.rss_avg_mib / floor.rss_avg_mib, 2),
+      heap_per_agent_vs_floor: floor.heap_per_agent_kib && floor.heap_per_agent_kib > 0 && steady.heap_per_agent_kib !== null && steady.heap_per_agent_kib > 0
+        ? round(steady.heap_per_agent_kib / floor.heap_per_agent_kib, 2) : null,
     };
     log(`ratios: ${JSON.stringify(result.ratios)}`);
   }

@@ -53,11 +53,13 @@ export class InspectorSession {
   }
 }
 
-/** HeapProfiler.collectGarbage: V8's low-memory full GC, which also returns freed pages. */
-export async function collectGarbage(url: string): Promise<void> {
+/** HeapProfiler.collectGarbage: V8's low-memory full GC, which also returns freed pages. Returns the JS heap in use after it. */
+export async function collectGarbage(url: string): Promise<{ heapUsedBytes: number; heapTotalBytes: number }> {
   const s = await InspectorSession.open(url);
   try {
     await s.call('HeapProfiler.collectGarbage');
+    const h = await s.call<{ usedSize: number; totalSize: number }>('Runtime.getHeapUsage');
+    return { heapUsedBytes: h.usedSize, heapTotalBytes: h.totalSize };
   } finally {
     s.close();
   }
