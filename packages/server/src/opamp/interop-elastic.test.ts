@@ -60,7 +60,8 @@ function elasticAgent(opts: { url?: string; description: { identifyingAttributes
 async function findGateway(name: string): Promise<Gateway> {
   return eventually(async () => {
     const list = await admin().get(`/api/v1/gateways?name=${encodeURIComponent(name)}`);
-    return (list.body.items as Gateway[]).find((g) => g.name === name);
+    // Enrolment inserts the row, then the same message's state write marks it connected: wait for both.
+    return (list.body.items as Gateway[]).find((g) => g.name === name && g.connected);
   }, 15_000);
 }
 

@@ -28,8 +28,14 @@ export async function freshPostgresUrl(): Promise<{ url: string; drop(): Promise
     async drop() {
       const c = new pg.Client({ connectionString: base });
       await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined);
-      await c.end();
+      try {
+        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } catch (err) {
+        // Say so: a role without pg_signal_backend cannot force the drop and databases pile up.
+        process.stderr.write(`warning: could not drop test database ${name}: ${(err as Error).message}\n`);
+      } finally {
+        await c.end();
+      }
     },
   };
 }
@@ -61,9 +67,24 @@ export async function startTestFlowgate(env: Record<string, string> = {}, opts: 
     const { openPglite } = await import('../platform/db/pglite.ts');
     db = await openPglite(null);
   }
-  const fg = await createFlowgate(config, { logger: false, loginRateLimit: { max: 1000, timeWindow: '1 minute' }, ...opts, db });
+  const cleanupOnError = async () => {
+    if (db && db !== opts.db) await db.close().catch(() => undefined);
+    await pgdb?.drop().catch(() => undefined);
+  };
+  let fg: Flowgate;
+  try {
+    fg = await createFlowgate(config, { logger: false, loginRateLimit: { max: 1000, timeWindow: '1 minute' }, ...opts, db });
+  } catch (err) {
+    await cleanupOnError();
+    throw err;
+  }
   const login = await fg.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: ADMIN_EMAIL, password: ADMIN_PASSWORD } });
-  if (login.statusCode !== 200) throw new Error(`test admin login failed: ${login.body}`);
+  if (login.statusCode !== 200) {
+    // Never leave a half-started Flowgate behind: the test file would hang instead of failing.
+    await fg.close().catch(() => undefined);
+    await cleanupOnError();
+    throw new Error(`test admin login failed: ${login.body}`);
+  }
   const adminToken = login.json().access_token as string;
   const me = await fg.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { authorization: `Bearer ${adminToken}` } });
   const defaultOrgId = me.json().memberships[0].org_id as string;

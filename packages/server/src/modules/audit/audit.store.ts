@@ -1,6 +1,7 @@
 import type { Sql } from '../../platform/db/db.ts';
 import type { OrgScope, Actor } from '../../platform/scope.ts';
 import type { AuditLogEntry } from '@flowgate/config-model';
+import { AppError } from '../../platform/errors.ts';
 
 export interface AuditRecord {
   action: string;
@@ -55,10 +56,9 @@ export async function listAudit(sql: Sql, scope: OrgScope, q: AuditQuery): Promi
   if (q.actor_id) add('actor_id = ?', q.actor_id);
   if (q.cursor) {
     const [at, id] = Buffer.from(q.cursor, 'base64url').toString().split('|');
-    if (at && id && !Number.isNaN(Date.parse(at))) {
-      params.push(at, id);
-      where.push(`(created_at, id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
-    }
+    if (!at || !id || Number.isNaN(Date.parse(at)) || !/^[0-9a-f-]{36}$/i.test(id)) throw new AppError('VALIDATION_FAILED', 'cursor is not valid');
+    params.push(at, id);
+    where.push(`(created_at, id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
   }
   params.push(q.limit + 1);
   const rows = await sql.query<Record<string, unknown> & { id: string; created_at: Date; cursor_at: string }>(

@@ -28,3 +28,9 @@ test('a viewer cannot create an API key', async () => {
   assert.equal(res.status, 403);
   assert.equal(res.body.error.code, 'FORBIDDEN');
 });
+
+test('a malformed audit-log cursor answers 400, not the first page', async () => {
+  const res = await api(fg, fg.adminToken).get('/api/v1/audit-logs?cursor=nonsense');
+  assert.equal(res.status, 400);
+  assert.equal(res.body.error.code, 'VALIDATION_FAILED');
+});
