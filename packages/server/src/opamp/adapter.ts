@@ -392,7 +392,34 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
     log.info({ gateway: state.gatewayId, failedHash, resent: resolved.hash }, 'config failed: re-sending the last good configuration');
   }
 
-  async function onMessage(conn: OpampConnection<OpampContext>, msg: AgentToServer): Promise<ServerToAgent | undefined> {
+  /**
+   * Agent messages (and admissions) doing database work at once. Beyond this they wait here, in order and
+   * without a time limit, instead of in the database pool's queue, whose wait limit fails them under a
+   * burst (a reconnect storm, or a fleet reporting a rollout): a failed write asks the agent for full
+   * state, which only adds load. The transport stops reading a socket whose messages queue up.
+   */
+  const DB_CONCURRENCY = 32;
+  let dbActive = 0;
+  let dbHead = 0;
+  const dbWaiting: (() => void)[] = [];
+  async function withDbSlot<T>(fn: () => Promise<T>): Promise<T> {
+    if (dbActive < DB_CONCURRENCY) dbActive++;
+    else await new Promise<void>((resolve) => dbWaiting.push(resolve));
+    try {
+      return await fn();
+    } finally {
+      const next = dbHead < dbWaiting.length ? dbWaiting[dbHead++] : undefined;
+      if (dbHead > 1024 && dbHead * 2 > dbWaiting.length) {
+        dbWaiting.splice(0, dbHead);
+        dbHead = 0;
+      }
+      if (next) next(); // the slot passes straight to the next waiter
+      else dbActive--;
+    }
+  }
+  const onMessage = (conn: OpampConnection<OpampContext>, msg: AgentToServer) => withDbSlot(() => handleMessage(conn, msg));
+
+  async function handleMessage(conn: OpampConnection<OpampContext>, msg: AgentToServer): Promise<ServerToAgent | undefined> {
     messages++;
     const uid = uuidFromBytes(msg.instanceUid);
     const ctx = conn.context;
@@ -662,7 +689,7 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
   const server: OpampServer = createOpampServer<OpampContext>({
     paths: ['/v1/opamp', '/api/v1/opamp/v1/opamp'],
     maxMessageBytes: deps.maxMessageBytes ?? 4 * 1024 * 1024,
-    admit,
+    admit: (req) => withDbSlot(() => admit(req)),
     onMessage,
     onClose,
     onProtocolError: (info) => log.warn({ transport: info.transport, remote: info.remoteAddress, reason: info.reason }, 'OpAMP protocol error'),
