@@ -144,6 +144,9 @@ export async function createFlowgate(config: FlowgateConfig, opts: FlowgateOptio
     metrics.dbPool.labels('total').set(s.total);
     metrics.dbPool.labels('idle').set(s.idle);
     metrics.dbPool.labels('waiting').set(s.waiting);
+    const opamp = features.opamp.stats();
+    metrics.opampConnections.labels('websocket').set(opamp.websocket);
+    metrics.opampConnections.labels('http').set(opamp.http);
     return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());

@@ -421,6 +421,7 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
 
   async function handleMessage(conn: OpampConnection<OpampContext>, msg: AgentToServer): Promise<ServerToAgent | undefined> {
     messages++;
+    deps.metrics.opampMessages.inc();
     const uid = uuidFromBytes(msg.instanceUid);
     const ctx = conn.context;
     const budgetKey = httpKeyOf(ctx, uid);

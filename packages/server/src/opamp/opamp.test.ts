@@ -225,3 +225,15 @@ test('SSE event stream delivers gateway changes of the caller org only', async (
   ctrl.abort();
   assert.match(text, /event: gateway\.(created|connected)/);
 });
+
+test('/metrics counts OpAMP messages and live connections by transport', async () => {
+  const a = agent();
+  await a.start();
+  await a.send({ agentDescription: description('edge-metrics') });
+  await findGateway('edge-metrics');
+  const text = (await fg.app.inject({ method: 'GET', url: '/metrics' })).body;
+  const messages = Number(/^flowgate_opamp_messages_total (\d+)/m.exec(text)?.[1]);
+  const ws = Number(/^flowgate_opamp_connections\{transport="websocket"\} (\d+)/m.exec(text)?.[1]);
+  assert.ok(messages > 0, 'messages counted');
+  assert.ok(ws >= 1, 'the live WebSocket is counted');
+});

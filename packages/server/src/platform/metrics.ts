@@ -1,4 +1,4 @@
-import { Registry, Histogram, Gauge, collectDefaultMetrics } from 'prom-client';
+import { Registry, Histogram, Gauge, Counter, collectDefaultMetrics } from 'prom-client';
 
 export function createMetrics() {
   const registry = new Registry();
@@ -12,7 +12,7 @@ export function createMetrics() {
   });
   const dbPool = new Gauge({ name: 'flowgate_db_pool_connections', help: 'Database pool connections by state', labelNames: ['state'] as const, registers: [registry] });
   const opampConnections = new Gauge({ name: 'flowgate_opamp_connections', help: 'Live OpAMP connections on this replica', labelNames: ['transport'] as const, registers: [registry] });
-  const opampMessages = new Gauge({ name: 'flowgate_opamp_messages_total', help: 'OpAMP messages handled by this replica', registers: [registry] });
+  const opampMessages = new Counter({ name: 'flowgate_opamp_messages_total', help: 'OpAMP messages handled by this replica', registers: [registry] });
   return { registry, httpDuration, dbPool, opampConnections, opampMessages };
 }
 export type Metrics = ReturnType<typeof createMetrics>;
