@@ -9,7 +9,8 @@
 //            inactive or suspended storage (ERROR) — with attributes.
 //
 // Usage: node scripts/gen-dry-run-samples.mjs [--check] [<path to node-exporter-e2e-output.prom>]
-//   default input: $FLOWGATE_REFERENCE_WORKLOAD or /work/shared/data/reference-workload/node-exporter-e2e-output.prom
+//   default input: $FLOWGATE_REFERENCE_WORKLOAD or ../shared/data/reference-workload/node-exporter-e2e-output.prom
+//   (the project's shared folder, beside the repository)
 //   --check: exit 1 when the committed file differs from what would be generated (skipped, exit 0,
 //            when the reference workload is not present on this machine).
 import fs from 'node:fs';
@@ -19,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 
 const REPO = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const OUT = path.join(REPO, 'packages/server/src/modules/dry-run/gen/samples.json');
-const DEFAULT_INPUT = process.env.FLOWGATE_REFERENCE_WORKLOAD || '/work/shared/data/reference-workload/node-exporter-e2e-output.prom';
+const DEFAULT_INPUT = process.env.FLOWGATE_REFERENCE_WORKLOAD || path.join(REPO, '..', 'shared', 'data', 'reference-workload', 'node-exporter-e2e-output.prom');
 
 /** Metric names of the sample, in this order; the series of each are capped at MAX_SERIES. */
 const METRIC_NAMES = [
