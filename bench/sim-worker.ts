@@ -95,8 +95,8 @@ async function handle(req: WorkerRequest): Promise<void> {
       let failed = 0;
       let missing = 0;
       for (const a of agents) {
-        const cfg = a.lastConfig;
-        if (!cfg || cfg.hash !== req.hash) {
+        const cfg = a.seenConfigs.get(req.hash);
+        if (!cfg) {
           missing++;
           continue;
         }

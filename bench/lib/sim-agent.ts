@@ -42,6 +42,11 @@ export class SimAgent {
   effective: EffectiveConfig;
   /** Last remote config: hash (hex), when it arrived, when APPLIED/FAILED was sent. */
   lastConfig: { hash: string; receivedAt: number; doneAt: number; failed: boolean } | null = null;
+  /**
+   * Every config received, by hash: after a FAILED one the control plane re-sends the last good (or
+   * base) config, so the last config alone does not tell whether a deployment's config arrived.
+   */
+  readonly seenConfigs = new Map<string, { hash: string; receivedAt: number; doneAt: number; failed: boolean }>();
   private jitterTimer: NodeJS.Timeout | undefined;
   private applyTimer: NodeJS.Timeout | undefined;
   private stopped = false;
@@ -156,6 +161,7 @@ export class SimAgent {
       return;
     }
     this.lastConfig = { hash: h, receivedAt: Date.now(), doneAt: 0, failed: false };
+    if (!this.seenConfigs.has(h)) this.seenConfigs.set(h, this.lastConfig);
     this.configHash = hash;
     this.configStatus = RemoteConfigStatuses.RemoteConfigStatuses_APPLYING;
     this.configError = '';
