@@ -85,6 +85,8 @@ interface AgentState {
   conn: OpampConnection<OpampContext> | null;
   /** Plain-HTTP agents: this state's key in httpStates. */
   httpKey: string | null;
+  /** A push being loaded for this agent: a poll that arrives meanwhile waits for it, so it carries the config. */
+  refreshing?: Promise<void> | null;
 }
 
 export interface OpampAdapterDeps {
@@ -611,6 +613,7 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
       if (isNew && !rebind) void Promise.resolve(deps.onGatewayOnline?.(state.orgId, state.gatewayId)).catch(() => undefined);
     }
 
+    if (state.refreshing) await state.refreshing;
     if (state.pendingRestart && (state.capabilities & Cap.AcceptsRestartCommand)) {
       state.pendingRestart = false;
       void store.updateGateway(db, scope, state.gatewayId, { pending_restart: false }).catch(() => undefined);
@@ -652,8 +655,16 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
       }
       if (cmd.type === 'push') {
         // Plain-HTTP agents hear from us in their next poll; WebSocket agents now.
-        for (const s of [...wsStates, ...httpAgents]) s.sentHash = null;
-        await loadDesired([...wsStates, ...httpAgents]);
+        const targets = [...wsStates, ...httpAgents];
+        for (const s of targets) s.sentHash = null;
+        const loading = loadDesired(targets);
+        const refreshing = loading.catch(() => undefined);
+        for (const s of targets) s.refreshing = refreshing;
+        try {
+          await loading;
+        } finally {
+          for (const s of targets) if (s.refreshing === refreshing) s.refreshing = null;
+        }
         await Promise.all(wsStates.map(async (s) => {
           const remoteConfig = remoteConfigFor(s);
           if (remoteConfig && s.conn) await s.conn.send(create(ServerToAgentSchema, { remoteConfig })).catch((err) => log.warn({ err: (err as Error).message, gateway: s.gatewayId }, 'push failed'));

@@ -1,4 +1,5 @@
 // The only place that touches Redis.
+import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { EventBus, BusHandler } from './events/bus.ts';
 
@@ -13,21 +14,29 @@ export async function createRedisBus(url: string, onError: (err: Error) => void)
   const sub = createRedisClient(url, onError);
   await Promise.all([pub.ping(), sub.ping()]);
   const handlers = new Map<string, Set<BusHandler>>();
-  sub.on('message', (channel: string, raw: string) => {
+  // This replica hears its own messages at once (read-your-writes: a config pushed here is in the next
+  // poll answered here) and skips their echo from Redis; other replicas hear them through Redis.
+  const origin = randomUUID();
+  const deliver = (channel: string, message: Record<string, unknown>) => {
     const set = handlers.get(channel);
-    if (!set) return;
-    let message: Record<string, unknown>;
+    if (set) for (const h of set) h(message);
+  };
+  sub.on('message', (channel: string, raw: string) => {
+    let envelope: { o?: unknown; m?: unknown };
     try {
-      message = JSON.parse(raw);
+      envelope = JSON.parse(raw);
     } catch {
       return;
     }
-    for (const h of set) h(message);
+    if (envelope.o === origin || typeof envelope.m !== 'object' || envelope.m === null) return;
+    deliver(channel, envelope.m as Record<string, unknown>);
   });
   const bus: EventBus = {
     kind: 'redis',
     async publish(channel, message) {
-      await pub.publish(channel, JSON.stringify(message));
+      // Asynchronously, like the memory bus, so publishers never re-enter subscribers.
+      queueMicrotask(() => deliver(channel, message));
+      await pub.publish(channel, JSON.stringify({ o: origin, m: message }));
     },
     subscribe(channel, handler) {
       let set = handlers.get(channel);
