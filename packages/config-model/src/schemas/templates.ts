@@ -107,3 +107,28 @@ export const PutSecretBody = Type.Object(
   { name: Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$' }), value: Type.String({ minLength: 1, maxLength: 65536 }) },
   { additionalProperties: false },
 );
+export const DeleteSecretQuery = Type.Object(
+  {
+    org_id: Type.Optional(Uuid),
+    force: Type.Optional(Type.Boolean({ default: false, description: 'Delete even when a gateway configuration or a template references the secret (otherwise 409 SECRET_IN_USE)' })),
+  },
+  { additionalProperties: false },
+);
+/** What references a secret: a gateway (desired or applied configuration) or a template (latest or actively deployed version). */
+export const SecretReference = Type.Object({ kind: Type.Union([Type.Literal('gateway'), Type.Literal('template')]), id: Uuid, name: Type.String() });
+export type SecretReference = Static<typeof SecretReference>;
+export const SECRET_IN_USE_LIST_LIMIT = 20;
+export const SecretInUseDetails = Type.Object({
+  used_by: Type.Array(SecretReference, { maxItems: SECRET_IN_USE_LIST_LIMIT, description: 'Gateways first, then templates, each by name' }),
+  total: Type.Integer({ description: 'How many gateways and templates reference the secret (used_by lists at most 20)' }),
+});
+export type SecretInUseDetails = Static<typeof SecretInUseDetails>;
+/** The error envelope of 409 SECRET_IN_USE, with its details typed. */
+export const SecretInUseErrorBody = Type.Object({
+  error: Type.Object({
+    code: Type.String({ description: 'SECRET_IN_USE' }),
+    message: Type.String(),
+    request_id: Type.String(),
+    details: Type.Optional(SecretInUseDetails),
+  }),
+});

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { ErrorBody, OkResponse, OrgQuery, PutSecretBody, Secret } from '@flowgate/config-model';
+import { DeleteSecretQuery, ErrorBody, OkResponse, OrgQuery, PutSecretBody, Secret, SecretInUseErrorBody } from '@flowgate/config-model';
 import type { App } from '../../platform/http/types.ts';
 import { scopeOf } from '../../platform/http/auth.ts';
 import type { SecretsService } from './secrets.service.ts';
@@ -18,9 +18,13 @@ export async function secretRoutes(app: App, deps: { secrets: SecretsService }) 
     const { created, secret } = await secrets.put(scopeOf(req, 'admin'), req.body.name, req.body.value);
     return reply.code(created ? 201 : 200).send(secret);
   });
-  app.delete('/api/v1/secrets/:name', { schema: { tags, summary: 'Delete a secret', querystring: OrgQuery, params: NameParams, response: { 200: OkResponse, ...errors } } },
-    async (req) => {
-      await secrets.remove(scopeOf(req, 'admin'), req.params.name);
-      return { ok: true as const };
-    });
+  app.delete('/api/v1/secrets/:name', {
+    schema: {
+      tags, summary: 'Delete a secret; 409 SECRET_IN_USE (details.used_by: gateways and templates) while a gateway configuration or a live template version references it, unless force=true',
+      querystring: DeleteSecretQuery, params: NameParams, response: { 200: OkResponse, ...errors, 409: SecretInUseErrorBody },
+    },
+  }, async (req) => {
+    await secrets.remove(scopeOf(req, 'admin'), req.params.name, { force: req.query.force === true });
+    return { ok: true as const };
+  });
 }

@@ -1,8 +1,8 @@
 // Per-org secrets referenced from templates as ${secret:NAME}. Values are encrypted at rest
 // (AES-256-GCM, key derived from FLOWGATE_SECRET), never returned, logged or audited; they are
 // decrypted only to build the configuration sent to a gateway and to mask it when shown back.
-import { maskCredentials, replaceConfigRefs, secretNamesIn, yamlSyntaxIssues } from '@flowgate/config-model';
-import type { Db } from '../../platform/db/db.ts';
+import { maskCredentials, replaceConfigRefs, SECRET_IN_USE_LIST_LIMIT, secretNamesIn, yamlSyntaxIssues, type SecretReference } from '@flowgate/config-model';
+import type { Db, Sql } from '../../platform/db/db.ts';
 import { AppError } from '../../platform/errors.ts';
 import { decrypt, deriveKey, encrypt } from '../../platform/crypto.ts';
 import type { OrgScope } from '../../platform/scope.ts';
@@ -11,6 +11,32 @@ import * as store from './secrets.store.ts';
 
 const iso = (d: Date) => d.toISOString();
 const secretView = (r: store.SecretRow) => ({ id: r.id, org_id: r.org_id, name: r.name, created_at: iso(r.created_at), updated_at: iso(r.updated_at) });
+
+/**
+ * Gateways (desired or applied configuration) and templates (latest version, or a version a live
+ * deployment rolls out) of the org that reference ${secret:NAME}: deleting the secret would make their
+ * next push unresolvable. Gateways first, then templates, each by name.
+ */
+async function secretReferences(sql: Sql, scope: OrgScope, name: string): Promise<SecretReference[]> {
+  const needle = `\${secret:${name}}`;
+  // The SQL filter is only a substring match; the config-ref parser decides (`$${secret:X}` is an escape, not a reference).
+  const references = (text: unknown) => typeof text === 'string' && secretNamesIn(text).includes(name);
+  const anyFile = (files: Record<string, string> | null) => Object.values(files ?? {}).some(references);
+  const gateways = (await store.gatewayConfigsContaining(sql, scope, needle))
+    .filter((g) => anyFile(g.desired_files) || anyFile(g.applied_files))
+    .map((g): SecretReference => ({ kind: 'gateway', id: g.id, name: g.name }));
+  const templates = new Map<string, SecretReference>();
+  for (const v of await store.liveTemplateVersionsContaining(sql, scope, needle)) {
+    if (references(v.config_yaml)) templates.set(v.template_id, { kind: 'template', id: v.template_id, name: v.name });
+  }
+  return [...gateways, ...templates.values()];
+}
+
+function inUseMessage(name: string, usedBy: SecretReference[]): string {
+  const shown = usedBy.slice(0, 3).map((r) => `${r.kind} "${r.name}"`);
+  const more = usedBy.length - shown.length;
+  return `Secret "${name}" is referenced by ${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}: remove the reference or deploy a configuration without it, or delete with ?force=true`;
+}
 
 export function createSecretsService(deps: { db: Db; secret: string }) {
   const { db } = deps;
@@ -37,11 +63,21 @@ export function createSecretsService(deps: { db: Db; secret: string }) {
       });
       return { created: row.created, secret: secretView(row) };
     },
-    async remove(scope: OrgScope, name: string) {
+    /**
+     * Deletes a secret. Refused with SECRET_IN_USE while a gateway configuration or a live template
+     * version references it, unless `force` (then the audit entry records it and how many references).
+     */
+    async remove(scope: OrgScope, name: string, opts: { force?: boolean } = {}) {
+      const force = opts.force === true;
       await db.tx(async (sql) => {
-        const id = await store.deleteSecret(sql, scope, name);
-        if (!id) throw new AppError('NOT_FOUND', `Secret "${name}" not found`);
-        await audit(sql, scope, { action: 'secret.delete', resourceType: 'secret', resourceId: id, before: { name } });
+        const secret = await store.lockSecret(sql, scope, name);
+        if (!secret) throw new AppError('NOT_FOUND', `Secret "${name}" not found`);
+        const usedBy = await secretReferences(sql, scope, name);
+        if (usedBy.length && !force) {
+          throw new AppError('SECRET_IN_USE', inUseMessage(name, usedBy), { used_by: usedBy.slice(0, SECRET_IN_USE_LIST_LIMIT), total: usedBy.length });
+        }
+        await store.deleteSecret(sql, scope, name);
+        await audit(sql, scope, { action: 'secret.delete', resourceType: 'secret', resourceId: secret.id, before: { name }, ...(force ? { after: { forced: true, references: usedBy.length } } : {}) });
       });
     },
 

@@ -4,6 +4,7 @@ import { startTestFlowgate, api, userWithRole, type TestFlowgate } from '../../t
 import { AutoAgent, eventually } from '../../testing/sim-agent.ts';
 import { systemScope } from '../../platform/scope.ts';
 import { AppError } from '../../platform/errors.ts';
+import { insertGateway, updateGateway } from '../gateways/gateways.store.ts';
 
 let fg: TestFlowgate;
 let ws: string;
@@ -169,4 +170,128 @@ service:
   const stored = await fg.db.query<{ j: string }>(`SELECT (to_jsonb(g) - 'effective_config')::text AS j FROM gateways g WHERE id = $1`, [gw.id]);
   assert.ok(!stored[0]!.j.includes(TENANT_VALUE));
   assert.ok(!db.replace(/"effective_config": "(?:[^"\\]|\\.)*"/g, '').includes(TENANT_VALUE));
+});
+
+// ---------------------------------------------------------------------------------------------
+// Deleting a secret that a configuration still references: 409 SECRET_IN_USE unless force=true.
+
+const inOrg = (path: string, orgId = fg.defaultOrgId) => `${path}${path.includes('?') ? '&' : '?'}org_id=${orgId}`;
+const secretNames = async (orgId = fg.defaultOrgId) => (await admin().get(inOrg('/api/v1/secrets', orgId))).body.items.map((s: { name: string }) => s.name) as string[];
+const collectorYaml = (header: string) => `receivers:\n  otlp:\n    protocols:\n      http:\n        endpoint: 127.0.0.1:4318\nexporters:\n  otlp_http:\n    endpoint: https://otlp.example.com\n    headers:\n      authorization: ${header}\nservice:\n  pipelines:\n    metrics:\n      receivers: [otlp]\n      exporters: [otlp_http]\n`;
+
+/** A gateway row with the given desired and applied configurations (what a deployment would have left). */
+async function gatewayWithConfig(name: string, configs: { desired?: string; applied?: string }, orgId = fg.defaultOrgId) {
+  const scope = systemScope(orgId);
+  const row = await insertGateway(fg.db, scope, { instanceId: `inst-${name}`, instanceUid: null, name, nameIsCustom: true, hostname: null, ipAddress: null, metadata: {}, registrationTokenId: null });
+  const config = (yaml: string) => ({ files: { 'collector.yaml': yaml }, deployment_id: null, template_id: null, version: null });
+  await updateGateway(fg.db, scope, row.id, { ...(configs.desired ? { desired_config: config(configs.desired) } : {}), ...(configs.applied ? { applied_config: config(configs.applied) } : {}) });
+  return row;
+}
+
+async function putSecret(name: string, value: string, orgId = fg.defaultOrgId) {
+  const r = await admin().put(inOrg('/api/v1/secrets', orgId), { name, value });
+  assert.ok(r.status === 200 || r.status === 201, JSON.stringify(r.body));
+}
+
+test('a secret nothing live references is deleted: an escaped $${secret:X}, an old template version and a longer name do not count', async () => {
+  await putSecret('UNUSED_KEY', 'unused-value-1');
+  const t = await admin().post(inOrg('/api/v1/templates'), { name: 'used-to-reference', config_yaml: collectorYaml('${secret:UNUSED_KEY}') });
+  assert.equal(t.status, 201, JSON.stringify(t.body));
+  // v2 drops the reference: v1 is neither the latest nor rolled out by a live deployment.
+  assert.equal((await admin().post(inOrg(`/api/v1/templates/${t.body.id}/versions`), { config_yaml: collectorYaml('$${secret:UNUSED_KEY} ${secret:UNUSED_KEY_LONGER}') })).status, 201);
+  await gatewayWithConfig('gw-escaped-only', { desired: collectorYaml('literal-$${secret:UNUSED_KEY}') });
+
+  const r = await admin().delete(inOrg('/api/v1/secrets/UNUSED_KEY'));
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assert.ok(!(await secretNames()).includes('UNUSED_KEY'));
+  const entries = (await admin().get(inOrg('/api/v1/audit-logs?resource_type=secret&action=secret.delete'))).body.items.filter((e: { before: { name: string } }) => e.before.name === 'UNUSED_KEY');
+  assert.equal(entries.length, 1);
+  const [entry] = entries;
+  assert.equal(entry.after, null, 'an ordinary delete is not recorded as forced');
+});
+
+test('a secret in a gateway\'s desired or applied configuration → 409 SECRET_IN_USE listing the gateways; the secret stays and still resolves', async () => {
+  await putSecret('GW_KEY', 'gw-key-value-42');
+  const desired = await gatewayWithConfig('gw-b-desired', { desired: collectorYaml('"Bearer ${secret:GW_KEY}"') });
+  const applied = await gatewayWithConfig('gw-a-applied', { applied: collectorYaml('${secret:GW_KEY}'), desired: collectorYaml('no-secret-here') });
+
+  const r = await admin().delete(inOrg('/api/v1/secrets/GW_KEY'));
+  assert.equal(r.status, 409, JSON.stringify(r.body));
+  assert.equal(r.body.error.code, 'SECRET_IN_USE');
+  assert.match(r.body.error.message, /gateway "gw-a-applied", gateway "gw-b-desired".*force=true/);
+  assert.deepEqual(r.body.error.details, {
+    used_by: [{ kind: 'gateway', id: applied.id, name: 'gw-a-applied' }, { kind: 'gateway', id: desired.id, name: 'gw-b-desired' }],
+    total: 2,
+  });
+  assert.ok((await secretNames()).includes('GW_KEY'), 'nothing is deleted');
+  assert.equal((await admin().get(inOrg('/api/v1/audit-logs?resource_type=secret&action=secret.delete'))).body.items.filter((e: { before: { name: string } }) => e.before.name === 'GW_KEY').length, 0);
+  const [row] = await fg.db.query<{ desired_config: { files: Record<string, string> } }>('SELECT desired_config FROM gateways WHERE id = $1', [desired.id]);
+  const resolved = await fg.features.secrets.resolveSecrets(systemScope(fg.defaultOrgId), row!.desired_config.files);
+  assert.match(resolved['collector.yaml']!, /Bearer gw-key-value-42/);
+});
+
+test('a secret in a template\'s latest version, or in the version a live deployment rolls out → 409 listing the template', async () => {
+  await putSecret('TPL_KEY', 'tpl-key-value');
+  const t = await admin().post(inOrg('/api/v1/templates'), { name: 'tpl-with-key', config_yaml: collectorYaml('${secret:TPL_KEY}') });
+  assert.equal(t.status, 201);
+  const refused = await admin().delete(inOrg('/api/v1/secrets/TPL_KEY'));
+  assert.equal(refused.status, 409, JSON.stringify(refused.body));
+  assert.equal(refused.body.error.code, 'SECRET_IN_USE');
+  assert.deepEqual(refused.body.error.details, { used_by: [{ kind: 'template', id: t.body.id, name: 'tpl-with-key' }], total: 1 });
+
+  // v2 drops the reference, but a paused deployment still rolls out v1.
+  assert.equal((await admin().post(inOrg(`/api/v1/templates/${t.body.id}/versions`), { config_yaml: collectorYaml('none') })).status, 201);
+  const [deployment] = await fg.db.query<{ id: string }>(
+    `INSERT INTO deployments (org_id, template_id, version, status, target, strategy) VALUES ($1, $2, 1, 'paused', '{}', '{}') RETURNING id`, [fg.defaultOrgId, t.body.id]);
+  const stillRefused = await admin().delete(inOrg('/api/v1/secrets/TPL_KEY'));
+  assert.equal(stillRefused.status, 409);
+  assert.deepEqual(stillRefused.body.error.details.used_by, [{ kind: 'template', id: t.body.id, name: 'tpl-with-key' }]);
+  assert.ok((await secretNames()).includes('TPL_KEY'));
+
+  // Once that deployment is over, nothing live uses v1 any more.
+  await fg.db.query(`UPDATE deployments SET status = 'cancelled' WHERE id = $1`, [deployment!.id]);
+  assert.equal((await admin().delete(inOrg('/api/v1/secrets/TPL_KEY'))).status, 200);
+});
+
+test('another organization\'s gateways and templates referencing the same name do not block the delete', async () => {
+  const other = await admin().post('/api/v1/orgs', { name: 'Secrets in-use other org' });
+  assert.equal(other.status, 201);
+  await putSecret('SHARED_NAME', 'ours-value');
+  await putSecret('SHARED_NAME', 'theirs-value', other.body.id);
+  await gatewayWithConfig('their-gw', { desired: collectorYaml('${secret:SHARED_NAME}'), applied: collectorYaml('${secret:SHARED_NAME}') }, other.body.id);
+  assert.equal((await admin().post(inOrg('/api/v1/templates', other.body.id), { name: 'their-template', config_yaml: collectorYaml('${secret:SHARED_NAME}') })).status, 201);
+
+  // Their secret is in use in their org...
+  const theirs = await admin().delete(inOrg('/api/v1/secrets/SHARED_NAME', other.body.id));
+  assert.equal(theirs.status, 409);
+  assert.deepEqual(theirs.body.error.details.used_by.map((u: { name: string }) => u.name), ['their-gw', 'their-template']);
+  // ...ours is not, and deleting ours leaves theirs alone.
+  const ours = await admin().delete(inOrg('/api/v1/secrets/SHARED_NAME'));
+  assert.equal(ours.status, 200, JSON.stringify(ours.body));
+  assert.ok(!(await secretNames()).includes('SHARED_NAME'));
+  assert.ok((await secretNames(other.body.id)).includes('SHARED_NAME'));
+});
+
+test('force=true: viewers and editors are refused; an admin deletes a secret in use and the audit entry records forced and the references', async () => {
+  await putSecret('FORCED_KEY', 'forced-value');
+  await gatewayWithConfig('gw-forced', { desired: collectorYaml('${secret:FORCED_KEY}') });
+  assert.equal((await admin().post(inOrg('/api/v1/templates'), { name: 'tpl-forced', config_yaml: collectorYaml('${secret:FORCED_KEY}') })).status, 201);
+
+  for (const token of [viewer.token, editor.token]) {
+    const r = await api(fg, token).delete(inOrg('/api/v1/secrets/FORCED_KEY?force=true'));
+    assert.equal(r.status, 403);
+    assert.equal(r.body.error.code, 'FORBIDDEN');
+  }
+  assert.ok((await secretNames()).includes('FORCED_KEY'));
+  assert.equal((await admin().delete(inOrg('/api/v1/secrets/FORCED_KEY?force=false'))).status, 409);
+  assert.equal((await admin().delete(inOrg('/api/v1/secrets/FORCED_KEY?force=maybe'))).status, 400);
+
+  const forced = await admin().delete(inOrg('/api/v1/secrets/FORCED_KEY?force=true'));
+  assert.equal(forced.status, 200, JSON.stringify(forced.body));
+  assert.ok(!(await secretNames()).includes('FORCED_KEY'));
+  const entries = (await admin().get(inOrg('/api/v1/audit-logs?resource_type=secret&action=secret.delete'))).body.items
+    .filter((e: { before: { name: string } }) => e.before.name === 'FORCED_KEY');
+  assert.equal(entries.length, 1);
+  assert.deepEqual(entries[0].after, { forced: true, references: 2 });
+  assert.equal((await admin().delete(inOrg('/api/v1/secrets/FORCED_KEY?force=true'))).status, 404, 'force does not hide a missing secret');
 });
