@@ -220,6 +220,12 @@ describe('web UI in a real browser', { skip }, () => {
     assert.equal(await page.evaluate(() => (globalThis as Record<string, unknown>).__flowgateNoReload), true, 'the row arrived over the event stream, not through a reload');
     state.liveGatewayId = (await row.getAttribute('data-id')) ?? undefined;
     assert.ok(state.liveGatewayId);
+
+    // It enrolled zero-touch: it sends the registration token on every connection and has no OpAMP token
+    // of its own, so its page says so instead of showing a bare dash for the token's expiry.
+    await page.click(`${sel(testIds.agents.row, { name: 'gw-fra-01' })} ${byTestId(testIds.agents.rowLink)}`);
+    const expiry = await page.waitForSelector(sel(testIds.agentDetail.tokenExpires, { state: 'none' }));
+    assert.match((await expiry.textContent()) ?? '', /No gateway token.*registration token/);
   });
 
   test('creates a template, sees an inline validation error, fixes it and saves a version', { timeout: 90_000 }, async () => {

@@ -105,6 +105,7 @@ export const testIds = {
     healthTreeToggle: 'health-tree-toggle',
     version: 'agent-version',
     capabilities: 'agent-capabilities',
+    tokenExpires: 'agent-token-expires',
     remoteConfigStatus: 'agent-remote-config-status',
     remoteConfigError: 'agent-remote-config-error',
     throughputChart: 'agent-throughput-chart',

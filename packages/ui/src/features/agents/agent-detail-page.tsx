@@ -11,6 +11,7 @@ import { EmptyState } from '../../components/ui/empty-state.tsx';
 import { ErrorState } from '../../components/ui/error-state.tsx';
 import { Input } from '../../components/ui/form.tsx';
 import { IconKey, IconPencil, IconRefresh, IconTrash } from '../../components/ui/icons.tsx';
+import { QueryCard } from '../../components/ui/query-card.tsx';
 import { PageLoading } from '../../components/ui/spinner.tsx';
 import { Table, TBody, Td, Th, THead, Tr } from '../../components/ui/table.tsx';
 import { Tabs } from '../../components/ui/tabs.tsx';
@@ -22,6 +23,7 @@ import { useNow } from '../../lib/use-now.ts';
 import { useCan } from '../auth/hooks/session.tsx';
 import { DeploymentStatusBadge } from '../deployments/components/deployment-status-badge.tsx';
 import { ConfigViewer } from './components/config-viewer.tsx';
+import { gatewayTokenExpiry } from './components/gateway-token.ts';
 import { GatewayStatusBadge, HealthBadge, RemoteConfigBadge, TransportLabel } from './components/gateway-badges.tsx';
 import { isComponentHealthNode } from './components/health-tree-model.ts';
 import { HealthTree } from './components/health-tree.tsx';
@@ -343,7 +345,9 @@ function Overview({ gateway }: { gateway: GatewayDetail }) {
                 <span className="text-zinc-500">no · last seen {relativeTime(gateway.last_seen, now)}</span>
               )}
             </Row>
-            <Row label="Token expires">{dateTime(gateway.token_expires_at)}</Row>
+            <Row label="Token expires">
+              <TokenExpiry tokenExpiresAt={gateway.token_expires_at} />
+            </Row>
             <Row label="Enrolled">{dateTime(gateway.created_at)}</Row>
           </dl>
           <div className="mt-4">
@@ -384,6 +388,16 @@ function Row({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
+function TokenExpiry({ tokenExpiresAt }: { tokenExpiresAt: string | null }) {
+  const expiry = gatewayTokenExpiry(tokenExpiresAt);
+  return (
+    <span data-testid={testIds.agentDetail.tokenExpires} data-state={expiry.state}>
+      {expiry.label}
+      {expiry.hint && <span className="block text-xs whitespace-normal text-zinc-500 dark:text-zinc-400">{expiry.hint}</span>}
+    </span>
+  );
+}
+
 function Attributes({ title, values }: { title: string; values: Record<string, string> }) {
   const entries = Object.entries(values);
   if (entries.length === 0) return null;
@@ -408,13 +422,14 @@ function Attributes({ title, values }: { title: string; values: Record<string, s
 
 function DeploymentHistory({ gatewayId }: { gatewayId: string }) {
   const history = useGatewayDeployments(gatewayId);
-  if (history.isPending) return <PageLoading />;
-  if (history.isError) return <ErrorState error={history.error} onRetry={() => void history.refetch()} />;
   return (
-    <Card padded={false} data-testid={testIds.agentDetail.deploymentHistory}>
-      {history.data.length === 0 ? (
-        <EmptyState title="Nothing deployed to this gateway yet" description="Deployments that target this gateway — by id or by tag — are listed here with their outcome." />
-      ) : (
+    <QueryCard
+      query={history}
+      retry
+      empty={<EmptyState title="Nothing deployed to this gateway yet" description="Deployments that target this gateway — by id or by tag — are listed here with their outcome." />}
+      data-testid={testIds.agentDetail.deploymentHistory}
+    >
+      {(entries) => (
         <Table>
           <THead>
             <tr>
@@ -426,7 +441,7 @@ function DeploymentHistory({ gatewayId }: { gatewayId: string }) {
             </tr>
           </THead>
           <TBody>
-            {history.data.map((entry) => (
+            {entries.map((entry) => (
               <Tr key={`${entry.deployment_id}-${entry.updated_at}`} data-testid={testIds.agentDetail.deploymentHistoryRow} data-id={entry.deployment_id} data-status={entry.status}>
                 <Td>
                   <Link to={`/deployments/${entry.deployment_id}`} className="font-medium hover:text-accent-600 dark:hover:text-accent-400">
@@ -447,6 +462,6 @@ function DeploymentHistory({ gatewayId }: { gatewayId: string }) {
           </TBody>
         </Table>
       )}
-    </Card>
+    </QueryCard>
   );
 }

@@ -3,13 +3,12 @@ import { useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { TagChip } from '../../components/ui/badge.tsx';
 import { Button } from '../../components/ui/button.tsx';
-import { Card } from '../../components/ui/card.tsx';
 import { EmptyState } from '../../components/ui/empty-state.tsx';
-import { ErrorState } from '../../components/ui/error-state.tsx';
 import { Input, Select } from '../../components/ui/form.tsx';
 import { IconSearch, IconServer } from '../../components/ui/icons.tsx';
 import { PageHeader } from '../../components/ui/page-header.tsx';
-import { PageLoading, Spinner } from '../../components/ui/spinner.tsx';
+import { QueryCard } from '../../components/ui/query-card.tsx';
+import { Spinner } from '../../components/ui/spinner.tsx';
 import { Table, TBody, Td, Th, THead, Tr } from '../../components/ui/table.tsx';
 import type { GatewayListQuery, GatewaySummary } from '../../lib/api/types.ts';
 import { dateTime, relativeTime, tagsToText } from '../../lib/format.ts';
@@ -88,66 +87,65 @@ export function AgentsPage() {
           )
         }
       />
-      <Card padded={false}>
-        <div className="flex flex-wrap items-center gap-2 border-b border-zinc-100 p-3 dark:border-zinc-800">
-          <div className="relative min-w-56 flex-1">
-            <IconSearch size={15} className="pointer-events-none absolute top-1/2 left-2.5 -translate-y-1/2 text-zinc-400" />
-            <Input
-              type="search"
-              placeholder="Search by name"
-              aria-label="Search gateways by name"
-              className="pl-8"
-              value={search}
-              onChange={(e) => setSearch(e.target.value)}
-              data-testid={testIds.agents.search}
-            />
+      <QueryCard
+        query={list}
+        retry
+        loadingLabel="Loading gateways…"
+        toolbar={
+          <div className="flex flex-wrap items-center gap-2 border-b border-zinc-100 p-3 dark:border-zinc-800">
+            <div className="relative min-w-56 flex-1">
+              <IconSearch size={15} className="pointer-events-none absolute top-1/2 left-2.5 -translate-y-1/2 text-zinc-400" />
+              <Input
+                type="search"
+                placeholder="Search by name"
+                aria-label="Search gateways by name"
+                className="pl-8"
+                value={search}
+                onChange={(e) => setSearch(e.target.value)}
+                data-testid={testIds.agents.search}
+              />
+            </div>
+            <Select aria-label="Health" className="w-36" value={filters.health ?? ''} onChange={(e) => setParam('health', e.target.value || undefined)} data-testid={testIds.agents.healthFilter}>
+              <option value="">Any health</option>
+              <option value="healthy">Healthy</option>
+              <option value="warning">Warning</option>
+              <option value="unhealthy">Unhealthy</option>
+              <option value="offline">Offline</option>
+            </Select>
+            <Select aria-label="Status" className="w-36" value={filters.status ?? ''} onChange={(e) => setParam('status', e.target.value || undefined)} data-testid={testIds.agents.statusFilter}>
+              <option value="">Any status</option>
+              <option value="active">Active</option>
+              <option value="registered">Registered</option>
+              <option value="inactive">Inactive</option>
+              <option value="error">Error</option>
+            </Select>
+            <Select aria-label="Tag" className="w-44" value={filters.tag ?? ''} onChange={(e) => setParam('tag', e.target.value || undefined)} data-testid={testIds.agents.tagFilter}>
+              <option value="">Any tag</option>
+              {filters.tag && !tagOptions.includes(filters.tag) && <option value={filters.tag}>{filters.tag}</option>}
+              {tagOptions.map((t) => (
+                <option key={t} value={t}>
+                  {t}
+                </option>
+              ))}
+            </Select>
+            {filtered && (
+              <Button
+                variant="ghost"
+                size="sm"
+                onClick={() => {
+                  setSearch('');
+                  setParams(new URLSearchParams(), { replace: true });
+                }}
+                data-testid={testIds.agents.clearFilters}
+              >
+                Clear
+              </Button>
+            )}
+            {list.isFetching && !list.isPending && <Spinner size="sm" className="text-zinc-400" />}
           </div>
-          <Select aria-label="Health" className="w-36" value={filters.health ?? ''} onChange={(e) => setParam('health', e.target.value || undefined)} data-testid={testIds.agents.healthFilter}>
-            <option value="">Any health</option>
-            <option value="healthy">Healthy</option>
-            <option value="warning">Warning</option>
-            <option value="unhealthy">Unhealthy</option>
-            <option value="offline">Offline</option>
-          </Select>
-          <Select aria-label="Status" className="w-36" value={filters.status ?? ''} onChange={(e) => setParam('status', e.target.value || undefined)} data-testid={testIds.agents.statusFilter}>
-            <option value="">Any status</option>
-            <option value="active">Active</option>
-            <option value="registered">Registered</option>
-            <option value="inactive">Inactive</option>
-            <option value="error">Error</option>
-          </Select>
-          <Select aria-label="Tag" className="w-44" value={filters.tag ?? ''} onChange={(e) => setParam('tag', e.target.value || undefined)} data-testid={testIds.agents.tagFilter}>
-            <option value="">Any tag</option>
-            {filters.tag && !tagOptions.includes(filters.tag) && <option value={filters.tag}>{filters.tag}</option>}
-            {tagOptions.map((t) => (
-              <option key={t} value={t}>
-                {t}
-              </option>
-            ))}
-          </Select>
-          {filtered && (
-            <Button
-              variant="ghost"
-              size="sm"
-              onClick={() => {
-                setSearch('');
-                setParams(new URLSearchParams(), { replace: true });
-              }}
-              data-testid={testIds.agents.clearFilters}
-            >
-              Clear
-            </Button>
-          )}
-          {list.isFetching && !list.isPending && <Spinner size="sm" className="text-zinc-400" />}
-        </div>
-
-        {list.isPending ? (
-          <PageLoading label="Loading gateways…" />
-        ) : list.isError ? (
-          <div className="p-4">
-            <ErrorState error={list.error} onRetry={() => void list.refetch()} />
-          </div>
-        ) : gateways.length === 0 ? (
+        }
+        isEmpty={() => gateways.length === 0}
+        empty={
           filtered ? (
             <EmptyState
               icon={<IconSearch size={20} />}
@@ -169,7 +167,9 @@ export function AgentsPage() {
               <StartGatewayGuide origin={window.location.origin} canCreateToken={canCreateToken} />
             </EmptyState>
           )
-        ) : (
+        }
+      >
+        {() => (
           <>
             <Table data-testid={testIds.agents.table}>
               <THead>
@@ -246,7 +246,7 @@ export function AgentsPage() {
             )}
           </>
         )}
-      </Card>
+      </QueryCard>
     </div>
   );
 }

@@ -7,6 +7,7 @@ import { EmptyState } from '../../components/ui/empty-state.tsx';
 import { ErrorState } from '../../components/ui/error-state.tsx';
 import { IconAlert, IconRocket, IconServer } from '../../components/ui/icons.tsx';
 import { PageHeader } from '../../components/ui/page-header.tsx';
+import { QueryCard, type QueryCardQuery } from '../../components/ui/query-card.tsx';
 import { PageLoading, Skeleton } from '../../components/ui/spinner.tsx';
 import type { Deployment, FleetSummary, GatewaySummary, HealthStatus } from '../../lib/api/types.ts';
 import { cn } from '../../lib/cn.ts';
@@ -103,7 +104,7 @@ function Overview({ summary }: { summary: FleetSummary }) {
       </div>
 
       <div className="grid gap-5 lg:grid-cols-2">
-        <RecentDeployments deployments={deployments.data} pending={deployments.isPending} error={deployments.error} />
+        <RecentDeployments deployments={deployments} />
         <Attention deployments={deployments.data ?? []} />
       </div>
     </div>
@@ -150,31 +151,24 @@ function HealthBreakdown({ summary }: { summary: FleetSummary }) {
   );
 }
 
-function RecentDeployments({ deployments, pending, error }: { deployments: Deployment[] | undefined; pending: boolean; error: unknown }) {
+function RecentDeployments({ deployments }: { deployments: QueryCardQuery<Deployment[]> }) {
   const now = useNow();
-  const list = (deployments ?? []).slice(0, 5);
   return (
-    <Card
+    <QueryCard
+      query={deployments}
       title="Recent deployments"
       actions={
         <Link to="/deployments" className="text-xs font-medium text-accent-600 hover:underline dark:text-accent-400">
           All deployments
         </Link>
       }
-      padded={false}
+      compactError
+      empty={<EmptyState className="py-8" icon={<IconRocket size={18} />} title="No deployments yet" description="Deploy a template to roll configuration out safely." actions={<ButtonLink to="/templates" size="sm">Open templates</ButtonLink>} />}
       data-testid={testIds.dashboard.recentDeployments}
     >
-      {pending ? (
-        <PageLoading />
-      ) : error ? (
-        <div className="p-4">
-          <ErrorState compact error={error} />
-        </div>
-      ) : list.length === 0 ? (
-        <EmptyState className="py-8" icon={<IconRocket size={18} />} title="No deployments yet" description="Deploy a template to roll configuration out safely." actions={<ButtonLink to="/templates" size="sm">Open templates</ButtonLink>} />
-      ) : (
+      {(recent) => (
         <ul className="divide-y divide-zinc-100 dark:divide-zinc-800">
-          {list.map((d) => {
+          {recent.slice(0, 5).map((d) => {
             const total = Object.values(d.counts).reduce((a, b) => a + b, 0);
             return (
               <li key={d.id}>
@@ -191,7 +185,7 @@ function RecentDeployments({ deployments, pending, error }: { deployments: Deplo
           })}
         </ul>
       )}
-    </Card>
+    </QueryCard>
   );
 }
 

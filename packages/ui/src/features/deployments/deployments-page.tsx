@@ -1,12 +1,10 @@
 /** @jsxRuntime automatic */
 import { Link, useNavigate } from 'react-router-dom';
 import { Button, ButtonLink } from '../../components/ui/button.tsx';
-import { Card } from '../../components/ui/card.tsx';
 import { EmptyState } from '../../components/ui/empty-state.tsx';
-import { ErrorState } from '../../components/ui/error-state.tsx';
 import { IconPlus, IconRocket } from '../../components/ui/icons.tsx';
 import { PageHeader } from '../../components/ui/page-header.tsx';
-import { PageLoading } from '../../components/ui/spinner.tsx';
+import { QueryCard } from '../../components/ui/query-card.tsx';
 import { Table, TBody, Td, Th, THead, Tr } from '../../components/ui/table.tsx';
 import { dateTime, relativeTime } from '../../lib/format.ts';
 import { testIds } from '../../lib/testids.ts';
@@ -31,14 +29,11 @@ export function DeploymentsPage() {
   return (
     <div data-testid={testIds.deployments.page}>
       <PageHeader title="Deployments" description="Roll a template version out to gateways — all at once, or in canary batches that pause on the first failure." actions={newButton} />
-      <Card padded={false}>
-        {list.isPending ? (
-          <PageLoading />
-        ) : list.isError ? (
-          <div className="p-4">
-            <ErrorState error={list.error} onRetry={() => void list.refetch()} />
-          </div>
-        ) : deployments.length === 0 ? (
+      <QueryCard
+        query={list}
+        retry
+        isEmpty={() => deployments.length === 0}
+        empty={
           <EmptyState
             icon={<IconRocket size={20} />}
             title="No deployments yet"
@@ -51,7 +46,9 @@ export function DeploymentsPage() {
               )
             }
           />
-        ) : (
+        }
+      >
+        {() => (
           <>
             <Table data-testid={testIds.deployments.table}>
               <THead>
@@ -119,7 +116,7 @@ export function DeploymentsPage() {
             )}
           </>
         )}
-      </Card>
+      </QueryCard>
     </div>
   );
 }

@@ -3,12 +3,10 @@ import { useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { Badge } from '../../components/ui/badge.tsx';
 import { Button } from '../../components/ui/button.tsx';
-import { Card } from '../../components/ui/card.tsx';
 import { EmptyState } from '../../components/ui/empty-state.tsx';
-import { ErrorState } from '../../components/ui/error-state.tsx';
 import { IconPlus, IconTemplate } from '../../components/ui/icons.tsx';
 import { PageHeader } from '../../components/ui/page-header.tsx';
-import { PageLoading } from '../../components/ui/spinner.tsx';
+import { QueryCard } from '../../components/ui/query-card.tsx';
 import { Table, TBody, Td, Th, THead, Tr } from '../../components/ui/table.tsx';
 import { dateTime, relativeTime } from '../../lib/format.ts';
 import { testIds } from '../../lib/testids.ts';
@@ -31,21 +29,19 @@ export function TemplatesPage() {
   return (
     <div data-testid={testIds.templates.page}>
       <PageHeader title="Templates" description="Versioned collector configurations. Edit with live validation, compare versions, dry-run, then deploy." actions={createButton} />
-      <Card padded={false}>
-        {templates.isPending ? (
-          <PageLoading />
-        ) : templates.isError ? (
-          <div className="p-4">
-            <ErrorState error={templates.error} onRetry={() => void templates.refetch()} />
-          </div>
-        ) : templates.data.length === 0 ? (
+      <QueryCard
+        query={templates}
+        retry
+        empty={
           <EmptyState
             icon={<IconTemplate size={20} />}
             title="No templates yet"
             description="Create one to describe what your gateways should do with telemetry — drop noisy metrics, filter debug logs, route to backends. Every save is a new version you can roll back to."
             actions={createButton}
           />
-        ) : (
+        }
+      >
+        {(templateList) => (
           <Table data-testid={testIds.templates.table}>
             <THead>
               <tr>
@@ -57,7 +53,7 @@ export function TemplatesPage() {
               </tr>
             </THead>
             <TBody>
-              {[...templates.data]
+              {[...templateList]
                 .sort((a, b) => b.updated_at.localeCompare(a.updated_at))
                 .map((template) => (
                   <Tr
@@ -90,7 +86,7 @@ export function TemplatesPage() {
             </TBody>
           </Table>
         )}
-      </Card>
+      </QueryCard>
       <CreateTemplateDialog open={creating} onClose={() => setCreating(false)} />
     </div>
   );

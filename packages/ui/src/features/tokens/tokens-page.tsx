@@ -4,13 +4,11 @@ import { useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { Badge, type Tone } from '../../components/ui/badge.tsx';
 import { Button } from '../../components/ui/button.tsx';
-import { Card } from '../../components/ui/card.tsx';
 import { ConfirmDialog } from '../../components/ui/confirm-dialog.tsx';
 import { EmptyState } from '../../components/ui/empty-state.tsx';
-import { ErrorState } from '../../components/ui/error-state.tsx';
 import { IconKey, IconPlus } from '../../components/ui/icons.tsx';
 import { PageHeader } from '../../components/ui/page-header.tsx';
-import { PageLoading } from '../../components/ui/spinner.tsx';
+import { QueryCard } from '../../components/ui/query-card.tsx';
 import { Table, TBody, Td, Th, THead, Tr } from '../../components/ui/table.tsx';
 import { useToast } from '../../components/ui/toast.tsx';
 import type { RegistrationToken } from '../../lib/api/types.ts';
@@ -50,21 +48,19 @@ export function TokensPage() {
   return (
     <div data-testid={testIds.tokens.page} className="space-y-5">
       <PageHeader title="Registration tokens" description="Tokens let new gateways enrol themselves. Each gateway then gets its own revocable OpAMP token." actions={createButton} />
-      <Card padded={false}>
-        {tokens.isPending ? (
-          <PageLoading />
-        ) : tokens.isError ? (
-          <div className="p-4">
-            <ErrorState error={tokens.error} onRetry={() => void tokens.refetch()} />
-          </div>
-        ) : list.length === 0 ? (
+      <QueryCard
+        query={tokens}
+        retry
+        empty={
           <EmptyState
             icon={<IconKey size={20} />}
             title="No registration tokens"
             description="Create one, then start a gateway with it. The token is shown once, with the exact command to run."
             actions={createButton}
           />
-        ) : (
+        }
+      >
+        {() => (
           <Table data-testid={testIds.tokens.table}>
             <THead>
               <tr>
@@ -112,7 +108,7 @@ export function TokensPage() {
             </TBody>
           </Table>
         )}
-      </Card>
+      </QueryCard>
       <SupervisorConfigPanel tokens={active} />
       <CreateTokenDialog
         open={creating}
@@ -124,7 +120,7 @@ export function TokensPage() {
       <ConfirmDialog
         open={revoking !== null}
         title={`Revoke “${revoking?.name ?? ''}”?`}
-        body={<p>New gateways can no longer enrol with it. Gateways that already enrolled keep working with their own OpAMP tokens.</p>}
+        body={<p>New gateways can no longer enrol with it. Gateways that received their own OpAMP token when they enrolled keep working. Gateways enrolled zero-touch with the supervisor config send this token on every connection and are refused from their next one.</p>}
         confirmLabel="Revoke token"
         onClose={() => setRevoking(null)}
         onConfirm={async () => {

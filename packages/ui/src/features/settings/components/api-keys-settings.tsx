@@ -8,10 +8,10 @@ import { Card } from '../../../components/ui/card.tsx';
 import { ConfirmDialog } from '../../../components/ui/confirm-dialog.tsx';
 import { CopyButton } from '../../../components/ui/copy-button.tsx';
 import { EmptyState } from '../../../components/ui/empty-state.tsx';
-import { ErrorState, InlineError } from '../../../components/ui/error-state.tsx';
+import { InlineError } from '../../../components/ui/error-state.tsx';
 import { Field, Input, Select } from '../../../components/ui/form.tsx';
 import { IconAlert } from '../../../components/ui/icons.tsx';
-import { PageLoading } from '../../../components/ui/spinner.tsx';
+import { QueryCard } from '../../../components/ui/query-card.tsx';
 import { Table, TBody, Td, Th, THead, Tr } from '../../../components/ui/table.tsx';
 import { useToast } from '../../../components/ui/toast.tsx';
 import type { ApiKey, CreatedApiKey, Role } from '../../../lib/api/types.ts';
@@ -94,16 +94,8 @@ function ApiKeysManager() {
           )}
         </div>
       </Card>
-      <Card title="API keys" padded={false}>
-        {keys.isPending ? (
-          <PageLoading />
-        ) : keys.isError ? (
-          <div className="p-4">
-            <ErrorState error={keys.error} />
-          </div>
-        ) : keys.data.length === 0 ? (
-          <EmptyState className="py-8" title="No API keys" description="Create one to automate deployments from CI or to script the fleet." />
-        ) : (
+      <QueryCard query={keys} title="API keys" empty={<EmptyState className="py-8" title="No API keys" description="Create one to automate deployments from CI or to script the fleet." />}>
+        {(apiKeys) => (
           <Table>
             <THead>
               <tr>
@@ -116,7 +108,7 @@ function ApiKeysManager() {
               </tr>
             </THead>
             <TBody>
-              {keys.data.map((key) => (
+              {apiKeys.map((key) => (
                 <Tr key={key.id} data-testid={testIds.settings.apiKeyRow} data-id={key.id} data-name={key.name}>
                   <Td className="font-medium">{key.name}</Td>
                   <Td className="font-mono text-xs text-zinc-500">{key.prefix}…</Td>
@@ -135,7 +127,7 @@ function ApiKeysManager() {
             </TBody>
           </Table>
         )}
-      </Card>
+      </QueryCard>
       <ConfirmDialog
         open={deleting !== null}
         title={`Delete API key “${deleting?.name ?? ''}”?`}

@@ -2,12 +2,11 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Fragment, useState } from 'react';
 import { Button } from '../../../components/ui/button.tsx';
-import { Card } from '../../../components/ui/card.tsx';
 import { EmptyState } from '../../../components/ui/empty-state.tsx';
-import { ErrorState } from '../../../components/ui/error-state.tsx';
 import { Input } from '../../../components/ui/form.tsx';
 import { IconChevronRight } from '../../../components/ui/icons.tsx';
-import { PageLoading, Spinner } from '../../../components/ui/spinner.tsx';
+import { QueryCard } from '../../../components/ui/query-card.tsx';
+import { Spinner } from '../../../components/ui/spinner.tsx';
 import { Table, TBody, Td, Th, THead, Tr } from '../../../components/ui/table.tsx';
 import { cn } from '../../../lib/cn.ts';
 import { dateTime } from '../../../lib/format.ts';
@@ -40,25 +39,35 @@ function AuditTable() {
   const resetPaging = () => setCursors([undefined]);
 
   return (
-    <Card
+    <QueryCard
+      query={page}
       title="Audit log"
       description="Every change made in this organization: who, what, when, and the request id to find it in server logs."
-      padded={false}
       actions={page.isFetching && !page.isPending ? <Spinner size="sm" className="text-zinc-400" /> : undefined}
-    >
-      <div className="flex flex-wrap gap-2 border-b border-zinc-100 p-3 dark:border-zinc-800">
-        <Input className="w-56" placeholder="Action, e.g. template.create" aria-label="Filter by action" value={action} onChange={(e) => { setAction(e.target.value); resetPaging(); }} data-testid={testIds.settings.auditAction} />
-        <Input className="w-56" placeholder="Resource type, e.g. gateway" aria-label="Filter by resource type" value={resourceType} onChange={(e) => { setResourceType(e.target.value); resetPaging(); }} data-testid={testIds.settings.auditResourceType} />
-      </div>
-      {page.isPending ? (
-        <PageLoading />
-      ) : page.isError ? (
-        <div className="p-4">
-          <ErrorState error={page.error} onRetry={() => void page.refetch()} />
+      retry
+      toolbar={
+        <div className="flex flex-wrap gap-2 border-b border-zinc-100 p-3 dark:border-zinc-800">
+          <Input className="w-56" placeholder="Action, e.g. template.create" aria-label="Filter by action" value={action} onChange={(e) => { setAction(e.target.value); resetPaging(); }} data-testid={testIds.settings.auditAction} />
+          <Input className="w-56" placeholder="Resource type, e.g. gateway" aria-label="Filter by resource type" value={resourceType} onChange={(e) => { setResourceType(e.target.value); resetPaging(); }} data-testid={testIds.settings.auditResourceType} />
         </div>
-      ) : page.data.items.length === 0 ? (
-        <EmptyState className="py-8" title="No entries" description={action || resourceType ? 'Nothing matches these filters.' : 'Changes appear here as people and API keys make them.'} />
-      ) : (
+      }
+      empty={<EmptyState className="py-8" title="No entries" description={action || resourceType ? 'Nothing matches these filters.' : 'Changes appear here as people and API keys make them.'} />}
+      isEmpty={(data) => data.items.length === 0}
+      footer={
+        <div className="flex items-center justify-between border-t border-zinc-100 px-4 py-2.5 text-xs text-zinc-500 dark:border-zinc-800">
+          <span>Page {cursors.length}</span>
+          <div className="flex gap-2">
+            <Button size="sm" disabled={cursors.length <= 1} onClick={() => setCursors((c) => c.slice(0, -1))} data-testid={testIds.settings.auditPrev}>
+              Newer
+            </Button>
+            <Button size="sm" disabled={!page.data?.next_cursor} onClick={() => page.data?.next_cursor && setCursors((c) => [...c, page.data.next_cursor ?? undefined])} data-testid={testIds.settings.auditNext}>
+              Older
+            </Button>
+          </div>
+        </div>
+      }
+    >
+      {(auditPage) => (
         <Table data-testid={testIds.settings.auditTable}>
           <THead>
             <tr>
@@ -71,7 +80,7 @@ function AuditTable() {
             </tr>
           </THead>
           <TBody>
-            {page.data.items.map((entry) => {
+            {auditPage.items.map((entry) => {
               const open = expanded === entry.id;
               return (
                 <Fragment key={entry.id}>
@@ -111,18 +120,7 @@ function AuditTable() {
           </TBody>
         </Table>
       )}
-      <div className="flex items-center justify-between border-t border-zinc-100 px-4 py-2.5 text-xs text-zinc-500 dark:border-zinc-800">
-        <span>Page {cursors.length}</span>
-        <div className="flex gap-2">
-          <Button size="sm" disabled={cursors.length <= 1} onClick={() => setCursors((c) => c.slice(0, -1))} data-testid={testIds.settings.auditPrev}>
-            Newer
-          </Button>
-          <Button size="sm" disabled={!page.data?.next_cursor} onClick={() => page.data?.next_cursor && setCursors((c) => [...c, page.data.next_cursor ?? undefined])} data-testid={testIds.settings.auditNext}>
-            Older
-          </Button>
-        </div>
-      </div>
-    </Card>
+    </QueryCard>
   );
 }
 

@@ -6,9 +6,9 @@ import { Badge } from '../../../components/ui/badge.tsx';
 import { Button } from '../../../components/ui/button.tsx';
 import { Card } from '../../../components/ui/card.tsx';
 import { ConfirmDialog } from '../../../components/ui/confirm-dialog.tsx';
-import { ErrorState, InlineError } from '../../../components/ui/error-state.tsx';
+import { InlineError } from '../../../components/ui/error-state.tsx';
 import { Field, Input, Select } from '../../../components/ui/form.tsx';
-import { PageLoading } from '../../../components/ui/spinner.tsx';
+import { QueryCard } from '../../../components/ui/query-card.tsx';
 import { Table, TBody, Td, Th, THead, Tr } from '../../../components/ui/table.tsx';
 import { useToast } from '../../../components/ui/toast.tsx';
 import type { Member, Role } from '../../../lib/api/types.ts';
@@ -78,14 +78,8 @@ export function MembersSettings() {
           </div>
         </Card>
       )}
-      <Card title="Members" padded={false}>
-        {members.isPending ? (
-          <PageLoading />
-        ) : members.isError ? (
-          <div className="p-4">
-            <ErrorState error={members.error} />
-          </div>
-        ) : (
+      <QueryCard query={members} title="Members">
+        {(memberList) => (
           <Table>
             <THead>
               <tr>
@@ -96,7 +90,7 @@ export function MembersSettings() {
               </tr>
             </THead>
             <TBody>
-              {members.data.map((member) => (
+              {memberList.map((member) => (
                 <Tr key={member.user_id} data-testid={testIds.settings.memberRow} data-id={member.user_id} data-name={member.email}>
                   <Td>
                     <p className="font-medium">{member.name ?? member.email}</p>
@@ -140,7 +134,7 @@ export function MembersSettings() {
             </TBody>
           </Table>
         )}
-      </Card>
+      </QueryCard>
       {user?.is_instance_admin && <CreateUserCard />}
       <ConfirmDialog
         open={removing !== null}

@@ -4,9 +4,9 @@ import { useState, type FormEvent } from 'react';
 import { Badge } from '../../../components/ui/badge.tsx';
 import { Button } from '../../../components/ui/button.tsx';
 import { Card } from '../../../components/ui/card.tsx';
-import { ErrorState, InlineError } from '../../../components/ui/error-state.tsx';
+import { InlineError } from '../../../components/ui/error-state.tsx';
 import { Field, Input } from '../../../components/ui/form.tsx';
-import { PageLoading } from '../../../components/ui/spinner.tsx';
+import { QueryCard } from '../../../components/ui/query-card.tsx';
 import { Table, TBody, Td, Th, THead, Tr } from '../../../components/ui/table.tsx';
 import { useToast } from '../../../components/ui/toast.tsx';
 import { dateTime } from '../../../lib/format.ts';
@@ -51,14 +51,8 @@ export function OrgsSettings() {
           <InlineError error={create.error} />
         </div>
       </Card>
-      <Card title="Your organizations" padded={false}>
-        {orgs.isPending ? (
-          <PageLoading />
-        ) : orgs.isError ? (
-          <div className="p-4">
-            <ErrorState error={orgs.error} />
-          </div>
-        ) : (
+      <QueryCard query={orgs} title="Your organizations">
+        {(orgList) => (
           <Table>
             <THead>
               <tr>
@@ -70,7 +64,7 @@ export function OrgsSettings() {
               </tr>
             </THead>
             <TBody>
-              {orgs.data.map((org) => (
+              {orgList.map((org) => (
                 <Tr key={org.id}>
                   <Td className="font-medium">{org.name}</Td>
                   <Td className="font-mono text-xs text-zinc-500">{org.slug}</Td>
@@ -92,7 +86,7 @@ export function OrgsSettings() {
             </TBody>
           </Table>
         )}
-      </Card>
+      </QueryCard>
     </div>
   );
 }

@@ -5,9 +5,9 @@ import { Button } from '../../../components/ui/button.tsx';
 import { Card } from '../../../components/ui/card.tsx';
 import { ConfirmDialog } from '../../../components/ui/confirm-dialog.tsx';
 import { EmptyState } from '../../../components/ui/empty-state.tsx';
-import { ErrorState, InlineError } from '../../../components/ui/error-state.tsx';
+import { InlineError } from '../../../components/ui/error-state.tsx';
 import { Field, Input } from '../../../components/ui/form.tsx';
-import { PageLoading } from '../../../components/ui/spinner.tsx';
+import { QueryCard } from '../../../components/ui/query-card.tsx';
 import { Table, TBody, Td, Th, THead, Tr } from '../../../components/ui/table.tsx';
 import { useToast } from '../../../components/ui/toast.tsx';
 import { dateTime } from '../../../lib/format.ts';
@@ -68,16 +68,12 @@ function SecretsManager() {
           <InlineError error={put.error} />
         </div>
       </Card>
-      <Card title="Secrets" padded={false}>
-        {secrets.isPending ? (
-          <PageLoading />
-        ) : secrets.isError ? (
-          <div className="p-4">
-            <ErrorState error={secrets.error} />
-          </div>
-        ) : secrets.data.length === 0 ? (
-          <EmptyState className="py-8" title="No secrets yet" description="Keep API keys and passwords out of templates: store them here and write ${secret:NAME} instead." />
-        ) : (
+      <QueryCard
+        query={secrets}
+        title="Secrets"
+        empty={<EmptyState className="py-8" title="No secrets yet" description="Keep API keys and passwords out of templates: store them here and write ${secret:NAME} instead." />}
+      >
+        {(secretList) => (
           <Table>
             <THead>
               <tr>
@@ -88,7 +84,7 @@ function SecretsManager() {
               </tr>
             </THead>
             <TBody>
-              {secrets.data.map((secret) => (
+              {secretList.map((secret) => (
                 <Tr key={secret.id} data-testid={testIds.settings.secretRow} data-name={secret.name}>
                   <Td className="font-mono text-xs font-medium">{secret.name}</Td>
                   <Td className="font-mono text-xs text-zinc-500">{`\${secret:${secret.name}}`}</Td>
@@ -103,7 +99,7 @@ function SecretsManager() {
             </TBody>
           </Table>
         )}
-      </Card>
+      </QueryCard>
       <ConfirmDialog
         open={deleting !== null}
         title={`Delete secret ${deleting ?? ''}?`}
