@@ -596,7 +596,7 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
         if (isNew) forgetState(state);
       }
       if (rcsEvent) {
-        await store.insertConfigEvent(db, scope, state.gatewayId, rcsEvent.hash, rcsEvent.status, rcsEvent.error).catch(() => undefined);
+        gateways.recordConfigEvent(scope, state.gatewayId, rcsEvent.hash, rcsEvent.status, rcsEvent.error);
         try {
           await deps.onRemoteConfigStatus?.(rcsEvent);
         } catch (err) {
@@ -738,6 +738,7 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
       await server.close();
       for (const d of dedicated) await d.close();
       await lastSeen.close();
+      await gateways.closeQueues().catch(() => undefined);
       await store.markAllDisconnected(db, ids).catch(() => undefined);
     },
   };

@@ -14,10 +14,70 @@ import { AcceptsRemoteConfig, BASE_CONFIG_YAML, healthOf, type GatewaysService }
 import type { DesiredConfig } from '../gateways/gateways.store.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
 import * as store from './deployments.store.ts';
-import type { DeploymentRow, TargetRow } from './deployments.store.ts';
+import type { DeploymentRow } from './deployments.store.ts';
 
 export const CONFIG_FILE_NAME = 'collector.yaml';
-const LIVE = new Set(['pending', 'in_progress', 'paused']);
+const REPORT_FLUSH_MS = 100;
+
+export interface ConfigReport { orgId: string; gatewayId: string; hash: string | null; status: string; error: string | null }
+/** Reports of one moment, grouped by what they say: org, hash, outcome and error text. */
+type ReportBatch = Map<string, { orgId: string; hash: string; status: string; error: string | null; gatewayIds: Set<string> }>;
+
+/** Ordered batches of config reports, flushed every intervalMs (see the deployments service). */
+export function createReportQueue(record: (batch: ReportBatch) => Promise<void>, opts: { intervalMs: number; onError: (err: unknown) => void }) {
+  const queue: ReportBatch[] = [];
+  let open: ReportBatch = new Map();
+  let openGateways = new Set<string>();
+  let flushing: Promise<void> | null = null;
+  let closed = false;
+  const flush = async (): Promise<void> => {
+    while (flushing) await flushing;
+    if (open.size) {
+      queue.push(open);
+      open = new Map();
+      openGateways = new Set();
+    }
+    if (queue.length === 0) return;
+    flushing = (async () => {
+      try {
+        while (queue.length) {
+          await record(queue[0]!);
+          queue.shift();
+        }
+      } catch (err) {
+        opts.onError(err); // the failed batch stays first in the queue
+      } finally {
+        flushing = null;
+      }
+    })();
+    await flushing;
+  };
+  const timer = setInterval(() => void flush(), opts.intervalMs);
+  timer.unref();
+  return {
+    add(e: ConfigReport) {
+      if (!e.hash) return; // a report without a hash matches no target
+      if (closed) return;
+      if (openGateways.has(e.gatewayId)) {
+        queue.push(open);
+        open = new Map();
+        openGateways = new Set();
+      }
+      openGateways.add(e.gatewayId);
+      const key = `${e.orgId}\n${e.hash}\n${e.status}\n${e.error ?? ''}`;
+      let g = open.get(key);
+      if (!g) open.set(key, (g = { orgId: e.orgId, hash: e.hash, status: e.status, error: e.error, gatewayIds: new Set() }));
+      g.gatewayIds.add(e.gatewayId);
+    },
+    flush,
+    async close() {
+      clearInterval(timer);
+      await flush();
+      closed = true;
+    },
+    pending: () => queue.reduce((n, b) => n + b.size, open.size),
+  };
+}
 
 export interface CreateDeploymentInput {
   template_id: string;
@@ -50,6 +110,8 @@ export function createDeploymentsService(deps: {
   resolveConfig?: (scope: OrgScope, files: Record<string, string>) => Promise<Record<string, string>>;
   validate?: (scope: OrgScope, yaml: string, gatewayIds: string[]) => Promise<ValidationResult>;
   tickMs?: number;
+  /** How long config reports are gathered before they are recorded together (default 100 ms). */
+  reportFlushMs?: number;
 }) {
   const { db, gateways } = deps;
   const log = deps.logger.child({ component: 'deployments' });
@@ -67,12 +129,11 @@ export function createDeploymentsService(deps: {
 
   /** Sends batch `batch`'s pending targets their config (one UPDATE and one bus message for the whole batch). */
   async function pushBatch(scope: OrgScope, d: DeploymentRow, batch: number, files: Record<string, string>) {
-    const targets = (await store.targetsOf(db, scope, d.id)).filter((t) => t.batch === batch && t.status === 'pending');
-    if (targets.length === 0) return;
+    const ids = await store.batchTargetIds(db, scope, d.id, batch, 'pending');
+    if (ids.length === 0) return;
     const resolved = await resolve(scope, files);
     const hash = hexHash(resolved);
     const desired: DesiredConfig = { files, deployment_id: d.id, template_id: d.template_id, version: d.version };
-    const ids = targets.map((t) => t.gateway_id);
     await db.tx(async (sql) => {
       await store.setTargets(sql, scope, d.id, ids, 'applying');
       await sql.query(`UPDATE gateways SET desired_config = $3, desired_config_hash = $4, current_config_version = $5, config_recovery = NULL,
@@ -95,11 +156,10 @@ export function createDeploymentsService(deps: {
   async function evaluate(scope: OrgScope, id: string): Promise<void> {
     const d = await store.getDeployment(db, scope, id);
     if (!d || d.status !== 'in_progress') return;
-    const targets = await store.targetsOf(db, scope, id);
     const pauseOnFailure = d.strategy.pause_on_failure ?? true;
-    const failed = targets.filter((t) => t.status === 'failed' && t.batch <= d.current_batch && (!d.resumed_at || t.updated_at > d.resumed_at));
-    if (failed.length && pauseOnFailure) {
-      const f = failed[0]!;
+    if (await store.reconcileApplying(db, scope, id).then((r) => r.length > 0)) emit(scope.orgId, id);
+    const f = pauseOnFailure ? await store.firstFailure(db, scope, id, d.current_batch, d.resumed_at) : null;
+    if (f) {
       const reason = `Gateway ${f.gateway_name} failed to apply version ${d.version}: ${f.error ?? 'no error text'}`;
       await db.tx(async (sql) => {
         await store.updateDeployment(sql, scope, id, { status: 'paused', reason });
@@ -109,13 +169,12 @@ export function createDeploymentsService(deps: {
       emit(scope.orgId, id);
       return;
     }
-    const current = targets.filter((t) => t.batch === d.current_batch);
-    const open = current.filter((t) => t.status === 'pending' || t.status === 'applying');
-    if (open.some((t) => t.status === 'pending')) {
+    const counts = await store.batchCounts(db, scope, id, d.current_batch);
+    if (counts.pending) {
       await pushBatch(scope, d, d.current_batch, await filesOf(scope, d));
       return;
     }
-    if (open.length) return;
+    if (counts.applying) return;
     // Batch done: soak, with every applied gateway healthy.
     if (!d.batch_applied_at) {
       await store.updateDeployment(db, scope, id, { batch_applied_at: new Date() });
@@ -124,7 +183,7 @@ export function createDeploymentsService(deps: {
     }
     const soakMs = (d.strategy.soak_seconds ?? (d.strategy.type === 'canary' ? (await deps.settings.get(scope)).deployment_default_soak_seconds : 0)) * 1000;
     if (Date.now() - d.batch_applied_at.getTime() < soakMs) return;
-    const applied = current.filter((t) => t.status === 'applied').map((t) => t.gateway_id);
+    const applied = await store.batchTargetIds(db, scope, id, d.current_batch, 'applied');
     if (applied.length) {
       const rows = await db.query<gwStore.GatewayRow>('SELECT * FROM gateways WHERE org_id = $1 AND id = ANY($2::uuid[])', [scope.orgId, applied]);
       const sick = rows.filter((r) => healthOf(r).status === 'unhealthy');
@@ -211,6 +270,32 @@ export function createDeploymentsService(deps: {
     }
   }
 
+  /**
+   * A rollout to N gateways brings N reports within seconds. Each is recorded in a batch: one UPDATE
+   * per (org, hash, outcome) for all the gateways that reported it in the last REPORT_FLUSH_MS, not a
+   * read and a write per report. A gateway that reports twice in one window (FAILED, then APPLIED of
+   * its recovery config) starts a new batch, so reports of one gateway are recorded in order. A batch
+   * that fails (e.g. the database is briefly unreachable) is kept and retried first.
+   */
+  const reports = createReportQueue(async (batch) => {
+    const touched = new Map<string, { orgId: string; status: string }>();
+    for (const g of batch.values()) {
+      const rows = await db.query<{ deployment_id: string; deployment_status: string }>(
+        `UPDATE deployment_targets dt SET status = $5, error = $6, updated_at = now() FROM deployments d
+          WHERE d.id = dt.deployment_id AND dt.org_id = $1 AND dt.gateway_id = ANY($2::uuid[]) AND dt.config_hash = $3
+            AND d.status IN ('pending', 'in_progress', 'paused')
+            AND (dt.status IN ('applying', 'pending') OR (dt.status = 'failed' AND $4 = 'APPLIED'))
+          RETURNING dt.deployment_id, d.status AS deployment_status`,
+        [g.orgId, [...g.gatewayIds], g.hash, g.status, g.status === 'APPLIED' ? 'applied' : 'failed', g.status === 'FAILED' ? (g.error ?? 'the collector rejected the configuration') : null]);
+      for (const r of rows) touched.set(r.deployment_id, { orgId: g.orgId, status: r.deployment_status });
+    }
+    for (const [id, t] of touched) {
+      emit(t.orgId, id);
+      // Not awaited: recording the next reports need not wait for the engine.
+      if (t.status === 'in_progress') void evaluateCoalesced(systemScope(t.orgId), id).catch((err: Error) => log.warn({ err: err.message, deployment: id }, 'deployment evaluation failed'));
+    }
+  }, { intervalMs: deps.reportFlushMs ?? REPORT_FLUSH_MS, onError: (err) => log.warn({ err: (err as Error).message }, 'recording config reports failed; will retry') });
+
   let timer: NodeJS.Timeout | null = null;
 
   return {
@@ -223,6 +308,7 @@ export function createDeploymentsService(deps: {
     },
     async stop() {
       if (timer) clearInterval(timer);
+      await reports.close();
       while (ticking) await new Promise((r) => setTimeout(r, 20));
     },
 
@@ -353,21 +439,16 @@ export function createDeploymentsService(deps: {
       return rows.map((r) => ({ ...r, template_name: r.template_name ?? '', created_at: r.created_at.toISOString(), updated_at: r.updated_at.toISOString() }));
     },
 
-    /** Called by the OpAMP adapter on every RemoteConfigStatus change. */
-    async onRemoteConfigStatus(e: { orgId: string; gatewayId: string; hash: string | null; status: string; error: string | null }) {
+    /**
+     * Called by the OpAMP adapter on every RemoteConfigStatus change. Returns at once: the report is
+     * queued and recorded with the others of the same moment (see the report queue below).
+     */
+    onRemoteConfigStatus(e: ConfigReport) {
       if (e.status !== 'APPLIED' && e.status !== 'FAILED') return;
-      const scope = systemScope(e.orgId);
-      const targets = await store.activeTargetsForGateway(db, scope, e.gatewayId);
-      const hit = targets.filter((t) => t.config_hash === e.hash && (t.status === 'applying' || t.status === 'pending' || (t.status === 'failed' && e.status === 'APPLIED')));
-      for (const t of hit) {
-        await store.setTargets(db, scope, t.deployment_id, [e.gatewayId], e.status === 'APPLIED' ? 'applied' : 'failed', e.status === 'FAILED' ? (e.error ?? 'the collector rejected the configuration') : null);
-        emit(e.orgId, t.deployment_id);
-        // Not awaited: the reporting agent's next message need not wait for the engine's next scan.
-        if (t.deployment_status === 'in_progress') {
-          void evaluateCoalesced(scope, t.deployment_id).catch((err: Error) => log.warn({ err: err.message, deployment: t.deployment_id }, 'deployment evaluation failed'));
-        }
-      }
+      reports.add(e);
     },
+    /** Records every queued report now (tests; shutdown). */
+    flushReports: () => reports.flush(),
 
     /** A gateway came online or its tags changed: it follows the newest tag-selector deployment it matches. */
     async onGatewayMatched(orgId: string, gatewayId: string) {
@@ -402,5 +483,3 @@ export function createDeploymentsService(deps: {
   }
 }
 export type DeploymentsService = ReturnType<typeof createDeploymentsService>;
-void LIVE;
-void ({} as TargetRow);

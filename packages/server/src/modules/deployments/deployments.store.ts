@@ -69,11 +69,41 @@ export async function updateDeployment(sql: Sql, scope: OrgScope, id: string, pa
   return (await sql.query<DeploymentRow>(`UPDATE deployments SET ${[...sets, 'updated_at = now()'].join(', ')} WHERE org_id = $1 AND id = $2 RETURNING *`, [scope.orgId, id, ...keys.map((k) => patch[k])]))[0] ?? null;
 }
 
-/** Targets of live deployments for one gateway (newest first). */
-export const activeTargetsForGateway = (sql: Sql, scope: OrgScope, gatewayId: string) =>
-  sql.query<TargetRow & { deployment_status: string }>(
-    `SELECT dt.*, d.status AS deployment_status FROM deployment_targets dt JOIN deployments d ON d.id = dt.deployment_id
-      WHERE dt.org_id = $1 AND dt.gateway_id = $2 AND d.status IN ('pending', 'in_progress', 'paused') ORDER BY d.created_at DESC`, [scope.orgId, gatewayId]);
+/** Target counts by status of one batch (the engine reads counts, not every target row). */
+export async function batchCounts(sql: Sql, scope: OrgScope, deploymentId: string, batch: number): Promise<Record<string, number>> {
+  const rows = await sql.query<{ status: string; n: number }>(
+    'SELECT status, count(*)::int AS n FROM deployment_targets WHERE org_id = $1 AND deployment_id = $2 AND batch = $3 GROUP BY status', [scope.orgId, deploymentId, batch]);
+  return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+}
+
+/** Gateway ids of one batch in one status. */
+export const batchTargetIds = async (sql: Sql, scope: OrgScope, deploymentId: string, batch: number, status: TargetRow['status']) =>
+  (await sql.query<{ gateway_id: string }>('SELECT gateway_id FROM deployment_targets WHERE org_id = $1 AND deployment_id = $2 AND batch = $3 AND status = $4', [scope.orgId, deploymentId, batch, status])).map((r) => r.gateway_id);
+
+/** The first failure up to this batch (since the deployment was resumed), if any. */
+export const firstFailure = async (sql: Sql, scope: OrgScope, deploymentId: string, upToBatch: number, since: Date | null) =>
+  (await sql.query<{ gateway_name: string; error: string | null }>(
+    `SELECT g.name AS gateway_name, dt.error FROM deployment_targets dt JOIN gateways g ON g.id = dt.gateway_id
+      WHERE dt.org_id = $1 AND dt.deployment_id = $2 AND dt.status = 'failed' AND dt.batch <= $3 AND ($4::timestamptz IS NULL OR dt.updated_at > $4)
+      ORDER BY dt.batch, g.name, g.id LIMIT 1`, [scope.orgId, deploymentId, upToBatch, since]))[0] ?? null;
+
+/**
+ * Safety net for reports that were never recorded (e.g. the process stopped between an agent's report
+ * and the batch write): targets still "applying" whose gateway row already says how it ended.
+ * Only targets untouched for a few seconds, so it never races the report queue.
+ */
+export const reconcileApplying = (sql: Sql, scope: OrgScope, deploymentId: string) =>
+  sql.query<{ gateway_id: string }>(
+    `UPDATE deployment_targets dt
+        SET status = CASE WHEN g.remote_config_hash = dt.config_hash AND g.remote_config_status = 'APPLIED' THEN 'applied' ELSE 'failed' END,
+            error = CASE WHEN g.remote_config_hash = dt.config_hash AND g.remote_config_status = 'APPLIED' THEN NULL
+                         WHEN g.remote_config_hash = dt.config_hash THEN coalesce(g.remote_config_error, 'the collector rejected the configuration')
+                         ELSE 'the collector rejected the configuration' END,
+            updated_at = now()
+       FROM gateways g
+      WHERE g.id = dt.gateway_id AND dt.org_id = $1 AND dt.deployment_id = $2 AND dt.status = 'applying' AND dt.updated_at < now() - interval '5 seconds'
+        AND ((g.remote_config_hash = dt.config_hash AND g.remote_config_status IN ('APPLIED', 'FAILED')) OR g.failed_config_hash = dt.config_hash)
+      RETURNING dt.gateway_id`, [scope.orgId, deploymentId]);
 
 /** Deployments the engine must look at: in progress (any org; trusted engine code). */
 export const inProgress = (sql: Sql) =>

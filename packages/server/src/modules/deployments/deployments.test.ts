@@ -120,6 +120,21 @@ test('a good canary completes with every target applied, batch by batch', async 
   assert.ok(done.targets.every((t: { status: string }) => t.status === 'applied'));
 });
 
+test('a report that was never recorded (the process stopped in between) is picked up from what the gateway reported', async () => {
+  const g = await startAgent('dep-lost-report', { lost: 'yes' });
+  const tid = await template('lost-report', GOOD_V1);
+  const created = await admin().post('/api/v1/deployments', { template_id: tid, version: 1, target: { gateway_ids: [g.id] } });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  await waitDeployment(created.body.id, 'completed');
+  // As if the APPLIED report had been lost: the gateway row says APPLIED, the target still "applying".
+  await fg.db.query("UPDATE deployment_targets SET status = 'applying', updated_at = now() - interval '1 minute' WHERE deployment_id = $1", [created.body.id]);
+  await fg.db.query("UPDATE deployments SET status = 'in_progress', batch_applied_at = NULL WHERE id = $1", [created.body.id]);
+  assert.equal((await admin().get(`/api/v1/deployments/${created.body.id}`)).body.targets[0].status, 'applying');
+  await fg.features.deployments.tick();
+  const d = await waitDeployment(created.body.id, 'completed');
+  assert.equal(d.targets[0].status, 'applied');
+});
+
 test('bad input: selector matching nothing, unknown template/version, extension-mode excluded, viewer refused, other org 404', async () => {
   const tid = await template('bad-input', GOOD_V1);
   const none = await admin().post('/api/v1/deployments', { template_id: tid, version: 1, target: { tags: { nothing: 'here' } } });

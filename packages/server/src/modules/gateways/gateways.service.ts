@@ -12,6 +12,7 @@ import { audit } from '../audit/audit.store.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
 import * as tokensStore from './registration-tokens.store.ts';
 import * as store from './gateways.store.ts';
+import { createConfigEventQueue } from './config-events.ts';
 import type { GatewayRow, GatewayListRow, DesiredConfig } from './gateways.store.ts';
 
 export const AcceptsRemoteConfig = 0x2;
@@ -89,6 +90,7 @@ export function createGatewaysService(deps: {
   const publishEvent = (type: string, orgId: string, id: string, data?: Record<string, unknown>) =>
     bus.publish(redisChannels.events, { type, org_id: orgId, id, at: new Date().toISOString(), ...(data ? { data } : {}) }).catch(() => undefined);
   const command = (cmd: GatewayCommand) => bus.publish(redisChannels.commands, cmd);
+  const configEventQueue = createConfigEventQueue(db);
 
   async function mustGet(scope: OrgScope, id: string): Promise<GatewayRow> {
     const row = await store.getGateway(db, scope, id);
@@ -344,8 +346,16 @@ export function createGatewaysService(deps: {
       const row = await mustGet(scope, id);
       return { gateway_id: row.id, instance_id: row.instance_id, name: row.name, health: healthView(row), version: versionView(row), config: await configView(scope, row), metrics: await metricsView(scope, row) };
     },
+    /** Queues one reported config status for the gateway's history (written in batches). */
+    recordConfigEvent(scope: OrgScope, gatewayId: string, hash: string | null, status: string, error: string | null) {
+      configEventQueue.add({ orgId: scope.orgId, gatewayId, hash, status, error });
+    },
+    /** Writes queued config events now (before reading them; at shutdown). */
+    flushConfigEvents: () => configEventQueue.flush(),
+    closeQueues: () => configEventQueue.close(),
     async configEvents(scope: OrgScope, id: string) {
       await mustGet(scope, id);
+      await configEventQueue.flush();
       return (await store.configEvents(db, scope, id)).map((e) => ({ ...e, created_at: e.created_at.toISOString() }));
     },
     async agentTags(scope: OrgScope) {

@@ -140,8 +140,17 @@ export const agentTags = (sql: Sql, scope: OrgScope) =>
     `SELECT t.key, array_agg(DISTINCT t.value ORDER BY t.value) AS values, count(DISTINCT g.id)::int AS gateways
        FROM gateways g, jsonb_each_text(g.tags) t WHERE g.org_id = $1 GROUP BY t.key ORDER BY t.key`, [scope.orgId]);
 
-export const insertConfigEvent = (sql: Sql, scope: OrgScope, gatewayId: string, hash: string | null, status: string, error: string | null) =>
-  sql.query('INSERT INTO gateway_config_events (org_id, gateway_id, config_hash, status, error_message) VALUES ($1,$2,$3,$4,$5)', [scope.orgId, gatewayId, hash, status, error]);
+/** Many config events in one statement (events of several orgs; trusted server code batching the adapter's reports). */
+export async function insertConfigEvents(sql: Sql, events: { orgId: string; gatewayId: string; hash: string | null; status: string; error: string | null; at: Date }[]): Promise<void> {
+  if (events.length === 0) return;
+  await sql.query(
+    `INSERT INTO gateway_config_events (org_id, gateway_id, config_hash, status, error_message, created_at)
+     SELECT e.org_id, e.gateway_id, e.config_hash, e.status, e.error_message, e.created_at
+       FROM jsonb_to_recordset($1::jsonb) AS e(n int, org_id uuid, gateway_id uuid, config_hash text, status text, error_message text, created_at timestamptz)
+      WHERE EXISTS (SELECT 1 FROM gateways g WHERE g.id = e.gateway_id AND g.org_id = e.org_id)
+      ORDER BY e.n`,
+    [JSON.stringify(events.map((e, n) => ({ n, org_id: e.orgId, gateway_id: e.gatewayId, config_hash: e.hash, status: e.status, error_message: e.error, created_at: e.at.toISOString() })))]);
+}
 
 export const configEvents = (sql: Sql, scope: OrgScope, gatewayId: string, limit = 50) =>
   sql.query<{ config_hash: string | null; status: string; error_message: string | null; created_at: Date }>(
