@@ -47,6 +47,11 @@ export interface OpampContext {
   gatewayId: string | null;
   /** Set when the agent presented a registration token (zero-touch enrolment). */
   registrationTokenId: string | null;
+  /**
+   * The registration token is expired or used up (not revoked): only gateways it enrolled may
+   * reconnect with it; it enrols no new one.
+   */
+  reconnectOnly?: boolean;
   baseUrl: string;
 }
 
@@ -204,8 +209,12 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
     try {
       if (token.startsWith('fgr_')) {
         const rt = await gateways.usableRegistrationToken(token);
-        if (!rt) return { ok: false as const, status: 401, message: 'invalid or expired registration token' };
-        return { ok: true as const, context: { orgId: rt.org_id, gatewayId: null, registrationTokenId: rt.id, baseUrl } };
+        if (rt) return { ok: true as const, context: { orgId: rt.org_id, gatewayId: null, registrationTokenId: rt.id, baseUrl } };
+        // Zero-touch gateways keep their registration token for good: its expiry or last use ends
+        // enrolment, not the gateways already enrolled with it (only revoking it does).
+        const spent = await gateways.spentRegistrationToken(token);
+        if (!spent) return { ok: false as const, status: 401, message: 'invalid, expired or revoked registration token' };
+        return { ok: true as const, context: { orgId: spent.org_id, gatewayId: null, registrationTokenId: spent.id, reconnectOnly: true, baseUrl } };
       }
       const row = await gateways.authenticateOpamp(token);
       if (!row) return { ok: false as const, status: 401, message: 'invalid OpAMP token' };
@@ -243,6 +252,10 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
       return { row };
     }
     const existing = await store.getGatewayByInstanceUid(db, scope, uid);
+    if (ctx.reconnectOnly) {
+      if (existing && existing.registration_token_id === ctx.registrationTokenId) return { row: existing };
+      return { error: 'registration token is expired or used up: it lets only the gateways it enrolled reconnect' };
+    }
     if (existing) return { row: existing };
     const description = msg.agentDescription ? descriptionOf(msg.agentDescription) : null;
     try {

@@ -193,18 +193,48 @@ test('a revoked OpAMP token closes the live connection and is refused at the nex
   assert.equal(h.status, 401);
 });
 
-test('registration token with max_uses is refused once used up; revoked registration tokens too', async () => {
+test('a used-up or expired registration token enrols nobody new, but the gateways it enrolled zero-touch keep reconnecting; revoking it cuts them off', async () => {
   const t = await admin().post('/api/v1/registration-tokens', { name: 'one-shot', expires_in_days: 1, max_uses: 1 });
   const a = agent({ token: t.body.token });
   await a.start();
   await a.send({ agentDescription: description('one-shot-1') });
-  await findGateway('one-shot-1');
-  const b = new SimAgent({ url: ws, token: t.body.token, capabilities: caps, reconnect: false });
-  await assert.rejects(b.start(), (err: Error & { status?: number }) => err.status === 401);
+  const gw = await findGateway('one-shot-1');
   const list = await admin().get('/api/v1/registration-tokens');
   const row = list.body.items.find((x: { id: string }) => x.id === t.body.id);
   assert.equal(row.uses, 1);
   assert.equal('token' in row, false, 'no plaintext in lists');
+
+  // A second agent with the used-up token: told why, disconnected, not enrolled.
+  const b = new SimAgent({ url: ws, token: t.body.token, capabilities: caps, reconnect: false });
+  await b.start();
+  await b.send({ agentDescription: description('one-shot-2') });
+  const refused = await b.next((m) => !!m.errorResponse);
+  assert.match(refused.errorResponse!.errorMessage, /expired or used up/);
+  await eventually(async () => !b.client.connected);
+  assert.equal((await admin().get('/api/v1/gateways?name=one-shot-2')).body.items.length, 0);
+  const h = await fetch(`${base}/v1/opamp`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf', authorization: `Bearer ${t.body.token}` }, body: new Uint8Array([0x0a, 0x10, ...new Uint8Array(16).fill(7)]) });
+  assert.equal(h.status, 200, 'the transport admits a spent token; the message is refused');
+
+  // The enrolled gateway restarts (same instance_uid): back online, same record — also once the token expired.
+  await a.stop();
+  await fg.db.query("UPDATE registration_tokens SET expires_at = now() - interval '1 day' WHERE id = $1", [t.body.id]);
+  const again = agent({ token: t.body.token, instanceUid: a.client.instanceUid });
+  await again.start();
+  await again.send({ agentDescription: description('one-shot-1') });
+  const ok = await again.next(() => true);
+  assert.equal(ok.errorResponse, undefined);
+  const back = await eventually(async () => {
+    const g = (await admin().get(`/api/v1/gateways/${gw.id}`)).body;
+    return g.connected ? g : null;
+  });
+  assert.equal(back.id, gw.id);
+  assert.equal((await admin().get('/api/v1/gateways?name=one-shot-1')).body.items.length, 1);
+
+  // Revoked: refused at the door, even for the gateways it enrolled.
+  await again.stop();
+  assert.equal((await admin().delete(`/api/v1/registration-tokens/${t.body.id}`)).status < 300, true);
+  const c = new SimAgent({ url: ws, token: t.body.token, capabilities: caps, instanceUid: a.client.instanceUid, reconnect: false });
+  await assert.rejects(c.start(), (err: Error & { status?: number }) => err.status === 401);
 });
 
 test('SSE event stream delivers gateway changes of the caller org only', async () => {

@@ -212,6 +212,11 @@ export function createGatewaysService(deps: {
       if (!plaintext.startsWith('fgr_')) return null;
       return tokensStore.findUsableRegistrationToken(db, sha256Hex(plaintext));
     },
+    /** Not revoked, but expired or used up: it still lets the gateways it enrolled reconnect (OpAMP only). */
+    async spentRegistrationToken(plaintext: string) {
+      if (!plaintext.startsWith('fgr_')) return null;
+      return tokensStore.findSpentRegistrationToken(db, sha256Hex(plaintext));
+    },
 
     // ── enrolment ──────────────────────────────────────────────────────────
     /** Seed flow: POST /api/v1/gateways with a registration token → gateway + OpAMP token. */

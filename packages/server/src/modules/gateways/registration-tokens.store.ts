@@ -24,6 +24,13 @@ export const findUsableRegistrationToken = async (sql: Sql, hash: string) =>
     `SELECT * FROM registration_tokens WHERE token = $1 AND is_active AND (expires_at IS NULL OR expires_at > now())
        AND (max_uses IS NULL OR uses < max_uses)`, [hash]))[0] ?? null;
 
+/**
+ * A registration token that can no longer enrol (expired or used up) but was not revoked: gateways it
+ * enrolled zero-touch present it on every connection and must keep reconnecting.
+ */
+export const findSpentRegistrationToken = async (sql: Sql, hash: string) =>
+  (await sql.query<RegistrationTokenRow>('SELECT * FROM registration_tokens WHERE token = $1 AND is_active', [hash]))[0] ?? null;
+
 /** Counts one use, atomically refusing when the token ran out meanwhile. */
 export const consumeRegistrationToken = async (sql: Sql, id: string) =>
   (await sql.query('UPDATE registration_tokens SET uses = uses + 1 WHERE id = $1 AND is_active AND (max_uses IS NULL OR uses < max_uses) AND (expires_at IS NULL OR expires_at > now()) RETURNING id', [id])).length === 1;
