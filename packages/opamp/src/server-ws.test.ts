@@ -363,3 +363,20 @@ test('a reply object shared between agents is not modified; each agent gets its 
   a.ws.close();
   b.ws.close();
 });
+
+test('probe(): a live peer answers the ping (true); a half-open one does not (false), nor a closed socket', async (t) => {
+  const conns: OpampConnection<unknown>[] = [];
+  const srv = await startTestOpampServer({ wsPingIntervalMs: 0, onConnected: (c) => conns.push(c) });
+  t.after(() => srv.close());
+  const alive = await openRawWs(srv.wsUrl);
+  await until(() => conns.length === 1, 'first connection');
+  const dead = await openRawWs(srv.wsUrl, { autoPong: false });
+  await until(() => conns.length === 2, 'second connection');
+  assert.equal(await conns[0]!.probe(2000), true);
+  assert.equal(await conns[1]!.probe(300), false);
+  alive.ws.close();
+  await alive.closed;
+  await delay(50);
+  assert.equal(await conns[0]!.probe(2000), false);
+  dead.ws.terminate();
+});

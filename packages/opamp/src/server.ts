@@ -65,6 +65,11 @@ export interface OpampConnection<Ctx> {
   send(msg: ServerToAgent): Promise<void>;
   /** WebSocket: closes the socket (default 1000). HTTP: the response closes the TCP connection. */
   close(code?: number, reason?: string): void;
+  /**
+   * WebSocket: sends a ping and resolves true when the peer answers within timeoutMs, false when it
+   * does not or the socket is gone (a half-open connection after a network failure). HTTP: true.
+   */
+  probe(timeoutMs: number): Promise<boolean>;
 }
 
 export interface ProtocolErrorInfo<Ctx> {
@@ -250,6 +255,28 @@ export function createOpampServer<Ctx>(opts: OpampServerOptions<Ctx>): OpampServ
     return true;
   }
 
+  function probeWs(conn: WsConnection<Ctx>, timeoutMs: number): Promise<boolean> {
+    if (conn.closed) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const done = (alive: boolean) => {
+        clearTimeout(timer);
+        conn.ws.off('pong', onPong);
+        conn.ws.off('close', onClose);
+        resolve(alive);
+      };
+      const onPong = () => done(true);
+      const onClose = () => done(false);
+      const timer = setTimeout(() => done(false), timeoutMs);
+      conn.ws.on('pong', onPong);
+      conn.ws.on('close', onClose);
+      try {
+        conn.ws.ping();
+      } catch {
+        done(false);
+      }
+    });
+  }
+
   function acceptWs(ws: WebSocket, req: http.IncomingMessage, context: Ctx): void {
     const conn: WsConnection<Ctx> = {
       id: randomUUID(),
@@ -263,6 +290,7 @@ export function createOpampServer<Ctx>(opts: OpampServerOptions<Ctx>): OpampServ
       alive: true,
       closed: false,
       send: (msg) => sendWs(conn, msg),
+      probe: (timeoutMs) => probeWs(conn, timeoutMs),
       close: (code = 1000, reason = '') => {
         try {
           ws.close(code, reason);
@@ -435,6 +463,7 @@ export function createOpampServer<Ctx>(opts: OpampServerOptions<Ctx>): OpampServ
       context: admission.context,
       instanceUid: msg.instanceUid.slice(),
       send: () => Promise.reject(new Error('plain-HTTP agents are answered only through the onMessage return value')),
+      probe: async () => true,
       close: () => {
         closeAfter = true;
       },

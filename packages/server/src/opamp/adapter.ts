@@ -41,6 +41,9 @@ const rcsName: Record<number, 'UNSET' | 'APPLIED' | 'APPLYING' | 'FAILED'> = {
   [RemoteConfigStatuses.RemoteConfigStatuses_FAILED]: 'FAILED',
 };
 
+/** How long a connection suspected to be a duplicate's stale twin has to answer a ping. */
+const DUPLICATE_PROBE_MS = 2000;
+
 export interface OpampContext {
   orgId: string;
   /** Set when the agent presented a gateway's OpAMP token. */
@@ -470,8 +473,16 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
       // Two live WebSocket connections with one instance_uid: the newcomer gets a new uid (spec: duplicate detection).
       const dup = wsByUid.get(uidKey(ctx.orgId, uid));
       if (dup && dup.connId !== conn.id && Date.now() - dup.lastMessageAt < 60_000 && conn.transport === 'websocket') {
-        log.warn({ uid, remote: conn.remoteAddress }, 'duplicate instance_uid: assigning a new one to the newcomer');
-        return create(ServerToAgentSchema, { instanceUid: msg.instanceUid, agentIdentification: create(AgentIdentificationSchema, { newInstanceUid: newInstanceUid() }), capabilities: SERVER_CAPABILITIES });
+        // The same agent reconnecting after a network failure leaves a half-open socket behind that
+        // still looks live: ask it. Only a socket that answers is another agent with a copied uid.
+        if (dup.conn && (await dup.conn.probe(DUPLICATE_PROBE_MS))) {
+          log.warn({ uid, remote: conn.remoteAddress }, 'duplicate instance_uid: assigning a new one to the newcomer');
+          return create(ServerToAgentSchema, { instanceUid: msg.instanceUid, agentIdentification: create(AgentIdentificationSchema, { newInstanceUid: newInstanceUid() }), capabilities: SERVER_CAPABILITIES });
+        }
+        log.info({ uid, remote: conn.remoteAddress }, 'the previous connection of this instance_uid is dead (no pong): replacing it');
+        untrackWs(dup);
+        if (wsByGateway.get(dup.gatewayId) === dup) wsByGateway.delete(dup.gatewayId);
+        dup.conn?.close(1001, 'replaced by a newer connection of the same agent');
       }
       const refuse = (reason: string) => {
         log.warn({ uid, remote: conn.remoteAddress, reason }, 'refusing agent');

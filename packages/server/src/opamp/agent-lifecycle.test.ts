@@ -6,7 +6,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   AgentCapability, RemoteConfigStatuses, RemoteConfigStatusSchema, CommandType, configHash, create, uuidFromBytes,
+  AgentToServerSchema, encodeWsFrame, newInstanceUid,
 } from '@flowgate/opamp';
+import { WebSocket } from 'ws';
 import { startTestFlowgate, api, type TestFlowgate } from '../testing/harness.ts';
 import { SimAgent, description, eventually } from '../testing/sim-agent.ts';
 import { systemScope } from '../platform/scope.ts';
@@ -102,6 +104,33 @@ test('two live WebSocket connections with one instance_uid: the newcomer gets a 
   await eventually(async () => (await detail(g2.id)).connected);
   const list = await admin().get('/api/v1/gateways?name=dup-');
   assert.deepEqual(list.body.items.map((g: Gateway) => g.name).sort(), ['dup-clone', 'dup-first']);
+});
+
+test('an agent reconnecting while its old connection is half-open (no pong) stays the same gateway: the dead socket is replaced, no new uid', async () => {
+  // The old connection: enrolled, then silent — it answers no pings, as after a network failure.
+  const uid = newInstanceUid();
+  const stale = new WebSocket(wsUrl, { headers: { Authorization: `Bearer ${regToken}` }, autoPong: false });
+  await new Promise((resolve, reject) => stale.once('open', resolve).once('error', reject));
+  const staleClosed = new Promise<void>((resolve) => stale.once('close', () => resolve()));
+  stale.send(encodeWsFrame(AgentToServerSchema, create(AgentToServerSchema, { instanceUid: uid, sequenceNum: 0n, capabilities: caps, agentDescription: description('half-open') })));
+  const g = await findGateway('half-open');
+  assert.equal(g.connected, true);
+
+  // The same agent comes back on a new socket with the same uid.
+  const back = agent(wsUrl, uid);
+  await back.start();
+  await back.send({ agentDescription: description('half-open') });
+  const reply = await back.next(() => true, 15_000);
+  assert.equal(reply.agentIdentification, undefined, 'not told to take a new uid');
+  assert.equal(reply.errorResponse, undefined);
+  await staleClosed; // the dead socket was let go
+  const list = (await admin().get('/api/v1/gateways?name=half-open')).body.items as Gateway[];
+  assert.deepEqual(list.map((x) => x.id), [g.id], 'still one gateway');
+  const d = await eventually(async () => {
+    const x = await detail(g.id);
+    return x.connected ? x : null;
+  });
+  assert.equal(d.instance_id, uuidFromBytes(uid));
 });
 
 test('plain-HTTP agent: listed connected over http; a pushed config and a restart come in its next reply, once', async () => {
