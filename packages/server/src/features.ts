@@ -67,6 +67,7 @@ export async function registerFeatures(app: App, deps: FeatureDeps): Promise<Fea
   const deployments = createDeploymentsService({ db: deps.db, gateways, settings: deps.settings, logger: deps.logger, resolveConfig, validate });
   const opamp = createOpampAdapter({
     db: deps.db, bus: deps.bus, gateways, metrics: deps.metrics, logger: deps.logger, secret: deps.config.secret, publicUrl: deps.config.publicUrl, resolveConfig,
+    messageBudget: deps.config.opampMessageBudget,
     onRemoteConfigStatus: (e) => deployments.onRemoteConfigStatus(e),
     onGatewayOnline: (orgId, gatewayId) => deployments.onGatewayMatched(orgId, gatewayId),
   });

@@ -18,6 +18,8 @@ export interface FlowgateConfig {
   publicUrl: string | null;
   gatewayBinDir: string | null;
   uiDir: string | null;
+  /** Per-agent OpAMP message budget (token bucket): burst, then this many per second. */
+  opampMessageBudget: { burst: number; perSecond: number };
 }
 
 export class ConfigError extends Error {
@@ -33,6 +35,16 @@ function parsePort(name: string, raw: string | undefined, fallback: number | nul
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0 || n > 65535) {
     problems.push(`${name} must be a port number between 0 and 65535, got "${raw}"`);
+    return fallback;
+  }
+  return n;
+}
+
+function parsePositive(name: string, raw: string | undefined, fallback: number, problems: string[]): number {
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) {
+    problems.push(`${name} must be a positive number, got "${raw}"`);
     return fallback;
   }
   return n;
@@ -57,6 +69,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): FlowgateConfig
   if (adminPassword !== null && adminPassword.length < 8) problems.push('FLOWGATE_ADMIN_PASSWORD must have at least 8 characters');
   const publicUrl = env.FLOWGATE_PUBLIC_URL || null;
   if (publicUrl && !/^https?:\/\//.test(publicUrl)) problems.push('FLOWGATE_PUBLIC_URL must be an http(s) URL');
+  const opampMessageBudget = {
+    burst: parsePositive('FLOWGATE_OPAMP_MESSAGE_BURST', env.FLOWGATE_OPAMP_MESSAGE_BURST, 60, problems),
+    perSecond: parsePositive('FLOWGATE_OPAMP_MESSAGES_PER_SECOND', env.FLOWGATE_OPAMP_MESSAGES_PER_SECOND, 10, problems),
+  };
+  if (opampMessageBudget.burst < 1) problems.push('FLOWGATE_OPAMP_MESSAGE_BURST must be at least 1');
   if (env.FLOWGATE_SECRET !== undefined && env.FLOWGATE_SECRET.length < 32) problems.push('FLOWGATE_SECRET must have at least 32 characters');
 
   let secret = env.FLOWGATE_SECRET ?? '';
@@ -85,5 +102,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): FlowgateConfig
     port, host, opampPort, databaseUrl, dataDir, redisUrl, secret, secretSource, adminEmail, adminPassword, logLevel, publicUrl,
     gatewayBinDir: env.FLOWGATE_GATEWAY_BIN_DIR || null,
     uiDir: env.FLOWGATE_UI_DIR || null,
+    opampMessageBudget,
   };
 }

@@ -224,13 +224,14 @@ test('`flowgate --help` exits 0; unknown commands and bad arguments fail readabl
 
 test('an invalid environment exits non-zero and names every problem at once', async () => {
   const cwd = tmp('badenv');
-  const r = await runCli(['start'], cleanEnv({ PORT: 'abc', LOG_LEVEL: 'loud', FLOWGATE_DATA_DIR: cwd }), cwd, 30_000);
+  const r = await runCli(['start'], cleanEnv({ PORT: 'abc', LOG_LEVEL: 'loud', FLOWGATE_OPAMP_MESSAGES_PER_SECOND: '-3', FLOWGATE_DATA_DIR: cwd }), cwd, 30_000);
   assert.notEqual(r.code, 0);
   assert.equal(r.code, 1);
   assert.match(r.stderr, /PORT/);
   assert.match(r.stderr, /abc/);
   assert.match(r.stderr, /LOG_LEVEL/);
   assert.match(r.stderr, /loud/);
+  assert.match(r.stderr, /FLOWGATE_OPAMP_MESSAGES_PER_SECOND must be a positive number, got "-3"/);
   assert.ok(!/^\s+at /m.test(r.stderr + r.stdout), `stack trace printed:\n${r.stderr}`);
 });
 
