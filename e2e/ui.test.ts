@@ -111,6 +111,25 @@ service:
       exporters: [otlphttp/loki]
 `;
 const LOGS_V2 = LOGS_V1.replace('SEVERITY_NUMBER_INFO', 'SEVERITY_NUMBER_WARN');
+const TRACES_HONEYCOMB = `receivers:
+  otlp:
+    protocols:
+      grpc:
+        endpoint: 0.0.0.0:4317
+processors:
+  batch: {}
+exporters:
+  otlp/honeycomb:
+    endpoint: api.honeycomb.io:443
+    headers:
+      x-honeycomb-team: \${secret:HONEYCOMB_API_KEY}
+service:
+  pipelines:
+    traces:
+      receivers: [otlp]
+      processors: [batch]
+      exporters: [otlp/honeycomb]
+`;
 
 describe('web UI in a real browser', { skip }, () => {
   let db: TestDatabase | null = null;
@@ -314,6 +333,35 @@ describe('web UI in a real browser', { skip }, () => {
     await page.waitForSelector(target('rolled_back'));
     await eventually(async () => agent.applied.length > appliedBefore, 15_000);
     assert.doesNotMatch(agent.applied.at(-1) ?? '', /otlphttp\/tempo/, 'the gateway went back to its previous configuration');
+  });
+
+  test('deleting a secret a template references lists the template first; "Delete anyway" removes it', { timeout: 60_000 }, async () => {
+    // The latest version of a template referencing ${secret:NAME} is enough for the server to refuse.
+    const put = await server.api('PUT', '/api/v1/secrets', { name: 'HONEYCOMB_API_KEY', value: 'hcaik_e2e_not_a_real_key' });
+    assert.ok(put.status < 300, `PUT secret → ${put.status}`);
+    const created = await server.api<{ id: string }>('POST', '/api/v1/templates', { name: 'traces-to-honeycomb', type: 'traces', config_yaml: TRACES_HONEYCOMB, message: 'Traces to Honeycomb' });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const templateId = created.body.id;
+    const secretNames = async () => (await server.api<{ items: { name: string }[] }>('GET', '/api/v1/secrets')).body.items.map((x) => x.name);
+
+    await page.goto(`${server.url}/settings?tab=secrets`);
+    const row = sel(testIds.settings.secretRow, { name: 'HONEYCOMB_API_KEY' });
+    await page.click(`${row} ${byTestId(testIds.settings.secretDelete)}`);
+    await page.click(byTestId(testIds.dialog.confirm));
+    // Refused: the dialog stays open and names the template, linked to its editor.
+    const ref = await page.waitForSelector(sel(testIds.settings.secretInUseRef, { kind: 'template', id: templateId }));
+    assert.match((await ref.textContent()) ?? '', /traces-to-honeycomb/);
+    assert.equal(await ref.$eval('a', (a) => a.getAttribute('href')), `/templates/${templateId}`);
+    assert.match((await page.textContent(byTestId(testIds.settings.secretInUse))) ?? '', /templates that reference it fail validation until a secret named HONEYCOMB_API_KEY exists again/);
+    assert.ok((await secretNames()).includes('HONEYCOMB_API_KEY'), 'nothing was deleted');
+    assert.equal(await page.$(byTestId(testIds.toast.item)), null, 'no success toast for a refused delete');
+    await shot('secret-in-use');
+
+    await page.click(byTestId(testIds.settings.secretDeleteAnyway));
+    await page.waitForSelector(byTestId(testIds.settings.secretInUse), { state: 'detached' });
+    await page.waitForSelector(row, { state: 'detached' });
+    assert.match((await page.textContent(byTestId(testIds.toast.item))) ?? '', /Secret HONEYCOMB_API_KEY deleted/);
+    assert.ok(!(await secretNames()).includes('HONEYCOMB_API_KEY'), 'the forced delete removed it');
   });
 
   test('screenshots of every main page, light and dark, on a realistic fleet', { timeout: 150_000 }, async () => {

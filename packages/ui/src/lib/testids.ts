@@ -242,6 +242,11 @@ export const testIds = {
     secretSave: 'settings-secret-save',
     secretRow: 'settings-secret-row',
     secretDelete: 'settings-secret-delete',
+    secretInUse: 'settings-secret-in-use', // the delete dialog's list of what references the secret (data-total)
+    secretInUseRef: 'settings-secret-in-use-ref', // one gateway or template in it: data-kind, data-id, data-name
+    secretInUseMore: 'settings-secret-in-use-more',
+    secretDeleteRetry: 'settings-secret-delete-retry',
+    secretDeleteAnyway: 'settings-secret-delete-anyway',
     memberEmail: 'settings-member-email',
     memberRole: 'settings-member-role',
     memberAdd: 'settings-member-add',

@@ -23,7 +23,7 @@ import { useNow } from '../../lib/use-now.ts';
 import { useCan } from '../auth/hooks/session.tsx';
 import { DeploymentStatusBadge } from '../deployments/components/deployment-status-badge.tsx';
 import { ConfigViewer } from './components/config-viewer.tsx';
-import { gatewayTokenExpiry } from './components/gateway-token.ts';
+import { gatewayTokenActions, gatewayTokenExpiry } from './components/gateway-token.ts';
 import { GatewayStatusBadge, HealthBadge, RemoteConfigBadge, TransportLabel } from './components/gateway-badges.tsx';
 import { isComponentHealthNode } from './components/health-tree-model.ts';
 import { HealthTree } from './components/health-tree.tsx';
@@ -92,6 +92,9 @@ function Header({ gateway }: { gateway: GatewayDetail }) {
   const [pending, setPending] = useState<Pending>(null);
   const [rotated, setRotated] = useState<RotateTokenResponse | null>(null);
   const canRestart = gateway.capabilities.includes('AcceptsRestartCommand');
+  const tokenState = gatewayTokenExpiry(gateway.token_expires_at).state;
+  const hasOwnToken = tokenState === 'token';
+  const tokenActions = gatewayTokenActions(tokenState, gateway.name);
 
   const submitRename = async (event: FormEvent) => {
     event.preventDefault();
@@ -210,7 +213,7 @@ function Header({ gateway }: { gateway: GatewayDetail }) {
       <ConfirmDialog
         open={pending === 'rotate'}
         title="Rotate the OpAMP token?"
-        body={<p>A new token is issued and the current one stops working. The new token is shown once: give it to the gateway, or it will be disconnected.</p>}
+        body={<p>{tokenActions.rotate}</p>}
         confirmLabel="Rotate token"
         tone="primary"
         onClose={() => setPending(null)}
@@ -222,18 +225,35 @@ function Header({ gateway }: { gateway: GatewayDetail }) {
       <ConfirmDialog
         open={pending === 'revoke'}
         title="Revoke the OpAMP token?"
-        body={<p>{gateway.name} is refused at its next connection or poll until it enrols again with a registration token.</p>}
+        body={
+          <>
+            <p>{tokenActions.revoke}</p>
+            {!hasOwnToken && (
+              <p>
+                <Link to="/tokens" className="font-medium text-accent-600 hover:underline dark:text-accent-400">
+                  Open the registration tokens
+                </Link>
+              </p>
+            )}
+          </>
+        }
         confirmLabel="Revoke token"
         onClose={() => setPending(null)}
         onConfirm={async () => {
           await mutations.revokeToken.mutateAsync();
-          toast.success('Token revoked', `${gateway.name} can no longer connect.`);
+          if (hasOwnToken) toast.success('Token revoked', `${gateway.name} can no longer connect with it.`);
+          else toast.success('Connection dropped', 'A gateway enrolled zero-touch reconnects with its registration token.');
         }}
       />
       <ConfirmDialog
         open={pending === 'delete'}
         title="Delete this gateway?"
-        body={<p>{gateway.name} is removed from Flowgate with its history. A running gateway with a valid token would enrol again.</p>}
+        body={
+          <p>
+            {gateway.name} is removed from Flowgate with its history. If it is still running and enrolled zero-touch, it enrols again as a new gateway while its registration token can still enrol
+            (not revoked, expired or used up).
+          </p>
+        }
         confirmLabel="Delete gateway"
         onClose={() => setPending(null)}
         onConfirm={async () => {

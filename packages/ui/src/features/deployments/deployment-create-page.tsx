@@ -19,10 +19,10 @@ import { useDebounced } from '../../lib/use-now.ts';
 import { useCan, useOrgId } from '../auth/hooks/session.tsx';
 import { gatewaysApi } from '../agents/api/gateways-api.ts';
 import { gatewayKeys } from '../agents/api/gateway-keys.ts';
-import { HealthBadge } from '../agents/components/gateway-badges.tsx';
 import { useAgentTags } from '../agents/hooks/use-gateways.ts';
 import { useTemplates, useTemplateVersions } from '../templates/hooks/use-templates.ts';
 import { batchSizes, parseBatches } from './components/deployment-model.ts';
+import { GatewayOptions } from './components/gateway-options.tsx';
 import { useCreateDeployment } from './hooks/use-deployments.ts';
 
 type TargetMode = 'gateways' | 'tags';
@@ -367,7 +367,6 @@ function GatewayPicker({ selected, onChange }: { selected: Set<string>; onChange
     else next.add(gateway.id);
     onChange(next);
   };
-  const items = list.data?.items ?? [];
   return (
     <div className="space-y-2">
       <div className="flex items-center gap-2">
@@ -378,31 +377,7 @@ function GatewayPicker({ selected, onChange }: { selected: Set<string>; onChange
         <span className="text-xs text-zinc-500 tabular-nums">{selected.size} selected</span>
       </div>
       <div className="max-h-72 overflow-y-auto rounded-lg border border-zinc-200 dark:border-zinc-800">
-        {list.isPending ? (
-          <PageLoading />
-        ) : items.length === 0 ? (
-          <p className="p-4 text-center text-sm text-zinc-500">No gateway matches.</p>
-        ) : (
-          <ul className="divide-y divide-zinc-100 dark:divide-zinc-800">
-            {items.map((g) => (
-              <li key={g.id}>
-                <label
-                  className={cn('flex cursor-pointer items-center gap-3 px-3 py-2 hover:bg-zinc-50 dark:hover:bg-zinc-800/50', !g.accepts_remote_config && 'cursor-not-allowed opacity-60')}
-                  data-testid={testIds.deploymentCreate.gatewayOption}
-                  data-id={g.id}
-                  data-name={g.name}
-                >
-                  <input type="checkbox" className="size-4 accent-accent-600" checked={selected.has(g.id)} disabled={!g.accepts_remote_config} onChange={() => toggle(g)} />
-                  <span className="min-w-0 flex-1">
-                    <span className="block truncate text-sm font-medium">{g.name}</span>
-                    {!g.accepts_remote_config && <span className="block text-[11px] text-amber-700 dark:text-amber-400">Does not accept remote config</span>}
-                  </span>
-                  <HealthBadge status={g.health.status} />
-                </label>
-              </li>
-            ))}
-          </ul>
-        )}
+        <GatewayOptions query={list} filtered={debounced !== ''} selected={selected} onToggle={toggle} />
       </div>
     </div>
   );

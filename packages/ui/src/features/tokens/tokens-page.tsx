@@ -18,7 +18,7 @@ import { useCan, useOrgId } from '../auth/hooks/session.tsx';
 import { tokenKeys, tokensApi } from './api/tokens-api.ts';
 import { CreateTokenDialog } from './components/create-token-dialog.tsx';
 import { SupervisorConfigPanel } from './components/supervisor-config-panel.tsx';
-import { tokenState, type TokenState } from './components/token-state.ts';
+import { revokeTokenConsequences, tokenState, tokenStateHint, type TokenState } from './components/token-state.ts';
 
 const stateTone: Record<TokenState, Tone> = { active: 'success', revoked: 'muted', expired: 'warning', used_up: 'neutral' };
 const stateLabel: Record<TokenState, string> = { active: 'Active', revoked: 'Revoked', expired: 'Expired', used_up: 'Used up' };
@@ -47,7 +47,11 @@ export function TokensPage() {
 
   return (
     <div data-testid={testIds.tokens.page} className="space-y-5">
-      <PageHeader title="Registration tokens" description="Tokens let new gateways enrol themselves. Each gateway then gets its own revocable OpAMP token." actions={createButton} />
+      <PageHeader
+        title="Registration tokens"
+        description="Tokens let new gateways enrol themselves. A gateway onboarded with the script (flowgate gateway run) then gets its own revocable OpAMP token; a gateway enrolled zero-touch (supervisor config) keeps connecting with the registration token, so revoking the token cuts it off."
+        actions={createButton}
+      />
       <QueryCard
         query={tokens}
         retry
@@ -76,14 +80,16 @@ export function TokensPage() {
             <TBody>
               {list.map((token) => {
                 const state = tokenState(token);
+                const hint = tokenStateHint(state);
                 return (
                   <Tr key={token.id} data-testid={testIds.tokens.row} data-id={token.id} data-name={token.name} data-status={state}>
                     <Td className="font-medium">{token.name}</Td>
                     <Td className="font-mono text-xs text-zinc-500">{token.prefix}…</Td>
-                    <Td>
+                    <Td title={hint?.detail}>
                       <Badge tone={stateTone[state]} dot>
                         {stateLabel[state]}
                       </Badge>
+                      {hint?.short && <span className="mt-0.5 block text-[11px] text-zinc-500 dark:text-zinc-400">{hint.short}</span>}
                     </Td>
                     <Td className="tabular-nums">
                       {token.uses}
@@ -120,7 +126,13 @@ export function TokensPage() {
       <ConfirmDialog
         open={revoking !== null}
         title={`Revoke “${revoking?.name ?? ''}”?`}
-        body={<p>New gateways can no longer enrol with it. Gateways that received their own OpAMP token when they enrolled keep working. Gateways enrolled zero-touch with the supervisor config send this token on every connection and are refused from their next one.</p>}
+        body={
+          <>
+            {revokeTokenConsequences(revoking ? tokenState(revoking) : 'active').map((sentence) => (
+              <p key={sentence}>{sentence}</p>
+            ))}
+          </>
+        }
         confirmLabel="Revoke token"
         onClose={() => setRevoking(null)}
         onConfirm={async () => {

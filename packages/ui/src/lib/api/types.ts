@@ -37,6 +37,8 @@ import type {
   RegistrationToken as RegistrationTokenSchema,
   RotateTokenResponse as RotateTokenResponseSchema,
   Secret as SecretSchema,
+  SecretInUseDetails as SecretInUseDetailsSchema,
+  SecretReference as SecretReferenceSchema,
   SignalCounts as SignalCountsSchema,
   Template as TemplateSchema,
   TemplateDetail as TemplateDetailSchema,
@@ -105,6 +107,8 @@ export type DryRunBody = Static<typeof DryRunBodySchema>;
 export type DryRunResult = Static<typeof DryRunResultSchema>;
 export type SignalCounts = Static<typeof SignalCountsSchema>;
 export type Secret = Static<typeof SecretSchema>;
+export type SecretReference = Static<typeof SecretReferenceSchema>;
+export type SecretInUseDetails = Static<typeof SecretInUseDetailsSchema>;
 
 export type Deployment = Static<typeof DeploymentSchema>;
 export type DeploymentDetail = Static<typeof DeploymentDetailSchema>;

@@ -37,7 +37,9 @@ export const settingsApi = {
   update: (orgId: string, body: UpdateSettingsBody) => api.put<OrgSettings>('/settings', body, { org_id: orgId }),
   secrets: async (orgId: string, signal?: AbortSignal) => asItems(await api.get<Page<Secret> | Secret[]>('/secrets', { org_id: orgId }, signal)),
   putSecret: (orgId: string, name: string, value: string) => api.put<Secret>('/secrets', { name, value }, { org_id: orgId }),
-  deleteSecret: (orgId: string, name: string) => api.delete<unknown>(`/secrets/${encodeURIComponent(name)}`, { org_id: orgId }),
+  /** Answers 409 SECRET_IN_USE (details: what references it) unless `force`, which deletes anyway. */
+  deleteSecret: (orgId: string, name: string, options: { force?: boolean } = {}) =>
+    api.delete<unknown>(`/secrets/${encodeURIComponent(name)}`, { org_id: orgId, force: options.force ? true : undefined }),
   members: async (orgId: string, signal?: AbortSignal) => asItems(await api.get<Page<Member> | Member[]>(`/orgs/${orgId}/members`, undefined, signal)),
   addMember: (orgId: string, body: AddMemberBody) => api.post<Member>(`/orgs/${orgId}/members`, body),
   removeMember: (orgId: string, userId: string) => api.delete<unknown>(`/orgs/${orgId}/members/${userId}`),

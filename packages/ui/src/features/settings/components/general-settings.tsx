@@ -17,8 +17,8 @@ type NumberField = Exclude<keyof OrgSettings, 'base_config_yaml'>;
 
 const numberFields: { key: NumberField; label: string; hint: string; min: number; max: number }[] = [
   { key: 'default_heartbeat_seconds', label: 'Heartbeat interval (s)', hint: 'How often HTTP agents poll; WebSocket agents stay connected.', min: 5, max: 3600 },
-  { key: 'registration_token_default_days', label: 'Registration token lifetime (days)', hint: 'Default for new tokens.', min: 1, max: 3650 },
-  { key: 'opamp_token_days', label: 'Gateway token lifetime (days)', hint: 'OpAMP tokens issued at enrolment and rotation.', min: 1, max: 3650 },
+  { key: 'registration_token_default_days', label: 'Registration token lifetime (days)', hint: 'Default for new tokens. An expired token enrols no new gateways; those it enrolled keep connecting.', min: 1, max: 3650 },
+  { key: 'opamp_token_days', label: 'Gateway token lifetime (days)', hint: 'OpAMP tokens issued when the onboarding script enrols a gateway, and at rotation. Zero-touch gateways get none.', min: 1, max: 3650 },
   { key: 'deployment_default_soak_seconds', label: 'Default canary soak (s)', hint: 'How long a batch stays healthy before the next.', min: 0, max: 86400 },
 ];
 

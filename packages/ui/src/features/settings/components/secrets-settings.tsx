@@ -3,7 +3,6 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Button } from '../../../components/ui/button.tsx';
 import { Card } from '../../../components/ui/card.tsx';
-import { ConfirmDialog } from '../../../components/ui/confirm-dialog.tsx';
 import { EmptyState } from '../../../components/ui/empty-state.tsx';
 import { InlineError } from '../../../components/ui/error-state.tsx';
 import { Field, Input } from '../../../components/ui/form.tsx';
@@ -15,6 +14,7 @@ import { testIds } from '../../../lib/testids.ts';
 import { useCan, useOrgId } from '../../auth/hooks/session.tsx';
 import { settingsApi, settingsKeys } from '../api/settings-api.ts';
 import { AdminOnly } from './admin-only.tsx';
+import { DeleteSecretDialog } from './delete-secret-dialog.tsx';
 
 const NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 
@@ -34,7 +34,6 @@ function SecretsManager() {
   const [deleting, setDeleting] = useState<string | null>(null);
   const refresh = () => queryClient.invalidateQueries({ queryKey: settingsKeys.secrets(orgId) });
   const put = useMutation({ mutationFn: () => settingsApi.putSecret(orgId, name.trim(), value), onSuccess: refresh });
-  const remove = useMutation({ mutationFn: (secretName: string) => settingsApi.deleteSecret(orgId, secretName), onSuccess: refresh });
   const nameValid = NAME_PATTERN.test(name.trim());
 
   const submit = (event: FormEvent) => {
@@ -100,17 +99,7 @@ function SecretsManager() {
           </Table>
         )}
       </QueryCard>
-      <ConfirmDialog
-        open={deleting !== null}
-        title={`Delete secret ${deleting ?? ''}?`}
-        body={<p>Templates that reference it fail validation, and gateways cannot receive them, until you add it again.</p>}
-        confirmLabel="Delete secret"
-        onClose={() => setDeleting(null)}
-        onConfirm={async () => {
-          if (deleting) await remove.mutateAsync(deleting);
-          toast.success('Secret deleted');
-        }}
-      />
+      <DeleteSecretDialog name={deleting} onClose={() => setDeleting(null)} />
     </div>
   );
 }

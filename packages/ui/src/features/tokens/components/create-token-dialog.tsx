@@ -85,7 +85,7 @@ export function CreateTokenDialog({ open, onClose }: { open: boolean; onClose: (
               </code>
               <CopyButton text={command} />
             </div>
-            <p className="mt-2 text-xs text-zinc-500">The gateway enrols, receives its own OpAMP token, and appears on the Agents page within seconds.</p>
+            <p className="mt-2 text-xs text-zinc-500">The gateway enrols, receives its own OpAMP token, and appears on the Agents page within seconds. It keeps working when this token expires, is used up or is revoked.</p>
           </div>
         </div>
       </Dialog>
@@ -97,7 +97,7 @@ export function CreateTokenDialog({ open, onClose }: { open: boolean; onClose: (
       open={open}
       onClose={close}
       title="New registration token"
-      description="Gateways present it once to enrol into this organization."
+      description="Gateways present it to enrol into this organization: the onboarding script once, in exchange for their own OpAMP token; a zero-touch supervisor on every connection."
       footer={
         <>
           <Button onClick={close}>Cancel</Button>
@@ -112,10 +112,10 @@ export function CreateTokenDialog({ open, onClose }: { open: boolean; onClose: (
           {(id) => <Input id={id} autoFocus required maxLength={120} value={name} onChange={(e) => setName(e.target.value)} data-testid={testIds.tokens.createName} />}
         </Field>
         <div className="grid grid-cols-2 gap-4">
-          <Field label="Expires in (days)" error={problemFor(create.error, 'expires_in_days')}>
+          <Field label="Expires in (days)" hint="Then it enrols no new gateways; those it enrolled keep connecting." error={problemFor(create.error, 'expires_in_days')}>
             {(id) => <Input id={id} type="number" min={1} max={3650} value={days} onChange={(e) => setDays(e.target.value)} data-testid={testIds.tokens.createExpires} />}
           </Field>
-          <Field label="Max gateways" hint="Empty: unlimited" error={problemFor(create.error, 'max_uses')}>
+          <Field label="Max gateways" hint="Empty: unlimited. Once reached it enrols no new ones; those enrolled keep connecting." error={problemFor(create.error, 'max_uses')}>
             {(id) => <Input id={id} type="number" min={1} value={maxUses} onChange={(e) => setMaxUses(e.target.value)} data-testid={testIds.tokens.createMaxUses} />}
           </Field>
         </div>

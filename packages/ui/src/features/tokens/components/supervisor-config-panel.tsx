@@ -14,8 +14,9 @@ import { tokenKeys, tokensApi } from '../api/tokens-api.ts';
 
 /**
  * Generates an OpenTelemetry supervisor config that enrols with a registration token (zero-touch:
- * the supervisor's first OpAMP message enrols it). The token itself is a placeholder — Flowgate
- * never has the plaintext after creation.
+ * the supervisor's first OpAMP message enrols it, and it keeps presenting that token to reconnect).
+ * The token itself is a placeholder — Flowgate never has the plaintext after creation. Only active
+ * tokens are offered: an expired or used-up one lets its own gateways reconnect but enrols no new one.
  */
 export function SupervisorConfigPanel({ tokens }: { tokens: RegistrationToken[] }) {
   const orgId = useOrgId();
@@ -42,7 +43,7 @@ export function SupervisorConfigPanel({ tokens }: { tokens: RegistrationToken[] 
           <IconTerminal size={16} /> Supervisor config
         </span>
       }
-      description="Already run the OpenTelemetry Collector with opampsupervisor? Generate its config: it enrols on first connect."
+      description="Already run the OpenTelemetry Collector with opampsupervisor? Generate its config: it enrols on first connect (zero-touch) and sends the registration token on every connection. The token expiring or being used up does not disconnect it; revoking the token does."
       data-testid={testIds.tokens.supervisorPanel}
     >
       {tokens.length === 0 ? (
