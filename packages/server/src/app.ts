@@ -54,7 +54,8 @@ export async function createFlowgate(config: FlowgateConfig, opts: FlowgateOptio
   const logger = opts.logger === false ? pino({ level: 'silent' }) : (opts.logger ?? pino({ level: config.logLevel }));
   const closers: (() => Promise<void> | void)[] = [];
   const ownDb = !opts.db;
-  const db = opts.db ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, onError: (err) => logger.warn({ err: err.message }, 'database connection error') }));
+  const db = opts.db ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, onError: (err) => logger.warn({ err: err.message }, 'database connection error'),
+    onRetry: (err, attempt) => logger.info({ err: err.message, attempt }, 'database: statement retried after a deadlock or serialization failure') }));
   try {
     await migrate(db);
   } catch (err) {

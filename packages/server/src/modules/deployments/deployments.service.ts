@@ -136,9 +136,7 @@ export function createDeploymentsService(deps: {
     const desired: DesiredConfig = { files, deployment_id: d.id, template_id: d.template_id, version: d.version };
     await db.tx(async (sql) => {
       await store.setTargets(sql, scope, d.id, ids, 'applying');
-      await sql.query(`UPDATE gateways SET desired_config = $3, desired_config_hash = $4, current_config_version = $5, config_recovery = NULL,
-                         failed_config_hash = CASE WHEN failed_config_hash = $4 THEN NULL ELSE failed_config_hash END, updated_at = now()
-                        WHERE org_id = $1 AND id = ANY($2::uuid[])`, [scope.orgId, ids, JSON.stringify(desired), hash, d.version]);
+      await gwStore.setDesiredForMany(sql, scope, ids, desired, hash);
     });
     await gateways.command({ type: 'push', org_id: scope.orgId, gateway_id: ids[0]!, gateway_ids: ids });
     // Gateways that already run exactly this config (reported APPLIED with this hash) are done now.
@@ -423,9 +421,7 @@ export function createDeploymentsService(deps: {
         for (const g of groups.values()) {
           const hash = hexHash(await resolve(scope, g.desired.files));
           // An explicit rollback may re-send a config that once failed.
-          await sql.query(`UPDATE gateways SET desired_config = $3, desired_config_hash = $4, current_config_version = $5, config_recovery = NULL,
-                             failed_config_hash = CASE WHEN failed_config_hash = $4 THEN NULL ELSE failed_config_hash END, updated_at = now()
-                            WHERE org_id = $1 AND id = ANY($2::uuid[])`, [scope.orgId, g.ids, JSON.stringify(g.desired), hash, g.desired.version]);
+          await gwStore.setDesiredForMany(sql, scope, g.ids, g.desired, hash);
         }
         await audit(sql, scope, { action: 'deployment.rollback', resourceType: 'deployment', resourceId: id, after: { gateways: touched.length } });
       });

@@ -156,12 +156,33 @@ export const configEvents = (sql: Sql, scope: OrgScope, gatewayId: string, limit
   sql.query<{ config_hash: string | null; status: string; error_message: string | null; created_at: Date }>(
     'SELECT config_hash, status, error_message, created_at FROM gateway_config_events WHERE org_id = $1 AND gateway_id = $2 ORDER BY created_at DESC, id DESC LIMIT $3', [scope.orgId, gatewayId, limit]);
 
-/** Batched heartbeat write: one statement for many gateways (ids from several orgs; trusted server code). */
-export async function touchLastSeen(sql: Sql, ids: string[], times: Date[]): Promise<void> {
+/**
+ * Batched heartbeat write: one statement for many gateways (ids from several orgs; trusted server code).
+ * Rows another transaction holds (a rollout writing the same gateways) are skipped, not waited for —
+ * a heartbeat never blocks or deadlocks a rollout; the ids it wrote are returned, the caller keeps the rest.
+ */
+export async function touchLastSeen(sql: Sql, ids: string[], times: Date[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await sql.query<{ id: string }>(
+    `UPDATE gateways g SET last_seen = GREATEST(g.last_seen, v.ts), status = CASE WHEN g.status IN ('registered', 'inactive') THEN 'active' ELSE g.status END
+       FROM (SELECT unnest($1::uuid[]) AS id, unnest($2::timestamptz[]) AS ts) v
+      WHERE g.id = v.id AND g.id IN (SELECT id FROM gateways WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE SKIP LOCKED)
+      RETURNING g.id`, [ids, times]);
+  return new Set(rows.map((r) => r.id));
+}
+
+/**
+ * What many gateways of one org should run (a rollout batch, a rollback): one statement, rows locked
+ * in id order so that two such writes never deadlock each other. A config sent explicitly may be one
+ * that once failed: its failed marker is cleared.
+ */
+export async function setDesiredForMany(sql: Sql, scope: OrgScope, ids: string[], desired: DesiredConfig, hash: string): Promise<void> {
   if (ids.length === 0) return;
   await sql.query(
-    `UPDATE gateways g SET last_seen = GREATEST(g.last_seen, v.ts), status = CASE WHEN g.status IN ('registered', 'inactive') THEN 'active' ELSE g.status END
-       FROM (SELECT unnest($1::uuid[]) AS id, unnest($2::timestamptz[]) AS ts) v WHERE g.id = v.id`, [ids, times]);
+    `UPDATE gateways SET desired_config = $3, desired_config_hash = $4, current_config_version = $5, config_recovery = NULL,
+            failed_config_hash = CASE WHEN failed_config_hash = $4 THEN NULL ELSE failed_config_hash END, updated_at = now()
+      WHERE id IN (SELECT id FROM gateways WHERE org_id = $1 AND id = ANY($2::uuid[]) ORDER BY id FOR UPDATE)`,
+    [scope.orgId, ids, JSON.stringify(desired), hash, desired.version]);
 }
 
 /** At start-up, connections held by a previous run of this replica set are gone. */

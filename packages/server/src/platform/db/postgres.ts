@@ -9,7 +9,27 @@ function wrap(err: unknown): unknown {
   return isConnectionError(err) ? new DatabaseUnavailableError(err) : err;
 }
 
-export async function openPostgres(url: string, opts: { max?: number; onError?: (err: Error) => void } = {}): Promise<Db> {
+/**
+ * PostgreSQL aborts one of two transactions that wait on each other (deadlock_detected) or that a
+ * serialization check refused; the other proceeds. The aborted one was rolled back as a whole, so
+ * running it again is safe — and it is what a caller would have to do anyway.
+ */
+const RETRYABLE = new Set(['40P01', '40001']);
+const MAX_ATTEMPTS = 4;
+async function retrying<T>(run: () => Promise<T>, onRetry?: (err: Error, attempt: number) => void): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (!code || !RETRYABLE.has(code) || attempt >= MAX_ATTEMPTS) throw err;
+      onRetry?.(err as Error, attempt);
+      await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * attempt));
+    }
+  }
+}
+
+export async function openPostgres(url: string, opts: { max?: number; onError?: (err: Error) => void; onRetry?: (err: Error, attempt: number) => void } = {}): Promise<Db> {
   const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 10, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30000 });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', (err) => opts.onError?.(err));
@@ -29,11 +49,35 @@ export async function openPostgres(url: string, opts: { max?: number; onError?: 
       }
     },
   });
+  async function runTx<T>(fn: (sql: Sql) => Promise<T>): Promise<T> {
+    let client: pg.PoolClient;
+    try {
+      client = await pool.connect();
+    } catch (err) {
+      throw wrap(err);
+    }
+    let broken = false;
+    try {
+      await client.query('BEGIN');
+      const result = await fn(viaClient(client));
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      try {
+        await client.query('ROLLBACK');
+      } catch {
+        broken = true;
+      }
+      throw wrap(err);
+    } finally {
+      client.release(broken);
+    }
+  }
   const db: Db = {
     kind: 'postgres',
     async query(text, params) {
       try {
-        return (await pool.query(text, params as unknown[])).rows;
+        return (await retrying(() => pool.query(text, params as unknown[]), opts.onRetry)).rows;
       } catch (err) {
         throw wrap(err);
       }
@@ -45,30 +89,7 @@ export async function openPostgres(url: string, opts: { max?: number; onError?: 
         throw wrap(err);
       }
     },
-    async tx(fn) {
-      let client: pg.PoolClient;
-      try {
-        client = await pool.connect();
-      } catch (err) {
-        throw wrap(err);
-      }
-      let broken = false;
-      try {
-        await client.query('BEGIN');
-        const result = await fn(viaClient(client));
-        await client.query('COMMIT');
-        return result;
-      } catch (err) {
-        try {
-          await client.query('ROLLBACK');
-        } catch {
-          broken = true;
-        }
-        throw wrap(err);
-      } finally {
-        client.release(broken);
-      }
-    },
+    tx: (fn) => retrying(() => runTx(fn), opts.onRetry),
     async session(fn) {
       let client: pg.PoolClient;
       try {
