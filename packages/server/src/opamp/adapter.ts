@@ -93,6 +93,8 @@ interface AgentState {
   conn: OpampConnection<OpampContext> | null;
   /** Plain-HTTP agents: this state's key in httpStates. */
   httpKey: string | null;
+  /** The registration token this agent's connection was admitted with (zero-touch), if any. */
+  registrationTokenId: string | null;
   /** A push being loaded for this agent: a poll that arrives meanwhile waits for it, so it carries the config. */
   refreshing?: Promise<void> | null;
 }
@@ -288,7 +290,7 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
       capabilities: BigInt(row.capabilities), reportedHash: row.remote_config_hash, reportedStatus: row.remote_config_status,
       descriptionKey: null, availableComponentsHash: row.available_components_hash, ownMetricsOfferHash: row.own_metrics_offer_hash,
       sentHash: null, desired: null, desiredStored: null, appliedConfig: row.applied_config, appliedHash: row.applied_config_hash, failedHash: row.failed_config_hash, nameIsCustom: row.name_is_custom, pendingRestart: row.pending_restart,
-      conn: conn.transport === 'websocket' ? conn : null, httpKey: conn.transport === 'http' ? httpKeyOf(conn.context, uid) : null,
+      conn: conn.transport === 'websocket' ? conn : null, httpKey: conn.transport === 'http' ? httpKeyOf(conn.context, uid) : null, registrationTokenId: conn.context.registrationTokenId,
     };
   }
 
@@ -667,6 +669,12 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
 
   async function handleCommand(raw: Record<string, unknown>) {
     const cmd = raw as unknown as GatewayCommand;
+    if (cmd.type === 'registration_token_revoked') {
+      const admittedWith = (s: AgentState) => s.registrationTokenId === cmd.registration_token_id;
+      for (const s of [...wsByConn.values()]) if (admittedWith(s)) s.conn?.close(1008, 'registration token revoked');
+      for (const [key, s] of [...httpStates]) if (admittedWith(s)) httpStates.delete(key);
+      return;
+    }
     const ids = cmd.gateway_ids ?? [cmd.gateway_id];
     const wsStates = ids.map((id) => wsByGateway.get(id)).filter((s): s is AgentState => !!s);
     const idSet = new Set(ids);

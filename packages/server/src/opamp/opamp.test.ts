@@ -230,9 +230,11 @@ test('a used-up or expired registration token enrols nobody new, but the gateway
   assert.equal(back.id, gw.id);
   assert.equal((await admin().get('/api/v1/gateways?name=one-shot-1')).body.items.length, 1);
 
-  // Revoked: refused at the door, even for the gateways it enrolled.
-  await again.stop();
+  // Revoked: the live connection is closed at once, and the door stays shut, even for the gateways it enrolled.
   assert.equal((await admin().delete(`/api/v1/registration-tokens/${t.body.id}`)).status < 300, true);
+  await eventually(async () => !again.client.connected);
+  await eventually(async () => !(await admin().get(`/api/v1/gateways/${gw.id}`)).body.connected);
+  await again.stop();
   const c = new SimAgent({ url: ws, token: t.body.token, capabilities: caps, instanceUid: a.client.instanceUid, reconnect: false });
   await assert.rejects(c.start(), (err: Error & { status?: number }) => err.status === 401);
 });

@@ -53,7 +53,10 @@ service:
       exporters: [debug]
 `;
 
-export type GatewayCommand = { type: 'push' | 'restart' | 'disconnect'; gateway_id: string; org_id: string; gateway_ids?: string[] };
+export type GatewayCommand =
+  | { type: 'push' | 'restart' | 'disconnect'; gateway_id: string; org_id: string; gateway_ids?: string[] }
+  /** Every live connection admitted with this registration token (zero-touch gateways) is closed. */
+  | { type: 'registration_token_revoked'; org_id: string; registration_token_id: string };
 export type FlowgateEventMessage = { type: string; org_id: string; id: string; at: string; data?: Record<string, unknown> };
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
@@ -201,11 +204,13 @@ export function createGatewaysService(deps: {
       return registrationTokenView(row);
     },
     async revokeRegistrationToken(scope: OrgScope, id: string) {
-      return db.tx(async (sql) => {
+      await db.tx(async (sql) => {
         const row = await tokensStore.revokeRegistrationToken(sql, scope, id);
         if (!row) throw new AppError('NOT_FOUND', 'Registration token not found');
         await audit(sql, scope, { action: 'registration_token.revoke', resourceType: 'registration_token', resourceId: id, before: { name: row.name, prefix: row.prefix } });
       });
+      // Zero-touch gateways connected with it are cut off now, not only at their next connection.
+      await command({ type: 'registration_token_revoked', org_id: scope.orgId, registration_token_id: id });
     },
     /** Registration token → its row when usable, else null. */
     async usableRegistrationToken(plaintext: string) {
