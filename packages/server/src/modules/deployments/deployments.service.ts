@@ -18,6 +18,8 @@ import type { DeploymentRow } from './deployments.store.ts';
 
 export const CONFIG_FILE_NAME = 'collector.yaml';
 const REPORT_FLUSH_MS = 100;
+/** How often the engine looks for targets whose report was never recorded. */
+const RECONCILE_EVERY_MS = 10_000;
 
 export interface ConfigReport { orgId: string; gatewayId: string; hash: string | null; status: string; error: string | null }
 /** Reports of one moment, grouped by what they say: org, hash, outcome and error text. */
@@ -155,7 +157,6 @@ export function createDeploymentsService(deps: {
     const d = await store.getDeployment(db, scope, id);
     if (!d || d.status !== 'in_progress') return;
     const pauseOnFailure = d.strategy.pause_on_failure ?? true;
-    if (await store.reconcileApplying(db, scope, id).then((r) => r.length > 0)) emit(scope.orgId, id);
     const f = pauseOnFailure ? await store.firstFailure(db, scope, id, d.current_batch, d.resumed_at) : null;
     if (f) {
       const reason = `Gateway ${f.gateway_name} failed to apply version ${d.version}: ${f.error ?? 'no error text'}`;
@@ -233,12 +234,19 @@ export function createDeploymentsService(deps: {
   }
 
   let ticking = false;
-  async function tick() {
+  let lastReconcile = 0;
+  /** One engine pass over in-progress deployments; `reconcile` forces the safety net (else every RECONCILE_EVERY_MS). */
+  async function tick(opts: { reconcile?: boolean } = {}) {
+    if (opts.reconcile) while (ticking) await new Promise((r) => setTimeout(r, 20));
     if (ticking) return;
     ticking = true;
+    const reconcileDue = opts.reconcile === true || Date.now() - lastReconcile >= RECONCILE_EVERY_MS;
+    if (reconcileDue) lastReconcile = Date.now();
     const evaluateAll = async (rows: { id: string; org_id: string }[]) => {
       for (const r of rows) {
         try {
+          // The safety net for reports never recorded (see reconcileApplying): seldom, not per evaluation.
+          if (reconcileDue && (await store.reconcileApplying(db, systemScope(r.org_id), r.id)).length > 0) emit(r.org_id, r.id);
           await evaluate(systemScope(r.org_id), r.id);
         } catch (err) {
           log.warn({ err: (err as Error).message, deployment: r.id }, 'deployment evaluation failed');

@@ -90,7 +90,7 @@ export const firstFailure = async (sql: Sql, scope: OrgScope, deploymentId: stri
 /**
  * Safety net for reports that were never recorded (e.g. the process stopped between an agent's report
  * and the batch write): targets still "applying" whose gateway row already says how it ended.
- * Only targets untouched for a few seconds, so it never races the report queue.
+ * Only targets untouched for half a minute, so it never races the report queue.
  */
 export const reconcileApplying = (sql: Sql, scope: OrgScope, deploymentId: string) =>
   sql.query<{ gateway_id: string }>(
@@ -101,7 +101,7 @@ export const reconcileApplying = (sql: Sql, scope: OrgScope, deploymentId: strin
                          ELSE 'the collector rejected the configuration' END,
             updated_at = now()
        FROM gateways g
-      WHERE g.id = dt.gateway_id AND dt.org_id = $1 AND dt.deployment_id = $2 AND dt.status = 'applying' AND dt.updated_at < now() - interval '5 seconds'
+      WHERE g.id = dt.gateway_id AND dt.org_id = $1 AND dt.deployment_id = $2 AND dt.status = 'applying' AND dt.updated_at < now() - interval '30 seconds'
         AND ((g.remote_config_hash = dt.config_hash AND g.remote_config_status IN ('APPLIED', 'FAILED')) OR g.failed_config_hash = dt.config_hash)
       RETURNING dt.gateway_id`, [scope.orgId, deploymentId]);
 

@@ -130,7 +130,7 @@ test('a report that was never recorded (the process stopped in between) is picke
   await fg.db.query("UPDATE deployment_targets SET status = 'applying', updated_at = now() - interval '1 minute' WHERE deployment_id = $1", [created.body.id]);
   await fg.db.query("UPDATE deployments SET status = 'in_progress', batch_applied_at = NULL WHERE id = $1", [created.body.id]);
   assert.equal((await admin().get(`/api/v1/deployments/${created.body.id}`)).body.targets[0].status, 'applying');
-  await fg.features.deployments.tick();
+  await fg.features.deployments.tick({ reconcile: true });
   const d = await waitDeployment(created.body.id, 'completed');
   assert.equal(d.targets[0].status, 'applied');
 });
