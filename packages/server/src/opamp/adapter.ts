@@ -23,6 +23,7 @@ import * as tokensStore from '../modules/gateways/registration-tokens.store.ts';
 import { audit } from '../modules/audit/audit.store.ts';
 import { bearerOf } from './bearer.ts';
 import { createLastSeenBatcher } from './last-seen.ts';
+import { createGatewayPatchBatcher } from '../modules/gateways/patch-batcher.ts';
 import { descriptionOf, healthTree, hex, storable } from './translate.ts';
 
 const Cap = {
@@ -42,7 +43,7 @@ const rcsName: Record<number, 'UNSET' | 'APPLIED' | 'APPLYING' | 'FAILED'> = {
 };
 
 /** How long a connection suspected to be a duplicate's stale twin has to answer a ping. */
-const DUPLICATE_PROBE_MS = 2000;
+const DUPLICATE_PROBE_MS = 5000;
 
 export interface OpampContext {
   orgId: string;
@@ -136,6 +137,8 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
   const { db, bus, gateways, logger } = deps;
   const log = logger.child({ component: 'opamp' });
   const resolveConfig = deps.resolveConfig ?? (async (_s: OrgScope, files: Record<string, string>) => files);
+  /** Agent state changes of many agents: one statement and one commit per moment (see patch-batcher.ts). */
+  const patches = createGatewayPatchBatcher(db);
   const lastSeen = createLastSeenBatcher(db, { onError: (err) => log.warn({ err: (err as Error).message }, 'last_seen batch failed; will retry') });
   /** WebSocket agents on this replica by gateway id. */
   const wsByGateway = new Map<string, AgentState>();
@@ -418,7 +421,7 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
    * burst (a reconnect storm, or a fleet reporting a rollout): a failed write asks the agent for full
    * state, which only adds load. The transport stops reading a socket whose messages queue up.
    */
-  const DB_CONCURRENCY = 32;
+  const DB_CONCURRENCY = 128;
   let dbActive = 0;
   let dbHead = 0;
   const dbWaiting: (() => void)[] = [];
@@ -608,7 +611,10 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
     lastSeen.touch(state.gatewayId);
     if (significant) {
       try {
-        await store.patchGateway(db, scope, state.gatewayId, patch);
+        // A connection's first write ("connected") is read right away by whoever listed the gateway;
+        // later state changes (config status, health, effective config) share commits with other agents'.
+        if (isNew) await store.patchGateway(db, scope, state.gatewayId, patch);
+        else await patches.patch(state.orgId, state.gatewayId, patch);
       } catch (err) {
         log.warn({ err: (err as Error).message, gateway: state.gatewayId }, 'failed to store agent state; requesting full state');
         flags |= ReportFullState;
@@ -769,6 +775,7 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
       const ids = [...wsByConn.keys()];
       await server.close();
       for (const d of dedicated) await d.close();
+      await patches.close();
       await lastSeen.close();
       await gateways.closeQueues().catch(() => undefined);
       await store.markAllDisconnected(db, ids).catch(() => undefined);
