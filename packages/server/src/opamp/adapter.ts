@@ -420,29 +420,49 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
    * without a time limit, instead of in the database pool's queue, whose wait limit fails them under a
    * burst (a reconnect storm, or a fleet reporting a rollout): a failed write asks the agent for full
    * state, which only adds load. The transport stops reading a socket whose messages queue up.
+   * A message waiting for its batched state write (patch-batcher.ts) gives its slot up meanwhile: that
+   * wait is bounded by the batcher, not by the pool, and holding slots through it starved the batches.
    */
-  const DB_CONCURRENCY = 128;
+  const DB_CONCURRENCY = 32;
   let dbActive = 0;
   let dbHead = 0;
   const dbWaiting: (() => void)[] = [];
-  async function withDbSlot<T>(fn: () => Promise<T>): Promise<T> {
+  const acquireDbSlot = async () => {
     if (dbActive < DB_CONCURRENCY) dbActive++;
     else await new Promise<void>((resolve) => dbWaiting.push(resolve));
-    try {
-      return await fn();
-    } finally {
-      const next = dbHead < dbWaiting.length ? dbWaiting[dbHead++] : undefined;
-      if (dbHead > 1024 && dbHead * 2 > dbWaiting.length) {
-        dbWaiting.splice(0, dbHead);
-        dbHead = 0;
+  };
+  const releaseDbSlot = () => {
+    const next = dbHead < dbWaiting.length ? dbWaiting[dbHead++] : undefined;
+    if (dbHead > 1024 && dbHead * 2 > dbWaiting.length) {
+      dbWaiting.splice(0, dbHead);
+      dbHead = 0;
+    }
+    if (next) next(); // the slot passes straight to the next waiter
+    else dbActive--;
+  };
+  type OutsideSlot = <U>(work: () => Promise<U>) => Promise<U>;
+  async function withDbSlot<T>(fn: (outsideSlot: OutsideSlot) => Promise<T>): Promise<T> {
+    await acquireDbSlot();
+    let held = true;
+    const outsideSlot: OutsideSlot = async (work) => {
+      releaseDbSlot();
+      held = false;
+      try {
+        return await work();
+      } finally {
+        await acquireDbSlot();
+        held = true;
       }
-      if (next) next(); // the slot passes straight to the next waiter
-      else dbActive--;
+    };
+    try {
+      return await fn(outsideSlot);
+    } finally {
+      if (held) releaseDbSlot();
     }
   }
-  const onMessage = (conn: OpampConnection<OpampContext>, msg: AgentToServer) => withDbSlot(() => handleMessage(conn, msg));
+  const onMessage = (conn: OpampConnection<OpampContext>, msg: AgentToServer) => withDbSlot((outsideSlot) => handleMessage(conn, msg, outsideSlot));
 
-  async function handleMessage(conn: OpampConnection<OpampContext>, msg: AgentToServer): Promise<ServerToAgent | undefined> {
+  async function handleMessage(conn: OpampConnection<OpampContext>, msg: AgentToServer, outsideSlot: OutsideSlot = (work) => work()): Promise<ServerToAgent | undefined> {
     messages++;
     deps.metrics.opampMessages.inc();
     const uid = uuidFromBytes(msg.instanceUid);
@@ -614,7 +634,7 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
         // A connection's first write ("connected") is read right away by whoever listed the gateway;
         // later state changes (config status, health, effective config) share commits with other agents'.
         if (isNew) await store.patchGateway(db, scope, state.gatewayId, patch);
-        else await patches.patch(state.orgId, state.gatewayId, patch);
+        else await outsideSlot(() => patches.patch(state.orgId, state.gatewayId, patch));
       } catch (err) {
         log.warn({ err: (err as Error).message, gateway: state.gatewayId }, 'failed to store agent state; requesting full state');
         flags |= ReportFullState;
