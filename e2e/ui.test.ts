@@ -241,10 +241,14 @@ describe('web UI in a real browser', { skip }, () => {
     assert.ok(state.liveGatewayId);
 
     // It enrolled zero-touch: it sends the registration token on every connection and has no OpAMP token
-    // of its own, so its page says so instead of showing a bare dash for the token's expiry.
+    // of its own, so its page names that registration token, and offers no gateway token to revoke.
     await page.click(`${sel(testIds.agents.row, { name: 'gw-fra-01' })} ${byTestId(testIds.agents.rowLink)}`);
-    const expiry = await page.waitForSelector(sel(testIds.agentDetail.tokenExpires, { state: 'none' }));
-    assert.match((await expiry.textContent()) ?? '', /No gateway token.*registration token/);
+    await page.waitForSelector(sel(testIds.agentDetail.auth, { method: 'registration_token' }));
+    const auth = await page.waitForSelector(sel(testIds.agentDetail.authRegistrationToken, { state: 'active' }));
+    assert.match((await auth.textContent()) ?? '', /^Registration token frankfurt-edge \(fgr_[\w-]+…\) — zero-touch; active$/);
+    assert.equal(await page.getAttribute(byTestId(testIds.agentDetail.authTokensLink), 'href'), '/tokens');
+    assert.equal(await page.isDisabled(byTestId(testIds.agentDetail.revokeToken)), true, 'revoke is not offered: the server would answer 409 GATEWAY_HAS_NO_TOKEN');
+    assert.match((await page.getAttribute(byTestId(testIds.agentDetail.revokeToken), 'title')) ?? '', /revoke registration token frankfurt-edge/);
   });
 
   test('creates a template, sees an inline validation error, fixes it and saves a version', { timeout: 90_000 }, async () => {

@@ -106,6 +106,10 @@ export const testIds = {
     version: 'agent-version',
     capabilities: 'agent-capabilities',
     tokenExpires: 'agent-token-expires',
+    /** How the gateway authenticates; data-method = gateway_token | registration_token | none. */
+    auth: 'agent-auth',
+    authRegistrationToken: 'agent-auth-registration-token',
+    authTokensLink: 'agent-auth-tokens-link',
     remoteConfigStatus: 'agent-remote-config-status',
     remoteConfigError: 'agent-remote-config-error',
     throughputChart: 'agent-throughput-chart',

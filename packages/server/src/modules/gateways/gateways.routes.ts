@@ -129,11 +129,11 @@ export async function gatewayRoutes(app: App, deps: { gateways: GatewaysService;
       await gateways.remove(scopeOf(req, 'admin'), req.params.id);
       return { ok: true as const };
     });
-  app.post('/api/v1/gateways/:id/revoke-token', { schema: { tags, summary: 'Revoke the gateway\'s OpAMP token (refused at next connect)', ...q, response: { 200: OkResponse, ...errors } } },
+  app.post('/api/v1/gateways/:id/revoke-token', { schema: { tags, summary: 'Revoke the gateway\'s OpAMP token (its connection is closed, refused at next connect); 409 GATEWAY_HAS_NO_TOKEN for a zero-touch gateway without one (revoke its registration token instead)', ...q, response: { 200: OkResponse, ...errors } } },
     async (req) => gateways.revokeToken(scopeOf(req, 'admin'), req.params.id));
   app.post('/api/v1/gateways/:id/rotate-token', {
     config: { rateLimit: deps.tokenRateLimit },
-    schema: { tags, summary: 'Issue a new OpAMP token; the old one stops working', ...q, response: { 200: RotateTokenResponse, ...errors } },
+    schema: { tags, summary: 'Issue a new OpAMP token; the old one stops working. A zero-touch gateway gets a token of its own; its registration token still admits it until revoked', ...q, response: { 200: RotateTokenResponse, ...errors } },
   }, async (req) => gateways.rotateToken(scopeOf(req, 'admin'), req.params.id));
   app.post('/api/v1/gateways/:id/restart', { schema: { tags, summary: 'Restart the collector (needs AcceptsRestartCommand)', ...q, response: { 200: OkResponse, ...errors } } },
     async (req) => gateways.restart(scopeOf(req, 'editor'), req.params.id));

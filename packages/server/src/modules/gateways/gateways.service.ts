@@ -14,6 +14,7 @@ import * as tokensStore from './registration-tokens.store.ts';
 import * as store from './gateways.store.ts';
 import { createConfigEventQueue } from './config-events.ts';
 import type { GatewayRow, GatewayListRow, DesiredConfig } from './gateways.store.ts';
+import type { RegistrationTokenRow } from './registration-tokens.store.ts';
 
 export const AcceptsRemoteConfig = 0x2;
 export const AcceptsRestartCommand = 0x400;
@@ -83,6 +84,31 @@ export function summaryView(row: GatewayListRow | GatewayRow) {
   };
 }
 
+/** Enrolled over OpAMP with a registration token, which its supervisor then presents on every connection. */
+export const isZeroTouch = (row: Pick<GatewayRow, 'extra_metadata'>) => (row.extra_metadata as { enrolled_via?: unknown } | null)?.enrolled_via === 'opamp';
+
+/** Revoked wins over expired, expired over used up — the same order the admission queries apply. */
+export function registrationTokenState(t: Pick<RegistrationTokenRow, 'is_active' | 'expires_at' | 'max_uses' | 'uses'>, now = Date.now()): 'active' | 'expired' | 'used_up' | 'revoked' {
+  if (!t.is_active) return 'revoked';
+  if (t.expires_at && t.expires_at.getTime() <= now) return 'expired';
+  if (t.max_uses !== null && t.uses >= t.max_uses) return 'used_up';
+  return 'active';
+}
+
+/**
+ * How the gateway authenticates. `enrolledWith` is the registration token row it enrolled with, read in
+ * the gateway's org; only its name, prefix and state are shown.
+ */
+export function authView(row: Pick<GatewayRow, 'opamp_token_jti' | 'extra_metadata'>, enrolledWith: RegistrationTokenRow | null, now = Date.now()) {
+  const zeroTouch = isZeroTouch(row);
+  const method = row.opamp_token_jti ? 'gateway_token' as const : zeroTouch ? 'registration_token' as const : 'none' as const;
+  return {
+    method,
+    zero_touch: zeroTouch,
+    registration_token: enrolledWith ? { id: enrolledWith.id, name: enrolledWith.name, prefix: enrolledWith.prefix, state: registrationTokenState(enrolledWith, now) } : null,
+  };
+}
+
 export function createGatewaysService(deps: {
   db: Db; tokens: TokenSigner; bus: EventBus; settings: SettingsService; publicUrl: string | null;
   /** The org's secret values, masked (besides credential keys) in configs shown back; from the secrets module. */
@@ -106,7 +132,7 @@ export function createGatewaysService(deps: {
   }
   const secretValuesOf = async (scope: OrgScope) => (deps.secretValues ? deps.secretValues(scope) : []);
 
-  function detailView(row: GatewayRow, secretValues: string[] = []) {
+  function detailView(row: GatewayRow, secretValues: string[], enrolledWith: RegistrationTokenRow | null) {
     return {
       ...summaryView(row),
       ip_address: row.ip_address,
@@ -119,7 +145,16 @@ export function createGatewaysService(deps: {
       connection: isLive(row) && row.transport && row.connected_since ? { transport: row.transport, since: row.connected_since.toISOString(), remote_address: row.remote_address ?? '' } : null,
       current_config_hash: row.desired_config_hash,
       token_expires_at: iso(row.token_expires_at),
+      auth: authView(row, enrolledWith),
     };
+  }
+
+  async function detail(scope: OrgScope, row: GatewayRow) {
+    const [secretValues, enrolledWith] = await Promise.all([
+      row.effective_config ? secretValuesOf(scope) : [],
+      row.registration_token_id ? tokensStore.getRegistrationToken(db, scope, row.registration_token_id) : null,
+    ]);
+    return detailView(row, secretValues, enrolledWith);
   }
 
   function healthView(row: GatewayRow) {
@@ -236,7 +271,9 @@ export function createGatewaysService(deps: {
         if (!(await tokensStore.consumeRegistrationToken(sql, rt.id))) throw new AppError('INVALID_REGISTRATION_TOKEN');
         if (!row) {
           try {
-            row = await store.insertGateway(sql, scope, { instanceId: body.instance_id, instanceUid: null, name: body.name, nameIsCustom: true, hostname: body.hostname ?? null, ipAddress: body.ip_address ?? null, metadata: body.metadata ?? {}, registrationTokenId: rt.id });
+            // enrolled_via is ours (it marks zero-touch gateways): a registering client cannot claim it.
+            const { enrolled_via: _claimed, ...metadata } = body.metadata ?? {};
+            row = await store.insertGateway(sql, scope, { instanceId: body.instance_id, instanceUid: null, name: body.name, nameIsCustom: true, hostname: body.hostname ?? null, ipAddress: body.ip_address ?? null, metadata, registrationTokenId: rt.id });
           } catch (err) {
             if (isUniqueViolation(err)) throw new AppError('CONFLICT', 'A gateway with this instance_id was registered at the same time');
             throw err;
@@ -337,8 +374,7 @@ export function createGatewaysService(deps: {
       return out;
     },
     async get(scope: OrgScope, id: string) {
-      const row = await mustGet(scope, id);
-      return detailView(row, row.effective_config ? await secretValuesOf(scope) : []);
+      return detail(scope, await mustGet(scope, id));
     },
     async health(scope: OrgScope, id: string) {
       return healthView(await mustGet(scope, id));
@@ -384,7 +420,7 @@ export function createGatewaysService(deps: {
       void publishEvent('gateway.updated', scope.orgId, id);
       // A gateway that now matches a deployment's selector gets it: the deployment engine listens for this.
       void bus.publish(redisChannels.events, { type: 'gateway.tags_changed', org_id: scope.orgId, id, at: new Date().toISOString() }).catch(() => undefined);
-      return detailView(row, row.effective_config ? await secretValuesOf(scope) : []);
+      return detail(scope, row);
     },
     async rename(scope: OrgScope, id: string, name: string) {
       const row = await db.tx(async (sql) => {
@@ -395,7 +431,7 @@ export function createGatewaysService(deps: {
         return after!;
       });
       void publishEvent('gateway.updated', scope.orgId, id);
-      return detailView(row, row.effective_config ? await secretValuesOf(scope) : []);
+      return detail(scope, row);
     },
     async remove(scope: OrgScope, id: string) {
       await db.tx(async (sql) => {
@@ -411,10 +447,14 @@ export function createGatewaysService(deps: {
       await db.tx(async (sql) => {
         const before = await store.getGateway(sql, scope, id);
         if (!before) throw new AppError('GATEWAY_NOT_FOUND');
+        // A zero-touch gateway presents its registration token, not a token of its own: dropping its
+        // connection would look like a revocation while it reconnects at once.
+        if (authView(before, null).method === 'registration_token') throw new AppError('GATEWAY_HAS_NO_TOKEN');
         await store.updateGateway(sql, scope, id, { opamp_token_jti: null, token_expires_at: null });
         await audit(sql, scope, { action: 'gateway.revoke_token', resourceType: 'gateway', resourceId: id });
       });
-      // The live connection was admitted with the old token: end it, the reconnect is refused.
+      // The live connection may have been admitted with the old token: end it, the reconnect with it is
+      // refused. (A zero-touch gateway that was also given its own token is still admitted with its registration token.)
       await command({ type: 'disconnect', gateway_id: id, org_id: scope.orgId });
       void publishEvent('gateway.updated', scope.orgId, id);
       return { ok: true as const };

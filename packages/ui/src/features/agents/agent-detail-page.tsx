@@ -23,7 +23,7 @@ import { useNow } from '../../lib/use-now.ts';
 import { useCan } from '../auth/hooks/session.tsx';
 import { DeploymentStatusBadge } from '../deployments/components/deployment-status-badge.tsx';
 import { ConfigViewer } from './components/config-viewer.tsx';
-import { gatewayTokenActions, gatewayTokenExpiry } from './components/gateway-token.ts';
+import { gatewayAuthSummary, gatewayTokenActions } from './components/gateway-token.ts';
 import { GatewayStatusBadge, HealthBadge, RemoteConfigBadge, TransportLabel } from './components/gateway-badges.tsx';
 import { isComponentHealthNode } from './components/health-tree-model.ts';
 import { HealthTree } from './components/health-tree.tsx';
@@ -92,9 +92,7 @@ function Header({ gateway }: { gateway: GatewayDetail }) {
   const [pending, setPending] = useState<Pending>(null);
   const [rotated, setRotated] = useState<RotateTokenResponse | null>(null);
   const canRestart = gateway.capabilities.includes('AcceptsRestartCommand');
-  const tokenState = gatewayTokenExpiry(gateway.token_expires_at).state;
-  const hasOwnToken = tokenState === 'token';
-  const tokenActions = gatewayTokenActions(tokenState, gateway.name);
+  const tokenActions = gatewayTokenActions(gateway.auth, gateway.name);
 
   const submitRename = async (event: FormEvent) => {
     event.preventDefault();
@@ -186,7 +184,13 @@ function Header({ gateway }: { gateway: GatewayDetail }) {
                 <Button icon={<IconKey size={15} />} onClick={() => setPending('rotate')} data-testid={testIds.agentDetail.rotateToken}>
                   Rotate token
                 </Button>
-                <Button variant="danger-ghost" onClick={() => setPending('revoke')} data-testid={testIds.agentDetail.revokeToken}>
+                <Button
+                  variant="danger-ghost"
+                  onClick={() => setPending('revoke')}
+                  disabled={tokenActions.revoke === null}
+                  title={tokenActions.revokeDisabledReason ?? undefined}
+                  data-testid={testIds.agentDetail.revokeToken}
+                >
                   Revoke token
                 </Button>
                 <Button variant="danger-ghost" icon={<IconTrash size={15} />} onClick={() => setPending('delete')} data-testid={testIds.agentDetail.delete}>
@@ -212,7 +216,7 @@ function Header({ gateway }: { gateway: GatewayDetail }) {
       />
       <ConfirmDialog
         open={pending === 'rotate'}
-        title="Rotate the OpAMP token?"
+        title={gateway.auth.method === 'gateway_token' ? 'Rotate the OpAMP token?' : 'Issue an OpAMP token of its own?'}
         body={<p>{tokenActions.rotate}</p>}
         confirmLabel="Rotate token"
         tone="primary"
@@ -223,26 +227,14 @@ function Header({ gateway }: { gateway: GatewayDetail }) {
         }}
       />
       <ConfirmDialog
-        open={pending === 'revoke'}
+        open={pending === 'revoke' && tokenActions.revoke !== null}
         title="Revoke the OpAMP token?"
-        body={
-          <>
-            <p>{tokenActions.revoke}</p>
-            {!hasOwnToken && (
-              <p>
-                <Link to="/tokens" className="font-medium text-accent-600 hover:underline dark:text-accent-400">
-                  Open the registration tokens
-                </Link>
-              </p>
-            )}
-          </>
-        }
+        body={<p>{tokenActions.revoke}</p>}
         confirmLabel="Revoke token"
         onClose={() => setPending(null)}
         onConfirm={async () => {
           await mutations.revokeToken.mutateAsync();
-          if (hasOwnToken) toast.success('Token revoked', `${gateway.name} can no longer connect with it.`);
-          else toast.success('Connection dropped', 'A gateway enrolled zero-touch reconnects with its registration token.');
+          toast.success('Token revoked', tokenActions.revoked ?? undefined);
         }}
       />
       <ConfirmDialog
@@ -365,8 +357,8 @@ function Overview({ gateway }: { gateway: GatewayDetail }) {
                 <span className="text-zinc-500">no · last seen {relativeTime(gateway.last_seen, now)}</span>
               )}
             </Row>
-            <Row label="Token expires">
-              <TokenExpiry tokenExpiresAt={gateway.token_expires_at} />
+            <Row label="Authentication">
+              <GatewayAuth gateway={gateway} now={now} />
             </Row>
             <Row label="Enrolled">{dateTime(gateway.created_at)}</Row>
           </dl>
@@ -408,12 +400,28 @@ function Row({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
-function TokenExpiry({ tokenExpiresAt }: { tokenExpiresAt: string | null }) {
-  const expiry = gatewayTokenExpiry(tokenExpiresAt);
+function GatewayAuth({ gateway, now }: { gateway: GatewayDetail; now: number }) {
+  const summary = gatewayAuthSummary(gateway, { now });
+  const token = gateway.auth.registration_token;
   return (
-    <span data-testid={testIds.agentDetail.tokenExpires} data-state={expiry.state}>
-      {expiry.label}
-      {expiry.hint && <span className="block text-xs whitespace-normal text-zinc-500 dark:text-zinc-400">{expiry.hint}</span>}
+    <span className="whitespace-normal" data-testid={testIds.agentDetail.auth} data-method={summary.method}>
+      {summary.method === 'gateway_token' ? (
+        <span data-testid={testIds.agentDetail.tokenExpires} data-state={summary.expired ? 'expired' : 'token'}>
+          {summary.label}
+        </span>
+      ) : summary.method === 'registration_token' && token ? (
+        <span data-testid={testIds.agentDetail.authRegistrationToken} data-id={token.id} data-state={token.state}>
+          {summary.label}
+        </span>
+      ) : (
+        <span>{summary.label}</span>
+      )}
+      {summary.hint && <span className="block text-xs text-zinc-500 dark:text-zinc-400">{summary.hint}</span>}
+      {summary.linkToTokens && (
+        <Link to="/tokens" className="block text-xs font-medium text-accent-600 hover:underline dark:text-accent-400" data-testid={testIds.agentDetail.authTokensLink}>
+          Registration tokens →
+        </Link>
+      )}
     </span>
   );
 }
