@@ -10,16 +10,33 @@ import { TestAgent } from './lib/agent.ts';
 let server: ServerProcess | null = null;
 const agents: TestAgent[] = [];
 let dbName = '';
+const dbNames: string[] = [];
 after(async () => {
   for (const ag of agents) await ag.stop().catch(() => undefined);
   await server?.stop();
-  if (dbName) {
+  for (const name of [dbName, ...dbNames].filter(Boolean)) {
     const c = new pg.Client({ connectionString: process.env.DATABASE_URL });
     await c.connect();
-    await c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await c.end();
   }
 });
+
+async function freshEnv(extra: Record<string, string> = {}): Promise<Record<string, string>> {
+  const env: Record<string, string> = { ...extra };
+  if (process.env.DATABASE_URL) {
+    const name = `flowgate_e2e_${randomBytes(5).toString('hex')}`;
+    dbNames.push(name);
+    const c = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await c.connect();
+    await c.query(`CREATE DATABASE ${name}`);
+    await c.end();
+    const u = new URL(process.env.DATABASE_URL);
+    u.pathname = `/${name}`;
+    env.DATABASE_URL = u.toString();
+  }
+  return env;
+}
 
 test('after a server restart every WebSocket agent is back, connected, with its full state, none duplicated', async () => {
   const env: Record<string, string> = {};
@@ -61,4 +78,36 @@ test('after a server restart every WebSocket agent is back, connected, with its 
   const detail = await server.api('GET', `/api/v1/gateways/${after[0].id}`);
   assert.equal(detail.body.description.identifying['service.name'], 'otelcol-flowgate', 'full state obtained again');
   assert.equal(detail.body.connection.transport, 'websocket');
+});
+
+test('a control plane that was killed (SIGKILL) leaves no gateway shown connected that is not: the next process lets them go', async () => {
+  // Replicas say they are alive every few seconds; with PostgreSQL a silent one is taken for dead after
+  // FLOWGATE_REPLICA_TIMEOUT_SECONDS (here 3). The embedded database has one process: at start-up.
+  const env = await freshEnv({ FLOWGATE_REPLICA_TIMEOUT_SECONDS: '3' });
+  const port = await freePort();
+  let killed: ServerProcess | null = await startServer(env, { port });
+  const tok = await killed.api('POST', '/api/v1/registration-tokens', { name: 'killed', expires_in_days: 1 });
+  const ag = new TestAgent({ url: `ws://127.0.0.1:${port}/v1/opamp`, token: tok.body.token, hostName: 'killed-agent' });
+  await ag.start();
+  const gw = await eventually(async () => {
+    const r = await killed!.api('GET', '/api/v1/gateways?name=killed-agent');
+    return r.body.items[0]?.connected ? r.body.items[0] : null;
+  });
+  // The gateway goes away while the control plane is down: nobody will ever close its record.
+  await ag.stop();
+  await killed.stop('SIGKILL');
+  const dataDir = killed.dataDir;
+  killed = null;
+  const next = await startServer(env, { port: await freePort(), dataDir });
+  try {
+    const d = await eventually(async () => {
+      const r = await next.api('GET', `/api/v1/gateways/${gw.id}`);
+      return r.body.connected === false ? r.body : null;
+    }, 30_000);
+    assert.equal(d.status, 'inactive');
+    const summary = await next.api('GET', '/api/v1/gateways/summary');
+    assert.equal(summary.body.connected, 0);
+  } finally {
+    await next.stop();
+  }
 });

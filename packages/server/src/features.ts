@@ -68,12 +68,14 @@ export async function registerFeatures(app: App, deps: FeatureDeps): Promise<Fea
   const opamp = createOpampAdapter({
     db: deps.db, bus: deps.bus, gateways, metrics: deps.metrics, logger: deps.logger, secret: deps.config.secret, publicUrl: deps.config.publicUrl, resolveConfig,
     messageBudget: deps.config.opampMessageBudget,
+    replicaTimeoutSeconds: deps.config.replicaTimeoutSeconds,
     onRemoteConfigStatus: (e) => deployments.onRemoteConfigStatus(e),
     onGatewayOnline: (orgId, gatewayId) => deployments.onGatewayMatched(orgId, gatewayId),
   });
   const unsubscribeTags = deps.bus.subscribe(redisChannels.events, (e) => {
     if (e.type === 'gateway.tags_changed') void deployments.onGatewayMatched(String(e.org_id), String(e.id)).catch(() => undefined);
   });
+  await opamp.init();
   deployments.start();
   deps.onClose(async () => {
     unsubscribeTags();

@@ -20,6 +20,8 @@ export interface FlowgateConfig {
   uiDir: string | null;
   /** Per-agent OpAMP message budget (token bucket): burst, then this many per second. */
   opampMessageBudget: { burst: number; perSecond: number };
+  /** A replica that has not said it is alive for this long is taken for dead (its WebSocket gateways: disconnected). */
+  replicaTimeoutSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -73,6 +75,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): FlowgateConfig
     burst: parsePositive('FLOWGATE_OPAMP_MESSAGE_BURST', env.FLOWGATE_OPAMP_MESSAGE_BURST, 60, problems),
     perSecond: parsePositive('FLOWGATE_OPAMP_MESSAGES_PER_SECOND', env.FLOWGATE_OPAMP_MESSAGES_PER_SECOND, 10, problems),
   };
+  const replicaTimeoutSeconds = parsePositive('FLOWGATE_REPLICA_TIMEOUT_SECONDS', env.FLOWGATE_REPLICA_TIMEOUT_SECONDS, 60, problems);
   if (opampMessageBudget.burst < 1) problems.push('FLOWGATE_OPAMP_MESSAGE_BURST must be at least 1');
   if (env.FLOWGATE_SECRET !== undefined && env.FLOWGATE_SECRET.length < 32) problems.push('FLOWGATE_SECRET must have at least 32 characters');
 
@@ -103,5 +106,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): FlowgateConfig
     gatewayBinDir: env.FLOWGATE_GATEWAY_BIN_DIR || null,
     uiDir: env.FLOWGATE_UI_DIR || null,
     opampMessageBudget,
+    replicaTimeoutSeconds,
   };
 }

@@ -120,6 +120,8 @@ export interface OpampAdapterDeps {
    * sends a handful on a config change and one per heartbeat.
    */
   messageBudget?: { burst: number; perSecond: number };
+  /** A replica silent this long is taken for dead and its WebSocket gateways for disconnected (default 60). */
+  replicaTimeoutSeconds?: number;
 }
 
 /**
@@ -548,7 +550,7 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
     const patch: Partial<Record<keyof GatewayRow, unknown>> = {};
     let significant = false;
     if (isNew) {
-      Object.assign(patch, { connected: true, transport: conn.transport, connected_since: conn.transport === 'websocket' ? conn.connectedAt : new Date(), remote_address: conn.remoteAddress, connection_id: conn.id, status: 'active', last_seen: new Date() });
+      Object.assign(patch, { connected: true, transport: conn.transport, connected_since: conn.transport === 'websocket' ? conn.connectedAt : new Date(), remote_address: conn.remoteAddress, connection_id: conn.id, replica_id: conn.transport === 'websocket' ? replicaId : null, status: 'active', last_seen: new Date() });
       significant = true;
     }
     if (msg.capabilities !== state.capabilities || isNew) {
@@ -622,18 +624,32 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
         significant = true;
       }
     }
+    let wsDisconnect = false;
     if (msg.agentDisconnect) {
-      Object.assign(patch, { connected: false, connection_id: null, status: 'inactive' });
-      significant = true;
+      if (conn.transport === 'websocket') {
+        // Written below, directly and only while this connection is still the gateway's: the agent may
+        // already be back on a new socket (it does not wait for our reply before closing this one).
+        wsDisconnect = true;
+      } else {
+        Object.assign(patch, { connected: false, connection_id: null, status: 'inactive' });
+        significant = true;
+      }
       // Over HTTP the next poll (the agent restarted) is a new connection: it must mark it connected again.
       if (state.httpKey && httpStates.get(state.httpKey) === state) httpStates.delete(state.httpKey);
     }
     lastSeen.touch(state.gatewayId);
+    if (wsDisconnect) {
+      await store.disconnectConnection(db, state.gatewayId, conn.id)
+        .catch((err: Error) => log.warn({ err: err.message, gateway: state!.gatewayId }, 'failed to store agent_disconnect'));
+    }
     if (significant) {
       try {
         // A connection's first write ("connected") is read right away by whoever listed the gateway;
         // later state changes (config status, health, effective config) share commits with other agents'.
-        if (isNew) await store.patchGateway(db, scope, state.gatewayId, patch);
+        if (isNew) {
+          await outsideSlot(() => patches.settle(state!.gatewayId));
+          await store.patchGateway(db, scope, state.gatewayId, patch);
+        }
         else await outsideSlot(() => patches.patch(state.orgId, state.gatewayId, patch));
       } catch (err) {
         log.warn({ err: (err as Error).message, gateway: state.gatewayId }, 'failed to store agent state; requesting full state');
@@ -687,7 +703,7 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
     if (wsByGateway.get(state.gatewayId)?.connId === conn.id) {
       wsByGateway.delete(state.gatewayId);
       // Only clear the flag if no newer connection (possibly on another replica) took over.
-      void db.query("UPDATE gateways SET connected = false, connection_id = NULL, status = CASE WHEN status = 'active' THEN 'inactive' ELSE status END, updated_at = now() WHERE id = $1 AND connection_id = $2", [state.gatewayId, conn.id])
+      void store.disconnectConnection(db, state.gatewayId, conn.id)
         .then(() => emitUpdated(state.orgId, state.gatewayId, 'gateway.disconnected'))
         .catch(() => undefined);
     }
@@ -742,6 +758,23 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
   const unsubscribe = bus.subscribe(redisChannels.commands, (m) => void handleCommand(m));
 
   // HTTP agents that stopped polling: forget their state and mark them disconnected.
+  /**
+   * Replica liveness: this process says it is alive every REPLICA_HEARTBEAT_MS; WebSocket gateways held
+   * by one that stopped (killed, crashed, host lost: it could not mark them disconnected) are marked
+   * disconnected by whichever replica notices first.
+   */
+  const replicaId = randomUUID();
+  const replicaTimeoutSeconds = deps.replicaTimeoutSeconds ?? 60;
+  async function replicaTick() {
+    await store.heartbeatReplica(db, replicaId);
+    const gone = await store.disconnectFromDeadReplicas(db, replicaTimeoutSeconds, replicaId);
+    for (const g of gone) emitUpdated(g.org_id, g.id, 'gateway.disconnected');
+    if (gone.length) log.info({ gateways: gone.length }, 'gateways of a replica that stopped are marked disconnected');
+    await store.pruneReplicas(db, replicaTimeoutSeconds);
+  }
+  const replicaTimer = setInterval(() => void replicaTick().catch((err: Error) => log.warn({ err: err.message }, 'replica heartbeat failed')), Math.min(10_000, (replicaTimeoutSeconds * 1000) / 3));
+  replicaTimer.unref();
+
   const sweep = setInterval(() => {
     const cutoff = Date.now() - 120_000;
     // A bucket that has refilled is the same as none (one that owes a full state: once its agent is gone).
@@ -787,10 +820,22 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
       lastSeen.touch(row.id);
     },
     stats: () => ({ websocket: wsByConn.size, http: httpStates.size, messages, throttled }),
+    /**
+     * Before serving: say this replica is alive, and let go of connections no live process holds. The
+     * embedded database has one process by construction, so every WebSocket it shows as connected
+     * belonged to a previous run (e.g. one that was killed) and is gone.
+     */
+    async init() {
+      if (db.kind === 'pglite') await store.markAllDisconnected(db, null);
+      await replicaTick();
+    },
+    replicaId,
+    sweepReplicas: replicaTick,
     flushLastSeen: () => lastSeen.flush(),
     async close() {
       unsubscribe();
       clearInterval(sweep);
+      clearInterval(replicaTimer);
       for (const t of eventTimers.values()) clearTimeout(t);
       const ids = [...wsByConn.keys()];
       await server.close();
@@ -799,6 +844,7 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
       await lastSeen.close();
       await gateways.closeQueues().catch(() => undefined);
       await store.markAllDisconnected(db, ids).catch(() => undefined);
+      await store.forgetReplica(db, replicaId).catch(() => undefined);
     },
   };
 }

@@ -226,3 +226,22 @@ test('plain-HTTP agent that said agent_disconnect shows disconnected, and connec
   const list = await admin().get('/api/v1/gateways?name=http-restarts');
   assert.equal(list.body.items.length, 1, 'the same gateway, not a new one');
 });
+
+test('gateways held by a replica that stopped saying it is alive are shown disconnected; a live replica\'s are not', async () => {
+  const dead = agent(wsUrl);
+  await dead.start();
+  await dead.send({ agentDescription: description('replica-dead') });
+  const live = agent(wsUrl);
+  await live.start();
+  await live.send({ agentDescription: description('replica-live') });
+  const gDead = await findGateway('replica-dead');
+  const gLive = await findGateway('replica-live');
+  await eventually(async () => (await detail(gDead.id)).connected && (await detail(gLive.id)).connected);
+  // As if each were held by another process: one that was killed a while ago, one that is fine.
+  await fg.db.query("INSERT INTO opamp_replicas (id, seen_at) VALUES ('killed-replica', now() - interval '10 minutes'), ('other-live-replica', now())");
+  await fg.db.query("UPDATE gateways SET replica_id = 'killed-replica' WHERE id = $1", [gDead.id]);
+  await fg.db.query("UPDATE gateways SET replica_id = 'other-live-replica' WHERE id = $1", [gLive.id]);
+  await fg.features.opamp.sweepReplicas();
+  assert.equal((await detail(gDead.id)).connected, false);
+  assert.equal((await detail(gLive.id)).connected, true);
+});

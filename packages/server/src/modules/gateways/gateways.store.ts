@@ -11,6 +11,8 @@ export interface GatewayRow {
   remote_config_status: string | null; remote_config_hash: string | null; remote_config_error: string | null; remote_config_updated_at: Date | null;
   desired_config_hash: string | null; failed_config_hash: string | null; desired_config: DesiredConfig | null; own_metrics_offer_hash: string | null;
   connected: boolean; transport: 'websocket' | 'http' | null; connected_since: Date | null; remote_address: string | null; connection_id: string | null;
+  /** The control-plane process holding this gateway's WebSocket (see opamp_replicas). */
+  replica_id?: string | null;
   pending_restart: boolean; created_at: Date; updated_at: Date;
   applied_config: DesiredConfig | null; applied_config_hash: string | null; config_recovery: string | null; config_recovery_at: Date | null;
 }
@@ -185,11 +187,34 @@ export async function setDesiredForMany(sql: Sql, scope: OrgScope, ids: string[]
     [scope.orgId, ids, JSON.stringify(desired), hash, desired.version]);
 }
 
+/** A WebSocket connection ended: the gateway is disconnected unless a newer connection (any replica) took over. */
+export const disconnectConnection = (sql: Sql, gatewayId: string, connectionId: string) =>
+  sql.query("UPDATE gateways SET connected = false, connection_id = NULL, status = CASE WHEN status = 'active' THEN 'inactive' ELSE status END, updated_at = now() WHERE id = $1 AND connection_id = $2", [gatewayId, connectionId]);
+
+/** A replica says it is alive (every few seconds). */
+export const heartbeatReplica = (sql: Sql, replicaId: string) =>
+  sql.query('INSERT INTO opamp_replicas (id) VALUES ($1) ON CONFLICT (id) DO UPDATE SET seen_at = now()', [replicaId]);
+export const forgetReplica = (sql: Sql, replicaId: string) => sql.query('DELETE FROM opamp_replicas WHERE id = $1', [replicaId]);
+
+/**
+ * WebSocket gateways held by a replica that stopped saying it is alive (or that no longer exists) are not
+ * connected. Returns the gateways marked (trusted server code; every org). Rows without a replica id
+ * (written before replicas were tracked) are left to their replica's own close.
+ */
+export const disconnectFromDeadReplicas = (sql: Sql, timeoutSeconds: number, selfId: string) =>
+  sql.query<{ id: string; org_id: string }>(
+    `UPDATE gateways SET connected = false, connection_id = NULL, status = CASE WHEN status = 'active' THEN 'inactive' ELSE status END, updated_at = now()
+      WHERE connected AND transport = 'websocket' AND replica_id IS NOT NULL AND replica_id <> $2
+        AND replica_id NOT IN (SELECT id FROM opamp_replicas WHERE seen_at > now() - make_interval(secs => $1))
+      RETURNING id, org_id`, [timeoutSeconds, selfId]);
+export const pruneReplicas = (sql: Sql, timeoutSeconds: number) =>
+  sql.query("DELETE FROM opamp_replicas WHERE seen_at < now() - make_interval(secs => $1) - interval '1 hour'", [timeoutSeconds]);
+
 /** At start-up, connections held by a previous run of this replica set are gone. */
 export const markAllDisconnected = (sql: Sql, connectionIds: string[] | null) =>
   connectionIds === null
-    ? sql.query("UPDATE gateways SET connected = false, connection_id = NULL WHERE connected AND transport = 'websocket'")
-    : sql.query('UPDATE gateways SET connected = false, connection_id = NULL WHERE connection_id = ANY($1::text[])', [connectionIds]);
+    ? sql.query("UPDATE gateways SET connected = false, connection_id = NULL, status = CASE WHEN status = 'active' THEN 'inactive' ELSE status END WHERE connected AND transport = 'websocket'")
+    : sql.query("UPDATE gateways SET connected = false, connection_id = NULL, status = CASE WHEN status = 'active' THEN 'inactive' ELSE status END WHERE connection_id = ANY($1::text[])", [connectionIds]);
 
 export async function upsertMetricsBucket(sql: Sql, scope: OrgScope, gatewayId: string, bucket: Date, values: unknown) {
   await sql.query(

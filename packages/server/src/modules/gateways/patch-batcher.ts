@@ -22,6 +22,13 @@ export function createGatewayPatchBatcher(db: Db, opts: { maxBatch?: number; max
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<void> | null = null;
   let closed = false;
+  /** Gateways with a patch queued or being written (count per id). */
+  const inFlight = new Map<string, number>();
+  const done = (id: string) => {
+    const n = (inFlight.get(id) ?? 1) - 1;
+    if (n <= 0) inFlight.delete(id);
+    else inFlight.set(id, n);
+  };
   const counters = { batches: 0, statements: 0, patches: 0, fallbacks: 0 };
 
   /** Statements for one batch: same columns together, a gateway at most once per statement, in order. */
@@ -105,11 +112,19 @@ export function createGatewayPatchBatcher(db: Db, opts: { maxBatch?: number; max
     /** Resolves once written: true when the gateway exists (in that org), false when it does not. */
     patch(orgId: string, id: string, patch: Patch): Promise<boolean> {
       if (Object.keys(patch).length === 0 || closed) return patchGateway(db, systemScope(orgId), id, patch);
+      inFlight.set(id, (inFlight.get(id) ?? 0) + 1);
       return new Promise<boolean>((resolve, reject) => {
-        queue.push({ orgId, id, patch, resolve, reject });
+        queue.push({ orgId, id, patch, resolve: (v) => (done(id), resolve(v)), reject: (e) => (done(id), reject(e)) });
         if (queue.length >= maxBatch) void drain();
         else if (!running && !timer) timer = setTimeout(() => void drain(), maxDelayMs);
       });
+    },
+    /**
+     * Waits until no patch of this gateway is queued or being written — before writing to its row
+     * directly (a reconnect right after a disconnect must not be overtaken by the disconnect's patch).
+     */
+    async settle(id: string) {
+      while (inFlight.has(id)) await drain();
     },
     async flush() {
       while (queue.length || running) await drain();
