@@ -21,7 +21,7 @@ after(() => fg?.close());
 const row = async (id: string) => (await getGateway(fg.db, systemScope(fg.defaultOrgId), id)) as GatewayRow;
 
 test('patches of one moment: one statement per column set, one commit; every column keeps its type', async () => {
-  const b = createGatewayPatchBatcher(fg.db, { maxDelayMs: 20 });
+  const b = createGatewayPatchBatcher(fg.db, { maxDelayMs: 20, lanes: 1 });
   const at = new Date('2026-11-26T10:00:00.000Z');
   const results = await Promise.all([
     b.patch(fg.defaultOrgId, ids[0]!, { remote_config_status: 'APPLIED', remote_config_hash: 'aa', remote_config_updated_at: at, health: { healthy: true, status: 'StatusOK' } }),
@@ -64,5 +64,13 @@ test('one bad patch fails only its caller', async () => {
   assert.equal(await good, true);
   assert.equal((await row(ids[0]!)).status, 'active');
   assert.equal(b.stats().fallbacks, 1);
+  await b.close();
+});
+
+test('with several lanes, patches of one gateway stay in order', async () => {
+  const b = createGatewayPatchBatcher(fg.db, { maxDelayMs: 5, lanes: 3, maxBatch: 2 });
+  const statuses = ['APPLYING', 'APPLIED', 'FAILED', 'APPLYING', 'APPLIED'];
+  await Promise.all(ids.flatMap((id) => statuses.map((st) => b.patch(fg.defaultOrgId, id, { remote_config_status: st }))));
+  for (const id of ids) assert.equal((await row(id)).remote_config_status, 'APPLIED');
   await b.close();
 });

@@ -15,12 +15,21 @@ interface Pending { orgId: string; id: string; patch: Patch; resolve: (found: bo
 
 const COLUMN = /^[a-z_]+$/;
 
-export function createGatewayPatchBatcher(db: Db, opts: { maxBatch?: number; maxDelayMs?: number } = {}) {
-  const maxBatch = opts.maxBatch ?? 500;
+export function createGatewayPatchBatcher(db: Db, opts: { maxBatch?: number; maxDelayMs?: number; lanes?: number } = {}) {
+  const maxBatch = opts.maxBatch ?? 250;
   const maxDelayMs = opts.maxDelayMs ?? 5;
-  let queue: Pending[] = [];
-  let timer: NodeJS.Timeout | null = null;
-  let running: Promise<void> | null = null;
+  // Batches of one lane run one after another; lanes run side by side (on PostgreSQL's several
+  // connections and cores). A gateway always goes to the same lane, so its patches stay in order and
+  // two lanes never write the same row.
+  const lanes = Array.from({ length: Math.max(1, opts.lanes ?? (db.kind === 'pglite' ? 1 : 3)) }, () => ({
+    queue: [] as Pending[], timer: null as NodeJS.Timeout | null, running: null as Promise<void> | null,
+  }));
+  type Lane = (typeof lanes)[number];
+  const laneOf = (id: string) => {
+    let h = 0;
+    for (let i = 0; i < id.length; i++) h = (h * 31 + id.charCodeAt(i)) | 0;
+    return lanes[Math.abs(h) % lanes.length]!;
+  };
   let closed = false;
   /** Gateways with a patch queued or being written (count per id). */
   const inFlight = new Map<string, number>();
@@ -88,35 +97,40 @@ export function createGatewayPatchBatcher(db: Db, opts: { maxBatch?: number; max
     groups.forEach((g, i) => g.forEach((p) => p.resolve(found[i]!.has(p.id))));
   }
 
-  function drain(): Promise<void> {
-    if (timer) {
-      clearTimeout(timer);
-      timer = null;
+  function drain(lane: Lane): Promise<void> {
+    if (lane.timer) {
+      clearTimeout(lane.timer);
+      lane.timer = null;
     }
-    if (running) return running;
-    running = (async () => {
+    if (lane.running) return lane.running;
+    lane.running = (async () => {
       try {
-        while (queue.length) {
-          const batch = queue.slice(0, maxBatch);
-          queue = queue.slice(batch.length);
+        while (lane.queue.length) {
+          const batch = lane.queue.slice(0, maxBatch);
+          lane.queue = lane.queue.slice(batch.length);
           await runBatch(batch);
         }
       } finally {
-        running = null;
+        lane.running = null;
       }
     })();
-    return running;
+    return lane.running;
   }
+  const busy = () => lanes.some((l) => l.queue.length > 0 || l.running);
+  const drainAll = async () => {
+    while (busy()) await Promise.all(lanes.map((l) => drain(l)));
+  };
 
   return {
     /** Resolves once written: true when the gateway exists (in that org), false when it does not. */
     patch(orgId: string, id: string, patch: Patch): Promise<boolean> {
       if (Object.keys(patch).length === 0 || closed) return patchGateway(db, systemScope(orgId), id, patch);
       inFlight.set(id, (inFlight.get(id) ?? 0) + 1);
+      const lane = laneOf(id);
       return new Promise<boolean>((resolve, reject) => {
-        queue.push({ orgId, id, patch, resolve: (v) => (done(id), resolve(v)), reject: (e) => (done(id), reject(e)) });
-        if (queue.length >= maxBatch) void drain();
-        else if (!running && !timer) timer = setTimeout(() => void drain(), maxDelayMs);
+        lane.queue.push({ orgId, id, patch, resolve: (v) => (done(id), resolve(v)), reject: (e) => (done(id), reject(e)) });
+        if (lane.queue.length >= maxBatch) void drain(lane);
+        else if (!lane.running && !lane.timer) lane.timer = setTimeout(() => void drain(lane), maxDelayMs);
       });
     },
     /**
@@ -124,14 +138,13 @@ export function createGatewayPatchBatcher(db: Db, opts: { maxBatch?: number; max
      * directly (a reconnect right after a disconnect must not be overtaken by the disconnect's patch).
      */
     async settle(id: string) {
-      while (inFlight.has(id)) await drain();
+      const lane = laneOf(id);
+      while (inFlight.has(id)) await drain(lane);
     },
-    async flush() {
-      while (queue.length || running) await drain();
-    },
+    flush: drainAll,
     async close() {
       closed = true;
-      while (queue.length || running) await drain();
+      await drainAll();
     },
     stats: () => ({ ...counters }),
   };
