@@ -86,7 +86,8 @@ interface AgentState {
   desired: { files: Record<string, string>; hash: string } | null;
   /** The desired config as stored (secrets unresolved), to remember it once APPLIED. */
   desiredStored: DesiredConfig | null;
-  appliedConfig: DesiredConfig | null;
+  /** undefined: not loaded (read from the database only when a recovery needs it). */
+  appliedConfig: DesiredConfig | null | undefined;
   appliedHash: string | null;
   failedHash: string | null;
   nameIsCustom: boolean;
@@ -326,8 +327,9 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
 
   /** Resolved files per (org, stored desired config): secrets resolved once for a whole batch. */
   const resolvedCache = new Map<string, Promise<{ files: Record<string, string>; hash: string }>>();
-  function resolveDesired(orgId: string, desired: NonNullable<GatewayRow['desired_config']>) {
-    const key = `${orgId}\n${JSON.stringify(desired.files)}`;
+  function resolveDesired(orgId: string, desired: NonNullable<GatewayRow['desired_config']>, storedHash?: string) {
+    // The stored hash names the stored config; without it (a fallback built here) its text does.
+    const key = storedHash ? `${orgId}\n#${storedHash}` : `${orgId}\n${JSON.stringify(desired.files)}`;
     let p = resolvedCache.get(key);
     if (!p) {
       p = resolveConfig(systemScope(orgId), desired.files).then((files) => ({ files, hash: hex(configHash(Object.fromEntries(Object.entries(files).map(([k, v]) => [k, { body: v }])))) }));
@@ -339,23 +341,36 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
     return p;
   }
 
-  /** Refreshes what the server wants for these agents (one query for all of them). */
+  /**
+   * Refreshes what the server wants for these agents: one query for their hashes and flags, one for
+   * each distinct desired config (a rollout gives thousands of gateways the same one: it is read and
+   * resolved once, not once per gateway). Their applied configs are read only if a recovery needs one.
+   */
   async function loadDesired(states: AgentState[]): Promise<void> {
     if (states.length === 0) return;
-    const rows = await db.query<Pick<GatewayRow, 'id' | 'desired_config' | 'desired_config_hash' | 'failed_config_hash' | 'pending_restart' | 'applied_config' | 'applied_config_hash'>>(
-      'SELECT id, desired_config, desired_config_hash, failed_config_hash, pending_restart, applied_config, applied_config_hash FROM gateways WHERE org_id = $1 AND id = ANY($2::uuid[])',
-      [states[0]!.orgId, states.map((s) => s.gatewayId)]);
+    const orgId = states[0]!.orgId;
+    const ids = states.map((s) => s.gatewayId);
+    const rows = await db.query<Pick<GatewayRow, 'id' | 'desired_config_hash' | 'failed_config_hash' | 'pending_restart' | 'applied_config_hash'>>(
+      'SELECT id, desired_config_hash, failed_config_hash, pending_restart, applied_config_hash FROM gateways WHERE org_id = $1 AND id = ANY($2::uuid[])', [orgId, ids]);
+    const hashes = [...new Set(rows.map((r) => r.desired_config_hash).filter((h): h is string => !!h))];
+    const configs = new Map<string, DesiredConfig>();
+    if (hashes.length) {
+      const distinct = await db.query<{ desired_config_hash: string; desired_config: DesiredConfig | null }>(
+        `SELECT DISTINCT ON (desired_config_hash) desired_config_hash, desired_config FROM gateways
+          WHERE org_id = $1 AND id = ANY($2::uuid[]) AND desired_config_hash = ANY($3::text[]) ORDER BY desired_config_hash`, [orgId, ids, hashes]);
+      for (const d of distinct) if (d.desired_config) configs.set(d.desired_config_hash, d.desired_config);
+    }
     const byId = new Map(rows.map((r) => [r.id, r]));
     for (const state of states) {
       const row = byId.get(state.gatewayId);
       if (!row) continue;
       state.failedHash = row.failed_config_hash;
       state.pendingRestart = row.pending_restart;
-      state.appliedConfig = row.applied_config;
+      if (row.applied_config_hash !== state.appliedHash) state.appliedConfig = undefined;
       state.appliedHash = row.applied_config_hash;
-      state.desiredStored = row.desired_config && row.desired_config_hash ? row.desired_config : null;
+      state.desiredStored = row.desired_config_hash ? (configs.get(row.desired_config_hash) ?? null) : null;
       try {
-        state.desired = state.desiredStored ? await resolveDesired(state.orgId, state.desiredStored) : null;
+        state.desired = state.desiredStored ? await resolveDesired(state.orgId, state.desiredStored, row.desired_config_hash!) : null;
       } catch (err) {
         // e.g. a secret the config references was deleted: this gateway keeps what it runs; the others proceed.
         state.desired = null;
@@ -400,6 +415,9 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
   async function planRecovery(state: AgentState, failedHash: string, error: string | null, patch: Partial<Record<keyof GatewayRow, unknown>>) {
     if ((state.capabilities & Cap.AcceptsRemoteConfig) === 0n) return;
     const failedVersion = state.desiredStored?.version ?? null;
+    if (state.appliedConfig === undefined) {
+      state.appliedConfig = (await db.query<{ applied_config: DesiredConfig | null }>('SELECT applied_config FROM gateways WHERE org_id = $1 AND id = $2', [state.orgId, state.gatewayId]))[0]?.applied_config ?? null;
+    }
     const fallback: DesiredConfig = state.appliedConfig && state.appliedHash !== failedHash
       ? state.appliedConfig
       : { files: { 'collector.yaml': await gateways.baseConfig(state.orgId) }, deployment_id: null, template_id: null, version: null };

@@ -184,7 +184,9 @@ export function createDeploymentsService(deps: {
     if (Date.now() - d.batch_applied_at.getTime() < soakMs) return;
     const applied = await store.batchTargetIds(db, scope, id, d.current_batch, 'applied');
     if (applied.length) {
-      const rows = await db.query<gwStore.GatewayRow>('SELECT * FROM gateways WHERE org_id = $1 AND id = ANY($2::uuid[])', [scope.orgId, applied]);
+      // Only what health is computed from (not the configs and descriptions of every gateway of the batch).
+      const rows = await db.query<Pick<gwStore.GatewayRow, 'name' | 'connected' | 'transport' | 'last_seen' | 'status'> & { agent_healthy: boolean | null }>(
+        `SELECT name, connected, transport, last_seen, status, (health->>'healthy')::boolean AS agent_healthy FROM gateways WHERE org_id = $1 AND id = ANY($2::uuid[])`, [scope.orgId, applied]);
       const sick = rows.filter((r) => healthOf(r).status === 'unhealthy');
       if (sick.length && pauseOnFailure) {
         const reason = `Gateway ${sick[0]!.name} is unhealthy after applying version ${d.version}`;
