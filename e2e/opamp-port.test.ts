@@ -4,42 +4,23 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { AgentCapability, OpampClient, type ServerToAgent } from '@flowgate/opamp';
-import { startServer, eventually, freePort, type ServerProcess } from './lib/server.ts';
+import { startServer, eventually, freePort, scratchDatabaseEnv, dropScratchDatabases, type ServerProcess } from './lib/server.ts';
 import { TestAgent } from './lib/agent.ts';
 
 let server: ServerProcess | null = null;
 const agents: { stop(): Promise<void> }[] = [];
-let dbName = '';
 after(async () => {
   for (const a of agents) await a.stop().catch(() => undefined);
   await server?.stop();
-  if (dbName) {
-    const c = new pg.Client({ connectionString: process.env.DATABASE_URL });
-    await c.connect();
-    await c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    await c.end();
-  }
+  await dropScratchDatabases();
 });
-
-async function databaseEnv(): Promise<Record<string, string>> {
-  if (!process.env.DATABASE_URL) return {};
-  dbName = `flowgate_e2e_${randomBytes(5).toString('hex')}`;
-  const c = new pg.Client({ connectionString: process.env.DATABASE_URL });
-  await c.connect();
-  await c.query(`CREATE DATABASE ${dbName}`);
-  await c.end();
-  const u = new URL(process.env.DATABASE_URL);
-  u.pathname = `/${dbName}`;
-  return { DATABASE_URL: u.toString() };
-}
 
 type Gateway = { id: string; name: string; connected: boolean; transport: string | null };
 
 test('OPAMP_PORT: WebSocket and HTTP agents on the dedicated port enrol and appear in the API; the main port keeps serving OpAMP too', async (t) => {
   const opampPort = await freePort();
-  server = await startServer({ ...(await databaseEnv()), OPAMP_PORT: String(opampPort) });
+  server = await startServer({ ...(await scratchDatabaseEnv()), OPAMP_PORT: String(opampPort) });
   const tok = await server.api('POST', '/api/v1/registration-tokens', { name: 'opamp-port', expires_in_days: 1 });
   assert.equal(tok.status, 201, JSON.stringify(tok.body));
   const token = tok.body.token as string;

@@ -2,54 +2,19 @@
 // (same gateway record, same instance_uid), on whatever database the suite runs against.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
-import { startServer, eventually, freePort, type ServerProcess } from './lib/server.ts';
+import { startServer, eventually, freePort, scratchDatabaseEnv, dropScratchDatabases, type ServerProcess } from './lib/server.ts';
 import { TestAgent } from './lib/agent.ts';
 
 let server: ServerProcess | null = null;
 const agents: TestAgent[] = [];
-let dbName = '';
-const dbNames: string[] = [];
 after(async () => {
   for (const ag of agents) await ag.stop().catch(() => undefined);
   await server?.stop();
-  for (const name of [dbName, ...dbNames].filter(Boolean)) {
-    const c = new pg.Client({ connectionString: process.env.DATABASE_URL });
-    await c.connect();
-    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await c.end();
-  }
+  await dropScratchDatabases();
 });
 
-async function freshEnv(extra: Record<string, string> = {}): Promise<Record<string, string>> {
-  const env: Record<string, string> = { ...extra };
-  if (process.env.DATABASE_URL) {
-    const name = `flowgate_e2e_${randomBytes(5).toString('hex')}`;
-    dbNames.push(name);
-    const c = new pg.Client({ connectionString: process.env.DATABASE_URL });
-    await c.connect();
-    await c.query(`CREATE DATABASE ${name}`);
-    await c.end();
-    const u = new URL(process.env.DATABASE_URL);
-    u.pathname = `/${name}`;
-    env.DATABASE_URL = u.toString();
-  }
-  return env;
-}
-
 test('after a server restart every WebSocket agent is back, connected, with its full state, none duplicated', async () => {
-  const env: Record<string, string> = {};
-  if (process.env.DATABASE_URL) {
-    dbName = `flowgate_e2e_${randomBytes(5).toString('hex')}`;
-    const c = new pg.Client({ connectionString: process.env.DATABASE_URL });
-    await c.connect();
-    await c.query(`CREATE DATABASE ${dbName}`);
-    await c.end();
-    const u = new URL(process.env.DATABASE_URL);
-    u.pathname = `/${dbName}`;
-    env.DATABASE_URL = u.toString();
-  }
+  const env = await scratchDatabaseEnv();
   const port = await freePort();
   server = await startServer(env, { port });
   const tok = await server.api('POST', '/api/v1/registration-tokens', { name: 'restart', expires_in_days: 1 });
@@ -83,7 +48,7 @@ test('after a server restart every WebSocket agent is back, connected, with its 
 test('a control plane that was killed (SIGKILL) leaves no gateway shown connected that is not: the next process lets them go', async () => {
   // Replicas say they are alive every few seconds; with PostgreSQL a silent one is taken for dead after
   // FLOWGATE_REPLICA_TIMEOUT_SECONDS (here 3). The embedded database has one process: at start-up.
-  const env = await freshEnv({ FLOWGATE_REPLICA_TIMEOUT_SECONDS: '3' });
+  const env = { ...(await scratchDatabaseEnv()), FLOWGATE_REPLICA_TIMEOUT_SECONDS: '3' };
   const port = await freePort();
   let killed: ServerProcess | null = await startServer(env, { port });
   const tok = await killed.api('POST', '/api/v1/registration-tokens', { name: 'killed', expires_in_days: 1 });

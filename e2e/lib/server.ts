@@ -1,10 +1,12 @@
 // Starts the control plane as a real process (`flowgate start`), the way users run it.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const ADMIN = { email: 'admin@flowgate.e2e', password: 'e2e-admin-password' };
@@ -114,5 +116,32 @@ export async function eventually<T>(fn: () => Promise<T | null | undefined | fal
     }
     if (Date.now() > end) throw new Error(`condition not met in ${timeoutMs} ms${last ? `: ${(last as Error).message}` : ''}`);
     await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+/**
+ * With DATABASE_URL set: a fresh database on that server for one test (its URL in `env`, dropped by
+ * dropScratchDatabases()); without it: no env (the server uses embedded PGlite in its data dir).
+ */
+const scratchDatabases: string[] = [];
+export async function scratchDatabaseEnv(): Promise<Record<string, string>> {
+  if (!process.env.DATABASE_URL) return {};
+  const name = `flowgate_e2e_${randomBytes(5).toString('hex')}`;
+  const c = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await c.connect();
+  await c.query(`CREATE DATABASE ${name}`);
+  await c.end();
+  scratchDatabases.push(name);
+  const u = new URL(process.env.DATABASE_URL);
+  u.pathname = `/${name}`;
+  return { DATABASE_URL: u.toString() };
+}
+export async function dropScratchDatabases(): Promise<void> {
+  if (!process.env.DATABASE_URL) return;
+  for (const name of scratchDatabases.splice(0)) {
+    const c = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await c.connect();
+    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await c.end();
   }
 }
