@@ -263,11 +263,16 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
       return { row };
     }
     const existing = await store.getGatewayByInstanceUid(db, scope, uid);
-    if (ctx.reconnectOnly) {
-      if (existing && existing.registration_token_id === ctx.registrationTokenId) return { row: existing };
-      return { error: 'registration token is expired or used up: it lets only the gateways it enrolled reconnect' };
+    if (existing) {
+      // A registration token speaks only for the gateways it enrolled zero-touch: anyone holding one of
+      // the org's tokens must not become another gateway (and receive its configuration, secrets
+      // resolved) by presenting that gateway's instance_uid.
+      const enrolledByThisToken = existing.registration_token_id === ctx.registrationTokenId && existing.extra_metadata?.enrolled_via === 'opamp';
+      if (enrolledByThisToken) return { row: existing };
+      log.warn({ uid, gateway: existing.id }, 'refusing a registration token for a gateway it did not enrol');
+      return { error: 'this instance_uid belongs to a gateway that was not enrolled with this registration token: connect with that gateway\'s own OpAMP token (or the registration token that enrolled it)' };
     }
-    if (existing) return { row: existing };
+    if (ctx.reconnectOnly) return { error: 'registration token is expired or used up: it lets only the gateways it enrolled reconnect' };
     const description = msg.agentDescription ? descriptionOf(msg.agentDescription) : null;
     try {
       const row = await db.tx(async (sql) => {

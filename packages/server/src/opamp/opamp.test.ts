@@ -269,3 +269,45 @@ test('/metrics counts OpAMP messages and live connections by transport', async (
   assert.ok(messages > 0, 'messages counted');
   assert.ok(ws >= 1, 'the live WebSocket is counted');
 });
+
+test('a registration token never makes its holder another gateway: presenting an existing gateway\'s instance_uid is refused unless that token enrolled it zero-touch', async () => {
+  // A script-onboarded gateway (its own OpAMP token), connected with its instance_uid.
+  const reg = await fg.app.inject({ method: 'POST', url: '/api/v1/gateways', headers: { authorization: `Bearer ${regToken}` }, payload: { name: 'own-token-gw', instance_id: 'own-token-gw' } });
+  assert.equal(reg.statusCode, 201, reg.body);
+  const own = reg.json() as { id: string; opamp_token: string };
+  const real = agent({ token: own.opamp_token });
+  await real.start();
+  await real.send({ agentDescription: description('own-token-host') });
+  await real.next(() => true);
+  const uid = real.client.instanceUid;
+  await real.stop();
+
+  // Someone with a registration token of the same org (even the one that registered it) presents that uid.
+  const thief = new SimAgent({ url: ws, token: regToken, capabilities: caps, instanceUid: uid, reconnect: false });
+  agents.push(thief);
+  await thief.start();
+  await thief.send({ agentDescription: description('thief-host') });
+  const refused = await thief.next(() => true);
+  assert.match(refused.errorResponse?.errorMessage ?? '', /not enrolled with this registration token/);
+  assert.equal(refused.remoteConfig, undefined, 'no configuration handed out');
+  const d = (await admin().get(`/api/v1/gateways/${own.id}`)).body;
+  assert.equal(d.description.non_identifying['host.name'], 'own-token-host', 'the gateway record is untouched');
+
+  // A zero-touch gateway enrolled with one token; another token of the org presents its uid.
+  const zt = agent();
+  await zt.start();
+  await zt.send({ agentDescription: description('zt-victim') });
+  await findGateway('zt-victim');
+  await zt.stop();
+  const other = (await admin().post('/api/v1/registration-tokens', { name: 'other-token', expires_in_days: 1 })).body.token as string;
+  const thief2 = new SimAgent({ url: ws, token: other, capabilities: caps, instanceUid: zt.client.instanceUid, reconnect: false });
+  agents.push(thief2);
+  await thief2.start();
+  await thief2.send({ agentDescription: description('thief-2') });
+  assert.match((await thief2.next(() => true)).errorResponse?.errorMessage ?? '', /not enrolled with this registration token/);
+  // Its own token still works.
+  const back = agent({ instanceUid: zt.client.instanceUid });
+  await back.start();
+  await back.send({ agentDescription: description('zt-victim') });
+  assert.equal((await back.next(() => true)).errorResponse, undefined);
+});
