@@ -9,6 +9,10 @@ export type HealthStatus = (typeof healthStatuses)[number];
 
 export const healthScores: Record<HealthStatus, number> = { healthy: 100, warning: 50, unhealthy: 20, offline: 0 };
 
+/** Seconds since last seen at which a gateway that is not connected stops being healthy / starts being unhealthy. */
+export const HEALTHY_WITHIN_SECONDS = 60;
+export const WARNING_WITHIN_SECONDS = 300;
+
 export interface HealthInput {
   status: GatewayStatus;
   lastSeen: Date | null;
@@ -33,7 +37,7 @@ export function computeHealth(input: HealthInput): HealthResult {
   }
   if (input.status === 'inactive' || input.status === 'error') return of('offline');
   if (seconds === null) return of(input.status === 'registered' ? 'warning' : 'offline');
-  if (seconds <= 60 && input.status === 'active') return input.agentHealthy === false ? of('unhealthy') : of('healthy');
-  if (seconds <= 300) return input.agentHealthy === false ? of('unhealthy') : of('warning');
+  if (seconds <= HEALTHY_WITHIN_SECONDS && input.status === 'active') return input.agentHealthy === false ? of('unhealthy') : of('healthy');
+  if (seconds <= WARNING_WITHIN_SECONDS) return input.agentHealthy === false ? of('unhealthy') : of('warning');
   return of('unhealthy');
 }

@@ -1,4 +1,4 @@
-import { computeHealth, maskCredentials, type GatewayStatus } from '@flowgate/config-model';
+import { computeHealth, maskCredentials, HEALTHY_WITHIN_SECONDS, WARNING_WITHIN_SECONDS, type GatewayStatus } from '@flowgate/config-model';
 import { agentCapabilityNames } from '@flowgate/opamp';
 import type { Db } from '../../platform/db/db.ts';
 import { isUniqueViolation } from '../../platform/db/db.ts';
@@ -357,7 +357,7 @@ export function createGatewaysService(deps: {
       return { count: await store.countGateways(db, scope, { ...parseFilter(q), tags: q.tags }) };
     },
     async summary(scope: OrgScope) {
-      const rows = await store.fleetSummary(db, scope);
+      const rows = await store.fleetSummary(db, scope, HEALTHY_WITHIN_SECONDS, WARNING_WITHIN_SECONDS);
       const out = { total: 0, connected: 0, by_health: { healthy: 0, warning: 0, unhealthy: 0, offline: 0 } as Record<string, number>, by_status: {} as Record<string, number>, by_version: {} as Record<string, number> };
       const now = new Date();
       for (const r of rows) {

@@ -130,11 +130,21 @@ export const gatewaysMatching = (sql: Sql, scope: OrgScope, f: GatewayFilter) =>
     `SELECT id, name, capabilities, mode, connected, remote_config_hash, remote_config_status, desired_config_hash, desired_config, current_config_version FROM gateways WHERE ${where.join(' AND ')} ORDER BY name, id`, params);
 };
 
-export async function fleetSummary(sql: Sql, scope: OrgScope) {
+/**
+ * Gateways counted by what health is computed from. Last-seen ages are grouped into the buckets the
+ * health rules tell apart (≤ healthyWithin, ≤ warningWithin, older; each represented by its upper
+ * edge), not by the second: the answer is a handful of rows at any fleet size, not one per gateway.
+ */
+export async function fleetSummary(sql: Sql, scope: OrgScope, healthyWithin: number, warningWithin: number) {
   return sql.query<{ status: string; connected: boolean; last_seen_age: number | null; agent_healthy: boolean | null; version: string | null; n: number }>(
-    `SELECT status, connected, (extract(epoch from now() - last_seen))::int AS last_seen_age, (health->>'healthy')::boolean AS agent_healthy,
+    `SELECT status, connected,
+            CASE WHEN last_seen IS NULL THEN NULL
+                 WHEN last_seen >= now() - make_interval(secs => $2) THEN 0
+                 WHEN last_seen >= now() - make_interval(secs => $3) THEN $2::int + 1
+                 ELSE $3::int + 1 END AS last_seen_age,
+            (health->>'healthy')::boolean AS agent_healthy,
             description->'identifying'->>'service.version' AS version, count(*)::int AS n
-       FROM gateways WHERE org_id = $1 GROUP BY 1,2,3,4,5`, [scope.orgId]);
+       FROM gateways WHERE org_id = $1 GROUP BY 1,2,3,4,5`, [scope.orgId, healthyWithin, warningWithin]);
 }
 
 export const agentTags = (sql: Sql, scope: OrgScope) =>

@@ -217,3 +217,32 @@ test('auth: a registration token of another org is never shown', async () => {
   assert.equal(detail.body.auth.registration_token, null);
   assert.ok(!JSON.stringify(detail.body).includes('foreign-token'));
 });
+
+test('the fleet summary counts every gateway under the health its own page shows, at each last-seen boundary', async () => {
+  // Not connected, last seen at different ages: healthy (≤ 60 s), warning (≤ 300 s), unhealthy (older),
+  // offline (inactive), warning (registered, never seen).
+  const ages: [string, string, number | null][] = [
+    ['sum-fresh', 'active', 20], ['sum-59', 'active', 55], ['sum-2min', 'active', 120], ['sum-299', 'active', 290],
+    ['sum-10min', 'active', 600], ['sum-inactive', 'inactive', 30], ['sum-never', 'registered', null],
+  ];
+  for (const [name, status, age] of ages) {
+    await fg.db.query(
+      `INSERT INTO gateways (org_id, instance_id, name, status, last_seen) VALUES ($1, $2, $2, $3, CASE WHEN $4::int IS NULL THEN NULL ELSE now() - make_interval(secs => $4::int) END)`,
+      [fg.defaultOrgId, name, status, age]);
+  }
+  const summary = (await admin().get(`/api/v1/gateways/summary?org_id=${fg.defaultOrgId}`)).body as { total: number; by_health: Record<string, number> };
+  const counted: Record<string, number> = {};
+  let cursor: string | null = null;
+  let total = 0;
+  do {
+    const page = (await admin().get(`/api/v1/gateways?org_id=${fg.defaultOrgId}&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`)).body as { items: { name: string; health: { status: string } }[]; next_cursor: string | null };
+    assert.ok(Array.isArray(page.items), JSON.stringify(page));
+    for (const g of page.items) counted[g.health.status] = (counted[g.health.status] ?? 0) + 1;
+    total += page.items.length;
+    cursor = page.next_cursor;
+  } while (cursor);
+  assert.equal(summary.total, total);
+  for (const h of ['healthy', 'warning', 'unhealthy', 'offline']) assert.equal(summary.by_health[h] ?? 0, counted[h] ?? 0, `${h}: summary ${JSON.stringify(summary.by_health)} vs list ${JSON.stringify(counted)}`);
+  const byName = async (n: string) => ((await admin().get(`/api/v1/gateways?org_id=${fg.defaultOrgId}&name=${n}`)).body.items as { name: string; health: { status: string } }[]).find((g) => g.name === n)!.health.status;
+  assert.deepEqual(await Promise.all(ages.map(([n]) => byName(n))), ['healthy', 'healthy', 'warning', 'warning', 'unhealthy', 'offline', 'warning']);
+});
