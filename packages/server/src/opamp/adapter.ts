@@ -782,18 +782,30 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
 
   // HTTP agents that stopped polling: forget their state and mark them disconnected.
   /**
-   * Replica liveness: this process says it is alive every REPLICA_HEARTBEAT_MS; WebSocket gateways held
-   * by one that stopped (killed, crashed, host lost: it could not mark them disconnected) are marked
-   * disconnected by whichever replica notices first.
+   * Replica liveness: this process says it is alive every few seconds (a third of the timeout, at most
+   * 10 s); WebSocket gateways held by one that stopped (killed, crashed, host lost: it could not mark
+   * them disconnected) are marked disconnected by whichever replica notices first.
    */
   const replicaId = randomUUID();
   const replicaTimeoutSeconds = deps.replicaTimeoutSeconds ?? 60;
+  let lastHeartbeatAt = 0;
   async function replicaTick() {
     await store.heartbeatReplica(db, replicaId);
+    // Silent for longer than the timeout (e.g. the database was unreachable): another replica may have
+    // taken us for dead and marked our gateways disconnected while their sockets stayed open here.
+    if (lastHeartbeatAt && Date.now() - lastHeartbeatAt > replicaTimeoutSeconds * 1000) await reclaimConnections();
+    lastHeartbeatAt = Date.now();
     const gone = await store.disconnectFromDeadReplicas(db, replicaTimeoutSeconds, replicaId);
     for (const g of gone) emitUpdated(g.org_id, g.id, 'gateway.disconnected');
     if (gone.length) log.info({ gateways: gone.length }, 'gateways of a replica that stopped are marked disconnected');
     await store.pruneReplicas(db, replicaTimeoutSeconds);
+  }
+  /** Marks the WebSocket gateways this replica still holds connected again where a sweep said otherwise. */
+  async function reclaimConnections() {
+    const held = [...wsByGateway.values()].filter((s) => s.conn);
+    const back = await store.reclaimConnections(db, replicaId, held.map((s) => s.gatewayId), held.map((s) => s.connId));
+    for (const g of back) emitUpdated(g.org_id, g.id, 'gateway.connected');
+    if (back.length) log.info({ gateways: back.length }, 'gateways marked disconnected while this replica was silent are connected again');
   }
   const replicaTimer = setInterval(() => void replicaTick().catch((err: Error) => log.warn({ err: err.message }, 'replica heartbeat failed')), Math.min(10_000, (replicaTimeoutSeconds * 1000) / 3));
   replicaTimer.unref();
@@ -854,6 +866,7 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
     },
     replicaId,
     sweepReplicas: replicaTick,
+    reclaimConnections,
     flushLastSeen: () => lastSeen.flush(),
     async close() {
       unsubscribe();

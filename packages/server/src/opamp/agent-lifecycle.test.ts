@@ -245,3 +245,24 @@ test('gateways held by a replica that stopped saying it is alive are shown disco
   assert.equal((await detail(gDead.id)).connected, false);
   assert.equal((await detail(gLive.id)).connected, true);
 });
+
+test('a replica that was silent (database unreachable) and taken for dead marks the gateways it still holds connected again', async () => {
+  const a = agent(wsUrl);
+  await a.start();
+  await a.send({ agentDescription: description('replica-silent') });
+  const g = await findGateway('replica-silent');
+  await eventually(async () => (await detail(g.id)).connected);
+  // Another replica's sweep while this one could not say it is alive.
+  await fg.db.query("UPDATE opamp_replicas SET seen_at = now() - interval '10 minutes' WHERE id = $1", [fg.features.opamp.replicaId]);
+  await fg.db.query(`UPDATE gateways SET connected = false, connection_id = NULL, status = 'inactive'
+                      WHERE replica_id = $1 AND replica_id NOT IN (SELECT id FROM opamp_replicas WHERE seen_at > now() - interval '1 minute')`, [fg.features.opamp.replicaId]);
+  assert.equal((await detail(g.id)).connected, false);
+  await fg.features.opamp.reclaimConnections();
+  const d = await detail(g.id);
+  assert.equal(d.connected, true, 'the socket is still open here');
+  assert.equal(d.status, 'active');
+  // And its next message still works on the same connection.
+  const n = a.received.length;
+  await a.send({});
+  assert.equal((await a.next(() => true, 10_000, n)).errorResponse, undefined);
+});

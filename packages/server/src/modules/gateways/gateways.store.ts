@@ -217,6 +217,13 @@ export const disconnectFromDeadReplicas = (sql: Sql, timeoutSeconds: number, sel
       WHERE connected AND transport = 'websocket' AND replica_id IS NOT NULL AND replica_id <> $2
         AND replica_id NOT IN (SELECT id FROM opamp_replicas WHERE seen_at > now() - make_interval(secs => $1))
       RETURNING id, org_id`, [timeoutSeconds, selfId]);
+/** This replica's live WebSocket gateways that a sweep marked disconnected: connected again (trusted server code). */
+export const reclaimConnections = (sql: Sql, replicaId: string, gatewayIds: string[], connectionIds: string[]) =>
+  gatewayIds.length === 0 ? Promise.resolve([]) : sql.query<{ id: string; org_id: string }>(
+    `UPDATE gateways g SET connected = true, connection_id = v.cid, status = CASE WHEN g.status = 'inactive' THEN 'active' ELSE g.status END, updated_at = now()
+       FROM (SELECT unnest($2::uuid[]) AS id, unnest($3::text[]) AS cid) v
+      WHERE g.id = v.id AND NOT g.connected AND g.connection_id IS NULL AND g.replica_id = $1
+      RETURNING g.id, g.org_id`, [replicaId, gatewayIds, connectionIds]);
 export const pruneReplicas = (sql: Sql, timeoutSeconds: number) =>
   sql.query("DELETE FROM opamp_replicas WHERE seen_at < now() - make_interval(secs => $1) - interval '1 hour'", [timeoutSeconds]);
 
