@@ -18,6 +18,8 @@ import type { DeploymentRow } from './deployments.store.ts';
 
 export const CONFIG_FILE_NAME = 'collector.yaml';
 const REPORT_FLUSH_MS = 100;
+/** Attempts at recording one batch of reports before it is left to the reconcile. */
+const MAX_BATCH_ATTEMPTS = 5;
 /** How often the engine looks for targets whose report was never recorded. */
 const RECONCILE_EVERY_MS = 10_000;
 
@@ -32,6 +34,8 @@ export function createReportQueue(record: (batch: ReportBatch) => Promise<void>,
   let openGateways = new Set<string>();
   let flushing: Promise<void> | null = null;
   let closed = false;
+  /** Failed attempts of the batch at the head of the queue. */
+  let headFailures = 0;
   const flush = async (): Promise<void> => {
     while (flushing) await flushing;
     if (open.size) {
@@ -45,9 +49,17 @@ export function createReportQueue(record: (batch: ReportBatch) => Promise<void>,
         while (queue.length) {
           await record(queue[0]!);
           queue.shift();
+          headFailures = 0;
         }
       } catch (err) {
-        opts.onError(err); // the failed batch stays first in the queue
+        opts.onError(err);
+        // The failed batch stays first and is retried — but a batch that keeps failing must not hold up
+        // every report after it: it is let go, and the engine's reconcile records those targets from
+        // what their gateways reported (deployments.store.ts reconcileApplying).
+        if (++headFailures >= MAX_BATCH_ATTEMPTS) {
+          queue.shift();
+          headFailures = 0;
+        }
       } finally {
         flushing = null;
       }

@@ -43,3 +43,18 @@ test('a batch that fails to record is kept and recorded first on the next flush'
   assert.deepEqual(seen, [['APPLIED:h1:g1'], ['FAILED:h1:g2']]);
   assert.equal(q.pending(), 0);
 });
+
+test('a batch that keeps failing is let go after a few attempts (the reconcile records it), so later reports are not held up', async () => {
+  const seen: string[][] = [];
+  const q = createReportQueue(async (b) => {
+    if ([...b.values()].some((g) => g.gatewayIds.has('poison'))) throw new Error('always fails');
+    seen.push(flat(b));
+  }, { intervalMs: 60_000, onError: () => undefined });
+  q.add({ orgId: 'o', gatewayId: 'poison', hash: 'h1', status: 'APPLIED', error: null });
+  await q.flush();
+  q.add({ orgId: 'o', gatewayId: 'g2', hash: 'h1', status: 'APPLIED', error: null });
+  for (let i = 0; i < 5 && seen.length === 0; i++) await q.flush();
+  assert.deepEqual(seen, [['APPLIED:h1:g2']]);
+  assert.equal(q.pending(), 0);
+  await q.close();
+});

@@ -1,5 +1,6 @@
 /** @jsxRuntime automatic */
 import { useEffect, useMemo, useState } from 'react';
+import { gatewayStatuses, healthStatuses } from '@flowgate/config-model';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { TagChip } from '../../components/ui/badge.tsx';
 import { Button } from '../../components/ui/button.tsx';
@@ -19,6 +20,9 @@ import type { GatewayFilters } from './api/gateway-keys.ts';
 import { GatewayStatusBadge, HealthBadge, TransportLabel } from './components/gateway-badges.tsx';
 import { StartGatewayGuide } from './components/start-gateway-guide.tsx';
 import { useAgentTags, useGatewayList } from './hooks/use-gateways.ts';
+
+/** 'unhealthy' → 'Unhealthy' (filter option labels). */
+const label = (v: string) => v.charAt(0).toUpperCase() + v.slice(1);
 
 type Sort = NonNullable<GatewayListQuery['sort']>;
 const sorts: Sort[] = ['name', '-name', 'last_seen', '-last_seen', 'created_at', '-created_at'];
@@ -107,17 +111,11 @@ export function AgentsPage() {
             </div>
             <Select aria-label="Health" className="w-36" value={filters.health ?? ''} onChange={(e) => setParam('health', e.target.value || undefined)} data-testid={testIds.agents.healthFilter}>
               <option value="">Any health</option>
-              <option value="healthy">Healthy</option>
-              <option value="warning">Warning</option>
-              <option value="unhealthy">Unhealthy</option>
-              <option value="offline">Offline</option>
+              {healthStatuses.map((h) => <option key={h} value={h}>{label(h)}</option>)}
             </Select>
             <Select aria-label="Status" className="w-36" value={filters.status ?? ''} onChange={(e) => setParam('status', e.target.value || undefined)} data-testid={testIds.agents.statusFilter}>
               <option value="">Any status</option>
-              <option value="active">Active</option>
-              <option value="registered">Registered</option>
-              <option value="inactive">Inactive</option>
-              <option value="error">Error</option>
+              {gatewayStatuses.map((st) => <option key={st} value={st}>{label(st)}</option>)}
             </Select>
             <Select aria-label="Tag" className="w-44" value={filters.tag ?? ''} onChange={(e) => setParam('tag', e.target.value || undefined)} data-testid={testIds.agents.tagFilter}>
               <option value="">Any tag</option>
