@@ -2,6 +2,7 @@
 // with a message that says what to do instead.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import prettierConfig from 'eslint-config-prettier';
 
 const restrict = (patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
 
@@ -11,7 +12,9 @@ const repoPackages = (except, message) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', '**/gen/**', 'gateway/.build/**', '.flowgate/**', 'e2e/artifacts/**'] },
+  {
+    ignores: ['**/node_modules/**', '**/dist/**', '**/gen/**', 'gateway/.build/**', '.flowgate/**', 'e2e/artifacts/**'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -23,36 +26,78 @@ export default tseslint.config(
   {
     files: ['packages/config-model/src/**'],
     rules: restrict([
-      repoPackages([], 'config-model is the bottom layer: it imports nothing from the repo. Move shared code here instead.'),
-      { group: ['node:*', 'fs', 'net', 'http', 'pg', '@electric-sql/*', 'ioredis', 'fastify', 'ws'], message: 'config-model does no I/O: keep schemas and pure functions here, do I/O in packages/server.' },
+      repoPackages(
+        [],
+        'config-model is the bottom layer: it imports nothing from the repo. Move shared code here instead.',
+      ),
+      {
+        group: ['node:*', 'fs', 'net', 'http', 'pg', '@electric-sql/*', 'ioredis', 'fastify', 'ws'],
+        message: 'config-model does no I/O: keep schemas and pure functions here, do I/O in packages/server.',
+      },
     ]),
   },
   {
     files: ['packages/opamp/src/**'],
     rules: restrict([
-      repoPackages([], 'packages/opamp is protocol-only: it knows nothing of orgs, templates or the database. Expose a callback and let packages/server/src/opamp adapt it.'),
-      { group: ['pg', '@electric-sql/*', 'ioredis', 'fastify', '@fastify/*'], message: 'packages/opamp is domain-free: no database, Redis or Fastify. Take a plain http.Server or callbacks instead.' },
+      repoPackages(
+        [],
+        'packages/opamp is protocol-only: it knows nothing of orgs, templates or the database. Expose a callback and let packages/server/src/opamp adapt it.',
+      ),
+      {
+        group: ['pg', '@electric-sql/*', 'ioredis', 'fastify', '@fastify/*'],
+        message:
+          'packages/opamp is domain-free: no database, Redis or Fastify. Take a plain http.Server or callbacks instead.',
+      },
     ]),
   },
   {
     files: ['packages/ui/src/**'],
     rules: restrict([
-      repoPackages(['config-model'], 'The UI imports only @flowgate/config-model (shared schemas and types). Call the server over HTTP through lib/api.'),
+      repoPackages(
+        ['config-model'],
+        'The UI imports only @flowgate/config-model (shared schemas and types). Call the server over HTTP through lib/api.',
+      ),
     ]),
   },
   {
     files: ['packages/server/src/**'],
-    ignores: ['packages/server/src/**/routes.ts', 'packages/server/src/**/*.routes.ts', 'packages/server/src/app.ts', 'packages/server/src/main.ts', 'packages/server/src/opamp/**', 'packages/server/src/platform/http/**', 'packages/server/src/platform/db/**', 'packages/server/src/platform/redis.ts', 'packages/server/src/testing/**', 'packages/server/src/**/*.test.ts', 'packages/server/src/**/*.store.ts'],
+    ignores: [
+      'packages/server/src/**/routes.ts',
+      'packages/server/src/**/*.routes.ts',
+      'packages/server/src/app.ts',
+      'packages/server/src/main.ts',
+      'packages/server/src/opamp/**',
+      'packages/server/src/platform/http/**',
+      'packages/server/src/platform/db/**',
+      'packages/server/src/platform/redis.ts',
+      'packages/server/src/testing/**',
+      'packages/server/src/**/*.test.ts',
+      'packages/server/src/**/*.store.ts',
+    ],
     rules: restrict([
-      { group: ['fastify', '@fastify/*', 'ws'], message: 'Only routes, app.ts, main.ts, platform/http and the OpAMP adapter touch Fastify/ws. Services take plain arguments; keep HTTP in routes.' },
-      { group: ['pg', '@electric-sql/*'], message: 'Only stores (*.store.ts) and platform/db touch the database driver. Use the Db interface from platform/db.' },
-      { group: ['ioredis'], message: 'Only platform/redis touches Redis. Use the event bus / rate-limit store from platform.' },
+      {
+        group: ['fastify', '@fastify/*', 'ws'],
+        message:
+          'Only routes, app.ts, main.ts, platform/http and the OpAMP adapter touch Fastify/ws. Services take plain arguments; keep HTTP in routes.',
+      },
+      {
+        group: ['pg', '@electric-sql/*'],
+        message:
+          'Only stores (*.store.ts) and platform/db touch the database driver. Use the Db interface from platform/db.',
+      },
+      {
+        group: ['ioredis'],
+        message: 'Only platform/redis touches Redis. Use the event bus / rate-limit store from platform.',
+      },
     ]),
   },
   {
     files: ['packages/server/src/**/*.routes.ts', 'packages/server/src/**/routes.ts', 'packages/server/src/opamp/**'],
     rules: restrict([
-      { group: ['pg', '@electric-sql/*'], message: 'Routes and the OpAMP adapter call services; only stores and platform/db touch the database driver.' },
+      {
+        group: ['pg', '@electric-sql/*'],
+        message: 'Routes and the OpAMP adapter call services; only stores and platform/db touch the database driver.',
+      },
       { group: ['ioredis'], message: 'Only platform/redis touches Redis.' },
     ]),
   },
@@ -63,7 +108,12 @@ export default tseslint.config(
   {
     files: ['e2e/**', 'bench/**'],
     rules: restrict([
-      { group: ['**/packages/server/src/**', '@flowgate/server', '@flowgate/server/*'], message: 'e2e and bench treat the server as a black box: start it as a process and talk HTTP/OpAMP. Use @flowgate/opamp for the agent side.' },
+      {
+        group: ['**/packages/server/src/**', '@flowgate/server', '@flowgate/server/*'],
+        message:
+          'e2e and bench treat the server as a black box: start it as a process and talk HTTP/OpAMP. Use @flowgate/opamp for the agent side.',
+      },
     ]),
   },
+  prettierConfig,
 );

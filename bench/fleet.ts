@@ -44,7 +44,9 @@ const { values: args } = parseArgs({
   },
 });
 if (args.help) {
-  process.stderr.write('npm run bench:fleet -- --agents N [--transport ws|http] [--heartbeat S] [--apply-delay-ms 200] [--fail-share 0] [--window S] [--rest-requests 200] [--extra-gateways M] [--workers W] [--skip-floor] [--skip-deploy] [--skip-storm] [--cpu-prof DIR] [--keep-db]\n');
+  process.stderr.write(
+    'npm run bench:fleet -- --agents N [--transport ws|http] [--heartbeat S] [--apply-delay-ms 200] [--fail-share 0] [--window S] [--rest-requests 200] [--extra-gateways M] [--workers W] [--skip-floor] [--skip-deploy] [--skip-storm] [--cpu-prof DIR] [--keep-db]\n',
+  );
   process.exit(0);
 }
 
@@ -54,7 +56,8 @@ const heartbeat = Number(args.heartbeat);
 const windowS = Number(args.window ?? Math.max(10, heartbeat));
 const restRequests = Number(args['rest-requests']);
 const extraGateways = Number(args['extra-gateways']);
-if (!Number.isInteger(extraGateways) || extraGateways < 0) throw new Error('--extra-gateways must be a non-negative integer');
+if (!Number.isInteger(extraGateways) || extraGateways < 0)
+  throw new Error('--extra-gateways must be a non-negative integer');
 /** Names of the offline gateways added by --extra-gateways (left out of the deployment and the storm's comparison). */
 const OFFLINE_PREFIX = 'bench-offline';
 const online = (gs: { id: string; name: string }[]) => gs.filter((g) => !g.name.startsWith(OFFLINE_PREFIX));
@@ -62,14 +65,17 @@ if (!Number.isInteger(N) || N < 1) throw new Error('--agents must be a positive 
 if (!(heartbeat > 0)) throw new Error('--heartbeat must be > 0 seconds');
 
 const t00 = performance.now();
-const log = (line: string) => process.stderr.write(`[${((performance.now() - t00) / 1000).toFixed(1).padStart(7)}s] ${line}\n`);
+const log = (line: string) =>
+  process.stderr.write(`[${((performance.now() - t00) / 1000).toFixed(1).padStart(7)}s] ${line}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 // One descriptor per WebSocket in the server (and in the floor): the per-process limit caps N.
 const fdLimit = openFilesLimit();
 if (transport === 'websocket' && N > fdLimit - 500) {
-  process.stderr.write(`--agents ${N} cannot be held by one server process here: RLIMIT_NOFILE is ${fdLimit} (soft; see /proc/self/limits) and ` +
-    `each WebSocket needs a descriptor. Raise it (ulimit -n; needs CAP_SYS_RESOURCE above the hard limit) or use --agents ≤ ${fdLimit - 500}.\n`);
+  process.stderr.write(
+    `--agents ${N} cannot be held by one server process here: RLIMIT_NOFILE is ${fdLimit} (soft; see /proc/self/limits) and ` +
+      `each WebSocket needs a descriptor. Raise it (ulimit -n; needs CAP_SYS_RESOURCE above the hard limit) or use --agents ≤ ${fdLimit - 500}.\n`,
+  );
   process.exit(2);
 }
 
@@ -83,15 +89,28 @@ interface Api {
 function apiFor(server: ServerProcess): Api {
   let token: string | null = null;
   const login = async () => {
-    const r = await fetch(`${server.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) });
+    const r = await fetch(`${server.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(ADMIN),
+    });
     if (!r.ok) throw new Error(`login failed: ${r.status} ${await r.text()}`);
     token = ((await r.json()) as { access_token: string }).access_token;
     return token;
   };
-  const call = async (method: string, path: string, body?: unknown, retried = false): Promise<{ status: number; body: any }> => { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const call = async (
+    method: string,
+    path: string,
+    body?: unknown,
+    retried = false,
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  ): Promise<{ status: number; body: any }> => {
     const r = await fetch(`${server.url}${path}`, {
       method,
-      headers: { authorization: `Bearer ${token ?? (await login())}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        authorization: `Bearer ${token ?? (await login())}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     if (r.status === 401 && !retried) {
@@ -120,7 +139,8 @@ function apiFor(server: ServerProcess): Api {
   return api;
 }
 
-async function must(p: Promise<{ status: number; body: any }>, what: string, ok = [200, 201]) { // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+async function must(p: Promise<{ status: number; body: any }>, what: string, ok = [200, 201]) {
   const r = await p;
   if (!ok.includes(r.status)) throw new Error(`${what}: HTTP ${r.status} ${JSON.stringify(r.body).slice(0, 500)}`);
   return r.body;
@@ -131,7 +151,13 @@ async function summary(api: Api): Promise<{ total: number; connected: number }> 
 }
 
 /** Polls until cond holds (bounded); returns ms since `since`. */
-async function until(label: string, since: number, timeoutMs: number, cond: () => Promise<boolean>, intervalMs = 250): Promise<number> {
+async function until(
+  label: string,
+  since: number,
+  timeoutMs: number,
+  cond: () => Promise<boolean>,
+  intervalMs = 250,
+): Promise<number> {
   const end = Date.now() + timeoutMs;
   while (Date.now() < end) {
     if (await cond().catch(() => false)) return Date.now() - since;
@@ -153,7 +179,10 @@ async function allGateways(api: Api): Promise<{ id: string; name: string; connec
   return out;
 }
 
-interface AfterGc { rss: number; heapUsed: number }
+interface AfterGc {
+  rss: number;
+  heapUsed: number;
+}
 /** RSS (lowest over 2 s) and JS heap in use after a full GC forced through the inspector. */
 async function rssAfterGc(pid: number, output: () => string): Promise<AfterGc> {
   const url = inspectorUrl(output());
@@ -199,7 +228,12 @@ function steadyView(w: WindowStats, messages: number, idle: AfterGc, loaded: Aft
   };
 }
 
-const stats = (xs: number[]) => ({ p50_ms: round(percentile(xs, 50)), p95_ms: round(percentile(xs, 95)), p99_ms: round(percentile(xs, 99)), max_ms: round(xs.length ? Math.max(...xs) : null) });
+const stats = (xs: number[]) => ({
+  p50_ms: round(percentile(xs, 50)),
+  p95_ms: round(percentile(xs, 95)),
+  p99_ms: round(percentile(xs, 99)),
+  max_ms: round(xs.length ? Math.max(...xs) : null),
+});
 
 // ─────────────────────────────────────────────────────────── run
 
@@ -208,15 +242,30 @@ const result: Record<string, unknown> = {
   at: new Date().toISOString(),
   machine: { ...machine(), open_files_limit: fdLimit },
   config: {
-    agents: N, transport, heartbeat_s: heartbeat, window_s: windowS, apply_delay_ms: Number(args['apply-delay-ms']), fail_share: Number(args['fail-share']),
-    database: process.env.DATABASE_URL ? 'postgresql' : 'pglite', workers: Number(args.workers ?? Math.max(1, Math.ceil(N / maxAgentsPerWorker()))),
-    local_addresses: defaultLocalAddresses(N).length, rest_requests: restRequests, extra_gateways: extraGateways,
+    agents: N,
+    transport,
+    heartbeat_s: heartbeat,
+    window_s: windowS,
+    apply_delay_ms: Number(args['apply-delay-ms']),
+    fail_share: Number(args['fail-share']),
+    database: process.env.DATABASE_URL ? 'postgresql' : 'pglite',
+    workers: Number(args.workers ?? Math.max(1, Math.ceil(N / maxAgentsPerWorker()))),
+    local_addresses: defaultLocalAddresses(N).length,
+    rest_requests: restRequests,
+    extra_gateways: extraGateways,
   },
 };
 
 const sim = new Simulator({
-  agents: N, url: 'ws://127.0.0.1:1/v1/opamp', token: '', transport, heartbeatSeconds: heartbeat,
-  applyDelayMs: Number(args['apply-delay-ms']), failShare: Number(args['fail-share']), workers: args.workers ? Number(args.workers) : undefined, log,
+  agents: N,
+  url: 'ws://127.0.0.1:1/v1/opamp',
+  token: '',
+  transport,
+  heartbeatSeconds: heartbeat,
+  applyDelayMs: Number(args['apply-delay-ms']),
+  failShare: Number(args['fail-share']),
+  workers: args.workers ? Number(args.workers) : undefined,
+  log,
 });
 const scheme = transport === 'websocket' ? 'ws' : 'http';
 let floorProc: ChildProcess | null = null;
@@ -245,12 +294,18 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 try {
-  log(`fleet bench: ${N} ${transport} agents, heartbeat ${heartbeat}s, ${result.config && (result.config as { database: string }).database}; machine ${JSON.stringify(result.machine)}`);
+  log(
+    `fleet bench: ${N} ${transport} agents, heartbeat ${heartbeat}s, ${result.config && (result.config as { database: string }).database}; machine ${JSON.stringify(result.machine)}`,
+  );
 
   // ── 1. floor ────────────────────────────────────────────
-  let floor: ReturnType<typeof steadyView> & { connect_ms: number } | null = null;
+  let floor: (ReturnType<typeof steadyView> & { connect_ms: number }) | null = null;
   if (!args['skip-floor']) {
-    floorProc = spawn(process.execPath, ['--inspect=127.0.0.1:0', '--import', 'tsx', join(repoRoot, 'bench/floor.ts'), '--port', '0'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    floorProc = spawn(
+      process.execPath,
+      ['--inspect=127.0.0.1:0', '--import', 'tsx', join(repoRoot, 'bench/floor.ts'), '--port', '0'],
+      { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let buf = '';
     let floorErr = '';
     floorProc.stderr!.on('data', (d) => (floorErr += d));
@@ -318,7 +373,10 @@ try {
   let api = apiFor(server);
   log(`flowgate: ready on :${port} (pid ${server.child.pid}, data dir ${dataDir})`);
   const flowIdle = await rssAfterGc(server.child.pid!, server.output);
-  const reg = await must(api('POST', '/api/v1/registration-tokens', { name: `bench-${N}`, expires_in_days: 1 }), 'registration token');
+  const reg = await must(
+    api('POST', '/api/v1/registration-tokens', { name: `bench-${N}`, expires_in_days: 1 }),
+    'registration token',
+  );
   await sim.init({ url: `${scheme}://127.0.0.1:${port}/v1/opamp`, token: reg.token, namePrefix: 'bench-gw' });
 
   let stopProfile = await profile('1-enrol');
@@ -326,14 +384,20 @@ try {
   log(`flowgate: enrolling ${N} agents`);
   void sim.start().catch((err: Error) => log(`start: ${err.message}`));
   let lastLog = 0;
-  const enrolMs = await until('all gateways connected (API summary)', tEnrol, connectTimeout * 2, async () => {
-    const s = await summary(api);
-    if (Date.now() - lastLog > 5000) {
-      lastLog = Date.now();
-      log(`  … enrolment: summary total ${s.total}, connected ${s.connected}`);
-    }
-    return s.total === N && s.connected === N;
-  }, 500);
+  const enrolMs = await until(
+    'all gateways connected (API summary)',
+    tEnrol,
+    connectTimeout * 2,
+    async () => {
+      const s = await summary(api);
+      if (Date.now() - lastLog > 5000) {
+        lastLog = Date.now();
+        log(`  … enrolment: summary total ${s.total}, connected ${s.connected}`);
+      }
+      return s.total === N && s.connected === N;
+    },
+    500,
+  );
   await sim.waitFor('full state acked', (s) => s.fullStateAcked === N, connectTimeout);
   const enrolSimMs = Date.now() - tEnrol;
   log(`flowgate: all ${N} connected in ${enrolMs} ms (agents: full state answered at ${enrolSimMs} ms)`);
@@ -344,18 +408,36 @@ try {
   log(`flowgate: steady heartbeats, sampling ${windowS}s`);
   const w = await sampleWindow(server.child.pid!, windowS * 1000);
   const after = await sim.status();
-  const steady = steadyView(w, after.received - before.received, flowIdle, await rssAfterGc(server.child.pid!, server.output));
+  const steady = steadyView(
+    w,
+    after.received - before.received,
+    flowIdle,
+    await rssAfterGc(server.child.pid!, server.output),
+  );
   result.flowgate = { enrol_ms: enrolMs, enrol_full_state_ms: enrolSimMs, ...steady };
   log(`flowgate: ${JSON.stringify(result.flowgate)}`);
   if (floor) {
     result.ratios = {
       // A non-positive difference means RSS noise exceeded what N agents cost (small N): no ratio.
-      mem_per_agent_vs_floor: floor.mem_per_agent_kib && floor.mem_per_agent_kib > 0 && steady.mem_per_agent_kib !== null && steady.mem_per_agent_kib > 0
-        ? round(steady.mem_per_agent_kib / floor.mem_per_agent_kib, 2) : null,
-      cpu_per_msg_vs_floor: floor.cpu_us_per_msg && steady.cpu_us_per_msg !== null ? round(steady.cpu_us_per_msg / floor.cpu_us_per_msg, 2) : null,
+      mem_per_agent_vs_floor:
+        floor.mem_per_agent_kib &&
+        floor.mem_per_agent_kib > 0 &&
+        steady.mem_per_agent_kib !== null &&
+        steady.mem_per_agent_kib > 0
+          ? round(steady.mem_per_agent_kib / floor.mem_per_agent_kib, 2)
+          : null,
+      cpu_per_msg_vs_floor:
+        floor.cpu_us_per_msg && steady.cpu_us_per_msg !== null
+          ? round(steady.cpu_us_per_msg / floor.cpu_us_per_msg, 2)
+          : null,
       rss_vs_floor: round(steady.rss_avg_mib / floor.rss_avg_mib, 2),
-      heap_per_agent_vs_floor: floor.heap_per_agent_kib && floor.heap_per_agent_kib > 0 && steady.heap_per_agent_kib !== null && steady.heap_per_agent_kib > 0
-        ? round(steady.heap_per_agent_kib / floor.heap_per_agent_kib, 2) : null,
+      heap_per_agent_vs_floor:
+        floor.heap_per_agent_kib &&
+        floor.heap_per_agent_kib > 0 &&
+        steady.heap_per_agent_kib !== null &&
+        steady.heap_per_agent_kib > 0
+          ? round(steady.heap_per_agent_kib / floor.heap_per_agent_kib, 2)
+          : null,
     };
     log(`ratios: ${JSON.stringify(result.ratios)}`);
   }
@@ -365,16 +447,31 @@ try {
     log(`extra: enrolling ${extraGateways} offline gateways over plain HTTP`);
     const tExtra = Date.now();
     const r = await enrolOfflineGateways({
-      url: `http://127.0.0.1:${port}/v1/opamp`, token: reg.token, prefix: OFFLINE_PREFIX, count: extraGateways,
+      url: `http://127.0.0.1:${port}/v1/opamp`,
+      token: reg.token,
+      prefix: OFFLINE_PREFIX,
+      count: extraGateways,
       onProgress: (n) => log(`  … extra: ${n}/${extraGateways}`),
     });
-    const totalMs = await until('offline gateways listed (API summary)', tExtra, 60_000 + extraGateways * 20, async () => (await summary(api)).total >= N + r.enrolled, 500);
+    const totalMs = await until(
+      'offline gateways listed (API summary)',
+      tExtra,
+      60_000 + extraGateways * 20,
+      async () => (await summary(api)).total >= N + r.enrolled,
+      500,
+    );
     result.extra_gateways = { requested: extraGateways, enrolled: r.enrolled, errors: r.errors, enrol_ms: totalMs };
     log(`extra: ${JSON.stringify(result.extra_gateways)}`);
   }
   stopProfile = await profile('2-rest-deploy');
-  const rest: Record<string, unknown> = { gateways_in_table: (await summary(api)).total, connected: (await summary(api)).connected };
-  for (const [name, path] of [['list_page_100', '/api/v1/gateways?limit=100'], ['summary', '/api/v1/gateways/summary']] as const) {
+  const rest: Record<string, unknown> = {
+    gateways_in_table: (await summary(api)).total,
+    connected: (await summary(api)).connected,
+  };
+  for (const [name, path] of [
+    ['list_page_100', '/api/v1/gateways?limit=100'],
+    ['summary', '/api/v1/gateways/summary'],
+  ] as const) {
     for (let i = 0; i < 5; i++) await api.timed(path); // warm-up (JIT, plan cache)
     const xs: number[] = [];
     for (let i = 0; i < restRequests; i++) xs.push(await api.timed(path));
@@ -386,40 +483,77 @@ try {
   // ── 4. deployment to all N ──────────────────────────────
   let ids = online(await allGateways(api)).map((g) => g.id);
   if (!args['skip-deploy']) {
-    const tpl = await api('POST', '/api/v1/templates', { name: `bench-${N}-${Date.now()}`, config_yaml: collectorConfigYaml('deployed by the fleet benchmark') });
+    const tpl = await api('POST', '/api/v1/templates', {
+      name: `bench-${N}-${Date.now()}`,
+      config_yaml: collectorConfigYaml('deployed by the fleet benchmark'),
+    });
     if (tpl.status !== 201 && tpl.status !== 200) {
-      result.deployment = { skipped: `POST /api/v1/templates answered ${tpl.status}: ${JSON.stringify(tpl.body).slice(0, 300)}` };
+      result.deployment = {
+        skipped: `POST /api/v1/templates answered ${tpl.status}: ${JSON.stringify(tpl.body).slice(0, 300)}`,
+      };
       log(`deployment skipped: ${JSON.stringify(result.deployment)}`);
     } else {
       const t0 = Date.now();
-      const dep = await must(api('POST', '/api/v1/deployments', { template_id: tpl.body.id, version: 1, target: { gateway_ids: ids }, strategy: { type: 'all_at_once' } }), 'create deployment');
+      const dep = await must(
+        api('POST', '/api/v1/deployments', {
+          template_id: tpl.body.id,
+          version: 1,
+          target: { gateway_ids: ids },
+          strategy: { type: 'all_at_once' },
+        }),
+        'create deployment',
+      );
       const postMs = Date.now() - t0;
       const hash: string = dep.targets?.[0]?.config_hash;
-      log(`deployment ${dep.id}: POST answered in ${postMs} ms, ${dep.targets?.length} targets, hash ${hash?.slice(0, 12)}…`);
+      log(
+        `deployment ${dep.id}: POST answered in ${postMs} ms, ${dep.targets?.length} targets, hash ${hash?.slice(0, 12)}…`,
+      );
       const expectFailed = Math.round(N * Number(args['fail-share']));
       await sim.waitFor('deployment applied by agents', (s) => s.applied + s.failed >= N, 120_000 + N * 20);
       const ds = await sim.deployStats(hash, t0);
-      log(`deployment: agents done (${ds.applied.length} applied, ${ds.failed} failed, ${ds.missing} without this config); waiting for the server's record`);
+      log(
+        `deployment: agents done (${ds.applied.length} applied, ${ds.failed} failed, ${ds.missing} without this config); waiting for the server's record`,
+      );
       let lastCounts = 0;
       // The list carries the counts without the N targets the detail view returns.
-      const current = async () => ((await must(api('GET', '/api/v1/deployments?limit=20'), 'deployments')).items as { id: string; status: string; counts: Record<string, number> }[]).find((x) => x.id === dep.id)!;
-      const serverMs = await until('deployment targets applied (API)', t0, 120_000 + N * 50, async () => {
-        const d = await current();
-        if (Date.now() - lastCounts > 5000) {
-          lastCounts = Date.now();
-          log(`  … deployment ${d.status}: ${JSON.stringify(d.counts)}`);
-        }
-        return (d.counts.applied ?? 0) + (d.counts.failed ?? 0) >= N;
-      }, 500).catch((err: Error) => {
+      const current = async () =>
+        (
+          (await must(api('GET', '/api/v1/deployments?limit=20'), 'deployments')).items as {
+            id: string;
+            status: string;
+            counts: Record<string, number>;
+          }[]
+        ).find((x) => x.id === dep.id)!;
+      const serverMs = await until(
+        'deployment targets applied (API)',
+        t0,
+        120_000 + N * 50,
+        async () => {
+          const d = await current();
+          if (Date.now() - lastCounts > 5000) {
+            lastCounts = Date.now();
+            log(`  … deployment ${d.status}: ${JSON.stringify(d.counts)}`);
+          }
+          return (d.counts.applied ?? 0) + (d.counts.failed ?? 0) >= N;
+        },
+        500,
+      ).catch((err: Error) => {
         log(err.message);
         return null;
       });
       const d = await current();
       result.deployment = {
-        targets: dep.targets?.length, post_ms: postMs,
-        agents_applied: ds.applied.length, agents_failed: ds.failed, agents_missing: ds.missing, expected_failed: expectFailed,
-        applied: stats(ds.applied), received: stats(ds.received),
-        server_all_recorded_ms: serverMs, server_counts: d.counts, server_status: d.status,
+        targets: dep.targets?.length,
+        post_ms: postMs,
+        agents_applied: ds.applied.length,
+        agents_failed: ds.failed,
+        agents_missing: ds.missing,
+        expected_failed: expectFailed,
+        applied: stats(ds.applied),
+        received: stats(ds.received),
+        server_all_recorded_ms: serverMs,
+        server_counts: d.counts,
+        server_status: d.status,
       };
       log(`deployment: ${JSON.stringify(result.deployment)}`);
     }
@@ -442,14 +576,20 @@ try {
     stopProfile = await profile('3-storm');
     log(`storm: server ready ${tReady - tTerm} ms after SIGTERM`);
     let last = 0;
-    const apiBackMs = await until('all gateways connected again (API summary)', tReady, connectTimeout * 2, async () => {
-      const s = await summary(api);
-      if (Date.now() - last > 5000) {
-        last = Date.now();
-        log(`  … storm: summary total ${s.total}, connected ${s.connected}`);
-      }
-      return s.connected === N;
-    }, 500);
+    const apiBackMs = await until(
+      'all gateways connected again (API summary)',
+      tReady,
+      connectTimeout * 2,
+      async () => {
+        const s = await summary(api);
+        if (Date.now() - last > 5000) {
+          last = Date.now();
+          log(`  … storm: summary total ${s.total}, connected ${s.connected}`);
+        }
+        return s.connected === N;
+      },
+      500,
+    );
     await sim.waitFor('full state acked again', (s) => s.fullStateAcked === N, connectTimeout);
     const simBackMs = Date.now() - tReady;
     await stopProfile();
@@ -460,22 +600,36 @@ try {
     const afterSet = new Set(afterIds);
     const lost = [...beforeIds].filter((id) => !afterSet.has(id)).length;
     result.storm = {
-      stop_ms: stopMs, restart_ready_ms: tReady - tTerm,
-      back_connected_ms: apiBackMs, back_full_state_ms: simBackMs, back_from_sigterm_ms: Math.max(apiBackMs, simBackMs) + (tReady - tTerm),
-      gateways_before: beforeIds.size, gateways_after: afterIds.length, summary_total: sum.total, connected: sum.connected,
-      lost, added: afterIds.filter((id) => !beforeIds.has(id)).length, duplicate_names: afterIds.length - names.size,
+      stop_ms: stopMs,
+      restart_ready_ms: tReady - tTerm,
+      back_connected_ms: apiBackMs,
+      back_full_state_ms: simBackMs,
+      back_from_sigterm_ms: Math.max(apiBackMs, simBackMs) + (tReady - tTerm),
+      gateways_before: beforeIds.size,
+      gateways_after: afterIds.length,
+      summary_total: sum.total,
+      connected: sum.connected,
+      lost,
+      added: afterIds.filter((id) => !beforeIds.has(id)).length,
+      duplicate_names: afterIds.length - names.size,
       same_ids: lost === 0 && afterIds.length === beforeIds.size,
     };
     log(`storm: ${JSON.stringify(result.storm)}`);
     ids = afterIds;
   }
   result.server_warnings = logTally(server.output());
-  result.server_log_tail = server.output().split('\n').filter((l) => l.trim()).slice(-5);
+  result.server_log_tail = server
+    .output()
+    .split('\n')
+    .filter((l) => l.trim())
+    .slice(-5);
 
   // ── targets (issue 7) ───────────────────────────────────
   const fg = result.flowgate as typeof steady & { enrol_ms: number };
-  const dep = result.deployment as { applied?: { max_ms: number | null }; server_all_recorded_ms: number | null } | undefined;
-  const st = result.storm as { back_connected_ms: number; back_full_state_ms: number; same_ids: boolean; duplicate_names: number } | undefined;
+  const dep = result.deployment as
+    { applied?: { max_ms: number | null }; server_all_recorded_ms: number | null } | undefined;
+  const st = result.storm as
+    { back_connected_ms: number; back_full_state_ms: number; same_ids: boolean; duplicate_names: number } | undefined;
   const ratios = result.ratios as { mem_per_agent_vs_floor: number | null } | undefined;
   const listP95 = (rest.list_page_100 as { p95_ms: number }).p95_ms;
   result.targets = {
@@ -483,8 +637,10 @@ try {
     rss_le_2gib: fg.rss_max_mib <= 2048,
     cpu_le_50pct_machine: (fg.cpu_pct_machine ?? 100) <= 50,
     // Applied = the server shows every target applied (what a user sees), not only the agents' side.
-    deployment_applied_le_10s: dep ? (dep.server_all_recorded_ms != null && dep.server_all_recorded_ms <= 10_000) : null,
-    storm_back_le_60s: st ? Math.max(st.back_connected_ms, st.back_full_state_ms) <= 60_000 && st.same_ids && st.duplicate_names === 0 : null,
+    deployment_applied_le_10s: dep ? dep.server_all_recorded_ms != null && dep.server_all_recorded_ms <= 10_000 : null,
+    storm_back_le_60s: st
+      ? Math.max(st.back_connected_ms, st.back_full_state_ms) <= 60_000 && st.same_ids && st.duplicate_names === 0
+      : null,
     list_p95_le_20ms: listP95 <= 20,
     list_measured_at_gateways: rest.gateways_in_table,
     mem_per_agent_le_3x_floor: ratios?.mem_per_agent_vs_floor != null ? ratios.mem_per_agent_vs_floor <= 3 : null,
@@ -493,7 +649,12 @@ try {
   log(`targets: ${JSON.stringify(result.targets)}`);
 } catch (err) {
   result.error = (err as Error).message;
-  if (server) result.server_log_tail = server.output().split('\n').filter((l) => l.trim()).slice(-20);
+  if (server)
+    result.server_log_tail = server
+      .output()
+      .split('\n')
+      .filter((l) => l.trim())
+      .slice(-20);
   log(`FAILED: ${(err as Error).stack}`);
   process.exitCode = 1;
 } finally {

@@ -5,7 +5,9 @@
 import { parseArgs } from 'node:util';
 import { create, createOpampServer, ServerToAgentSchema } from '@flowgate/opamp';
 
-const { values } = parseArgs({ options: { port: { type: 'string', default: '0' }, host: { type: 'string', default: '127.0.0.1' } } });
+const { values } = parseArgs({
+  options: { port: { type: 'string', default: '0' }, host: { type: 'string', default: '127.0.0.1' } },
+});
 const empty = create(ServerToAgentSchema, {});
 let messages = 0;
 const server = createOpampServer<null>({

@@ -3,10 +3,23 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
-interface Node { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }
-interface Profile { nodes: Node[]; samples: number[]; timeDeltas: number[]; startTime: number; endTime: number }
+interface Node {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+interface Profile {
+  nodes: Node[];
+  samples: number[];
+  timeDeltas: number[];
+  startTime: number;
+  endTime: number;
+}
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { top: { type: 'string', default: '30' } } });
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { top: { type: 'string', default: '30' } },
+});
 for (const file of positionals) {
   const p = JSON.parse(readFileSync(file, 'utf8')) as Profile;
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
@@ -17,7 +30,10 @@ for (const file of positionals) {
   const fileTime = new Map<string, number>();
   for (const [id, us] of self) {
     const n = byId.get(id)!;
-    const url = n.callFrame.url.replace(/^file:\/\//, '').replace(/.*\/node_modules\//, 'nm/').replace(/.*\/work\/main\//, '');
+    const url = n.callFrame.url
+      .replace(/^file:\/\//, '')
+      .replace(/.*\/node_modules\//, 'nm/')
+      .replace(/.*\/work\/main\//, '');
     const fn = `${n.callFrame.functionName || '(anonymous)'}  ${url}:${n.callFrame.lineNumber + 1}`;
     fnTime.set(fn, (fnTime.get(fn) ?? 0) + us);
     const f = url || `(${n.callFrame.functionName})`;
@@ -25,6 +41,12 @@ for (const file of positionals) {
   }
   const top = Number(values.top);
   const show = (m: Map<string, number>) =>
-    [...m].sort((a, b) => b[1] - a[1]).slice(0, top).map(([k, us]) => `${(us / 1e6).toFixed(2).padStart(8)}s ${((100 * us) / total).toFixed(1).padStart(5)}%  ${k}`).join('\n');
-  process.stdout.write(`${file}: ${(total / 1e6).toFixed(1)} s sampled over ${((p.endTime - p.startTime) / 1e6).toFixed(1)} s\n\nby function (self)\n${show(fnTime)}\n\nby file (self)\n${show(fileTime)}\n\n`);
+    [...m]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([k, us]) => `${(us / 1e6).toFixed(2).padStart(8)}s ${((100 * us) / total).toFixed(1).padStart(5)}%  ${k}`)
+      .join('\n');
+  process.stdout.write(
+    `${file}: ${(total / 1e6).toFixed(1)} s sampled over ${((p.endTime - p.startTime) / 1e6).toFixed(1)} s\n\nby function (self)\n${show(fnTime)}\n\nby file (self)\n${show(fileTime)}\n\n`,
+  );
 }

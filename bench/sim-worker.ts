@@ -51,7 +51,17 @@ function status(): WorkerStatus {
     }
   }
   const c = shared?.counters ?? { sent: 0, received: 0, errors: 0, sendFailures: 0 };
-  return { agents: agents.length, connected, fullStateAcked, reconnected, configs, applied, failed, ...c, rssBytes: process.memoryUsage.rss() };
+  return {
+    agents: agents.length,
+    connected,
+    fullStateAcked,
+    reconnected,
+    configs,
+    applied,
+    failed,
+    ...c,
+    rssBytes: process.memoryUsage.rss(),
+  };
 }
 
 process.on('message', (raw) => {
@@ -65,18 +75,30 @@ async function handle(req: WorkerRequest): Promise<void> {
       if (agents.length) throw new Error('init: agents exist; stop first');
       const c = req.config;
       shared = {
-        url: c.url, token: c.token, transport: c.transport, heartbeatSeconds: c.heartbeatSeconds, applyDelayMs: c.applyDelayMs,
-        reconnectMinMs: c.reconnectMinMs, reconnectMaxMs: c.reconnectMaxMs, health, baseEffective,
-        httpAgent: c.transport === 'http' ? new http.Agent({ keepAlive: true, maxSockets: 2048, keepAliveMsecs: 60_000 }) : undefined,
+        url: c.url,
+        token: c.token,
+        transport: c.transport,
+        heartbeatSeconds: c.heartbeatSeconds,
+        applyDelayMs: c.applyDelayMs,
+        reconnectMinMs: c.reconnectMinMs,
+        reconnectMaxMs: c.reconnectMaxMs,
+        health,
+        baseEffective,
+        httpAgent:
+          c.transport === 'http'
+            ? new http.Agent({ keepAlive: true, maxSockets: 2048, keepAliveMsecs: 60_000 })
+            : undefined,
         counters: { sent: 0, received: 0, errors: 0, sendFailures: 0 },
       };
       for (let i = 0; i < c.count; i++) {
         const index = c.startIndex + i;
-        agents.push(new SimAgent(index, shared, {
-          hostName: `${c.namePrefix}-${String(index).padStart(6, '0')}`,
-          localAddress: c.localAddresses.length ? c.localAddresses[index % c.localAddresses.length] : undefined,
-          fails: failsAt(index, c.failShare),
-        }));
+        agents.push(
+          new SimAgent(index, shared, {
+            hostName: `${c.namePrefix}-${String(index).padStart(6, '0')}`,
+            localAddress: c.localAddresses.length ? c.localAddresses[index % c.localAddresses.length] : undefined,
+            fails: failsAt(index, c.failShare),
+          }),
+        );
       }
       reply(req.id, { ok: true });
       return;
@@ -109,7 +131,10 @@ async function handle(req: WorkerRequest): Promise<void> {
       return;
     }
     case 'uids':
-      reply(req.id, agents.map((a) => a.uid));
+      reply(
+        req.id,
+        agents.map((a) => a.uid),
+      );
       return;
     case 'stop': {
       await pool(agents, req.concurrency, (a) => a.stop());

@@ -71,13 +71,23 @@ export class Simulator {
   constructor(opts: SimulatorOptions) {
     const perWorker = maxAgentsPerWorker();
     this.opts = {
-      transport: 'websocket', heartbeatSeconds: 30, applyDelayMs: 200, failShare: 0, reconnectMinMs: 500, reconnectMaxMs: 10_000,
-      localAddresses: defaultLocalAddresses(opts.agents), workers: Math.max(1, Math.ceil(opts.agents / perWorker)), namePrefix: 'bench-gw',
-      connectConcurrency: 256, log: () => undefined,
+      transport: 'websocket',
+      heartbeatSeconds: 30,
+      applyDelayMs: 200,
+      failShare: 0,
+      reconnectMinMs: 500,
+      reconnectMaxMs: 10_000,
+      localAddresses: defaultLocalAddresses(opts.agents),
+      workers: Math.max(1, Math.ceil(opts.agents / perWorker)),
+      namePrefix: 'bench-gw',
+      connectConcurrency: 256,
+      log: () => undefined,
       ...(Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) as SimulatorOptions),
     };
     if (Math.ceil(this.opts.agents / this.opts.workers) > perWorker) {
-      throw new Error(`${this.opts.agents} agents over ${this.opts.workers} workers exceeds ${perWorker} per worker (open files limit ${openFilesLimit()})`);
+      throw new Error(
+        `${this.opts.agents} agents over ${this.opts.workers} workers exceeds ${perWorker} per worker (open files limit ${openFilesLimit()})`,
+      );
     }
   }
 
@@ -91,14 +101,24 @@ export class Simulator {
     if (this.workers.length === 0) {
       const per = Math.ceil(this.opts.agents / this.opts.workers);
       for (let w = 0, start = 0; w < this.opts.workers && start < this.opts.agents; w++, start += per) {
-        const child = fork(workerScript, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
-        const worker: Worker = { child, pending: new Map(), startIndex: start, count: Math.min(per, this.opts.agents - start) };
+        const child = fork(workerScript, [], {
+          execArgv: ['--import', 'tsx'],
+          stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+          serialization: 'advanced',
+        });
+        const worker: Worker = {
+          child,
+          pending: new Map(),
+          startIndex: start,
+          count: Math.min(per, this.opts.agents - start),
+        };
         child.on('message', (m: { id: number; body: unknown }) => {
           const p = worker.pending.get(m.id);
           if (!p) return;
           worker.pending.delete(m.id);
           const body = m.body as { error?: string };
-          if (body && typeof body === 'object' && 'error' in body && typeof body.error === 'string') p.reject(new Error(`sim worker: ${body.error}`));
+          if (body && typeof body === 'object' && 'error' in body && typeof body.error === 'string')
+            p.reject(new Error(`sim worker: ${body.error}`));
           else p.resolve(m.body);
         });
         child.on('exit', (code) => {
@@ -108,30 +128,63 @@ export class Simulator {
         this.workers.push(worker);
       }
     }
-    await Promise.all(this.workers.map((w) => this.call(w, {
-      op: 'init',
-      config: {
-        url: this.opts.url, token: this.opts.token, transport: this.opts.transport, heartbeatSeconds: this.opts.heartbeatSeconds,
-        applyDelayMs: this.opts.applyDelayMs, failShare: this.opts.failShare, reconnectMinMs: this.opts.reconnectMinMs, reconnectMaxMs: this.opts.reconnectMaxMs,
-        localAddresses: this.opts.localAddresses, namePrefix: this.opts.namePrefix, startIndex: w.startIndex, count: w.count,
-      } satisfies WorkerConfig,
-    })));
+    await Promise.all(
+      this.workers.map((w) =>
+        this.call(w, {
+          op: 'init',
+          config: {
+            url: this.opts.url,
+            token: this.opts.token,
+            transport: this.opts.transport,
+            heartbeatSeconds: this.opts.heartbeatSeconds,
+            applyDelayMs: this.opts.applyDelayMs,
+            failShare: this.opts.failShare,
+            reconnectMinMs: this.opts.reconnectMinMs,
+            reconnectMaxMs: this.opts.reconnectMaxMs,
+            localAddresses: this.opts.localAddresses,
+            namePrefix: this.opts.namePrefix,
+            startIndex: w.startIndex,
+            count: w.count,
+          } satisfies WorkerConfig,
+        }),
+      ),
+    );
   }
 
   /** Starts every agent (bounded connect concurrency); resolves once each has connected once. */
   async start(): Promise<void> {
-    await Promise.all(this.workers.map((w) => this.call(w, { op: 'start', concurrency: this.opts.connectConcurrency })));
+    await Promise.all(
+      this.workers.map((w) => this.call(w, { op: 'start', concurrency: this.opts.connectConcurrency })),
+    );
   }
 
   async status(): Promise<WorkerStatus & { workerRssBytes: number[] }> {
     const all = (await Promise.all(this.workers.map((w) => this.call(w, { op: 'status' })))) as WorkerStatus[];
-    const sum = { agents: 0, connected: 0, fullStateAcked: 0, reconnected: 0, configs: 0, applied: 0, failed: 0, sent: 0, received: 0, errors: 0, sendFailures: 0, rssBytes: 0 };
+    const sum = {
+      agents: 0,
+      connected: 0,
+      fullStateAcked: 0,
+      reconnected: 0,
+      configs: 0,
+      applied: 0,
+      failed: 0,
+      sent: 0,
+      received: 0,
+      errors: 0,
+      sendFailures: 0,
+      rssBytes: 0,
+    };
     for (const s of all) for (const k of Object.keys(sum) as (keyof typeof sum)[]) sum[k] += s[k];
     return { ...sum, workerRssBytes: all.map((s) => s.rssBytes) };
   }
 
   /** Polls status until `pred` holds; bounded by timeoutMs (then throws with the last status). */
-  async waitFor(label: string, pred: (s: WorkerStatus) => boolean, timeoutMs: number, intervalMs = 250): Promise<WorkerStatus> {
+  async waitFor(
+    label: string,
+    pred: (s: WorkerStatus) => boolean,
+    timeoutMs: number,
+    intervalMs = 250,
+  ): Promise<WorkerStatus> {
     const end = Date.now() + timeoutMs;
     let last: WorkerStatus | null = null;
     let lastLog = 0;
@@ -140,7 +193,9 @@ export class Simulator {
       if (pred(last)) return last;
       if (Date.now() - lastLog > 5000) {
         lastLog = Date.now();
-        this.opts.log(`  … ${label}: connected ${last.connected}/${last.agents}, full state acked ${last.fullStateAcked}, configs ${last.configs} (applied ${last.applied}, failed ${last.failed})`);
+        this.opts.log(
+          `  … ${label}: connected ${last.connected}/${last.agents}, full state acked ${last.fullStateAcked}, configs ${last.configs} (applied ${last.applied}, failed ${last.failed})`,
+        );
       }
       await new Promise((r) => setTimeout(r, intervalMs));
     }
@@ -148,10 +203,14 @@ export class Simulator {
   }
 
   async deployStats(hash: string, t0: number): Promise<DeployStats> {
-    const all = (await Promise.all(this.workers.map((w) => this.call(w, { op: 'deployStats', hash, t0 })))) as DeployStats[];
+    const all = (await Promise.all(
+      this.workers.map((w) => this.call(w, { op: 'deployStats', hash, t0 })),
+    )) as DeployStats[];
     return {
-      received: all.flatMap((s) => s.received), applied: all.flatMap((s) => s.applied),
-      failed: all.reduce((n, s) => n + s.failed, 0), missing: all.reduce((n, s) => n + s.missing, 0),
+      received: all.flatMap((s) => s.received),
+      applied: all.flatMap((s) => s.applied),
+      failed: all.reduce((n, s) => n + s.failed, 0),
+      missing: all.reduce((n, s) => n + s.missing, 0),
     };
   }
 
@@ -161,19 +220,23 @@ export class Simulator {
 
   /** Stops every agent (agent_disconnect, close); the workers stay for the next init(). */
   async stop(): Promise<void> {
-    await Promise.all(this.workers.map((w) => this.call(w, { op: 'stop', concurrency: this.opts.connectConcurrency * 4 })));
+    await Promise.all(
+      this.workers.map((w) => this.call(w, { op: 'stop', concurrency: this.opts.connectConcurrency * 4 })),
+    );
   }
 
   /** Ends the worker processes. */
   async close(): Promise<void> {
-    await Promise.all(this.workers.map(async (w) => {
-      if (w.child.exitCode !== null) return;
-      const exited = new Promise<void>((r) => w.child.once('exit', () => r()));
-      await this.call(w, { op: 'exit' }).catch(() => undefined);
-      const t = setTimeout(() => w.child.kill('SIGKILL'), 5_000);
-      await exited;
-      clearTimeout(t);
-    }));
+    await Promise.all(
+      this.workers.map(async (w) => {
+        if (w.child.exitCode !== null) return;
+        const exited = new Promise<void>((r) => w.child.once('exit', () => r()));
+        await this.call(w, { op: 'exit' }).catch(() => undefined);
+        const t = setTimeout(() => w.child.kill('SIGKILL'), 5_000);
+        await exited;
+        clearTimeout(t);
+      }),
+    );
     this.workers = [];
   }
 

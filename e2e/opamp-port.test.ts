@@ -5,7 +5,14 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { AgentCapability, OpampClient, type ServerToAgent } from '@flowgate/opamp';
-import { startServer, eventually, freePort, scratchDatabaseEnv, dropScratchDatabases, type ServerProcess } from './lib/server.ts';
+import {
+  startServer,
+  eventually,
+  freePort,
+  scratchDatabaseEnv,
+  dropScratchDatabases,
+  type ServerProcess,
+} from './lib/server.ts';
 import { TestAgent } from './lib/agent.ts';
 
 let server: ServerProcess | null = null;
@@ -41,29 +48,53 @@ test('OPAMP_PORT: WebSocket and HTTP agents on the dedicated port enrol and appe
     const items = r.body.items as Gateway[];
     return onPort.every(([name]) => items.some((g) => g.name === name && g.connected)) ? items : null;
   });
-  for (const [name, , transport] of onPort) assert.equal(listed.find((g) => g.name === name)!.transport, transport, name);
+  for (const [name, , transport] of onPort)
+    assert.equal(listed.find((g) => g.name === name)!.transport, transport, name);
 
   // The dedicated port speaks OpAMP only; the REST API is not exposed there.
   const rest = await fetch(`http://127.0.0.1:${opampPort}/api/v1/gateways`);
   assert.equal(rest.status, 404);
   // Admission applies there as on the main port.
-  const refused = await fetch(`http://127.0.0.1:${opampPort}/v1/opamp`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body: new Uint8Array([0x0a, 0x10, ...randomBytes(16)]) });
+  const refused = await fetch(`http://127.0.0.1:${opampPort}/v1/opamp`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-protobuf' },
+    body: new Uint8Array([0x0a, 0x10, ...randomBytes(16)]),
+  });
   assert.equal(refused.status, 401);
 
   // An agent that reports its own metrics is offered an endpoint that accepts them, even though it
   // came in on the OpAMP-only port.
   const offers: ServerToAgent[] = [];
   const m = new OpampClient({
-    url: `ws://127.0.0.1:${opampPort}/v1/opamp`, headers: { Authorization: `Bearer ${token}` }, heartbeatSeconds: 0, reconnect: false,
+    url: `ws://127.0.0.1:${opampPort}/v1/opamp`,
+    headers: { Authorization: `Bearer ${token}` },
+    heartbeatSeconds: 0,
+    reconnect: false,
     capabilities: AgentCapability.ReportsStatus | AgentCapability.ReportsOwnMetrics,
     onMessage: (msg) => void offers.push(msg),
   });
   agents.push(m);
   await m.start();
-  await m.send({ agentDescription: { identifyingAttributes: [{ key: 'service.name', value: { value: { case: 'stringValue', value: 'port-metrics' } } }], nonIdentifyingAttributes: [{ key: 'host.name', value: { value: { case: 'stringValue', value: 'port-metrics' } } }] } });
-  const offer = await eventually(async () => offers.find((o) => o.connectionSettings?.ownMetrics)?.connectionSettings?.ownMetrics, 10_000);
+  await m.send({
+    agentDescription: {
+      identifyingAttributes: [
+        { key: 'service.name', value: { value: { case: 'stringValue', value: 'port-metrics' } } },
+      ],
+      nonIdentifyingAttributes: [
+        { key: 'host.name', value: { value: { case: 'stringValue', value: 'port-metrics' } } },
+      ],
+    },
+  });
+  const offer = await eventually(
+    async () => offers.find((o) => o.connectionSettings?.ownMetrics)?.connectionSettings?.ownMetrics,
+    10_000,
+  );
   const auth = offer.headers!.headers.find((h) => h.key.toLowerCase() === 'authorization')!.value;
   t.diagnostic(`own_metrics offered at ${offer.destinationEndpoint}`);
-  const ingest = await fetch(offer.destinationEndpoint, { method: 'POST', headers: { 'content-type': 'application/json', authorization: auth }, body: JSON.stringify({ resourceMetrics: [] }) });
+  const ingest = await fetch(offer.destinationEndpoint, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: auth },
+    body: JSON.stringify({ resourceMetrics: [] }),
+  });
   assert.equal(ingest.status, 200, `${offer.destinationEndpoint} → ${ingest.status}`);
 });

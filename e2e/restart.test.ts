@@ -2,7 +2,14 @@
 // (same gateway record, same instance_uid), on whatever database the suite runs against.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, eventually, freePort, scratchDatabaseEnv, dropScratchDatabases, type ServerProcess } from './lib/server.ts';
+import {
+  startServer,
+  eventually,
+  freePort,
+  scratchDatabaseEnv,
+  dropScratchDatabases,
+  type ServerProcess,
+} from './lib/server.ts';
 import { TestAgent } from './lib/agent.ts';
 
 let server: ServerProcess | null = null;
@@ -19,13 +26,19 @@ test('after a server restart every WebSocket agent is back, connected, with its 
   server = await startServer(env, { port });
   const tok = await server.api('POST', '/api/v1/registration-tokens', { name: 'restart', expires_in_days: 1 });
   for (let i = 0; i < 5; i++) {
-    const ag = new TestAgent({ url: `ws://127.0.0.1:${port}/v1/opamp`, token: tok.body.token, hostName: `restart-agent-${i}` });
+    const ag = new TestAgent({
+      url: `ws://127.0.0.1:${port}/v1/opamp`,
+      token: tok.body.token,
+      hostName: `restart-agent-${i}`,
+    });
     agents.push(ag);
     await ag.start();
   }
   const before = await eventually(async () => {
     const r = await server!.api('GET', '/api/v1/gateways?name=restart-agent-');
-    return r.body.items.length === 5 && r.body.items.every((g: { connected: boolean }) => g.connected) ? r.body.items : null;
+    return r.body.items.length === 5 && r.body.items.every((g: { connected: boolean }) => g.connected)
+      ? r.body.items
+      : null;
   });
   const dataDir = server.dataDir;
   assert.equal(await server.stop(), 0, 'SIGTERM ends the server cleanly');
@@ -36,9 +49,15 @@ test('after a server restart every WebSocket agent is back, connected, with its 
   server = await startServer(env, { port, dataDir });
   const after = await eventually(async () => {
     const r = await server!.api('GET', '/api/v1/gateways?name=restart-agent-');
-    return r.body.items.length === 5 && r.body.items.every((g: { connected: boolean }) => g.connected) ? r.body.items : null;
+    return r.body.items.length === 5 && r.body.items.every((g: { connected: boolean }) => g.connected)
+      ? r.body.items
+      : null;
   }, 30_000);
-  assert.deepEqual(after.map((g: { id: string }) => g.id).sort(), before.map((g: { id: string }) => g.id).sort(), 'same gateway records, none lost or duplicated');
+  assert.deepEqual(
+    after.map((g: { id: string }) => g.id).sort(),
+    before.map((g: { id: string }) => g.id).sort(),
+    'same gateway records, none lost or duplicated',
+  );
   for (const ag of agents) assert.ok(ag.received.some((m) => m.flags & 0x1n) || ag.received.length > 0);
   const detail = await server.api('GET', `/api/v1/gateways/${after[0].id}`);
   assert.equal(detail.body.description.identifying['service.name'], 'otelcol-flowgate', 'full state obtained again');

@@ -97,7 +97,11 @@ function run(cmd, cmdArgs, opts = {}) {
         log(`  done in ${elapsed(t0)}`);
         resolve(Date.now() - t0);
       } else {
-        reject(new Error(`${cmd} ${cmdArgs[0] ?? ''} failed (${signal ? `signal ${signal}` : `exit code ${code}`}) after ${elapsed(t0)}`));
+        reject(
+          new Error(
+            `${cmd} ${cmdArgs[0] ?? ''} failed (${signal ? `signal ${signal}` : `exit code ${code}`}) after ${elapsed(t0)}`,
+          ),
+        );
       }
     });
   });
@@ -128,7 +132,10 @@ function cacheKey(goVer) {
   add('go-version', goVer);
   add('builder-config.yaml', fs.readFileSync(MANIFEST));
   for (const f of ['go.mod', 'go.sum']) add(`supervisor/${f}`, fs.readFileSync(path.join(SUPERVISOR_DIR, f)));
-  const goFiles = fs.readdirSync(SUPERVISOR_DIR).filter((f) => f.endsWith('.go')).sort();
+  const goFiles = fs
+    .readdirSync(SUPERVISOR_DIR)
+    .filter((f) => f.endsWith('.go'))
+    .sort();
   for (const f of goFiles) add(`supervisor/${f}`, fs.readFileSync(path.join(SUPERVISOR_DIR, f)));
   return h.digest('hex').slice(0, 32);
 }
@@ -218,7 +225,9 @@ async function main() {
   log(`cache dir ${keyDir}`);
 
   if (!args.has('--force') && haveBinaries(keyDir)) {
-    log('cache hit: binaries for this manifest/wrapper/Go version already built, skipping the build (use --force to rebuild)');
+    log(
+      'cache hit: binaries for this manifest/wrapper/Go version already built, skipping the build (use --force to rebuild)',
+    );
   } else {
     log(args.has('--force') ? '--force: rebuilding' : 'cache miss: building');
     fs.mkdirSync(cacheRoot, { recursive: true });
@@ -239,7 +248,9 @@ async function main() {
       fs.renameSync(tmpDir, keyDir);
     } catch (err) {
       fs.rmSync(tmpDir, { recursive: true, force: true });
-      fail(`${err.message}\n  The build did not complete; gateway/dist was left unchanged. Re-run with the output above to diagnose.`);
+      fail(
+        `${err.message}\n  The build did not complete; gateway/dist was left unchanged. Re-run with the output above to diagnose.`,
+      );
     }
   }
 
@@ -247,7 +258,9 @@ async function main() {
   for (const b of BINARIES) log(`gateway/dist/${b}: ${humanSize(fs.statSync(path.join(DIST_DIR, b)).size)}`);
   try {
     const info = JSON.parse(fs.readFileSync(path.join(keyDir, 'build-info.json'), 'utf8'));
-    log(`built ${info.builtAt} in ${Math.round(info.totalMs / 1000)}s (collector ${Math.round(info.timings.collectorMs / 1000)}s, supervisor ${Math.round(info.timings.supervisorMs / 1000)}s)`);
+    log(
+      `built ${info.builtAt} in ${Math.round(info.totalMs / 1000)}s (collector ${Math.round(info.timings.collectorMs / 1000)}s, supervisor ${Math.round(info.timings.supervisorMs / 1000)}s)`,
+    );
   } catch {
     /* build-info.json is informative only */
   }

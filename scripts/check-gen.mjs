@@ -24,7 +24,11 @@ function listFiles(dir) {
   const out = [];
   const walk = (d) => {
     let names;
-    try { names = readdirSync(d); } catch { return; }
+    try {
+      names = readdirSync(d);
+    } catch {
+      return;
+    }
     for (const name of names) {
       const full = join(d, name);
       if (statSync(full).isDirectory()) walk(full);

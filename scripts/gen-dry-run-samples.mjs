@@ -20,20 +20,45 @@ import { fileURLToPath } from 'node:url';
 
 const REPO = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const OUT = path.join(REPO, 'packages/server/src/modules/dry-run/gen/samples.json');
-const DEFAULT_INPUT = process.env.FLOWGATE_REFERENCE_WORKLOAD || path.join(REPO, '..', 'shared', 'data', 'reference-workload', 'node-exporter-e2e-output.prom');
+const DEFAULT_INPUT =
+  process.env.FLOWGATE_REFERENCE_WORKLOAD ||
+  path.join(REPO, '..', 'shared', 'data', 'reference-workload', 'node-exporter-e2e-output.prom');
 
 /** Metric names of the sample, in this order; the series of each are capped at MAX_SERIES. */
 const METRIC_NAMES = [
-  'node_cpu_seconds_total', 'node_load1', 'node_load5', 'node_load15',
-  'node_memory_MemTotal_bytes', 'node_memory_MemFree_bytes', 'node_memory_Cached_bytes', 'node_memory_Buffers_bytes',
-  'node_memory_SwapTotal_bytes', 'node_memory_SwapFree_bytes',
-  'node_disk_read_bytes_total', 'node_disk_written_bytes_total', 'node_disk_io_time_seconds_total',
-  'node_disk_reads_completed_total', 'node_disk_writes_completed_total',
-  'node_network_receive_errs_total', 'node_network_transmit_errs_total', 'node_network_up',
-  'node_context_switches_total', 'node_intr_total', 'node_forks_total', 'node_procs_running', 'node_procs_blocked',
-  'node_boot_time_seconds', 'node_entropy_available_bits', 'node_vmstat_pgfault', 'node_vmstat_pgmajfault',
-  'node_netstat_Tcp_CurrEstab', 'node_sockstat_TCP_inuse', 'node_hwmon_temp_celsius', 'node_filefd_allocated',
-  'node_schedstat_running_seconds_total', 'node_pressure_cpu_waiting_seconds_total',
+  'node_cpu_seconds_total',
+  'node_load1',
+  'node_load5',
+  'node_load15',
+  'node_memory_MemTotal_bytes',
+  'node_memory_MemFree_bytes',
+  'node_memory_Cached_bytes',
+  'node_memory_Buffers_bytes',
+  'node_memory_SwapTotal_bytes',
+  'node_memory_SwapFree_bytes',
+  'node_disk_read_bytes_total',
+  'node_disk_written_bytes_total',
+  'node_disk_io_time_seconds_total',
+  'node_disk_reads_completed_total',
+  'node_disk_writes_completed_total',
+  'node_network_receive_errs_total',
+  'node_network_transmit_errs_total',
+  'node_network_up',
+  'node_context_switches_total',
+  'node_intr_total',
+  'node_forks_total',
+  'node_procs_running',
+  'node_procs_blocked',
+  'node_boot_time_seconds',
+  'node_entropy_available_bits',
+  'node_vmstat_pgfault',
+  'node_vmstat_pgmajfault',
+  'node_netstat_Tcp_CurrEstab',
+  'node_sockstat_TCP_inuse',
+  'node_hwmon_temp_celsius',
+  'node_filefd_allocated',
+  'node_schedstat_running_seconds_total',
+  'node_pressure_cpu_waiting_seconds_total',
 ];
 const MAX_SERIES = 8;
 /** A fixed instant, so the output is reproducible: 2025-01-01T00:00:00Z; counters started an hour before. */
@@ -72,13 +97,17 @@ function parseExposition(text) {
     const labels = {};
     const body = m[3] ?? '';
     const re = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g;
-    for (let l = re.exec(body); l; l = re.exec(body)) labels[l[1]] = l[2].replace(/\\n/g, '\n').replace(/\\(["\\])/g, '$1');
+    for (let l = re.exec(body); l; l = re.exec(body))
+      labels[l[1]] = l[2].replace(/\\n/g, '\n').replace(/\\(["\\])/g, '$1');
     series.push({ name: m[1], labels, value: Number(m[4]) });
   }
   return { types, series };
 }
 
-const attrs = (labels) => Object.keys(labels).sort().map((k) => ({ key: k, value: { stringValue: labels[k] } }));
+const attrs = (labels) =>
+  Object.keys(labels)
+    .sort()
+    .map((k) => ({ key: k, value: { stringValue: labels[k] } }));
 const str = (v) => ({ stringValue: v });
 
 function metricsSample({ types, series }) {
@@ -93,9 +122,11 @@ function metricsSample({ types, series }) {
       timeUnixNano: TIME_NS,
       asDouble: p.value,
     }));
-    metrics.push(type === 'counter'
-      ? { name, sum: { dataPoints, aggregationTemporality: 2, isMonotonic: true } }
-      : { name, gauge: { dataPoints } });
+    metrics.push(
+      type === 'counter'
+        ? { name, sum: { dataPoints, aggregationTemporality: 2, isMonotonic: true } }
+        : { name, gauge: { dataPoints } },
+    );
   }
   return { resourceMetrics: [{ resource: { attributes: RESOURCE }, scopeMetrics: [{ scope: SCOPE, metrics }] }] };
 }
@@ -108,30 +139,67 @@ function logsSample({ series }) {
   const add = (severity, body, attributes) => {
     // One record every 100 ms from the fixed instant, so the order is stable.
     const t = (BigInt(TIME_NS) + BigInt(seq++) * 100_000_000n).toString();
-    records.push({ timeUnixNano: t, observedTimeUnixNano: t, severityNumber: SEVERITY[severity], severityText: severity, body: str(body), attributes: attributes.map(([k, v]) => ({ key: k, value: str(v) })) });
+    records.push({
+      timeUnixNano: t,
+      observedTimeUnixNano: t,
+      severityNumber: SEVERITY[severity],
+      severityText: severity,
+      body: str(body),
+      attributes: attributes.map(([k, v]) => ({ key: k, value: str(v) })),
+    });
   };
   const of = (name, pred = () => true) => series.filter((s) => s.name === name && pred(s));
 
   for (const s of of('node_scrape_collector_success', (s) => s.value === 1).slice(0, 16)) {
-    add('INFO', `collector ${s.labels.collector} scraped successfully`, [['collector', s.labels.collector], ['component', 'node_exporter']]);
+    add('INFO', `collector ${s.labels.collector} scraped successfully`, [
+      ['collector', s.labels.collector],
+      ['component', 'node_exporter'],
+    ]);
   }
   for (const s of of('node_hwmon_temp_celsius').slice(0, 10)) {
-    add('DEBUG', `sensor ${s.labels.sensor} on ${s.labels.chip} reads ${s.value} °C`, [['chip', s.labels.chip], ['sensor', s.labels.sensor], ['component', 'hwmon']]);
+    add('DEBUG', `sensor ${s.labels.sensor} on ${s.labels.chip} reads ${s.value} °C`, [
+      ['chip', s.labels.chip],
+      ['sensor', s.labels.sensor],
+      ['component', 'hwmon'],
+    ]);
   }
-  for (const s of of('node_md_state', (s) => s.value === 1 && ['resync', 'recovering', 'check'].includes(s.labels.state))) {
-    add('WARN', `md array ${s.labels.device} is in state ${s.labels.state}`, [['device', s.labels.device], ['state', s.labels.state], ['component', 'mdadm']]);
+  for (const s of of(
+    'node_md_state',
+    (s) => s.value === 1 && ['resync', 'recovering', 'check'].includes(s.labels.state),
+  )) {
+    add('WARN', `md array ${s.labels.device} is in state ${s.labels.state}`, [
+      ['device', s.labels.device],
+      ['state', s.labels.state],
+      ['component', 'mdadm'],
+    ]);
   }
   for (const s of of('node_zfs_zpool_state', (s) => s.value === 1 && s.labels.state === 'degraded')) {
-    add('WARN', `zpool ${s.labels.zpool} is degraded`, [['zpool', s.labels.zpool], ['state', s.labels.state], ['component', 'zfs']]);
+    add('WARN', `zpool ${s.labels.zpool} is degraded`, [
+      ['zpool', s.labels.zpool],
+      ['state', s.labels.state],
+      ['component', 'zfs'],
+    ]);
   }
   for (const s of of('node_md_disks', (s) => s.labels.state === 'failed' && s.value > 0)) {
-    add('ERROR', `md array ${s.labels.device} has ${s.value} failed disk(s)`, [['device', s.labels.device], ['state', 'failed'], ['component', 'mdadm']]);
+    add('ERROR', `md array ${s.labels.device} has ${s.value} failed disk(s)`, [
+      ['device', s.labels.device],
+      ['state', 'failed'],
+      ['component', 'mdadm'],
+    ]);
   }
   for (const s of of('node_md_state', (s) => s.value === 1 && s.labels.state === 'inactive')) {
-    add('ERROR', `md array ${s.labels.device} is inactive`, [['device', s.labels.device], ['state', s.labels.state], ['component', 'mdadm']]);
+    add('ERROR', `md array ${s.labels.device} is inactive`, [
+      ['device', s.labels.device],
+      ['state', s.labels.state],
+      ['component', 'mdadm'],
+    ]);
   }
   for (const s of of('node_zfs_zpool_state', (s) => s.value === 1 && s.labels.state === 'suspended')) {
-    add('ERROR', `zpool ${s.labels.zpool} is suspended`, [['zpool', s.labels.zpool], ['state', s.labels.state], ['component', 'zfs']]);
+    add('ERROR', `zpool ${s.labels.zpool} is suspended`, [
+      ['zpool', s.labels.zpool],
+      ['state', s.labels.state],
+      ['component', 'zfs'],
+    ]);
   }
   return { resourceLogs: [{ resource: { attributes: RESOURCE }, scopeLogs: [{ scope: SCOPE, logRecords: records }] }] };
 }
@@ -146,7 +214,8 @@ if (!fs.existsSync(input)) {
 }
 const parsed = parseExposition(fs.readFileSync(input, 'utf8'));
 const samples = {
-  source: 'prometheus/node_exporter collector/fixtures/e2e-output.txt (Apache-2.0), via scripts/gen-dry-run-samples.mjs',
+  source:
+    'prometheus/node_exporter collector/fixtures/e2e-output.txt (Apache-2.0), via scripts/gen-dry-run-samples.mjs',
   metrics: metricsSample(parsed),
   logs: logsSample(parsed),
 };
@@ -155,7 +224,9 @@ const rel = path.relative(process.cwd(), OUT);
 if (check) {
   const committed = fs.existsSync(OUT) ? fs.readFileSync(OUT, 'utf8') : null;
   if (committed !== text) {
-    process.stderr.write(`gen-dry-run-samples: ${rel} is stale; run node scripts/gen-dry-run-samples.mjs and commit it\n`);
+    process.stderr.write(
+      `gen-dry-run-samples: ${rel} is stale; run node scripts/gen-dry-run-samples.mjs and commit it\n`,
+    );
     process.exit(1);
   }
   process.stdout.write(`gen-dry-run-samples: ${rel} is up to date\n`);
@@ -164,5 +235,7 @@ if (check) {
   fs.writeFileSync(OUT, text);
   const m = samples.metrics.resourceMetrics[0].scopeMetrics[0].metrics;
   const points = m.reduce((n, x) => n + (x.sum ?? x.gauge).dataPoints.length, 0);
-  process.stdout.write(`gen-dry-run-samples: wrote ${rel} (${m.length} metrics, ${points} data points, ${samples.logs.resourceLogs[0].scopeLogs[0].logRecords.length} log records)\n`);
+  process.stdout.write(
+    `gen-dry-run-samples: wrote ${rel} (${m.length} metrics, ${points} data points, ${samples.logs.resourceLogs[0].scopeLogs[0].logRecords.length} log records)\n`,
+  );
 }

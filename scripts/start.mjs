@@ -13,6 +13,9 @@ if (!existsSync(`${root}packages/ui/dist/index.html`) && existsSync(`${root}pack
     console.error('UI build failed; starting the API without the UI.');
   }
 }
-const child = spawn(process.execPath, [`${root}packages/server/bin/flowgate.mjs`, 'start', ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
+const child = spawn(process.execPath, [`${root}packages/server/bin/flowgate.mjs`, 'start', ...process.argv.slice(2)], {
+  cwd: root,
+  stdio: 'inherit',
+});
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

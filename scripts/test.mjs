@@ -8,12 +8,23 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const roots = ['packages/config-model/src', 'packages/opamp/src', 'packages/server/src', 'packages/ui/src', 'e2e', 'bench'];
+const roots = [
+  'packages/config-model/src',
+  'packages/opamp/src',
+  'packages/server/src',
+  'packages/ui/src',
+  'e2e',
+  'bench',
+];
 const skipDirs = new Set(['node_modules', 'dist', 'gen', '.flowgate', 'artifacts']);
 
 function walk(dir, out) {
   let entries;
-  try { entries = readdirSync(dir); } catch { return out; }
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return out;
+  }
   for (const name of entries) {
     if (skipDirs.has(name)) continue;
     const full = join(dir, name);
@@ -24,7 +35,9 @@ function walk(dir, out) {
 }
 
 const filters = process.argv.slice(2);
-const files = roots.flatMap((r) => walk(join(root, r), [])).sort()
+const files = roots
+  .flatMap((r) => walk(join(root, r), []))
+  .sort()
   .filter((f) => filters.length === 0 || filters.some((p) => f.includes(p)));
 if (files.length === 0) {
   console.error('no test files matched', filters);
@@ -32,6 +45,15 @@ if (files.length === 0) {
 }
 const concurrency = process.env.FLOWGATE_TEST_CONCURRENCY ?? '2';
 // A file that hangs (a leaked handle, a never-settling test) is cancelled after 15 minutes instead of stalling the run.
-const args = ['--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${concurrency}`, `--test-timeout=${process.env.FLOWGATE_TEST_TIMEOUT_MS ?? 900_000}`, '--test-force-exit', ...files];
+const args = [
+  '--import',
+  'tsx',
+  '--test',
+  '--test-reporter=spec',
+  `--test-concurrency=${concurrency}`,
+  `--test-timeout=${process.env.FLOWGATE_TEST_TIMEOUT_MS ?? 900_000}`,
+  '--test-force-exit',
+  ...files,
+];
 const child = spawn(process.execPath, args, { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } });
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -43,7 +43,10 @@ export class InspectorSession {
         this.pending.delete(id);
         reject(new Error(`inspector: ${method} timed out`));
       }, timeoutMs);
-      this.pending.set(id, { resolve: (v) => (clearTimeout(t), resolve(v as T)), reject: (e) => (clearTimeout(t), reject(e)) });
+      this.pending.set(id, {
+        resolve: (v) => (clearTimeout(t), resolve(v as T)),
+        reject: (e) => (clearTimeout(t), reject(e)),
+      });
       this.ws.send(JSON.stringify({ id, method, params }));
     });
   }

@@ -2,8 +2,17 @@
 // and an effective collector config of ~5 KB. Built once per process and shared by every agent in it
 // (the client serialises per send; the messages themselves are never mutated).
 import {
-  create, AgentDescriptionSchema, KeyValueSchema, AnyValueSchema, ComponentHealthSchema, EffectiveConfigSchema, AgentConfigMapSchema,
-  AgentConfigFileSchema, type ComponentHealth, type EffectiveConfig, type KeyValue,
+  create,
+  AgentDescriptionSchema,
+  KeyValueSchema,
+  AnyValueSchema,
+  ComponentHealthSchema,
+  EffectiveConfigSchema,
+  AgentConfigMapSchema,
+  AgentConfigFileSchema,
+  type ComponentHealth,
+  type EffectiveConfig,
+  type KeyValue,
 } from '@flowgate/opamp';
 
 export const kv = (key: string, value: string): KeyValue =>
@@ -14,36 +23,89 @@ export const SERVICE_VERSION = '0.149.0';
 
 export function description(hostName: string, instanceId: string) {
   return create(AgentDescriptionSchema, {
-    identifyingAttributes: [kv('service.name', SERVICE_NAME), kv('service.version', SERVICE_VERSION), kv('service.instance.id', instanceId)],
-    nonIdentifyingAttributes: [kv('host.name', hostName), kv('os.type', 'linux'), kv('host.arch', 'amd64'), kv('deployment.environment', 'bench')],
+    identifyingAttributes: [
+      kv('service.name', SERVICE_NAME),
+      kv('service.version', SERVICE_VERSION),
+      kv('service.instance.id', instanceId),
+    ],
+    nonIdentifyingAttributes: [
+      kv('host.name', hostName),
+      kv('os.type', 'linux'),
+      kv('host.arch', 'amd64'),
+      kv('deployment.environment', 'bench'),
+    ],
   });
 }
 
 const PIPELINES: Record<string, string[]> = {
-  traces: ['receiver:otlp', 'processor:memory_limiter', 'processor:attributes/redact', 'processor:probabilistic_sampler', 'processor:batch', 'exporter:otlphttp/vendor'],
-  metrics: ['receiver:otlp', 'receiver:prometheus/self', 'processor:memory_limiter', 'processor:filter/drop_debug', 'processor:batch', 'exporter:otlphttp/vendor'],
-  logs: ['receiver:otlp', 'processor:memory_limiter', 'processor:filter/severity', 'processor:batch', 'exporter:otlphttp/vendor'],
+  traces: [
+    'receiver:otlp',
+    'processor:memory_limiter',
+    'processor:attributes/redact',
+    'processor:probabilistic_sampler',
+    'processor:batch',
+    'exporter:otlphttp/vendor',
+  ],
+  metrics: [
+    'receiver:otlp',
+    'receiver:prometheus/self',
+    'processor:memory_limiter',
+    'processor:filter/drop_debug',
+    'processor:batch',
+    'exporter:otlphttp/vendor',
+  ],
+  logs: [
+    'receiver:otlp',
+    'processor:memory_limiter',
+    'processor:filter/severity',
+    'processor:batch',
+    'exporter:otlphttp/vendor',
+  ],
 };
 
 /** ~20 components: pipelines and their receivers/processors/exporters, plus the extensions. */
 export function healthTree(startNanos: bigint = BigInt(Date.now()) * 1_000_000n): ComponentHealth {
-  const leaf = () => create(ComponentHealthSchema, { healthy: true, status: 'StatusOK', startTimeUnixNano: startNanos, statusTimeUnixNano: startNanos });
+  const leaf = () =>
+    create(ComponentHealthSchema, {
+      healthy: true,
+      status: 'StatusOK',
+      startTimeUnixNano: startNanos,
+      statusTimeUnixNano: startNanos,
+    });
   const map: Record<string, ComponentHealth> = {};
   for (const [signal, comps] of Object.entries(PIPELINES)) {
     const sub: Record<string, ComponentHealth> = {};
     for (const c of comps) sub[c] = leaf();
-    map[`pipeline:${signal}`] = create(ComponentHealthSchema, { healthy: true, status: 'StatusOK', startTimeUnixNano: startNanos, statusTimeUnixNano: startNanos, componentHealthMap: sub });
+    map[`pipeline:${signal}`] = create(ComponentHealthSchema, {
+      healthy: true,
+      status: 'StatusOK',
+      startTimeUnixNano: startNanos,
+      statusTimeUnixNano: startNanos,
+      componentHealthMap: sub,
+    });
   }
   map['extensions'] = create(ComponentHealthSchema, {
-    healthy: true, status: 'StatusOK', startTimeUnixNano: startNanos, statusTimeUnixNano: startNanos,
+    healthy: true,
+    status: 'StatusOK',
+    startTimeUnixNano: startNanos,
+    statusTimeUnixNano: startNanos,
     componentHealthMap: { 'extension:health_check': leaf(), 'extension:opamp': leaf() },
   });
-  return create(ComponentHealthSchema, { healthy: true, status: 'StatusOK', startTimeUnixNano: startNanos, statusTimeUnixNano: startNanos, componentHealthMap: map });
+  return create(ComponentHealthSchema, {
+    healthy: true,
+    status: 'StatusOK',
+    startTimeUnixNano: startNanos,
+    statusTimeUnixNano: startNanos,
+    componentHealthMap: map,
+  });
 }
 
 /** A realistic gateway config of about 5 KB (valid for the contrib distribution). */
 export function collectorConfigYaml(label = 'base'): string {
-  const attrs = Array.from({ length: 60 }, (_, i) => `      - key: bench.attribute.${String(i).padStart(2, '0')}\n        action: delete`).join('\n');
+  const attrs = Array.from(
+    { length: 60 },
+    (_, i) => `      - key: bench.attribute.${String(i).padStart(2, '0')}\n        action: delete`,
+  ).join('\n');
   return `# Flowgate fleet benchmark gateway config (${label})
 receivers:
   otlp:
@@ -129,6 +191,8 @@ service:
 
 export function effectiveConfig(body: Uint8Array): EffectiveConfig {
   return create(EffectiveConfigSchema, {
-    configMap: create(AgentConfigMapSchema, { configMap: { '': create(AgentConfigFileSchema, { body, contentType: 'text/yaml' }) } }),
+    configMap: create(AgentConfigMapSchema, {
+      configMap: { '': create(AgentConfigFileSchema, { body, contentType: 'text/yaml' }) },
+    }),
   });
 }

@@ -56,7 +56,8 @@ export async function sampleWindow(pid: number, ms: number, onTick?: (s: ProcSam
   const cpuSeconds = last.cpuSeconds - first.cpuSeconds;
   const rss = samples.map((s) => s.rssBytes);
   return {
-    seconds, cpuSeconds,
+    seconds,
+    cpuSeconds,
     cpuPctMachine: (100 * cpuSeconds) / (seconds * cpus().length),
     cpuPctCore: (100 * cpuSeconds) / seconds,
     rssAvgBytes: rss.reduce((a, b) => a + b, 0) / rss.length,
@@ -77,4 +78,5 @@ export function machine() {
 }
 
 export const mib = (b: number) => Math.round((b / 2 ** 20) * 10) / 10;
-export const round = (n: number | null, digits = 1) => (n === null || !Number.isFinite(n) ? null : Math.round(n * 10 ** digits) / 10 ** digits);
+export const round = (n: number | null, digits = 1) =>
+  n === null || !Number.isFinite(n) ? null : Math.round(n * 10 ** digits) / 10 ** digits;

@@ -2,8 +2,16 @@
 // connect and on ReportFullState, remote config answered APPLYING then (after a short delay)
 // APPLIED or FAILED, with the new effective config. Kept small: tens of thousands live in one process.
 import {
-  OpampClient, create, RemoteConfigStatusSchema, RemoteConfigStatuses, AgentCapability, ServerToAgentFlag, uuidFromBytes,
-  type ServerToAgent, type ComponentHealth, type EffectiveConfig,
+  OpampClient,
+  create,
+  RemoteConfigStatusSchema,
+  RemoteConfigStatuses,
+  AgentCapability,
+  ServerToAgentFlag,
+  uuidFromBytes,
+  type ServerToAgent,
+  type ComponentHealth,
+  type EffectiveConfig,
 } from '@flowgate/opamp';
 import type http from 'node:http';
 import { description, effectiveConfig } from './payloads.ts';
@@ -22,8 +30,14 @@ export interface SimShared {
   counters: { sent: number; received: number; errors: number; sendFailures: number };
 }
 
-export const CAPABILITIES = AgentCapability.ReportsStatus | AgentCapability.AcceptsRemoteConfig | AgentCapability.ReportsEffectiveConfig |
-  AgentCapability.ReportsRemoteConfig | AgentCapability.ReportsHealth | AgentCapability.ReportsHeartbeat | AgentCapability.AcceptsRestartCommand;
+export const CAPABILITIES =
+  AgentCapability.ReportsStatus |
+  AgentCapability.AcceptsRemoteConfig |
+  AgentCapability.ReportsEffectiveConfig |
+  AgentCapability.ReportsRemoteConfig |
+  AgentCapability.ReportsHealth |
+  AgentCapability.ReportsHeartbeat |
+  AgentCapability.AcceptsRestartCommand;
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
@@ -51,7 +65,11 @@ export class SimAgent {
   private applyTimer: NodeJS.Timeout | undefined;
   private stopped = false;
 
-  constructor(readonly index: number, readonly shared: SimShared, opts: { hostName: string; localAddress?: string; fails: boolean }) {
+  constructor(
+    readonly index: number,
+    readonly shared: SimShared,
+    opts: { hostName: string; localAddress?: string; fails: boolean },
+  ) {
     this.hostName = opts.hostName;
     this.fails = opts.fails;
     this.effective = shared.baseEffective;
@@ -117,7 +135,11 @@ export class SimAgent {
   }
 
   private status() {
-    return create(RemoteConfigStatusSchema, { lastRemoteConfigHash: this.configHash, status: this.configStatus, errorMessage: this.configError });
+    return create(RemoteConfigStatusSchema, {
+      lastRemoteConfigHash: this.configHash,
+      status: this.configStatus,
+      errorMessage: this.configError,
+    });
   }
 
   full(): void {
@@ -143,7 +165,8 @@ export class SimAgent {
       this.spreadHeartbeats();
     }
     const rc = m.remoteConfig;
-    if (rc?.config) this.applyRemoteConfig(rc.configHash, Object.values(rc.config.configMap)[0]?.body ?? new Uint8Array());
+    if (rc?.config)
+      this.applyRemoteConfig(rc.configHash, Object.values(rc.config.configMap)[0]?.body ?? new Uint8Array());
   }
 
   /** Heartbeats of a fleet that connected in a burst would all fire together: move ours to a random phase once per connection. */

@@ -1,10 +1,23 @@
 // A minimal supervisor-like OpAMP agent for black-box tests (packages/opamp's client).
 import {
-  OpampClient, create, AgentDescriptionSchema, KeyValueSchema, AnyValueSchema, RemoteConfigStatuses, RemoteConfigStatusSchema, ComponentHealthSchema,
-  EffectiveConfigSchema, AgentConfigMapSchema, AgentConfigFileSchema, AgentCapability, type ServerToAgent, type ComponentHealth,
+  OpampClient,
+  create,
+  AgentDescriptionSchema,
+  KeyValueSchema,
+  AnyValueSchema,
+  RemoteConfigStatuses,
+  RemoteConfigStatusSchema,
+  ComponentHealthSchema,
+  EffectiveConfigSchema,
+  AgentConfigMapSchema,
+  AgentConfigFileSchema,
+  AgentCapability,
+  type ServerToAgent,
+  type ComponentHealth,
 } from '@flowgate/opamp';
 
-const kv = (key: string, value: string) => create(KeyValueSchema, { key, value: create(AnyValueSchema, { value: { case: 'stringValue', value } }) });
+const kv = (key: string, value: string) =>
+  create(KeyValueSchema, { key, value: create(AnyValueSchema, { value: { case: 'stringValue', value } }) });
 
 export interface TestAgentOptions {
   url: string;
@@ -38,14 +51,22 @@ export class TestAgent {
 
   constructor(readonly opts: TestAgentOptions) {
     this.effective = opts.effectiveConfig;
-    const base = AgentCapability.ReportsStatus | AgentCapability.AcceptsRemoteConfig | AgentCapability.ReportsRemoteConfig | AgentCapability.ReportsHealth | AgentCapability.AcceptsRestartCommand;
+    const base =
+      AgentCapability.ReportsStatus |
+      AgentCapability.AcceptsRemoteConfig |
+      AgentCapability.ReportsRemoteConfig |
+      AgentCapability.ReportsHealth |
+      AgentCapability.AcceptsRestartCommand;
     this.client = new OpampClient({
       url: opts.url,
       transport: opts.transport,
       headers: { Authorization: `Bearer ${opts.token}` },
       instanceUid: opts.instanceUid,
       heartbeatSeconds: opts.transport === 'http' ? 1 : 0,
-      capabilities: base | (opts.extraCapabilities ?? 0n) | (opts.effectiveConfig !== undefined ? AgentCapability.ReportsEffectiveConfig : 0n),
+      capabilities:
+        base |
+        (opts.extraCapabilities ?? 0n) |
+        (opts.effectiveConfig !== undefined ? AgentCapability.ReportsEffectiveConfig : 0n),
       reconnect: { minDelayMs: 200, maxDelayMs: 1000 },
       onConnect: () => void this.full().catch(() => undefined),
       onMessage: (m) => void this.handle(m).catch(() => undefined),
@@ -54,13 +75,21 @@ export class TestAgent {
 
   private effectiveConfigMessage() {
     if (this.effective === undefined) return undefined;
-    return create(EffectiveConfigSchema, { configMap: create(AgentConfigMapSchema, { configMap: { '': create(AgentConfigFileSchema, { body: Buffer.from(this.effective), contentType: 'text/yaml' }) } }) });
+    return create(EffectiveConfigSchema, {
+      configMap: create(AgentConfigMapSchema, {
+        configMap: {
+          '': create(AgentConfigFileSchema, { body: Buffer.from(this.effective), contentType: 'text/yaml' }),
+        },
+      }),
+    });
   }
 
   private async handle(m: ServerToAgent) {
     this.received.push(m);
     if (m.remoteConfig?.config) {
-      const body = Object.values(m.remoteConfig.config.configMap).map((f) => Buffer.from(f.body).toString()).join('\n');
+      const body = Object.values(m.remoteConfig.config.configMap)
+        .map((f) => Buffer.from(f.body).toString())
+        .join('\n');
       const rejection = (await this.opts.answer?.(body)) ?? null;
       this.hash = m.remoteConfig.configHash; // only now: a report sent while it waits still names the old config
       if (rejection === null) {
@@ -72,14 +101,21 @@ export class TestAgent {
         this.status = RemoteConfigStatuses.RemoteConfigStatuses_FAILED;
         this.errorMessage = rejection;
       }
-      await this.send({ remoteConfigStatus: this.remoteConfigStatus(), effectiveConfig: this.effectiveConfigMessage() });
+      await this.send({
+        remoteConfigStatus: this.remoteConfigStatus(),
+        effectiveConfig: this.effectiveConfigMessage(),
+      });
     } else if (m.flags & 0x1n) {
       await this.full();
     }
   }
 
   private remoteConfigStatus() {
-    return create(RemoteConfigStatusSchema, { lastRemoteConfigHash: this.hash, status: this.status, errorMessage: this.errorMessage });
+    return create(RemoteConfigStatusSchema, {
+      lastRemoteConfigHash: this.hash,
+      status: this.status,
+      errorMessage: this.errorMessage,
+    });
   }
 
   async send(msg: Parameters<OpampClient['send']>[0]) {
@@ -90,7 +126,10 @@ export class TestAgent {
   full() {
     return this.send({
       agentDescription: create(AgentDescriptionSchema, {
-        identifyingAttributes: [kv('service.name', 'otelcol-flowgate'), kv('service.version', this.opts.version ?? '0.0.0-test')],
+        identifyingAttributes: [
+          kv('service.name', 'otelcol-flowgate'),
+          kv('service.version', this.opts.version ?? '0.0.0-test'),
+        ],
         nonIdentifyingAttributes: [kv('host.name', this.opts.hostName)],
       }),
       health: this.health,

@@ -43,7 +43,10 @@ export interface GatewayLock {
   release(): void;
 }
 
-export async function acquireGatewayLock(label: string, opts: { timeoutMs?: number; staleMs?: number; dir?: string } = {}): Promise<GatewayLock> {
+export async function acquireGatewayLock(
+  label: string,
+  opts: { timeoutMs?: number; staleMs?: number; dir?: string } = {},
+): Promise<GatewayLock> {
   const dir = opts.dir ?? GATEWAY_LOCK_DIR;
   const timeoutMs = opts.timeoutMs ?? 12 * 60_000;
   const staleMs = opts.staleMs ?? 15 * 60_000;
@@ -53,7 +56,10 @@ export async function acquireGatewayLock(label: string, opts: { timeoutMs?: numb
   for (;;) {
     try {
       mkdirSync(dir);
-      writeFileSync(join(dir, 'owner.json'), JSON.stringify({ pid: process.pid, label, at: Date.now(), token } satisfies Owner));
+      writeFileSync(
+        join(dir, 'owner.json'),
+        JSON.stringify({ pid: process.pid, label, at: Date.now(), token } satisfies Owner),
+      );
       break;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
@@ -65,7 +71,9 @@ export async function acquireGatewayLock(label: string, opts: { timeoutMs?: numb
       // Re-read just before removing so that a lock taken over meanwhile by someone else survives.
       const again = readOwner(dir);
       if (again && owner && again.token === owner.token) {
-        process.stderr.write(`[gateway-lock] ${label}: taking over a stale lock of pid ${owner.pid} (${owner.label})\n`);
+        process.stderr.write(
+          `[gateway-lock] ${label}: taking over a stale lock of pid ${owner.pid} (${owner.label})\n`,
+        );
         rmSync(dir, { recursive: true, force: true });
         continue;
       }
@@ -78,10 +86,15 @@ export async function acquireGatewayLock(label: string, opts: { timeoutMs?: numb
         /* gone already */
       }
     }
-    if (Date.now() - started > timeoutMs) throw new Error(`[gateway-lock] ${label}: lock ${dir} still held by ${owner ? `pid ${owner.pid} (${owner.label})` : 'an unknown owner'} after ${timeoutMs} ms`);
+    if (Date.now() - started > timeoutMs)
+      throw new Error(
+        `[gateway-lock] ${label}: lock ${dir} still held by ${owner ? `pid ${owner.pid} (${owner.label})` : 'an unknown owner'} after ${timeoutMs} ms`,
+      );
     if (Date.now() - lastNote > 30_000) {
       lastNote = Date.now();
-      process.stderr.write(`[gateway-lock] ${label}: waiting for ${owner ? `pid ${owner.pid} (${owner.label})` : 'the lock'}\n`);
+      process.stderr.write(
+        `[gateway-lock] ${label}: waiting for ${owner ? `pid ${owner.pid} (${owner.label})` : 'the lock'}\n`,
+      );
     }
     await new Promise((r) => setTimeout(r, 500));
   }

@@ -16,7 +16,8 @@ export const COLLECTOR_BIN = join(repoRoot, 'gateway/dist/otelcol-flowgate');
 export const SUPERVISOR_BIN = join(repoRoot, 'gateway/dist/opampsupervisor');
 
 /** A skip reason when the gateway binaries are not built, else false. */
-export const gatewaySkip: string | false = existsSync(COLLECTOR_BIN) && existsSync(SUPERVISOR_BIN) ? false : 'gateway binaries not built: npm run gateway:build';
+export const gatewaySkip: string | false =
+  existsSync(COLLECTOR_BIN) && existsSync(SUPERVISOR_BIN) ? false : 'gateway binaries not built: npm run gateway:build';
 
 export interface GatewayPorts {
   grpc: number;
@@ -82,7 +83,13 @@ export class RealGateway {
   private out = '';
   starts = 0;
 
-  private constructor(readonly name: string, readonly storageDir: string, readonly ports: GatewayPorts, private readonly server: () => ServerProcess, private readonly launch: Launch) {}
+  private constructor(
+    readonly name: string,
+    readonly storageDir: string,
+    readonly ports: GatewayPorts,
+    private readonly server: () => ServerProcess,
+    private readonly launch: Launch,
+  ) {}
 
   static async create(name: string, server: () => ServerProcess, launch: Launch): Promise<RealGateway> {
     const storage = mkdtempSync(join(tmpdir(), `flowgate-gw-${name.replace(/[^\w-]/g, '_')}-`));
@@ -99,28 +106,60 @@ export class RealGateway {
   }
 
   start(): void {
-    if (this.child && this.child.exitCode === null && this.child.signalCode === null) throw new Error(`gateway ${this.name} is already running`);
+    if (this.child && this.child.exitCode === null && this.child.signalCode === null)
+      throw new Error(`gateway ${this.name} is already running`);
     const srv = this.server();
     const base = process.env;
     let child: ChildProcess;
     if (this.launch.via === 'script') {
       child = spawn('sh', [join(repoRoot, 'gateway/onboard.sh')], {
         env: {
-          ...base, ...this.portEnv(), INSTANCE_ID: this.name, GATEWAY_NAME: this.name, REGISTRATION_TOKEN: this.launch.registrationToken, BACKEND_URL: srv.url,
-          STORAGE_DIR: this.storageDir, COLLECTOR_BIN, SUPERVISOR_BIN, ONBOARD_RETRY_DELAY: '1',
+          ...base,
+          ...this.portEnv(),
+          INSTANCE_ID: this.name,
+          GATEWAY_NAME: this.name,
+          REGISTRATION_TOKEN: this.launch.registrationToken,
+          BACKEND_URL: srv.url,
+          STORAGE_DIR: this.storageDir,
+          COLLECTOR_BIN,
+          SUPERVISOR_BIN,
+          ONBOARD_RETRY_DELAY: '1',
         },
-        stdio: ['ignore', 'pipe', 'pipe'], detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        detached: true,
       });
     } else if (this.launch.via === 'cli') {
-      child = spawn(process.execPath, [
-        join(repoRoot, 'packages/server/bin/flowgate.mjs'), 'gateway', 'run', '--server', srv.url, '--registration-token', this.launch.registrationToken,
-        '--name', this.name, '--storage', this.storageDir, '--otlp-grpc-endpoint', `127.0.0.1:${this.ports.grpc}`, '--otlp-http-endpoint', `127.0.0.1:${this.ports.http}`,
-        '--metrics-port', String(this.ports.metrics),
-      ], { cwd: repoRoot, env: base, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+      child = spawn(
+        process.execPath,
+        [
+          join(repoRoot, 'packages/server/bin/flowgate.mjs'),
+          'gateway',
+          'run',
+          '--server',
+          srv.url,
+          '--registration-token',
+          this.launch.registrationToken,
+          '--name',
+          this.name,
+          '--storage',
+          this.storageDir,
+          '--otlp-grpc-endpoint',
+          `127.0.0.1:${this.ports.grpc}`,
+          '--otlp-http-endpoint',
+          `127.0.0.1:${this.ports.http}`,
+          '--metrics-port',
+          String(this.ports.metrics),
+        ],
+        { cwd: repoRoot, env: base, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+      );
     } else {
       const file = join(this.storageDir, 'supervisor.yaml');
       writeFileSync(file, this.launch.supervisorYaml(this.storageDir), { mode: 0o600 });
-      child = spawn(SUPERVISOR_BIN, ['--config', file], { env: { ...base, ...this.portEnv(), FLOWGATE_TOKEN: this.launch.registrationToken }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+      child = spawn(SUPERVISOR_BIN, ['--config', file], {
+        env: { ...base, ...this.portEnv(), FLOWGATE_TOKEN: this.launch.registrationToken },
+        stdio: ['ignore', 'pipe', 'pipe'],
+        detached: true,
+      });
     }
     this.starts++;
     this.out += `\n===== start #${this.starts} (${this.launch.via}) =====\n`;
@@ -164,7 +203,11 @@ export class RealGateway {
   /** The supervisor's instance_uid as persisted in its storage (persistent_state.yaml). */
   instanceUid(): string | null {
     try {
-      return /instance_id:\s*"?([0-9a-f-]{36})/i.exec(readFileSync(join(this.storageDir, 'persistent_state.yaml'), 'utf8'))?.[1] ?? null;
+      return (
+        /instance_id:\s*"?([0-9a-f-]{36})/i.exec(
+          readFileSync(join(this.storageDir, 'persistent_state.yaml'), 'utf8'),
+        )?.[1] ?? null
+      );
     } catch {
       return null;
     }
@@ -225,7 +268,11 @@ export class RealGateway {
 /* eslint-disable @typescript-eslint/no-explicit-any */
 export type Json = any;
 
-export async function ok<T = Json>(p: Promise<{ status: number; body: T }>, what: string, expected = [200, 201]): Promise<T> {
+export async function ok<T = Json>(
+  p: Promise<{ status: number; body: T }>,
+  what: string,
+  expected = [200, 201],
+): Promise<T> {
   const r = await p;
   if (!expected.includes(r.status)) throw new Error(`${what}: HTTP ${r.status} ${JSON.stringify(r.body)}`);
   return r.body;
@@ -236,32 +283,77 @@ export async function gatewayDetail(server: ServerProcess, id: string): Promise<
 }
 
 /** The gateway's detail once it is connected and healthy (agent-reported healthy, health `healthy`). */
-export async function waitHealthy(server: ServerProcess, id: string, timeoutMs = 60_000, extra?: (d: Json) => boolean): Promise<Json> {
-  return eventually(async () => {
-    const d = await gatewayDetail(server, id);
-    return d.connected && d.health.status === 'healthy' && d.component_health?.healthy === true && (!extra || extra(d)) ? d : null;
-  }, timeoutMs, 500);
+export async function waitHealthy(
+  server: ServerProcess,
+  id: string,
+  timeoutMs = 60_000,
+  extra?: (d: Json) => boolean,
+): Promise<Json> {
+  return eventually(
+    async () => {
+      const d = await gatewayDetail(server, id);
+      return d.connected &&
+        d.health.status === 'healthy' &&
+        d.component_health?.healthy === true &&
+        (!extra || extra(d))
+        ? d
+        : null;
+    },
+    timeoutMs,
+    500,
+  );
 }
 
 /** The remote-config status once it is `status` for `hash`. */
-export async function waitRemoteConfig(server: ServerProcess, id: string, status: string, hash: string, timeoutMs = 60_000): Promise<Json> {
-  return eventually(async () => {
-    const d = await gatewayDetail(server, id);
-    return d.remote_config.status === status && d.remote_config.hash === hash ? d : null;
-  }, timeoutMs, 500);
+export async function waitRemoteConfig(
+  server: ServerProcess,
+  id: string,
+  status: string,
+  hash: string,
+  timeoutMs = 60_000,
+): Promise<Json> {
+  return eventually(
+    async () => {
+      const d = await gatewayDetail(server, id);
+      return d.remote_config.status === status && d.remote_config.hash === hash ? d : null;
+    },
+    timeoutMs,
+    500,
+  );
 }
 
-export async function configEvents(server: ServerProcess, id: string): Promise<{ config_hash: string | null; status: string; error_message: string | null; created_at: string }[]> {
+export async function configEvents(
+  server: ServerProcess,
+  id: string,
+): Promise<{ config_hash: string | null; status: string; error_message: string | null; created_at: string }[]> {
   return (await ok(server.api('GET', `/api/v1/gateways/${id}/config-events`), 'config-events')).items;
 }
 
-export async function createTemplate(server: ServerProcess, name: string, configYaml: string): Promise<{ id: string; version: number }> {
-  const t = await ok(server.api('POST', '/api/v1/templates', { name, config_yaml: configYaml }), `create template ${name}`);
+export async function createTemplate(
+  server: ServerProcess,
+  name: string,
+  configYaml: string,
+): Promise<{ id: string; version: number }> {
+  const t = await ok(
+    server.api('POST', '/api/v1/templates', { name, config_yaml: configYaml }),
+    `create template ${name}`,
+  );
   return { id: t.id, version: t.latest.version };
 }
 
-export async function addVersion(server: ServerProcess, templateId: string, configYaml: string, message?: string): Promise<number> {
-  const v = await ok(server.api('POST', `/api/v1/templates/${templateId}/versions`, { config_yaml: configYaml, ...(message ? { message } : {}) }), 'new template version');
+export async function addVersion(
+  server: ServerProcess,
+  templateId: string,
+  configYaml: string,
+  message?: string,
+): Promise<number> {
+  const v = await ok(
+    server.api('POST', `/api/v1/templates/${templateId}/versions`, {
+      config_yaml: configYaml,
+      ...(message ? { message } : {}),
+    }),
+    'new template version',
+  );
   return v.version;
 }
 
@@ -274,7 +366,12 @@ export async function deployment(server: ServerProcess, id: string): Promise<Jso
 }
 
 /** Polls `fn` and prints a diagnostic (e.g. gateway logs) when it fails. */
-export async function eventuallyOr<T>(fn: () => Promise<T | null | undefined | false>, timeoutMs: number, diag: () => string | Promise<string>, intervalMs = 500): Promise<T> {
+export async function eventuallyOr<T>(
+  fn: () => Promise<T | null | undefined | false>,
+  timeoutMs: number,
+  diag: () => string | Promise<string>,
+  intervalMs = 500,
+): Promise<T> {
   try {
     return await eventually(fn, timeoutMs, intervalMs);
   } catch (err) {

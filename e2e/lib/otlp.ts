@@ -27,22 +27,44 @@ export function metricsPayload(batch: string): SentMetrics {
   const start = now - 60_000_000_000n;
   let n = 0;
   const point = (value: number, route: string) => ({
-    asInt: String(value), startTimeUnixNano: String(start), timeUnixNano: String(now),
-    attributes: [str('user.session.id', `sess-${batch}-${++n}-${Math.random().toString(36).slice(2, 10)}`), str('http.route', route), str('e2e.batch', batch)],
+    asInt: String(value),
+    startTimeUnixNano: String(start),
+    timeUnixNano: String(now),
+    attributes: [
+      str('user.session.id', `sess-${batch}-${++n}-${Math.random().toString(36).slice(2, 10)}`),
+      str('http.route', route),
+      str('e2e.batch', batch),
+    ],
   });
   const points = { 'e2e.requests': 2, 'e2e.queue.depth': 2, 'e2e.dropped.metric': 3 };
   const body = {
-    resourceMetrics: [{
-      resource: { attributes: [str('service.name', 'flowgate-e2e-app'), str('host.name', 'e2e-host')] },
-      scopeMetrics: [{
-        scope: { name: 'flowgate.e2e' },
-        metrics: [
-          { name: 'e2e.requests', unit: '1', sum: { aggregationTemporality: 2, isMonotonic: true, dataPoints: [point(10, '/checkout'), point(20, '/cart')] } },
-          { name: 'e2e.queue.depth', unit: '1', gauge: { dataPoints: [point(3, '/checkout'), point(4, '/cart')] } },
-          { name: 'e2e.dropped.metric', unit: '1', gauge: { dataPoints: [point(1, '/a'), point(2, '/b'), point(3, '/c')] } },
+    resourceMetrics: [
+      {
+        resource: { attributes: [str('service.name', 'flowgate-e2e-app'), str('host.name', 'e2e-host')] },
+        scopeMetrics: [
+          {
+            scope: { name: 'flowgate.e2e' },
+            metrics: [
+              {
+                name: 'e2e.requests',
+                unit: '1',
+                sum: {
+                  aggregationTemporality: 2,
+                  isMonotonic: true,
+                  dataPoints: [point(10, '/checkout'), point(20, '/cart')],
+                },
+              },
+              { name: 'e2e.queue.depth', unit: '1', gauge: { dataPoints: [point(3, '/checkout'), point(4, '/cart')] } },
+              {
+                name: 'e2e.dropped.metric',
+                unit: '1',
+                gauge: { dataPoints: [point(1, '/a'), point(2, '/b'), point(3, '/c')] },
+              },
+            ],
+          },
         ],
-      }],
-    }],
+      },
+    ],
   };
   return { body, points, total: 7 };
 }
@@ -65,25 +87,48 @@ export function logsPayload(batch: string): SentLogs {
   for (const [sev, count] of Object.entries(severities)) {
     for (let i = 0; i < count; i++) {
       records.push({
-        timeUnixNano: now, observedTimeUnixNano: now, severityNumber: SEVERITY[sev as keyof typeof SEVERITY], severityText: sev,
+        timeUnixNano: now,
+        observedTimeUnixNano: now,
+        severityNumber: SEVERITY[sev as keyof typeof SEVERITY],
+        severityText: sev,
         body: { stringValue: `e2e ${sev.toLowerCase()} message ${batch}-${++n}` },
-        attributes: [str('user.session.id', `sess-${batch}-${n}-${Math.random().toString(36).slice(2, 10)}`), str('http.route', '/checkout'), str('e2e.batch', batch)],
+        attributes: [
+          str('user.session.id', `sess-${batch}-${n}-${Math.random().toString(36).slice(2, 10)}`),
+          str('http.route', '/checkout'),
+          str('e2e.batch', batch),
+        ],
       });
     }
   }
-  const body = { resourceLogs: [{ resource: { attributes: [str('service.name', 'flowgate-e2e-app')] }, scopeLogs: [{ scope: { name: 'flowgate.e2e' }, logRecords: records }] }] };
+  const body = {
+    resourceLogs: [
+      {
+        resource: { attributes: [str('service.name', 'flowgate-e2e-app')] },
+        scopeLogs: [{ scope: { name: 'flowgate.e2e' }, logRecords: records }],
+      },
+    ],
+  };
   return { body, severities, total: records.length };
 }
 
 /** POSTs OTLP JSON to a gateway's OTLP HTTP receiver; throws unless it answers 2xx. */
 export async function sendOtlp(httpEndpoint: string, signal: 'metrics' | 'logs', body: Json): Promise<void> {
-  const r = await fetch(`http://${httpEndpoint}/v1/${signal}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const r = await fetch(`http://${httpEndpoint}/v1/${signal}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   const text = await r.text();
   if (!r.ok) throw new Error(`OTLP ${signal} → ${httpEndpoint}: HTTP ${r.status} ${text}`);
 }
 
 const attrsOf = (kvs: Json[] | undefined): Record<string, string> =>
-  Object.fromEntries((kvs ?? []).map((kv: Json) => [kv.key, String(kv.value?.stringValue ?? kv.value?.intValue ?? kv.value?.doubleValue ?? kv.value?.boolValue ?? '')]));
+  Object.fromEntries(
+    (kvs ?? []).map((kv: Json) => [
+      kv.key,
+      String(kv.value?.stringValue ?? kv.value?.intValue ?? kv.value?.doubleValue ?? kv.value?.boolValue ?? ''),
+    ]),
+  );
 
 export interface SinkPoint {
   name: string;
@@ -118,7 +163,8 @@ export async function startOtlpSink(): Promise<OtlpSink> {
       try {
         if (req.headers['content-encoding'] === 'gzip') raw = gunzipSync(raw);
         const path = (req.url ?? '').split('?')[0]!;
-        if (!/json/.test(String(req.headers['content-type']))) throw new Error(`sink expects JSON, got ${req.headers['content-type']} (set encoding: json on the exporter)`);
+        if (!/json/.test(String(req.headers['content-type'])))
+          throw new Error(`sink expects JSON, got ${req.headers['content-type']} (set encoding: json on the exporter)`);
         requests.push({ path, at: Date.now(), body: JSON.parse(raw.toString('utf8')) });
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end('{}');
@@ -143,7 +189,8 @@ export async function startOtlpSink(): Promise<OtlpSink> {
           for (const sm of rm.scopeMetrics ?? []) {
             for (const m of sm.metrics ?? []) {
               const data = m.sum ?? m.gauge ?? m.histogram ?? m.exponentialHistogram ?? m.summary ?? {};
-              for (const dp of data.dataPoints ?? []) out.push({ name: m.name, attributes: attrsOf(dp.attributes), resource });
+              for (const dp of data.dataPoints ?? [])
+                out.push({ name: m.name, attributes: attrsOf(dp.attributes), resource });
             }
           }
         }
@@ -158,16 +205,23 @@ export async function startOtlpSink(): Promise<OtlpSink> {
           const resource = attrsOf(rl.resource?.attributes);
           for (const sl of rl.scopeLogs ?? []) {
             for (const lr of sl.logRecords ?? []) {
-              out.push({ severityText: lr.severityText ?? '', severityNumber: Number(lr.severityNumber ?? 0), body: String(lr.body?.stringValue ?? ''), attributes: attrsOf(lr.attributes), resource });
+              out.push({
+                severityText: lr.severityText ?? '',
+                severityNumber: Number(lr.severityNumber ?? 0),
+                body: String(lr.body?.stringValue ?? ''),
+                attributes: attrsOf(lr.attributes),
+                resource,
+              });
             }
           }
         }
       }
       return out;
     },
-    close: () => new Promise<void>((r) => {
-      server.closeAllConnections();
-      server.close(() => r());
-    }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }

@@ -33,14 +33,25 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export async function startServer(env: Record<string, string> = {}, opts: { port?: number; dataDir?: string } = {}): Promise<ServerProcess> {
+export async function startServer(
+  env: Record<string, string> = {},
+  opts: { port?: number; dataDir?: string } = {},
+): Promise<ServerProcess> {
   const port = opts.port ?? (await freePort());
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'flowgate-e2e-'));
   const child = spawn(process.execPath, [join(repoRoot, 'packages/server/bin/flowgate.mjs'), 'start'], {
     cwd: repoRoot,
     env: {
-      ...process.env, NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', FLOWGATE_DATA_DIR: dataDir, LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
-      FLOWGATE_ADMIN_EMAIL: ADMIN.email, FLOWGATE_ADMIN_PASSWORD: ADMIN.password, FLOWGATE_SECRET: 'e2e-secret-e2e-secret-e2e-secret-0123456789', ...env,
+      ...process.env,
+      NODE_ENV: 'production',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      FLOWGATE_DATA_DIR: dataDir,
+      LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
+      FLOWGATE_ADMIN_EMAIL: ADMIN.email,
+      FLOWGATE_ADMIN_PASSWORD: ADMIN.password,
+      FLOWGATE_SECRET: 'e2e-secret-e2e-secret-e2e-secret-0123456789',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -66,19 +77,29 @@ export async function startServer(env: Record<string, string> = {}, opts: { port
   let cached: string | null = null;
   const token = async () => {
     if (cached) return cached;
-    const r = await fetch(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) });
+    const r = await fetch(`${url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(ADMIN),
+    });
     if (!r.ok) throw new Error(`login failed: ${r.status} ${await r.text()}`);
     cached = ((await r.json()) as { access_token: string }).access_token;
     return cached;
   };
   return {
-    url, port, dataDir, child,
+    url,
+    port,
+    dataDir,
+    child,
     output: () => out,
     token,
     async api(method, path, body) {
       const r = await fetch(`${url}${path}`, {
         method,
-        headers: { authorization: `Bearer ${await token()}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: {
+          authorization: `Bearer ${await token()}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
       const text = await r.text();
@@ -104,7 +125,11 @@ export async function startServer(env: Record<string, string> = {}, opts: { port
   };
 }
 
-export async function eventually<T>(fn: () => Promise<T | null | undefined | false>, timeoutMs = 20_000, intervalMs = 100): Promise<T> {
+export async function eventually<T>(
+  fn: () => Promise<T | null | undefined | false>,
+  timeoutMs = 20_000,
+  intervalMs = 100,
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -114,7 +139,8 @@ export async function eventually<T>(fn: () => Promise<T | null | undefined | fal
     } catch (err) {
       last = err;
     }
-    if (Date.now() > end) throw new Error(`condition not met in ${timeoutMs} ms${last ? `: ${(last as Error).message}` : ''}`);
+    if (Date.now() > end)
+      throw new Error(`condition not met in ${timeoutMs} ms${last ? `: ${(last as Error).message}` : ''}`);
     await new Promise((r) => setTimeout(r, intervalMs));
   }
 }

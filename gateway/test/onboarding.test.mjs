@@ -37,7 +37,8 @@ function startBackend() {
         res.end(JSON.stringify(obj));
       };
       if (req.method === 'POST' && req.url === '/api/v1/gateways') {
-        if (req.headers.authorization !== 'Bearer reg-token-1') return reply(401, { error: 'invalid registration token' });
+        if (req.headers.authorization !== 'Bearer reg-token-1')
+          return reply(401, { error: 'invalid registration token' });
         if (state.registerStatus !== 201) return reply(state.registerStatus, { error: 'nope' });
         const { name, instance_id: instanceId } = JSON.parse(body);
         return reply(201, {
@@ -67,9 +68,14 @@ function startBackend() {
 /** Runs a gateway script; resolves with {code, stdout, stderr}. */
 function runScript(script, env, args = []) {
   return new Promise((resolve) => {
-    execFile(SH, [path.join(GATEWAY_DIR, script), ...args], { env: { PATH: process.env.PATH, ...env }, timeout: 30_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-    });
+    execFile(
+      SH,
+      [path.join(GATEWAY_DIR, script), ...args],
+      { env: { PATH: process.env.PATH, ...env }, timeout: 30_000 },
+      (err, stdout, stderr) => {
+        resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -112,7 +118,9 @@ describe('gateway onboarding scripts', () => {
     // Stub binaries: the supervisor records its arguments; the collector answers --version.
     stubs = path.join(tmp, 'bin');
     fs.mkdirSync(stubs);
-    fs.writeFileSync(path.join(stubs, 'opampsupervisor'), '#!/bin/sh\nprintf "%s\\n" "$@" > "$STUB_ARGS_FILE"\n', { mode: 0o755 });
+    fs.writeFileSync(path.join(stubs, 'opampsupervisor'), '#!/bin/sh\nprintf "%s\\n" "$@" > "$STUB_ARGS_FILE"\n', {
+      mode: 0o755,
+    });
     fs.writeFileSync(
       path.join(stubs, 'otelcol-flowgate'),
       '#!/bin/sh\nif [ "$1" = --version ]; then echo "otelcol-flowgate version 0.149.0"; exit 0; fi\nprintf "%s\\n" "$@" > "$STUB_ARGS_FILE"\n',
@@ -138,7 +146,11 @@ describe('gateway onboarding scripts', () => {
 
   test('registers with the registration token, stores the OpAMP token and execs the supervisor with the rendered config', async () => {
     const storage = path.join(tmp, 'gw1');
-    const env = baseEnv(storage, { REGISTRATION_TOKEN: 'reg-token-1', INSTANCE_ID: 'gateway-1', GATEWAY_NAME: 'Edge "EU" 1'.replace(/"/g, '') });
+    const env = baseEnv(storage, {
+      REGISTRATION_TOKEN: 'reg-token-1',
+      INSTANCE_ID: 'gateway-1',
+      GATEWAY_NAME: 'Edge "EU" 1'.replace(/"/g, ''),
+    });
     backend.state.requests = [];
     const res = await runScript('onboard.sh', env);
     assert.equal(res.code, 0, res.stderr);
@@ -175,17 +187,28 @@ describe('gateway onboarding scripts', () => {
   test('a restart reuses the stored token without registering again', async () => {
     const storage = path.join(tmp, 'gw1');
     backend.state.requests = [];
-    const res = await runScript('onboard.sh', baseEnv(storage, { REGISTRATION_TOKEN: 'reg-token-1', OPAMP_SERVER_URL: 'http://127.0.0.1:1/v1/opamp' }));
+    const res = await runScript(
+      'onboard.sh',
+      baseEnv(storage, { REGISTRATION_TOKEN: 'reg-token-1', OPAMP_SERVER_URL: 'http://127.0.0.1:1/v1/opamp' }),
+    );
     assert.equal(res.code, 0, res.stderr);
     assert.equal(backend.state.requests.length, 0);
     const text = fs.readFileSync(path.join(storage, 'supervisor.yaml'), 'utf8');
-    assert.match(text, /endpoint: http:\/\/127\.0\.0\.1:1\/v1\/opamp/, 'OPAMP_SERVER_URL overrides the stored endpoint');
+    assert.match(
+      text,
+      /endpoint: http:\/\/127\.0\.0\.1:1\/v1\/opamp/,
+      'OPAMP_SERVER_URL overrides the stored endpoint',
+    );
     assert.match(fs.readFileSync(path.join(storage, 'instance_id'), 'utf8'), /^gateway-1$/m, 'instance id persisted');
   });
 
   test('COLLECTOR_BASE_CONFIG= (empty) leaves the base config out', async () => {
     const storage = path.join(tmp, 'gw-nobase');
-    const res = await runScript('onboard.sh', baseEnv(storage, { OPAMP_TOKEN: 't1', OPAMP_SERVER_URL: 'ws://127.0.0.1:1/v1/opamp', COLLECTOR_BASE_CONFIG: '' }), ['--no-exec']);
+    const res = await runScript(
+      'onboard.sh',
+      baseEnv(storage, { OPAMP_TOKEN: 't1', OPAMP_SERVER_URL: 'ws://127.0.0.1:1/v1/opamp', COLLECTOR_BASE_CONFIG: '' }),
+      ['--no-exec'],
+    );
     assert.equal(res.code, 0, res.stderr);
     const text = fs.readFileSync(path.join(storage, 'supervisor.yaml'), 'utf8');
     assert.doesNotMatch(text, /^\s+- .*(collector-base|COLLECTOR_BASE_CONFIG)/m);
@@ -202,7 +225,10 @@ describe('gateway onboarding scripts', () => {
 
   test('an unreachable backend is retried, then fails', async () => {
     const storage = path.join(tmp, 'gw-down');
-    const res = await runScript('onboard.sh', baseEnv(storage, { REGISTRATION_TOKEN: 'reg-token-1', BACKEND_URL: 'http://127.0.0.1:1' }));
+    const res = await runScript(
+      'onboard.sh',
+      baseEnv(storage, { REGISTRATION_TOKEN: 'reg-token-1', BACKEND_URL: 'http://127.0.0.1:1' }),
+    );
     assert.equal(res.code, 1);
     assert.match(res.stderr, /attempt 2\/2/);
     assert.match(res.stderr, /registration failed after 2 attempts/);
@@ -217,20 +243,34 @@ describe('gateway onboarding scripts', () => {
 
   test('extension mode renders a collector config with a persistent instance_uid and the right transport', async () => {
     const storage = path.join(tmp, 'gw-ext');
-    const env = baseEnv(storage, { FLOWGATE_MODE: 'extension', OPAMP_TOKEN: 'ext-token', OPAMP_SERVER_URL: 'wss://cp.example.test/v1/opamp', INSTANCE_ID: 'edge-ext-1' });
+    const env = baseEnv(storage, {
+      FLOWGATE_MODE: 'extension',
+      OPAMP_TOKEN: 'ext-token',
+      OPAMP_SERVER_URL: 'wss://cp.example.test/v1/opamp',
+      INSTANCE_ID: 'edge-ext-1',
+    });
     const first = await runScript('onboard.sh', env, ['--no-exec']);
     assert.equal(first.code, 0, first.stderr);
     const config = path.join(storage, 'collector.yaml');
     const text = fs.readFileSync(config, 'utf8');
-    assert.match(text, /ws:\n\s+endpoint: wss:\/\/cp\.example\.test\/v1\/opamp\n\s+headers:\n\s+Authorization: "Bearer ext-token"/);
+    assert.match(
+      text,
+      /ws:\n\s+endpoint: wss:\/\/cp\.example\.test\/v1\/opamp\n\s+headers:\n\s+Authorization: "Bearer ext-token"/,
+    );
     const uid = text.match(/instance_uid: ([0-9a-f-]{36})\n/)?.[1];
     assert.ok(uid, 'instance_uid is a UUID');
 
-    const second = await runScript('onboard.sh', { ...env, OPAMP_SERVER_URL: 'http://127.0.0.1:4320/v1/opamp' }, ['--no-exec']);
+    const second = await runScript('onboard.sh', { ...env, OPAMP_SERVER_URL: 'http://127.0.0.1:4320/v1/opamp' }, [
+      '--no-exec',
+    ]);
     assert.equal(second.code, 0, second.stderr);
     const text2 = fs.readFileSync(config, 'utf8');
     assert.equal(text2.match(/instance_uid: (\S+)/)?.[1], uid, 'same instance_uid after a restart');
-    assert.match(text2, /\bhttp:\n\s+endpoint: http:\/\/127\.0\.0\.1:4320\/v1\/opamp/, 'http(s) URL selects the HTTP transport');
+    assert.match(
+      text2,
+      /\bhttp:\n\s+endpoint: http:\/\/127\.0\.0\.1:4320\/v1\/opamp/,
+      'http(s) URL selects the HTTP transport',
+    );
     assert.doesNotMatch(text2, /^\s+ws:\s*$/m);
   });
 
@@ -256,85 +296,139 @@ describe('gateway onboarding scripts', () => {
     backend.state.requests = [];
     backend.state.heartbeatStatus = 200;
     const parent = spawn('sleep', ['3']);
-    const res = await runScript('heartbeat.sh', baseEnv(storage, { HEARTBEAT_INTERVAL: '1', HEARTBEAT_PARENT_PID: String(parent.pid) }));
+    const res = await runScript(
+      'heartbeat.sh',
+      baseEnv(storage, { HEARTBEAT_INTERVAL: '1', HEARTBEAT_PARENT_PID: String(parent.pid) }),
+    );
     assert.equal(res.code, 0, res.stderr);
     assert.match(res.stderr, /stopping: process \d+ is gone/);
     const beats = backend.state.requests.filter((r) => r.url.startsWith('/api/v1/opamp/heartbeat/')).length;
     assert.ok(beats >= 2 && beats <= 5, `expected 2-5 heartbeats in ~3s, got ${beats}`);
   });
 
-  test('the rendered configs are accepted by the real collector', { skip: !HAVE_REAL_COLLECTOR && 'gateway/dist/otelcol-flowgate not built' }, async () => {
-    const validate = (file) =>
-      new Promise((resolve) => execFile(REAL_COLLECTOR, ['validate', `--config=${file}`], (err, _o, stderr) => resolve({ code: err ? err.code : 0, stderr })));
-    assert.equal((await validate(path.join(GATEWAY_DIR, 'collector-base.yaml'))).code, 0);
+  test(
+    'the rendered configs are accepted by the real collector',
+    { skip: !HAVE_REAL_COLLECTOR && 'gateway/dist/otelcol-flowgate not built' },
+    async () => {
+      const validate = (file) =>
+        new Promise((resolve) =>
+          execFile(REAL_COLLECTOR, ['validate', `--config=${file}`], (err, _o, stderr) =>
+            resolve({ code: err ? err.code : 0, stderr }),
+          ),
+        );
+      assert.equal((await validate(path.join(GATEWAY_DIR, 'collector-base.yaml'))).code, 0);
 
-    const storage = path.join(tmp, 'gw-ext-real');
-    const res = await runScript('onboard.sh', baseEnv(storage, { FLOWGATE_MODE: 'extension', OPAMP_TOKEN: 'x', OPAMP_SERVER_URL: 'ws://127.0.0.1:1/v1/opamp', COLLECTOR_BIN: REAL_COLLECTOR }), ['--no-exec']);
-    assert.equal(res.code, 0, res.stderr);
-    const ext = await validate(path.join(storage, 'collector.yaml'));
-    assert.equal(ext.code, 0, ext.stderr);
+      const storage = path.join(tmp, 'gw-ext-real');
+      const res = await runScript(
+        'onboard.sh',
+        baseEnv(storage, {
+          FLOWGATE_MODE: 'extension',
+          OPAMP_TOKEN: 'x',
+          OPAMP_SERVER_URL: 'ws://127.0.0.1:1/v1/opamp',
+          COLLECTOR_BIN: REAL_COLLECTOR,
+        }),
+        ['--no-exec'],
+      );
+      assert.equal(res.code, 0, res.stderr);
+      const ext = await validate(path.join(storage, 'collector.yaml'));
+      assert.equal(ext.code, 0, ext.stderr);
 
-    const broken = path.join(tmp, 'broken.yaml');
-    fs.writeFileSync(broken, fs.readFileSync(path.join(GATEWAY_DIR, 'collector-base.yaml'), 'utf8').replace('exporters: [debug]', 'exporters: [debug, nosuchexporter]'));
-    const bad = await validate(broken);
-    assert.equal(bad.code, 1);
-    assert.match(bad.stderr, /nosuchexporter/);
-  });
+      const broken = path.join(tmp, 'broken.yaml');
+      fs.writeFileSync(
+        broken,
+        fs
+          .readFileSync(path.join(GATEWAY_DIR, 'collector-base.yaml'), 'utf8')
+          .replace('exporters: [debug]', 'exporters: [debug, nosuchexporter]'),
+      );
+      const bad = await validate(broken);
+      assert.equal(bad.code, 1);
+      assert.match(bad.stderr, /nosuchexporter/);
+    },
+  );
 
-  test('collector-shim.sh makes the supervisor-style validate call check only the candidate config', { skip: !HAVE_REAL_COLLECTOR && 'gateway/dist/otelcol-flowgate not built' }, async () => {
-    // opampsupervisor v0.149 runs: validate --config <candidate> --config <running effective.yaml> --feature-gates ...
-    const good = path.join(GATEWAY_DIR, 'collector-base.yaml');
-    const candidate = path.join(tmp, 'candidate.yaml');
-    fs.writeFileSync(candidate, fs.readFileSync(good, 'utf8').replace('exporters: [debug]', 'exporters: [debug, nosuch]'));
-    const args = ['validate', '--config', candidate, '--config', good, '--feature-gates', 'service.AllowNoPipelines'];
-    const run = (cmd, argv, env = {}) =>
-      new Promise((resolve) => execFile(cmd, argv, { env: { PATH: process.env.PATH, ...env } }, (err, _o, stderr) => resolve({ code: err ? err.code : 0, stderr })));
+  test(
+    'collector-shim.sh makes the supervisor-style validate call check only the candidate config',
+    { skip: !HAVE_REAL_COLLECTOR && 'gateway/dist/otelcol-flowgate not built' },
+    async () => {
+      // opampsupervisor v0.149 runs: validate --config <candidate> --config <running effective.yaml> --feature-gates ...
+      const good = path.join(GATEWAY_DIR, 'collector-base.yaml');
+      const candidate = path.join(tmp, 'candidate.yaml');
+      fs.writeFileSync(
+        candidate,
+        fs.readFileSync(good, 'utf8').replace('exporters: [debug]', 'exporters: [debug, nosuch]'),
+      );
+      const args = ['validate', '--config', candidate, '--config', good, '--feature-gates', 'service.AllowNoPipelines'];
+      const run = (cmd, argv, env = {}) =>
+        new Promise((resolve) =>
+          execFile(cmd, argv, { env: { PATH: process.env.PATH, ...env } }, (err, _o, stderr) =>
+            resolve({ code: err ? err.code : 0, stderr }),
+          ),
+        );
 
-    const direct = await run(REAL_COLLECTOR, args);
-    assert.equal(direct.code, 0, 'without the shim the running config masks the broken candidate (the upstream bug)');
-    const shimmed = await run(SH, [path.join(GATEWAY_DIR, 'collector-shim.sh'), ...args], { FLOWGATE_COLLECTOR_BIN: REAL_COLLECTOR });
-    assert.equal(shimmed.code, 1);
-    assert.match(shimmed.stderr, /references exporter "nosuch" which is not configured/);
-    const version = await run(SH, [path.join(GATEWAY_DIR, 'collector-shim.sh'), '--version'], { FLOWGATE_COLLECTOR_BIN: REAL_COLLECTOR });
-    assert.equal(version.code, 0);
-  });
+      const direct = await run(REAL_COLLECTOR, args);
+      assert.equal(direct.code, 0, 'without the shim the running config masks the broken candidate (the upstream bug)');
+      const shimmed = await run(SH, [path.join(GATEWAY_DIR, 'collector-shim.sh'), ...args], {
+        FLOWGATE_COLLECTOR_BIN: REAL_COLLECTOR,
+      });
+      assert.equal(shimmed.code, 1);
+      assert.match(shimmed.stderr, /references exporter "nosuch" which is not configured/);
+      const version = await run(SH, [path.join(GATEWAY_DIR, 'collector-shim.sh'), '--version'], {
+        FLOWGATE_COLLECTOR_BIN: REAL_COLLECTOR,
+      });
+      assert.equal(version.code, 0);
+    },
+  );
 
   for (const scheme of ['ws', 'http']) {
-    test(`the real supervisor accepts the rendered config (${scheme}://) and keeps retrying an absent server`, { skip: !HAVE_REAL_BINARIES && 'gateway binaries not built', timeout: 90_000 }, async (t) => {
-      // The supervisor's bootstrap collector always binds localhost:8888 (see README).
-      if (await portInUse(8888)) return t.skip('127.0.0.1:8888 is in use by another collector');
-      const storage = path.join(tmp, `gw-real-${scheme}`);
-      const deadPort = await freePort();
-      const env = {
-        ...baseEnv(storage, { OPAMP_TOKEN: 'real-token', OPAMP_SERVER_URL: `${scheme}://127.0.0.1:${deadPort}/v1/opamp`, COLLECTOR_BIN: REAL_COLLECTOR, SUPERVISOR_BIN: REAL_SUPERVISOR }),
-        FLOWGATE_OTLP_GRPC_ENDPOINT: `127.0.0.1:${await freePort()}`,
-        FLOWGATE_OTLP_HTTP_ENDPOINT: `127.0.0.1:${await freePort()}`,
-        FLOWGATE_COLLECTOR_METRICS_PORT: String(await freePort()),
-      };
-      const rendered = await runScript('onboard.sh', env, ['--no-exec']);
-      assert.equal(rendered.code, 0, rendered.stderr);
+    test(
+      `the real supervisor accepts the rendered config (${scheme}://) and keeps retrying an absent server`,
+      { skip: !HAVE_REAL_BINARIES && 'gateway binaries not built', timeout: 90_000 },
+      async (t) => {
+        // The supervisor's bootstrap collector always binds localhost:8888 (see README).
+        if (await portInUse(8888)) return t.skip('127.0.0.1:8888 is in use by another collector');
+        const storage = path.join(tmp, `gw-real-${scheme}`);
+        const deadPort = await freePort();
+        const env = {
+          ...baseEnv(storage, {
+            OPAMP_TOKEN: 'real-token',
+            OPAMP_SERVER_URL: `${scheme}://127.0.0.1:${deadPort}/v1/opamp`,
+            COLLECTOR_BIN: REAL_COLLECTOR,
+            SUPERVISOR_BIN: REAL_SUPERVISOR,
+          }),
+          FLOWGATE_OTLP_GRPC_ENDPOINT: `127.0.0.1:${await freePort()}`,
+          FLOWGATE_OTLP_HTTP_ENDPOINT: `127.0.0.1:${await freePort()}`,
+          FLOWGATE_COLLECTOR_METRICS_PORT: String(await freePort()),
+        };
+        const rendered = await runScript('onboard.sh', env, ['--no-exec']);
+        assert.equal(rendered.code, 0, rendered.stderr);
 
-      const sup = spawn(REAL_SUPERVISOR, ['--config', path.join(storage, 'supervisor.yaml')], { env: { PATH: process.env.PATH, ...env } });
-      let log = '';
-      sup.stdout.on('data', (d) => (log += d));
-      sup.stderr.on('data', (d) => (log += d));
-      const exited = new Promise((resolve) => sup.on('exit', (code, signal) => resolve({ code, signal })));
-      try {
-        const deadline = Date.now() + 60_000;
-        while (!/Failed to connect to the server/.test(log) || !fs.existsSync(path.join(storage, 'agent.log'))) {
-          if (Date.now() > deadline) assert.fail(`supervisor did not start as expected:\n${log}`);
-          if (sup.exitCode !== null) assert.fail(`supervisor exited ${sup.exitCode}:\n${log}`);
-          await new Promise((r) => setTimeout(r, 250));
+        const sup = spawn(REAL_SUPERVISOR, ['--config', path.join(storage, 'supervisor.yaml')], {
+          env: { PATH: process.env.PATH, ...env },
+        });
+        let log = '';
+        sup.stdout.on('data', (d) => (log += d));
+        sup.stderr.on('data', (d) => (log += d));
+        const exited = new Promise((resolve) => sup.on('exit', (code, signal) => resolve({ code, signal })));
+        try {
+          const deadline = Date.now() + 60_000;
+          while (!/Failed to connect to the server/.test(log) || !fs.existsSync(path.join(storage, 'agent.log'))) {
+            if (Date.now() > deadline) assert.fail(`supervisor did not start as expected:\n${log}`);
+            if (sup.exitCode !== null) assert.fail(`supervisor exited ${sup.exitCode}:\n${log}`);
+            await new Promise((r) => setTimeout(r, 250));
+          }
+          assert.match(log, /"msg":"Supervisor starting","id":"[0-9a-f-]{36}"/);
+          assert.match(
+            fs.readFileSync(path.join(storage, 'persistent_state.yaml'), 'utf8'),
+            /instance_id: [0-9a-f-]{36}/,
+          );
+          assert.match(fs.readFileSync(path.join(storage, 'effective.yaml'), 'utf8'), /opamp:/);
+        } finally {
+          sup.kill('SIGTERM');
         }
-        assert.match(log, /"msg":"Supervisor starting","id":"[0-9a-f-]{36}"/);
-        assert.match(fs.readFileSync(path.join(storage, 'persistent_state.yaml'), 'utf8'), /instance_id: [0-9a-f-]{36}/);
-        assert.match(fs.readFileSync(path.join(storage, 'effective.yaml'), 'utf8'), /opamp:/);
-      } finally {
-        sup.kill('SIGTERM');
-      }
-      const { code } = await exited;
-      assert.equal(code, 0, log);
-      assert.match(log, /Signal received, shutting down the supervisor/);
-    });
+        const { code } = await exited;
+        assert.equal(code, 0, log);
+        assert.match(log, /Signal received, shutting down the supervisor/);
+      },
+    );
   }
 });

@@ -29,15 +29,22 @@ export interface HealthResult {
 }
 
 export function computeHealth(input: HealthInput): HealthResult {
-  const seconds = input.lastSeen ? Math.max(0, Math.floor((input.now.getTime() - input.lastSeen.getTime()) / 1000)) : null;
-  const of = (status: HealthStatus): HealthResult => ({ status, score: healthScores[status], secondsSinceLastSeen: seconds });
+  const seconds = input.lastSeen
+    ? Math.max(0, Math.floor((input.now.getTime() - input.lastSeen.getTime()) / 1000))
+    : null;
+  const of = (status: HealthStatus): HealthResult => ({
+    status,
+    score: healthScores[status],
+    secondsSinceLastSeen: seconds,
+  });
   if (input.connected) {
     if (input.agentHealthy === false) return of('unhealthy');
     return of('healthy');
   }
   if (input.status === 'inactive' || input.status === 'error') return of('offline');
   if (seconds === null) return of(input.status === 'registered' ? 'warning' : 'offline');
-  if (seconds <= HEALTHY_WITHIN_SECONDS && input.status === 'active') return input.agentHealthy === false ? of('unhealthy') : of('healthy');
+  if (seconds <= HEALTHY_WITHIN_SECONDS && input.status === 'active')
+    return input.agentHealthy === false ? of('unhealthy') : of('healthy');
   if (seconds <= WARNING_WITHIN_SECONDS) return input.agentHealthy === false ? of('unhealthy') : of('warning');
   return of('unhealthy');
 }

@@ -28,7 +28,8 @@ function namesOf(mask: bigint, enumObj: Record<string, string | number>, prefix:
 export const agentCapabilityNames = (mask: bigint): string[] => namesOf(mask, AgentCapabilities, 'AgentCapabilities_');
 
 /** Names of the server capability bits set in `mask`. */
-export const serverCapabilityNames = (mask: bigint): string[] => namesOf(mask, ServerCapabilities, 'ServerCapabilities_');
+export const serverCapabilityNames = (mask: bigint): string[] =>
+  namesOf(mask, ServerCapabilities, 'ServerCapabilities_');
 
 /** Agent capability bit values as bigint, ready to OR into AgentToServer.capabilities. */
 export const AgentCapability = {

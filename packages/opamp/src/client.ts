@@ -11,11 +11,7 @@ import { gunzip as gunzipCb, gzip as gzipCb } from 'node:zlib';
 import { create, toBinary } from '@bufbuild/protobuf';
 import type { MessageInitShape } from '@bufbuild/protobuf';
 import WebSocket from 'ws';
-import {
-  AgentToServerSchema,
-  ServerErrorResponseType,
-  ServerToAgentSchema,
-} from './gen/opamp/v1/opamp_pb.ts';
+import { AgentToServerSchema, ServerErrorResponseType, ServerToAgentSchema } from './gen/opamp/v1/opamp_pb.ts';
 import type { AgentToServer, ServerToAgent } from './gen/opamp/v1/opamp_pb.ts';
 import { decodeHttpBody, decodeWsFrame, encodeWsFrame, INSTANCE_UID_LENGTH } from './framing.ts';
 import { AgentCapability } from './capabilities.ts';
@@ -25,7 +21,10 @@ const gunzip = promisify(gunzipCb);
 const gzip = promisify(gzipCb);
 
 /** An AgentToServer to send, minus what the client fills in itself. */
-export type AgentToServerInit = Omit<Exclude<MessageInitShape<typeof AgentToServerSchema>, AgentToServer>, 'instanceUid' | 'sequenceNum' | 'capabilities'>;
+export type AgentToServerInit = Omit<
+  Exclude<MessageInitShape<typeof AgentToServerSchema>, AgentToServer>,
+  'instanceUid' | 'sequenceNum' | 'capabilities'
+>;
 
 export interface OpampClientOptions {
   /** ws(s)://host:port/v1/opamp or http(s)://host:port/v1/opamp */
@@ -161,7 +160,9 @@ export class OpampClient {
       msg.sequenceNum = this.seq++;
       this.armHeartbeat();
       const frame = encodeWsFrame(AgentToServerSchema, msg);
-      return new Promise((resolve, reject) => ws.send(frame, { binary: true }, (err) => (err ? reject(err) : resolve(undefined))));
+      return new Promise((resolve, reject) =>
+        ws.send(frame, { binary: true }, (err) => (err ? reject(err) : resolve(undefined))),
+      );
     }
     const result = this.httpChain.then(() => {
       msg.sequenceNum = this.seq++;
@@ -183,8 +184,15 @@ export class OpampClient {
       const ws = this.ws;
       if (!ws) return;
       if (ws.readyState === WebSocket.OPEN) {
-        const msg = create(AgentToServerSchema, { instanceUid: this.uid, sequenceNum: this.seq++, capabilities: this.caps, agentDisconnect: {} });
-        await new Promise<void>((resolve) => ws.send(encodeWsFrame(AgentToServerSchema, msg), { binary: true }, () => resolve()));
+        const msg = create(AgentToServerSchema, {
+          instanceUid: this.uid,
+          sequenceNum: this.seq++,
+          capabilities: this.caps,
+          agentDisconnect: {},
+        });
+        await new Promise<void>((resolve) =>
+          ws.send(encodeWsFrame(AgentToServerSchema, msg), { binary: true }, () => resolve()),
+        );
         await new Promise<void>((resolve) => {
           const t = setTimeout(() => {
             ws.terminate();
@@ -251,7 +259,8 @@ export class OpampClient {
       this.receive(msg);
       const er = msg.errorResponse;
       if (er?.type === ServerErrorResponseType.ServerErrorResponseType_Unavailable && this.retry) {
-        retryAfterMs = er.Details.case === 'retryInfo' ? Number(er.Details.value.retryAfterNanoseconds / 1_000_000n) : undefined;
+        retryAfterMs =
+          er.Details.case === 'retryInfo' ? Number(er.Details.value.retryAfterNanoseconds / 1_000_000n) : undefined;
         ws.close(1000, 'server unavailable; retrying later');
       }
     });
@@ -296,7 +305,8 @@ export class OpampClient {
       for (const w of this.connectWaiters.splice(0)) w.resolve();
       this.receive(reply);
       const er = reply.errorResponse;
-      const retryAfter = er?.Details.case === 'retryInfo' ? Number(er.Details.value.retryAfterNanoseconds / 1_000_000n) : 0;
+      const retryAfter =
+        er?.Details.case === 'retryInfo' ? Number(er.Details.value.retryAfterNanoseconds / 1_000_000n) : 0;
       if (this.heartbeatMs > 0) this.schedulePoll(Math.max(retryAfter, this.heartbeatMs));
       return reply;
     } catch (err) {
@@ -330,7 +340,11 @@ export class OpampClient {
     };
     if (this.opts.gzipRequests) headers['Content-Encoding'] = 'gzip';
     const max = this.opts.maxMessageBytes ?? 64 * 1024 * 1024;
-    const { status, resHeaders, data } = await new Promise<{ status: number; resHeaders: http.IncomingHttpHeaders; data: Buffer }>((resolve, reject) => {
+    const { status, resHeaders, data } = await new Promise<{
+      status: number;
+      resHeaders: http.IncomingHttpHeaders;
+      data: Buffer;
+    }>((resolve, reject) => {
       const req = mod.request(url, {
         method: 'POST',
         headers,
@@ -349,12 +363,15 @@ export class OpampClient {
           chunks.push(c);
         });
         res.on('error', reject);
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, resHeaders: res.headers, data: Buffer.concat(chunks) }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, resHeaders: res.headers, data: Buffer.concat(chunks) }),
+        );
       });
       req.end(payload);
     });
     let bytes: Uint8Array = toBytes(data);
-    if ((resHeaders['content-encoding'] ?? '').toLowerCase() === 'gzip') bytes = toBytes(await gunzip(data, { maxOutputLength: max }));
+    if ((resHeaders['content-encoding'] ?? '').toLowerCase() === 'gzip')
+      bytes = toBytes(await gunzip(data, { maxOutputLength: max }));
     const isProto = (resHeaders['content-type'] ?? '').startsWith('application/x-protobuf');
     if (status !== 200) {
       let errorResponse: ServerToAgent['errorResponse'];
@@ -365,8 +382,14 @@ export class OpampClient {
           /* keep the status */
         }
       }
-      const text = errorResponse?.errorMessage ?? (isProto ? '' : Buffer.from(bytes).toString('utf8').trim().slice(0, 200));
-      throw new OpampClientError(`HTTP ${status}${text ? `: ${text}` : ''}`, status, parseRetryAfter(resHeaders['retry-after']), errorResponse);
+      const text =
+        errorResponse?.errorMessage ?? (isProto ? '' : Buffer.from(bytes).toString('utf8').trim().slice(0, 200));
+      throw new OpampClientError(
+        `HTTP ${status}${text ? `: ${text}` : ''}`,
+        status,
+        parseRetryAfter(resHeaders['retry-after']),
+        errorResponse,
+      );
     }
     return decodeHttpBody(ServerToAgentSchema, bytes);
   }

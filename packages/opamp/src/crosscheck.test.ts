@@ -28,12 +28,16 @@ import { uuidFromBytes } from './uuid.ts';
 
 /** Everything about a field that reaches the wire or the JSON form. */
 function fieldFacts(f: DescField): string {
-  const type = f.fieldKind === 'map'
-    ? `map<${ScalarType[f.mapKey]},${f.mapKind === 'message' ? f.message.typeName : f.mapKind === 'enum' ? f.enum.typeName : ScalarType[f.scalar]}>`
-    : f.fieldKind === 'message' ? f.message.typeName
-      : f.fieldKind === 'enum' ? f.enum.typeName
-        : f.fieldKind === 'scalar' ? ScalarType[f.scalar]
-          : `${f.fieldKind === 'list' ? 'repeated ' : ''}${f.listKind === 'message' ? f.message.typeName : f.listKind === 'enum' ? f.enum.typeName : ScalarType[f.scalar]}`;
+  const type =
+    f.fieldKind === 'map'
+      ? `map<${ScalarType[f.mapKey]},${f.mapKind === 'message' ? f.message.typeName : f.mapKind === 'enum' ? f.enum.typeName : ScalarType[f.scalar]}>`
+      : f.fieldKind === 'message'
+        ? f.message.typeName
+        : f.fieldKind === 'enum'
+          ? f.enum.typeName
+          : f.fieldKind === 'scalar'
+            ? ScalarType[f.scalar]
+            : `${f.fieldKind === 'list' ? 'repeated ' : ''}${f.listKind === 'message' ? f.message.typeName : f.listKind === 'enum' ? f.enum.typeName : ScalarType[f.scalar]}`;
   return `#${f.number} ${f.name} ${type}${f.oneof ? ` oneof(${f.oneof.name})` : ''} json=${f.jsonName}`;
 }
 
@@ -99,7 +103,10 @@ function richAgentToServer(): AgentToServer {
     capabilities: 0x7fffn,
     flags: 1n,
     agentDescription: {
-      identifyingAttributes: [{ key: 'service.name', value: str('otelcol') }, { key: 'n', value: { value: { case: 'intValue', value: -42n } } }],
+      identifyingAttributes: [
+        { key: 'service.name', value: str('otelcol') },
+        { key: 'n', value: { value: { case: 'intValue', value: -42n } } },
+      ],
       nonIdentifyingAttributes: [
         { key: 'd', value: { value: { case: 'doubleValue', value: 1.5 } } },
         { key: 'b', value: { value: { case: 'boolValue', value: true } } },
@@ -114,12 +121,33 @@ function richAgentToServer(): AgentToServer {
       lastError: 'exporter failed',
       status: 'StatusRecoverableError',
       statusTimeUnixNano: 1_700_000_000_500_000_000n,
-      componentHealthMap: { 'pipeline:traces': { healthy: true, status: 'StatusOK', componentHealthMap: { 'exporter:otlp': { healthy: false, lastError: 'x' } } } },
+      componentHealthMap: {
+        'pipeline:traces': {
+          healthy: true,
+          status: 'StatusOK',
+          componentHealthMap: { 'exporter:otlp': { healthy: false, lastError: 'x' } },
+        },
+      },
     },
     effectiveConfig: { configMap: { configMap: { '': { body: bytes('receivers: {}'), contentType: 'text/yaml' } } } },
-    remoteConfigStatus: { lastRemoteConfigHash: bytes('hash'), status: RemoteConfigStatuses.RemoteConfigStatuses_FAILED, errorMessage: 'bad yaml' },
+    remoteConfigStatus: {
+      lastRemoteConfigHash: bytes('hash'),
+      status: RemoteConfigStatuses.RemoteConfigStatuses_FAILED,
+      errorMessage: 'bad yaml',
+    },
     packageStatuses: {
-      packages: { p: { name: 'p', agentHasVersion: '1', agentHasHash: bytes('h1'), serverOfferedVersion: '2', serverOfferedHash: bytes('h2'), status: PackageStatusEnum.PackageStatusEnum_Downloading, errorMessage: 'e', downloadDetails: { downloadPercent: 50.5, downloadBytesPerSecond: 1024 } } },
+      packages: {
+        p: {
+          name: 'p',
+          agentHasVersion: '1',
+          agentHasHash: bytes('h1'),
+          serverOfferedVersion: '2',
+          serverOfferedHash: bytes('h2'),
+          status: PackageStatusEnum.PackageStatusEnum_Downloading,
+          errorMessage: 'e',
+          downloadDetails: { downloadPercent: 50.5, downloadBytesPerSecond: 1024 },
+        },
+      },
       serverProvidedAllPackagesHash: bytes('all'),
       errorMessage: 'pkg',
     },
@@ -129,7 +157,12 @@ function richAgentToServer(): AgentToServer {
     customMessage: { capability: 'io.flowgate.test', type: 't', data: bytes('d') },
     availableComponents: {
       hash: bytes('ac'),
-      components: { receivers: { metadata: [{ key: 'code.namespace', value: str('x') }], subComponentMap: { otlp: { metadata: [{ key: 'v', value: str('1') }] } } } },
+      components: {
+        receivers: {
+          metadata: [{ key: 'code.namespace', value: str('x') }],
+          subComponentMap: { otlp: { metadata: [{ key: 'v', value: str('1') }] } },
+        },
+      },
     },
   });
 }
@@ -139,7 +172,10 @@ function richServerToAgent() {
   const certificate = { cert: bytes('c'), privateKey: bytes('k'), caCert: bytes('ca') };
   return create(ServerToAgentSchema, {
     instanceUid: uid,
-    remoteConfig: { config: { configMap: { 'a.yaml': { body: bytes('a: 1'), contentType: 'text/yaml' } } }, configHash: configHash({ 'a.yaml': { body: 'a: 1' } }) },
+    remoteConfig: {
+      config: { configMap: { 'a.yaml': { body: bytes('a: 1'), contentType: 'text/yaml' } } },
+      configHash: configHash({ 'a.yaml': { body: 'a: 1' } }),
+    },
     connectionSettings: {
       hash: bytes('cs'),
       opamp: { destinationEndpoint: 'wss://cp:4320/v1/opamp', headers, certificate, heartbeatIntervalSeconds: 15n },
@@ -149,7 +185,14 @@ function richServerToAgent() {
       otherConnections: { backend: { destinationEndpoint: 'b:1', headers, certificate, otherSettings: { a: 'b' } } },
     },
     packagesAvailable: {
-      packages: { p: { type: PackageType.PackageType_Addon, version: '2', hash: bytes('ph'), file: { downloadUrl: 'https://x/p', contentHash: bytes('fh'), signature: bytes('sig'), headers } } },
+      packages: {
+        p: {
+          type: PackageType.PackageType_Addon,
+          version: '2',
+          hash: bytes('ph'),
+          file: { downloadUrl: 'https://x/p', contentHash: bytes('fh'), signature: bytes('sig'), headers },
+        },
+      },
       allPackagesHash: bytes('aph'),
     },
     flags: 3n,
@@ -163,23 +206,45 @@ function richServerToAgent() {
 
 test('binary round trips through the peer schema both ways are lossless for shared fields', () => {
   const a2s = richAgentToServer();
-  const theirA2s = fromBinary(elastic.AgentToServerSchema, toBinary(AgentToServerSchema, a2s), { readUnknownFields: false });
+  const theirA2s = fromBinary(elastic.AgentToServerSchema, toBinary(AgentToServerSchema, a2s), {
+    readUnknownFields: false,
+  });
   assert.equal(toBinary(elastic.AgentToServerSchema, theirA2s).length, toBinary(AgentToServerSchema, a2s).length);
-  assert.ok(equals(AgentToServerSchema, fromBinary(AgentToServerSchema, toBinary(elastic.AgentToServerSchema, theirA2s)), a2s), 'AgentToServer ours → peer → ours');
+  assert.ok(
+    equals(AgentToServerSchema, fromBinary(AgentToServerSchema, toBinary(elastic.AgentToServerSchema, theirA2s)), a2s),
+    'AgentToServer ours → peer → ours',
+  );
 
   const s2a = richServerToAgent();
-  const theirS2a = fromBinary(elastic.ServerToAgentSchema, toBinary(ServerToAgentSchema, s2a), { readUnknownFields: false });
-  assert.ok(equals(ServerToAgentSchema, fromBinary(ServerToAgentSchema, toBinary(elastic.ServerToAgentSchema, theirS2a)), s2a), 'ServerToAgent ours → peer → ours');
+  const theirS2a = fromBinary(elastic.ServerToAgentSchema, toBinary(ServerToAgentSchema, s2a), {
+    readUnknownFields: false,
+  });
+  assert.ok(
+    equals(ServerToAgentSchema, fromBinary(ServerToAgentSchema, toBinary(elastic.ServerToAgentSchema, theirS2a)), s2a),
+    'ServerToAgent ours → peer → ours',
+  );
 
-  const err = create(ServerToAgentSchema, { instanceUid: uid, errorResponse: { type: ServerErrorResponseType.ServerErrorResponseType_Unavailable, errorMessage: 'later', Details: { case: 'retryInfo', value: { retryAfterNanoseconds: 30_000_000_000n } } } });
+  const err = create(ServerToAgentSchema, {
+    instanceUid: uid,
+    errorResponse: {
+      type: ServerErrorResponseType.ServerErrorResponseType_Unavailable,
+      errorMessage: 'later',
+      Details: { case: 'retryInfo', value: { retryAfterNanoseconds: 30_000_000_000n } },
+    },
+  });
   const theirErr = fromBinary(elastic.ServerToAgentSchema, toBinary(ServerToAgentSchema, err));
-  const theirErrResp = theirErr.errorResponse as { Details: { case: string; value: { retryAfterNanoseconds: bigint } } };
+  const theirErrResp = theirErr.errorResponse as {
+    Details: { case: string; value: { retryAfterNanoseconds: bigint } };
+  };
   assert.equal(theirErrResp.Details.case, 'retryInfo');
   assert.equal(theirErrResp.Details.value.retryAfterNanoseconds, 30_000_000_000n);
 });
 
 test('the peer reads what we wrote under the same field names', () => {
-  const theirs = fromBinary(elastic.ServerToAgentSchema, toBinary(ServerToAgentSchema, richServerToAgent())) as unknown as {
+  const theirs = fromBinary(
+    elastic.ServerToAgentSchema,
+    toBinary(ServerToAgentSchema, richServerToAgent()),
+  ) as unknown as {
     remoteConfig: { config: { configMap: Record<string, { body: Uint8Array }> } };
     connectionSettings: { opamp: { heartbeatIntervalSeconds: bigint; destinationEndpoint: string } };
     agentIdentification: { newInstanceUid: Uint8Array };
@@ -193,10 +258,16 @@ test('the peer reads what we wrote under the same field names', () => {
 test('fields the peer does not know survive its round trip as unknown fields', () => {
   const a2s = create(AgentToServerSchema, {
     instanceUid: uid,
-    connectionSettingsStatus: { lastConnectionSettingsHash: bytes('h'), status: ConnectionSettingsStatuses.ConnectionSettingsStatuses_APPLIED },
+    connectionSettingsStatus: {
+      lastConnectionSettingsHash: bytes('h'),
+      status: ConnectionSettingsStatuses.ConnectionSettingsStatuses_APPLIED,
+    },
     health: { healthy: true, attributes: [{ key: 'scrapers', value: str('cpu') }] },
   });
-  const through = toBinary(elastic.AgentToServerSchema, fromBinary(elastic.AgentToServerSchema, toBinary(AgentToServerSchema, a2s)));
+  const through = toBinary(
+    elastic.AgentToServerSchema,
+    fromBinary(elastic.AgentToServerSchema, toBinary(AgentToServerSchema, a2s)),
+  );
   assert.ok(equals(AgentToServerSchema, fromBinary(AgentToServerSchema, through), a2s));
 });
 
@@ -209,7 +280,15 @@ test('the real @elastic/opamp-client-node HTTP client talks to our server: descr
       seen.push(msg);
       const applied = msg.remoteConfigStatus?.status === RemoteConfigStatuses.RemoteConfigStatuses_APPLIED;
       if (applied) return undefined;
-      return create(ServerToAgentSchema, { capabilities: 0x3n, remoteConfig: { config: { configMap: { 'config.yaml': { body: bytes(files['config.yaml'].body), contentType: 'text/yaml' } } }, configHash: hash } });
+      return create(ServerToAgentSchema, {
+        capabilities: 0x3n,
+        remoteConfig: {
+          config: {
+            configMap: { 'config.yaml': { body: bytes(files['config.yaml'].body), contentType: 'text/yaml' } },
+          },
+          configHash: hash,
+        },
+      });
     },
   });
   t.after(() => srv.close());
@@ -218,17 +297,28 @@ test('the real @elastic/opamp-client-node HTTP client talks to our server: descr
   const client = createOpAMPClient({
     endpoint: srv.httpUrl,
     heartbeatIntervalSeconds: 0.2,
-    capabilities: BigInt(AgentCapabilities.AgentCapabilities_AcceptsRemoteConfig | AgentCapabilities.AgentCapabilities_ReportsRemoteConfig),
+    capabilities: BigInt(
+      AgentCapabilities.AgentCapabilities_AcceptsRemoteConfig | AgentCapabilities.AgentCapabilities_ReportsRemoteConfig,
+    ),
     onMessage: ({ remoteConfig }) => {
       if (!remoteConfig || received) return;
       received = new TextDecoder().decode(remoteConfig.config?.configMap['config.yaml']?.body);
-      client.setRemoteConfigStatus({ status: elastic.RemoteConfigStatuses.RemoteConfigStatuses_APPLIED, lastRemoteConfigHash: remoteConfig.configHash } as never);
+      client.setRemoteConfigStatus({
+        status: elastic.RemoteConfigStatuses.RemoteConfigStatuses_APPLIED,
+        lastRemoteConfigHash: remoteConfig.configHash,
+      } as never);
     },
   });
-  client.setAgentDescription({ identifyingAttributes: { 'service.name': 'elastic-peer' }, nonIdentifyingAttributes: { 'host.name': 'h1' } });
+  client.setAgentDescription({
+    identifyingAttributes: { 'service.name': 'elastic-peer' },
+    nonIdentifyingAttributes: { 'host.name': 'h1' },
+  });
   client.start();
   const deadline = Date.now() + 10_000;
-  while (!seen.some((m) => m.remoteConfigStatus?.status === RemoteConfigStatuses.RemoteConfigStatuses_APPLIED) && Date.now() < deadline) {
+  while (
+    !seen.some((m) => m.remoteConfigStatus?.status === RemoteConfigStatuses.RemoteConfigStatuses_APPLIED) &&
+    Date.now() < deadline
+  ) {
     await new Promise((r) => setTimeout(r, 20));
   }
   await client.shutdown();
@@ -237,10 +327,17 @@ test('the real @elastic/opamp-client-node HTTP client talks to our server: descr
   const first = seen[0]!;
   assert.equal(uuidFromBytes(first.instanceUid).length, 36, '16-byte instance_uid');
   assert.equal(first.agentDescription?.identifyingAttributes[0]?.key, 'service.name');
-  assert.deepEqual(first.agentDescription?.identifyingAttributes[0]?.value?.value, { case: 'stringValue', value: 'elastic-peer' });
+  assert.deepEqual(first.agentDescription?.identifyingAttributes[0]?.value?.value, {
+    case: 'stringValue',
+    value: 'elastic-peer',
+  });
   const applied = seen.find((m) => m.remoteConfigStatus?.status === RemoteConfigStatuses.RemoteConfigStatuses_APPLIED);
   assert.ok(applied, 'peer reported APPLIED');
   assert.deepEqual(applied.remoteConfigStatus?.lastRemoteConfigHash, hash);
   const seqs = seen.map((m) => m.sequenceNum);
-  assert.deepEqual(seqs, seqs.map((_, i) => seqs[0]! + BigInt(i)), 'peer sequence numbers are consecutive');
+  assert.deepEqual(
+    seqs,
+    seqs.map((_, i) => seqs[0]! + BigInt(i)),
+    'peer sequence numbers are consecutive',
+  );
 });

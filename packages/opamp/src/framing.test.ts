@@ -18,7 +18,14 @@ import { AgentCapability, agentCapabilityNames, bitmask, hasBits } from './capab
 import { AgentCapabilities, AgentConfigMapSchema } from './gen/opamp/v1/opamp_pb.ts';
 
 const uid = Uint8Array.from({ length: 16 }, (_, i) => i + 1);
-const sample = create(AgentToServerSchema, { instanceUid: uid, sequenceNum: 7n, capabilities: 0x1n, agentDescription: { identifyingAttributes: [{ key: 'service.name', value: { value: { case: 'stringValue', value: 'gw' } } }] } });
+const sample = create(AgentToServerSchema, {
+  instanceUid: uid,
+  sequenceNum: 7n,
+  capabilities: 0x1n,
+  agentDescription: {
+    identifyingAttributes: [{ key: 'service.name', value: { value: { case: 'stringValue', value: 'gw' } } }],
+  },
+});
 const body = toBinary(AgentToServerSchema, sample);
 
 test('frames start with a 0x00 header followed by the protobuf', () => {
@@ -49,16 +56,25 @@ test('a legacy frame without header is tolerated (opamp-go behaviour)', () => {
 
 test('a non-zero varint header is rejected, single- and multi-byte', () => {
   for (const header of [[0x01], [0x05], [0x80, 0x01], [0xff, 0x7f]]) {
-    assert.throws(() => decodeAgentToServerFrame(Uint8Array.from([...header, ...body])), (err: unknown) => {
-      assert.ok(err instanceof OpampDecodeError);
-      assert.match(err.reason, /unsupported WebSocket message header/);
-      return true;
-    }, `header ${header.join(',')}`);
+    assert.throws(
+      () => decodeAgentToServerFrame(Uint8Array.from([...header, ...body])),
+      (err: unknown) => {
+        assert.ok(err instanceof OpampDecodeError);
+        assert.match(err.reason, /unsupported WebSocket message header/);
+        return true;
+      },
+      `header ${header.join(',')}`,
+    );
   }
 });
 
 test('garbage and truncated frames fail with OpampDecodeError, never anything else', () => {
-  const bad = [Uint8Array.from([0, 0x0a, 0x10, 1, 2]), Uint8Array.from([0, 0xff, 0xff, 0xff]), body.subarray(0, body.length - 3), Uint8Array.from([0x80])];
+  const bad = [
+    Uint8Array.from([0, 0x0a, 0x10, 1, 2]),
+    Uint8Array.from([0, 0xff, 0xff, 0xff]),
+    body.subarray(0, body.length - 3),
+    Uint8Array.from([0x80]),
+  ];
   for (const frame of bad) assert.throws(() => decodeAgentToServerFrame(frame), OpampDecodeError);
 });
 
@@ -70,7 +86,10 @@ test('readVarint reads up to 10 bytes and refuses unterminated ones', () => {
 
 test('instance_uid must be exactly 16 bytes', () => {
   assert.equal(agentToServerProblem(create(AgentToServerSchema, { instanceUid: uid })), undefined);
-  assert.match(agentToServerProblem(create(AgentToServerSchema, { instanceUid: uid.subarray(0, 15) })) ?? '', /16 bytes, got 15/);
+  assert.match(
+    agentToServerProblem(create(AgentToServerSchema, { instanceUid: uid.subarray(0, 15) })) ?? '',
+    /16 bytes, got 15/,
+  );
   assert.match(agentToServerProblem(create(AgentToServerSchema, { instanceUid: new Uint8Array(26) })) ?? '', /got 26/);
 });
 
@@ -93,9 +112,17 @@ test('configHash: independent of insertion order, sensitive to names/bodies, una
   assert.deepEqual(a, b);
   assert.equal(a.length, 32);
   assert.notDeepEqual(configHash({ a: { body: 'bc' } }), configHash({ ab: { body: 'c' } }));
-  assert.notDeepEqual(configHash({ a: { body: '' }, b: { body: '' } }), configHash({ a: { body: '\0\0\0\0\0\0\0\x01b' } }));
+  assert.notDeepEqual(
+    configHash({ a: { body: '' }, b: { body: '' } }),
+    configHash({ a: { body: '\0\0\0\0\0\0\0\x01b' } }),
+  );
   assert.notDeepEqual(configHash({ '': { body: 'x: 1' } }), configHash({ '': { body: 'x: 2' } }));
-  const msg = create(AgentConfigMapSchema, { configMap: { 'a.yaml': { body: new TextEncoder().encode('x: 1'), contentType: 'text/yaml' }, 'b.yaml': { body: new TextEncoder().encode('y: 2') } } });
+  const msg = create(AgentConfigMapSchema, {
+    configMap: {
+      'a.yaml': { body: new TextEncoder().encode('x: 1'), contentType: 'text/yaml' },
+      'b.yaml': { body: new TextEncoder().encode('y: 2') },
+    },
+  });
   assert.deepEqual(configHash(msg), a);
 });
 
@@ -119,6 +146,10 @@ test('capability helpers agree with the schema enums', () => {
   assert.equal(hasBits(mask, AgentCapability.AcceptsRemoteConfig), false);
   assert.deepEqual(agentCapabilityNames(mask), ['ReportsStatus', 'ReportsHeartbeat']);
   for (const [name, value] of Object.entries(AgentCapability)) {
-    assert.equal(BigInt((AgentCapabilities as unknown as Record<string, number>)[`AgentCapabilities_${name}`]!), value, name);
+    assert.equal(
+      BigInt((AgentCapabilities as unknown as Record<string, number>)[`AgentCapabilities_${name}`]!),
+      value,
+      name,
+    );
   }
 });

@@ -23,7 +23,10 @@ export const INSTANCE_UID_LENGTH = 16;
 /** A frame or body that cannot be turned into an OpAMP message. `reason` is safe to show to the peer. */
 export class OpampDecodeError extends Error {
   override readonly name = 'OpampDecodeError';
-  constructor(readonly reason: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
     super(reason, options);
   }
 }
@@ -73,10 +76,14 @@ export interface DecodedFrame<T> {
 }
 
 /** Decodes a WebSocket frame into a message of `schema`. Throws OpampDecodeError. */
-export function decodeWsFrame<Desc extends DescMessage>(schema: Desc, frame: Uint8Array): DecodedFrame<MessageShape<Desc>> {
+export function decodeWsFrame<Desc extends DescMessage>(
+  schema: Desc,
+  frame: Uint8Array,
+): DecodedFrame<MessageShape<Desc>> {
   if (frame.length > 0 && frame[0] === WS_HEADER_NONE) {
     const parsed = parse(schema, frame.subarray(1));
-    if (parsed instanceof Error) throw new OpampDecodeError(`undecodable protobuf after header: ${parsed.message}`, { cause: parsed });
+    if (parsed instanceof Error)
+      throw new OpampDecodeError(`undecodable protobuf after header: ${parsed.message}`, { cause: parsed });
     return { message: parsed, legacy: false };
   }
   const legacy = parse(schema, frame);
@@ -91,7 +98,8 @@ export function decodeWsFrame<Desc extends DescMessage>(schema: Desc, frame: Uin
 /** Decodes a plain-HTTP body (bare protobuf). Throws OpampDecodeError. */
 export function decodeHttpBody<Desc extends DescMessage>(schema: Desc, body: Uint8Array): MessageShape<Desc> {
   const parsed = parse(schema, body);
-  if (parsed instanceof Error) throw new OpampDecodeError(`undecodable protobuf body: ${parsed.message}`, { cause: parsed });
+  if (parsed instanceof Error)
+    throw new OpampDecodeError(`undecodable protobuf body: ${parsed.message}`, { cause: parsed });
   return parsed;
 }
 
@@ -107,7 +115,9 @@ export function agentToServerProblem(msg: AgentToServer): string | undefined {
   return undefined;
 }
 
-export const decodeAgentToServerFrame = (frame: Uint8Array): DecodedFrame<AgentToServer> => decodeWsFrame(AgentToServerSchema, frame);
-export const decodeServerToAgentFrame = (frame: Uint8Array): DecodedFrame<ServerToAgent> => decodeWsFrame(ServerToAgentSchema, frame);
+export const decodeAgentToServerFrame = (frame: Uint8Array): DecodedFrame<AgentToServer> =>
+  decodeWsFrame(AgentToServerSchema, frame);
+export const decodeServerToAgentFrame = (frame: Uint8Array): DecodedFrame<ServerToAgent> =>
+  decodeWsFrame(ServerToAgentSchema, frame);
 export const encodeAgentToServerFrame = (msg: AgentToServer): Uint8Array => encodeWsFrame(AgentToServerSchema, msg);
 export const encodeServerToAgentFrame = (msg: ServerToAgent): Uint8Array => encodeWsFrame(ServerToAgentSchema, msg);

@@ -56,7 +56,11 @@ test('fuzz: 100,000 hostile frames over WebSocket and HTTP are all answered, not
   assert.deepEqual(Object.keys(report.http.statuses).sort(), ['200', '400', '415'], why);
   // Only well-formed messages reach the application, and each refusal is reported once.
   assert.equal(onMessageCalls, report.ws.ok + (report.http.statuses['200'] ?? 0), why);
-  assert.equal(protocolErrors, report.ws.badRequest + (report.http.statuses['400'] ?? 0) + (report.http.statuses['415'] ?? 0), why);
+  assert.equal(
+    protocolErrors,
+    report.ws.badRequest + (report.http.statuses['400'] ?? 0) + (report.http.statuses['415'] ?? 0),
+    why,
+  );
   // A peer flooding bad frames cannot flood the log.
   assert.ok(warnLines <= 40 + (report.durationMs / 1000) * 5 * 2, `${warnLines} warn lines in ${report.durationMs} ms`);
 
@@ -65,7 +69,13 @@ test('fuzz: 100,000 hostile frames over WebSocket and HTTP are all answered, not
     const replies: unknown[] = [];
     const agent = new OpampClient({ url, reconnect: false, heartbeatSeconds: 0, onMessage: (m) => replies.push(m) });
     await agent.start();
-    await agent.send({ agentDescription: { identifyingAttributes: [{ key: 'service.name', value: { value: { case: 'stringValue', value: 'after-fuzz' } } }] } });
+    await agent.send({
+      agentDescription: {
+        identifyingAttributes: [
+          { key: 'service.name', value: { value: { case: 'stringValue', value: 'after-fuzz' } } },
+        ],
+      },
+    });
     const deadline = Date.now() + 5_000;
     while (replies.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     assert.ok(replies.length > 0, `no reply over ${url} after fuzzing`);
@@ -75,6 +85,8 @@ test('fuzz: 100,000 hostile frames over WebSocket and HTTP are all answered, not
 
   const after = settledHeap();
   const mb = (n: number): string => `${(n / 1048576).toFixed(1)} MB`;
-  t.diagnostic(`${report.ws.sent} WS + ${report.http.sent} HTTP frames in ${report.durationMs} ms; heap ${mb(baseline)} → ${mb(after)}; seed ${seed}`);
+  t.diagnostic(
+    `${report.ws.sent} WS + ${report.http.sent} HTTP frames in ${report.durationMs} ms; heap ${mb(baseline)} → ${mb(after)}; seed ${seed}`,
+  );
   assert.ok(after < 2 * baseline + 50 * 1048576, `heap grew from ${mb(baseline)} to ${mb(after)}`);
 });

@@ -12,7 +12,8 @@ import { startTestOpampServer } from './testing/test-server.ts';
 import { uuidFromBytes } from './uuid.ts';
 
 const uid = Uint8Array.from({ length: 16 }, (_, i) => 0xc0 + i);
-const goodBody = (): Uint8Array => toBinary(AgentToServerSchema, create(AgentToServerSchema, { instanceUid: uid, capabilities: 1n }));
+const goodBody = (): Uint8Array =>
+  toBinary(AgentToServerSchema, create(AgentToServerSchema, { instanceUid: uid, capabilities: 1n }));
 
 interface RawReply {
   status: number;
@@ -21,9 +22,18 @@ interface RawReply {
   socketPort?: number;
 }
 
-function post(url: string, body: Uint8Array | string, headers: Record<string, string | number> = {}, agent?: http.Agent): Promise<RawReply> {
+function post(
+  url: string,
+  body: Uint8Array | string,
+  headers: Record<string, string | number> = {},
+  agent?: http.Agent,
+): Promise<RawReply> {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: 'POST', headers: { 'Content-Type': 'application/x-protobuf', ...headers }, agent: agent ?? false });
+    const req = http.request(url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-protobuf', ...headers },
+      agent: agent ?? false,
+    });
     let socketPort: number | undefined;
     req.on('socket', (s) => s.once('connect', () => (socketPort = s.localPort)));
     req.on('error', reject);
@@ -31,7 +41,9 @@ function post(url: string, body: Uint8Array | string, headers: Record<string, st
       socketPort ??= res.socket.localPort;
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), socketPort }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), socketPort }),
+      );
     });
     req.end(body);
   });
@@ -59,16 +71,32 @@ test('HTTP round trip with the client: polls, replies, send(), keep-alive reuse,
   });
   t.after(() => srv.close());
   const replies: ServerToAgent[] = [];
-  const client = new OpampClient({ url: srv.httpUrl, instanceUid: uid, heartbeatSeconds: 0.2, reconnect: false, onMessage: (m) => replies.push(m) });
+  const client = new OpampClient({
+    url: srv.httpUrl,
+    instanceUid: uid,
+    heartbeatSeconds: 0.2,
+    reconnect: false,
+    onMessage: (m) => replies.push(m),
+  });
   await client.start(); // first poll
-  const reply = await client.send({ agentDescription: { nonIdentifyingAttributes: [{ key: 'host.name', value: { value: { case: 'stringValue', value: 'h1' } } }] } });
+  const reply = await client.send({
+    agentDescription: {
+      nonIdentifyingAttributes: [{ key: 'host.name', value: { value: { case: 'stringValue', value: 'h1' } } }],
+    },
+  });
   assert.equal(reply?.flags, 1n);
   await new Promise((r) => setTimeout(r, 450)); // ~2 polls at 200 ms
   await client.stop();
   assert.ok(got.length >= 4, `polls seen: ${got.length}`);
-  assert.deepEqual(got.map((m) => m.sequenceNum), got.map((_, i) => BigInt(i + 1)));
+  assert.deepEqual(
+    got.map((m) => m.sequenceNum),
+    got.map((_, i) => BigInt(i + 1)),
+  );
   assert.ok(got.at(-1)!.agentDisconnect, 'stop() sends agent_disconnect over HTTP too');
-  assert.ok(got.slice(2, -1).every((m) => m.agentDescription === undefined), 'polls carry only instance_uid (+caps, seq)');
+  assert.ok(
+    got.slice(2, -1).every((m) => m.agentDescription === undefined),
+    'polls carry only instance_uid (+caps, seq)',
+  );
   assert.deepEqual(replies[0]!.instanceUid, uid, 'ack carries instance_uid');
   assert.equal(conns[0]!.transport, 'http');
   assert.equal(conns[0]!.remoteAddress, '127.0.0.1');
@@ -95,7 +123,10 @@ test('keep-alive: one TCP connection carries many polls; server keep-alive outla
 test('admission runs before the body is read: 401 arrives although the body never does', async (t) => {
   let messages = 0;
   const srv = await startTestOpampServer({
-    admit: (req) => (req.headers.authorization === 'Bearer ok' ? { ok: true, context: {} } : { ok: false, status: 401, headers: { 'WWW-Authenticate': 'Bearer' } }),
+    admit: (req) =>
+      req.headers.authorization === 'Bearer ok'
+        ? { ok: true, context: {} }
+        : { ok: false, status: 401, headers: { 'WWW-Authenticate': 'Bearer' } },
     onMessage: () => {
       messages++;
       return undefined;
@@ -105,7 +136,9 @@ test('admission runs before the body is read: 401 arrives although the body neve
   const raw = await new Promise<string>((resolve, reject) => {
     const sock = net.connect(srv.port, '127.0.0.1', () => {
       // Promise 1000 bytes, send none.
-      sock.write('POST /v1/opamp HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-protobuf\r\nContent-Length: 1000\r\n\r\n');
+      sock.write(
+        'POST /v1/opamp HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-protobuf\r\nContent-Length: 1000\r\n\r\n',
+      );
     });
     let data = '';
     sock.on('data', (d) => {
@@ -130,12 +163,19 @@ test('429 + Retry-After on a POST is honoured by the HTTP client', async (t) => 
   const srv = await startTestOpampServer({
     admit: () => {
       attempts.push(Date.now());
-      return attempts.length === 1 ? { ok: false, status: 429, headers: { 'Retry-After': '1' }, message: 'too many agents' } : { ok: true, context: {} };
+      return attempts.length === 1
+        ? { ok: false, status: 429, headers: { 'Retry-After': '1' }, message: 'too many agents' }
+        : { ok: true, context: {} };
     },
   });
   t.after(() => srv.close());
   const errors: OpampClientError[] = [];
-  const client = new OpampClient({ url: srv.httpUrl, heartbeatSeconds: 30, reconnect: { minDelayMs: 10, maxDelayMs: 20 }, onError: (e) => errors.push(e as OpampClientError) });
+  const client = new OpampClient({
+    url: srv.httpUrl,
+    heartbeatSeconds: 30,
+    reconnect: { minDelayMs: 10, maxDelayMs: 20 },
+    onError: (e) => errors.push(e as OpampClientError),
+  });
   await client.start();
   await client.stop();
   assert.equal(errors[0]?.status, 429);
@@ -158,7 +198,11 @@ test('size limit: 413 from Content-Length, from a chunked body, and from a gzip 
   assert.equal(declared.headers.connection, 'close');
 
   const chunked = await new Promise<number>((resolve, reject) => {
-    const req = http.request(srv.httpUrl, { method: 'POST', headers: { 'Content-Type': 'application/x-protobuf', 'Transfer-Encoding': 'chunked' }, agent: false });
+    const req = http.request(srv.httpUrl, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-protobuf', 'Transfer-Encoding': 'chunked' },
+      agent: false,
+    });
     req.on('response', (res) => {
       res.resume();
       resolve(res.statusCode ?? 0);
@@ -179,10 +223,15 @@ test('size limit: 413 from Content-Length, from a chunked body, and from a gzip 
 
 test('gzip: gzipped requests are accepted; replies are gzipped only when the agent accepts gzip', async (t) => {
   const big = new TextEncoder().encode('x'.repeat(5000));
-  const srv = await startTestOpampServer({ onMessage: () => create(ServerToAgentSchema, { remoteConfig: { config: { configMap: { '': { body: big } } } } }) });
+  const srv = await startTestOpampServer({
+    onMessage: () => create(ServerToAgentSchema, { remoteConfig: { config: { configMap: { '': { body: big } } } } }),
+  });
   t.after(() => srv.close());
 
-  const zipped = await post(srv.httpUrl, gzipSync(goodBody()), { 'Content-Encoding': 'gzip', 'Accept-Encoding': 'gzip' });
+  const zipped = await post(srv.httpUrl, gzipSync(goodBody()), {
+    'Content-Encoding': 'gzip',
+    'Accept-Encoding': 'gzip',
+  });
   assert.equal(zipped.status, 200);
   assert.equal(zipped.headers['content-encoding'], 'gzip');
   assert.equal(zipped.headers['content-type'], 'application/x-protobuf');
@@ -202,13 +251,18 @@ test('gzip: gzipped requests are accepted; replies are gzipped only when the age
 
 test('bad bodies: 400 with an error_response; wrong content type 415; unknown encoding 415; server keeps serving', async (t) => {
   const seen: string[] = [];
-  const srv = await startTestOpampServer({ onMessage: (_c, m) => (seen.push(uuidFromBytes(m.instanceUid)), undefined) });
+  const srv = await startTestOpampServer({
+    onMessage: (_c, m) => (seen.push(uuidFromBytes(m.instanceUid)), undefined),
+  });
   t.after(() => srv.close());
   const cases: Array<[string, Uint8Array]> = [
     ['garbage', Uint8Array.from([0xff, 0xff, 0xff, 0xff])],
     ['truncated', goodBody().subarray(0, 5)],
     ['no instance_uid', toBinary(AgentToServerSchema, create(AgentToServerSchema, { sequenceNum: 3n }))],
-    ['15-byte instance_uid', toBinary(AgentToServerSchema, create(AgentToServerSchema, { instanceUid: uid.subarray(1) }))],
+    [
+      '15-byte instance_uid',
+      toBinary(AgentToServerSchema, create(AgentToServerSchema, { instanceUid: uid.subarray(1) })),
+    ],
     ['WS header on HTTP', Uint8Array.from([0x01, ...goodBody()])],
   ];
   for (const [name, body] of cases) {
@@ -223,7 +277,10 @@ test('bad bodies: 400 with an error_response; wrong content type 415; unknown en
   assert.equal(json.status, 415);
   const br = await post(srv.httpUrl, goodBody(), { 'Content-Encoding': 'br' });
   assert.equal(br.status, 415);
-  assert.equal((await post(srv.httpUrl, goodBody(), { 'Content-Type': 'application/x-protobuf; charset=binary' })).status, 200);
+  assert.equal(
+    (await post(srv.httpUrl, goodBody(), { 'Content-Type': 'application/x-protobuf; charset=binary' })).status,
+    200,
+  );
   assert.deepEqual(seen, [uuidFromBytes(uid)], 'only the well-formed request reached onMessage');
 });
 

@@ -47,7 +47,12 @@ test('WebSocket round trip: status in, remote config out, server push, ack, disc
       received.push(msg);
       assert.equal(conn.context.tenant, 'acme');
       if (msg.agentDescription) {
-        return create(ServerToAgentSchema, { remoteConfig: { config: { configMap: { '': { body: new TextEncoder().encode(files[''].body) } } }, configHash: configHash(files) } });
+        return create(ServerToAgentSchema, {
+          remoteConfig: {
+            config: { configMap: { '': { body: new TextEncoder().encode(files[''].body) } } },
+            configHash: configHash(files),
+          },
+        });
       }
       return undefined;
     },
@@ -56,14 +61,25 @@ test('WebSocket round trip: status in, remote config out, server push, ack, disc
   t.after(() => srv.close());
 
   const fromServer: ServerToAgent[] = [];
-  const client = new OpampClient({ url: srv.wsUrl, instanceUid: uidA, headers: { 'x-tenant': 'acme' }, heartbeatSeconds: 0, reconnect: false, onMessage: (m) => fromServer.push(m) });
+  const client = new OpampClient({
+    url: srv.wsUrl,
+    instanceUid: uidA,
+    headers: { 'x-tenant': 'acme' },
+    heartbeatSeconds: 0,
+    reconnect: false,
+    onMessage: (m) => fromServer.push(m),
+  });
   await client.start();
   await until(() => connected.length === 1, 'onConnected');
   assert.equal(connected[0]!.transport, 'websocket');
   assert.equal(connected[0]!.remoteAddress, '127.0.0.1');
   assert.equal(srv.server.connections(), 1);
 
-  await client.send({ agentDescription: { identifyingAttributes: [{ key: 'service.name', value: { value: { case: 'stringValue', value: 'otelcol' } } }] } });
+  await client.send({
+    agentDescription: {
+      identifyingAttributes: [{ key: 'service.name', value: { value: { case: 'stringValue', value: 'otelcol' } } }],
+    },
+  });
   await until(() => fromServer.length === 1, 'remote config');
   assert.deepEqual(fromServer[0]!.instanceUid, uidA, 'instance_uid filled in by the server');
   assert.equal(fromServer[0]!.capabilities, 0x3n, 'serverCapabilities filled in');
@@ -72,7 +88,12 @@ test('WebSocket round trip: status in, remote config out, server push, ack, disc
   assert.equal(received[0]!.capabilities & 1n, 1n, 'ReportsStatus always set');
   assert.deepEqual(connected[0]!.instanceUid, uidA);
 
-  await client.send({ remoteConfigStatus: { status: RemoteConfigStatuses.RemoteConfigStatuses_APPLIED, lastRemoteConfigHash: configHash(files) } });
+  await client.send({
+    remoteConfigStatus: {
+      status: RemoteConfigStatuses.RemoteConfigStatuses_APPLIED,
+      lastRemoteConfigHash: configHash(files),
+    },
+  });
   await until(() => fromServer.length === 2, 'ack');
   assert.deepEqual(fromServer[1]!.instanceUid, uidA);
   assert.equal(fromServer[1]!.remoteConfig, undefined);
@@ -95,7 +116,10 @@ test('admission runs before the upgrade: 401 is a plain HTTP response and no soc
   let messages = 0;
   let connects = 0;
   const srv = await startTestOpampServer({
-    admit: (req) => (req.headers.authorization === 'Bearer good' ? { ok: true, context: {} } : { ok: false, status: 401, headers: { 'WWW-Authenticate': 'Bearer' }, message: 'invalid token' }),
+    admit: (req) =>
+      req.headers.authorization === 'Bearer good'
+        ? { ok: true, context: {} }
+        : { ok: false, status: 401, headers: { 'WWW-Authenticate': 'Bearer' }, message: 'invalid token' },
     onConnected: () => connects++,
     onMessage: () => {
       messages++;
@@ -104,13 +128,20 @@ test('admission runs before the upgrade: 401 is a plain HTTP response and no soc
   });
   t.after(() => srv.close());
 
-  const client = new OpampClient({ url: srv.wsUrl, headers: { Authorization: 'Bearer bad' }, reconnect: false, heartbeatSeconds: 0 });
+  const client = new OpampClient({
+    url: srv.wsUrl,
+    headers: { Authorization: 'Bearer bad' },
+    reconnect: false,
+    heartbeatSeconds: 0,
+  });
   await assert.rejects(client.start(), (err: unknown) => err instanceof OpampClientError && err.status === 401);
 
   // What is on the wire: a complete HTTP/1.1 response, then the socket is closed.
   const raw = await new Promise<string>((resolve, reject) => {
     const sock = net.connect(srv.port, '127.0.0.1', () => {
-      sock.write(`GET /v1/opamp HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+      sock.write(
+        `GET /v1/opamp HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+      );
     });
     let data = '';
     sock.on('data', (d) => (data += d.toString()));
@@ -123,7 +154,12 @@ test('admission runs before the upgrade: 401 is a plain HTTP response and no soc
   assert.equal(messages, 0);
   assert.equal(connects, 0);
 
-  const good = new OpampClient({ url: srv.wsUrl, headers: { Authorization: 'Bearer good' }, reconnect: false, heartbeatSeconds: 0 });
+  const good = new OpampClient({
+    url: srv.wsUrl,
+    headers: { Authorization: 'Bearer good' },
+    reconnect: false,
+    heartbeatSeconds: 0,
+  });
   await good.start();
   await good.stop();
 });
@@ -133,18 +169,28 @@ test('429 + Retry-After at the upgrade is honoured by the client before it recon
   const srv = await startTestOpampServer({
     admit: () => {
       attempts.push(Date.now());
-      return attempts.length === 1 ? { ok: false, status: 429, headers: { 'Retry-After': '1' }, message: 'slow down' } : { ok: true, context: {} };
+      return attempts.length === 1
+        ? { ok: false, status: 429, headers: { 'Retry-After': '1' }, message: 'slow down' }
+        : { ok: true, context: {} };
     },
   });
   t.after(() => srv.close());
   const errors: OpampClientError[] = [];
-  const client = new OpampClient({ url: srv.wsUrl, heartbeatSeconds: 0, reconnect: { minDelayMs: 20, maxDelayMs: 50 }, onError: (e) => errors.push(e as OpampClientError) });
+  const client = new OpampClient({
+    url: srv.wsUrl,
+    heartbeatSeconds: 0,
+    reconnect: { minDelayMs: 20, maxDelayMs: 50 },
+    onError: (e) => errors.push(e as OpampClientError),
+  });
   await client.start();
   await client.stop();
   assert.equal(attempts.length, 2);
   assert.equal(errors[0]?.status, 429);
   assert.equal(errors[0]?.retryAfterMs, 1000);
-  assert.ok(attempts[1]! - attempts[0]! >= 950, `reconnected after ${attempts[1]! - attempts[0]!} ms, Retry-After was 1 s`);
+  assert.ok(
+    attempts[1]! - attempts[0]! >= 950,
+    `reconnected after ${attempts[1]! - attempts[0]!} ms, Retry-After was 1 s`,
+  );
 });
 
 test('a message over maxMessageBytes closes the socket with 1009, also when it only inflates past the limit', async (t) => {
@@ -167,7 +213,10 @@ test('a message over maxMessageBytes closes the socket with 1009, also when it o
 test('a text frame is refused with close 1003 and reported with the remote address', async (t) => {
   const errors: ProtocolErrorInfo<unknown>[] = [];
   const warnings: Array<{ obj: object; msg: string }> = [];
-  const srv = await startTestOpampServer({ onProtocolError: (i) => errors.push(i), logger: { warn: (obj, msg) => warnings.push({ obj, msg }) } });
+  const srv = await startTestOpampServer({
+    onProtocolError: (i) => errors.push(i),
+    logger: { warn: (obj, msg) => warnings.push({ obj, msg }) },
+  });
   t.after(() => srv.close());
   const peer = await openRawWs(srv.wsUrl);
   peer.ws.send('hello');
@@ -188,8 +237,14 @@ test('bad frames get BAD_REQUEST on the same socket; a second agent keeps being 
     ['random bytes', Uint8Array.from([0, 0xff, 0xfe, 0x01, 0x99, 0x42])],
     ['truncated', goodFrame(uidA).subarray(0, 10)],
     ['non-zero header', Uint8Array.from([0x01, ...goodFrame(uidA).subarray(1)])],
-    ['missing instance_uid', frameWsPayload(toBinary(AgentToServerSchema, create(AgentToServerSchema, { sequenceNum: 1n })))],
-    ['15-byte instance_uid', frameWsPayload(toBinary(AgentToServerSchema, create(AgentToServerSchema, { instanceUid: uidA.subarray(0, 15) })))],
+    [
+      'missing instance_uid',
+      frameWsPayload(toBinary(AgentToServerSchema, create(AgentToServerSchema, { sequenceNum: 1n }))),
+    ],
+    [
+      '15-byte instance_uid',
+      frameWsPayload(toBinary(AgentToServerSchema, create(AgentToServerSchema, { instanceUid: uidA.subarray(0, 15) }))),
+    ],
     ['recursion bomb', frameWsPayload(deeplyNestedHealth(uidA, 50_000))],
     ['empty frame', new Uint8Array(0)],
   ];
@@ -223,17 +278,27 @@ test('messages of one connection are processed strictly in order and every one i
       maxInFlight = Math.max(maxInFlight, inFlight);
       await delay(Math.floor(Math.random() * 4));
       inFlight--;
-      return create(ServerToAgentSchema, { customMessage: { capability: 'test', type: 'seq', data: new TextEncoder().encode(String(msg.sequenceNum)) } });
+      return create(ServerToAgentSchema, {
+        customMessage: { capability: 'test', type: 'seq', data: new TextEncoder().encode(String(msg.sequenceNum)) },
+      });
     },
   });
   t.after(() => srv.close());
   const seqs: string[] = [];
-  const client = new OpampClient({ url: srv.wsUrl, heartbeatSeconds: 0, reconnect: false, onMessage: (m) => seqs.push(new TextDecoder().decode(m.customMessage?.data)) });
+  const client = new OpampClient({
+    url: srv.wsUrl,
+    heartbeatSeconds: 0,
+    reconnect: false,
+    onMessage: (m) => seqs.push(new TextDecoder().decode(m.customMessage?.data)),
+  });
   await client.start();
   const n = 200;
   await Promise.all(Array.from({ length: n }, () => client.send({})));
   await until(() => seqs.length === n, `${n} replies`);
-  assert.deepEqual(seqs, Array.from({ length: n }, (_, i) => String(i + 1)));
+  assert.deepEqual(
+    seqs,
+    Array.from({ length: n }, (_, i) => String(i + 1)),
+  );
   assert.equal(maxInFlight, 1);
   await client.stop();
 });
@@ -262,13 +327,17 @@ test('a throwing callback is answered with UNAVAILABLE and logged; the socket st
 });
 
 test('transport selection and mounting: 400 for GET, 415 for a wrong content type, other paths left alone', async (t) => {
-  const opamp = createOpampServer({ admit: () => ({ ok: true, context: {} }), onMessage: () => undefined, wsPingIntervalMs: 0 });
+  const opamp = createOpampServer({
+    admit: () => ({ ok: true, context: {} }),
+    onMessage: () => undefined,
+    wsPingIntervalMs: 0,
+  });
   const server = http.createServer((_req, res) => {
     res.writeHead(200, { 'Content-Type': 'text/plain' });
     res.end('app');
   });
   server.on('upgrade', (_req, socket) => {
-    socket.end('HTTP/1.1 418 I\'m a teapot\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    socket.end("HTTP/1.1 418 I'm a teapot\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
   });
   opamp.attach(server);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -283,7 +352,11 @@ test('transport selection and mounting: 400 for GET, 415 for a wrong content typ
   const get = await fetch(`http://127.0.0.1:${port}/v1/opamp`);
   assert.equal(get.status, 400);
   assert.match(await get.text(), /POST application\/x-protobuf or upgrade to WebSocket/);
-  const wrongType = await fetch(`http://127.0.0.1:${port}/v1/opamp?x=1`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+  const wrongType = await fetch(`http://127.0.0.1:${port}/v1/opamp?x=1`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: '{}',
+  });
   assert.equal(wrongType.status, 415);
   assert.match(await wrongType.text(), /application\/x-protobuf/);
   const other = await fetch(`http://127.0.0.1:${port}/health`);
@@ -291,7 +364,9 @@ test('transport selection and mounting: 400 for GET, 415 for a wrong content typ
 
   const teapot = new WebSocket(`ws://127.0.0.1:${port}/elsewhere`);
   teapot.on('error', () => {});
-  const status = await new Promise<number>((resolve) => teapot.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)));
+  const status = await new Promise<number>((resolve) =>
+    teapot.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)),
+  );
   assert.equal(status, 418, 'the existing upgrade listener still gets other paths');
   teapot.terminate();
 
@@ -318,7 +393,11 @@ test('close() sends 1001 to connected agents, which reconnect when the server is
   await until(() => disconnects.length === 1, 'disconnect');
   assert.equal(disconnects[0], 1001);
   const seen: string[] = [];
-  const second = createOpampServer({ admit: () => ({ ok: true, context: {} }), onMessage: (_c, m) => (seen.push(uuidFromBytes(m.instanceUid)), undefined), wsPingIntervalMs: 0 });
+  const second = createOpampServer({
+    admit: () => ({ ok: true, context: {} }),
+    onMessage: (_c, m) => (seen.push(uuidFromBytes(m.instanceUid)), undefined),
+    wsPingIntervalMs: 0,
+  });
   const listener = await second.listen(port, '127.0.0.1');
   try {
     await until(() => connects === 2, 'reconnect', 10_000);
@@ -348,7 +427,10 @@ test('ping/pong keepalive terminates a peer that stops answering pings; live pee
 
 test('a reply object shared between agents is not modified; each agent gets its own instance_uid', async (t) => {
   const shared = create(ServerToAgentSchema, { flags: 1n });
-  const srv = await startTestOpampServer({ serverCapabilities: ServerCapability.AcceptsStatus, onMessage: () => shared });
+  const srv = await startTestOpampServer({
+    serverCapabilities: ServerCapability.AcceptsStatus,
+    onMessage: () => shared,
+  });
   t.after(() => srv.close());
   const a = await openRawWs(srv.wsUrl);
   const b = await openRawWs(srv.wsUrl);

@@ -13,11 +13,7 @@ import type { Duplex } from 'node:stream';
 import { create, toBinary } from '@bufbuild/protobuf';
 import { WebSocketServer } from 'ws';
 import type { PerMessageDeflateOptions, RawData, WebSocket } from 'ws';
-import {
-  AgentToServerSchema,
-  ServerErrorResponseType,
-  ServerToAgentSchema,
-} from './gen/opamp/v1/opamp_pb.ts';
+import { AgentToServerSchema, ServerErrorResponseType, ServerToAgentSchema } from './gen/opamp/v1/opamp_pb.ts';
 import type { AgentToServer, ServerToAgent } from './gen/opamp/v1/opamp_pb.ts';
 import {
   OpampDecodeError,
@@ -39,8 +35,7 @@ export const OPAMP_INSTANCE_UID_HEADER = 'opamp-instance-uid';
 export type OpampTransport = 'websocket' | 'http';
 
 export type Admission<Ctx> =
-  | { ok: true; context: Ctx }
-  | { ok: false; status: number; headers?: Record<string, string>; message?: string };
+  { ok: true; context: Ctx } | { ok: false; status: number; headers?: Record<string, string>; message?: string };
 
 export interface OpampLogger {
   warn(obj: object, msg: string): void;
@@ -96,7 +91,10 @@ export interface OpampServerOptions<Ctx> {
    * delivered strictly one after the other. The result is the reply; undefined → an ack
    * carrying only instance_uid. A throw → error_response UNAVAILABLE (and a log line).
    */
-  onMessage(conn: OpampConnection<Ctx>, msg: AgentToServer): Promise<ServerToAgent | undefined> | ServerToAgent | undefined;
+  onMessage(
+    conn: OpampConnection<Ctx>,
+    msg: AgentToServer,
+  ): Promise<ServerToAgent | undefined> | ServerToAgent | undefined;
   /** WebSocket: once when the socket is gone, for whatever reason. Not called for plain HTTP. */
   onClose?(conn: OpampConnection<Ctx>, info: { code?: number; reason?: string }): void;
   /** Every refused frame / request (bad protobuf, bad instance_uid, text frame, too large, wrong content type ...). */
@@ -191,7 +189,16 @@ export function createOpampServer<Ctx>(opts: OpampServerOptions<Ctx>): OpampServ
   }
 
   function protocolError(info: ProtocolErrorInfo<Ctx>, extra: object = {}): void {
-    log.warn({ transport: info.transport, remoteAddress: info.remoteAddress, reason: info.reason, connectionId: info.conn?.id, ...extra }, 'opamp: refused agent input');
+    log.warn(
+      {
+        transport: info.transport,
+        remoteAddress: info.remoteAddress,
+        reason: info.reason,
+        connectionId: info.conn?.id,
+        ...extra,
+      },
+      'opamp: refused agent input',
+    );
     if (opts.onProtocolError) {
       try {
         opts.onProtocolError(info);
@@ -217,7 +224,8 @@ export function createOpampServer<Ctx>(opts: OpampServerOptions<Ctx>): OpampServ
   function finishReply(reply: ServerToAgent | undefined, instanceUid: Uint8Array): ServerToAgent {
     const out = reply ?? create(ServerToAgentSchema);
     const fillUid = out.instanceUid.length === 0;
-    const fillCaps = opts.serverCapabilities !== undefined && out.errorResponse === undefined && out.capabilities === 0n;
+    const fillCaps =
+      opts.serverCapabilities !== undefined && out.errorResponse === undefined && out.capabilities === 0n;
     if (!fillUid && !fillCaps) return out;
     return {
       ...out,
@@ -230,20 +238,31 @@ export function createOpampServer<Ctx>(opts: OpampServerOptions<Ctx>): OpampServ
 
   function handleUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): boolean {
     if (!ours(req)) return false;
-    socket.on('error', (err) => log.debug?.({ err: errText(err), remoteAddress: remote(req) }, 'opamp: upgrade socket error'));
+    socket.on('error', (err) =>
+      log.debug?.({ err: errText(err), remoteAddress: remote(req) }, 'opamp: upgrade socket error'),
+    );
     if (closing) {
       writeRawResponse(socket, 503, { 'Retry-After': '5' }, 'OpAMP server is shutting down');
       return true;
     }
     if ((req.headers.upgrade ?? '').toLowerCase() !== 'websocket') {
-      protocolError({ transport: 'websocket', remoteAddress: remote(req), reason: `unsupported upgrade ${JSON.stringify(req.headers.upgrade ?? '')}` });
+      protocolError({
+        transport: 'websocket',
+        remoteAddress: remote(req),
+        reason: `unsupported upgrade ${JSON.stringify(req.headers.upgrade ?? '')}`,
+      });
       writeRawResponse(socket, 400, {}, 'OpAMP: upgrade to "websocket", or POST application/x-protobuf');
       return true;
     }
     void runAdmission(req).then((admission) => {
       if (socket.destroyed) return;
       if (!admission.ok) {
-        writeRawResponse(socket, admission.status, admission.headers ?? {}, admission.message ?? http.STATUS_CODES[admission.status] ?? 'refused');
+        writeRawResponse(
+          socket,
+          admission.status,
+          admission.headers ?? {},
+          admission.message ?? http.STATUS_CODES[admission.status] ?? 'refused',
+        );
         return;
       }
       if (closing) {
@@ -306,7 +325,10 @@ export function createOpampServer<Ctx>(opts: OpampServerOptions<Ctx>): OpampServ
     ws.on('message', (data, isBinary) => onWsMessage(conn, data, isBinary));
     ws.on('error', (err: Error & { code?: string }) => {
       // ws reports protocol violations (e.g. WS_ERR_UNSUPPORTED_MESSAGE_LENGTH → 1009) here and closes.
-      protocolError({ transport: 'websocket', remoteAddress: conn.remoteAddress, reason: err.message, conn }, { code: err.code });
+      protocolError(
+        { transport: 'websocket', remoteAddress: conn.remoteAddress, reason: err.message, conn },
+        { code: err.code },
+      );
     });
     ws.on('close', (code, reason) => {
       conn.closed = true;
@@ -331,7 +353,12 @@ export function createOpampServer<Ctx>(opts: OpampServerOptions<Ctx>): OpampServ
   function onWsMessage(conn: WsConnection<Ctx>, data: RawData, isBinary: boolean): void {
     if (conn.closed) return;
     if (!isBinary) {
-      protocolError({ transport: 'websocket', remoteAddress: conn.remoteAddress, reason: 'text frame; OpAMP messages must be binary', conn });
+      protocolError({
+        transport: 'websocket',
+        remoteAddress: conn.remoteAddress,
+        reason: 'text frame; OpAMP messages must be binary',
+        conn,
+      });
       conn.close(1003, 'OpAMP requires binary frames');
       return;
     }
@@ -372,14 +399,22 @@ export function createOpampServer<Ctx>(opts: OpampServerOptions<Ctx>): OpampServ
     try {
       reply = finishReply(await opts.onMessage(conn, msg), msg.instanceUid);
     } catch (err) {
-      log.warn({ err: errText(err), connectionId: conn.id, remoteAddress: conn.remoteAddress }, 'opamp: onMessage threw; answering UNAVAILABLE');
-      reply = errorReply(ServerErrorResponseType.ServerErrorResponseType_Unavailable, 'server error while processing the message', msg.instanceUid);
+      log.warn(
+        { err: errText(err), connectionId: conn.id, remoteAddress: conn.remoteAddress },
+        'opamp: onMessage threw; answering UNAVAILABLE',
+      );
+      reply = errorReply(
+        ServerErrorResponseType.ServerErrorResponseType_Unavailable,
+        'server error while processing the message',
+        msg.instanceUid,
+      );
     }
     await sendWs(conn, reply);
   }
 
   function sendWs(conn: WsConnection<Ctx>, msg: ServerToAgent): Promise<void> {
-    if (msg.instanceUid.length === 0 && conn.instanceUid && msg.errorResponse === undefined) msg = { ...msg, instanceUid: conn.instanceUid };
+    if (msg.instanceUid.length === 0 && conn.instanceUid && msg.errorResponse === undefined)
+      msg = { ...msg, instanceUid: conn.instanceUid };
     const bytes = encodeServerToAgentFrame(msg);
     return new Promise((resolve, reject) => {
       if (conn.closed || conn.ws.readyState !== conn.ws.OPEN) {
@@ -410,11 +445,18 @@ export function createOpampServer<Ctx>(opts: OpampServerOptions<Ctx>): OpampServ
     };
     if (closing) return sendText(res, 503, 'OpAMP server is shutting down', { 'Retry-After': '5' });
     if (req.method !== 'POST') {
-      return refuse(400, `OpAMP endpoint: ${req.method ?? '?'} is not supported; POST ${OPAMP_CONTENT_TYPE} or upgrade to WebSocket`, { Allow: 'POST' });
+      return refuse(
+        400,
+        `OpAMP endpoint: ${req.method ?? '?'} is not supported; POST ${OPAMP_CONTENT_TYPE} or upgrade to WebSocket`,
+        { Allow: 'POST' },
+      );
     }
     const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
     if (contentType !== OPAMP_CONTENT_TYPE) {
-      return refuse(415, `OpAMP over HTTP requires Content-Type: ${OPAMP_CONTENT_TYPE} (got ${JSON.stringify(contentType)})`);
+      return refuse(
+        415,
+        `OpAMP over HTTP requires Content-Type: ${OPAMP_CONTENT_TYPE} (got ${JSON.stringify(contentType)})`,
+      );
     }
     const encoding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
     if (encoding !== 'identity' && encoding !== 'gzip' && encoding !== '') {
@@ -427,7 +469,12 @@ export function createOpampServer<Ctx>(opts: OpampServerOptions<Ctx>): OpampServ
 
     const admission = await runAdmission(req);
     if (!admission.ok) {
-      return sendText(res, admission.status, admission.message ?? http.STATUS_CODES[admission.status] ?? 'refused', admission.headers ?? {});
+      return sendText(
+        res,
+        admission.status,
+        admission.message ?? http.STATUS_CODES[admission.status] ?? 'refused',
+        admission.headers ?? {},
+      );
     }
 
     const raw = await readBody(req, maxBytes);
@@ -474,20 +521,40 @@ export function createOpampServer<Ctx>(opts: OpampServerOptions<Ctx>): OpampServ
       reply = finishReply(await opts.onMessage(conn, msg), msg.instanceUid);
     } catch (err) {
       log.warn({ err: errText(err), remoteAddress }, 'opamp: onMessage threw; answering UNAVAILABLE');
-      reply = errorReply(ServerErrorResponseType.ServerErrorResponseType_Unavailable, 'server error while processing the message', msg.instanceUid);
+      reply = errorReply(
+        ServerErrorResponseType.ServerErrorResponseType_Unavailable,
+        'server error while processing the message',
+        msg.instanceUid,
+      );
       status = 500;
     }
     await sendProto(req, res, status, reply, closeAfter ? { Connection: 'close' } : {});
 
     async function badRequest(reason: string): Promise<void> {
       protocolError({ transport: 'http', remoteAddress, reason });
-      await sendProto(req, res, 400, errorReply(ServerErrorResponseType.ServerErrorResponseType_BadRequest, reason), {});
+      await sendProto(
+        req,
+        res,
+        400,
+        errorReply(ServerErrorResponseType.ServerErrorResponseType_BadRequest, reason),
+        {},
+      );
     }
   }
 
-  async function sendProto(req: http.IncomingMessage, res: http.ServerResponse, status: number, msg: ServerToAgent, headers: Record<string, string>): Promise<void> {
+  async function sendProto(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    status: number,
+    msg: ServerToAgent,
+    headers: Record<string, string>,
+  ): Promise<void> {
     let bytes: Uint8Array = toBinary(ServerToAgentSchema, msg);
-    const out: Record<string, string | number> = { 'Content-Type': OPAMP_CONTENT_TYPE, Vary: 'Accept-Encoding', ...headers };
+    const out: Record<string, string | number> = {
+      'Content-Type': OPAMP_CONTENT_TYPE,
+      Vary: 'Accept-Encoding',
+      ...headers,
+    };
     if (bytes.length >= gzipMin && acceptsGzip(req.headers['accept-encoding'])) {
       bytes = await gzip(bytes);
       out['Content-Encoding'] = 'gzip';
@@ -504,8 +571,12 @@ export function createOpampServer<Ctx>(opts: OpampServerOptions<Ctx>): OpampServ
     server.keepAliveTimeout = keepAliveMs;
     // headersTimeout must outlast keepAliveTimeout or idle keep-alive sockets race with it.
     server.headersTimeout = Math.max(server.headersTimeout, keepAliveMs + 5_000);
-    const prevRequest = server.listeners('request') as Array<(req: http.IncomingMessage, res: http.ServerResponse) => void>;
-    const prevUpgrade = server.listeners('upgrade') as Array<(req: http.IncomingMessage, socket: Duplex, head: Buffer) => void>;
+    const prevRequest = server.listeners('request') as Array<
+      (req: http.IncomingMessage, res: http.ServerResponse) => void
+    >;
+    const prevUpgrade = server.listeners('upgrade') as Array<
+      (req: http.IncomingMessage, socket: Duplex, head: Buffer) => void
+    >;
     server.removeAllListeners('request');
     server.removeAllListeners('upgrade');
     server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
@@ -609,7 +680,11 @@ export function acceptsGzip(header: string | undefined): boolean {
 function sendText(res: http.ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
   if (res.headersSent || res.destroyed) return;
   const body = Buffer.from(text + '\n', 'utf8');
-  res.writeHead(status, { ...safeHeaders(headers), 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': body.length });
+  res.writeHead(status, {
+    ...safeHeaders(headers),
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Content-Length': body.length,
+  });
   res.end(body);
 }
 
@@ -617,7 +692,12 @@ function sendText(res: http.ServerResponse, status: number, text: string, header
 function writeRawResponse(socket: Duplex, status: number, headers: Record<string, string>, text: string): void {
   if (socket.destroyed) return;
   const body = Buffer.from(text + '\n', 'utf8');
-  const lines = [`HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? 'Unknown'}`, 'Connection: close', 'Content-Type: text/plain; charset=utf-8', `Content-Length: ${body.length}`];
+  const lines = [
+    `HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? 'Unknown'}`,
+    'Connection: close',
+    'Content-Type: text/plain; charset=utf-8',
+    `Content-Length: ${body.length}`,
+  ];
   for (const [k, v] of Object.entries(safeHeaders(headers))) lines.push(`${k}: ${v}`);
   socket.end(Buffer.concat([Buffer.from(lines.join('\r\n') + '\r\n\r\n', 'latin1'), body]));
   // end() flushes; destroy shortly after in case the peer never reads.

@@ -6,7 +6,8 @@ const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'
 
 /** 16 bytes → canonical lowercase UUID text (8-4-4-4-12). Throws on any other length. */
 export function uuidFromBytes(bytes: Uint8Array): string {
-  if (bytes.length !== INSTANCE_UID_LENGTH) throw new RangeError(`a UUID is ${INSTANCE_UID_LENGTH} bytes, got ${bytes.length}`);
+  if (bytes.length !== INSTANCE_UID_LENGTH)
+    throw new RangeError(`a UUID is ${INSTANCE_UID_LENGTH} bytes, got ${bytes.length}`);
   let s = '';
   for (let i = 0; i < 16; i++) {
     if (i === 4 || i === 6 || i === 8 || i === 10) s += '-';

@@ -54,8 +54,18 @@ export async function createFlowgate(config: FlowgateConfig, opts: FlowgateOptio
   const logger = opts.logger === false ? pino({ level: 'silent' }) : (opts.logger ?? pino({ level: config.logLevel }));
   const closers: (() => Promise<void> | void)[] = [];
   const ownDb = !opts.db;
-  const db = opts.db ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, onError: (err) => logger.warn({ err: err.message }, 'database connection error'),
-    onRetry: (err, attempt) => logger.info({ err: err.message, attempt }, 'database: statement retried after a deadlock or serialization failure') }));
+  const db =
+    opts.db ??
+    (await openDatabase({
+      databaseUrl: config.databaseUrl,
+      dataDir: config.dataDir,
+      onError: (err) => logger.warn({ err: err.message }, 'database connection error'),
+      onRetry: (err, attempt) =>
+        logger.info(
+          { err: err.message, attempt },
+          'database: statement retried after a deadlock or serialization failure',
+        ),
+    }));
   try {
     await migrate(db);
   } catch (err) {
@@ -80,7 +90,10 @@ export async function createFlowgate(config: FlowgateConfig, opts: FlowgateOptio
 
   const app = Fastify({
     loggerInstance: logger,
-    genReqId: (req) => (typeof req.headers['x-request-id'] === 'string' && /^[\w.-]{1,64}$/.test(req.headers['x-request-id']) ? req.headers['x-request-id'] : randomUUID()),
+    genReqId: (req) =>
+      typeof req.headers['x-request-id'] === 'string' && /^[\w.-]{1,64}$/.test(req.headers['x-request-id'])
+        ? req.headers['x-request-id']
+        : randomUUID(),
     bodyLimit: 1024 * 1024,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true, useDefaults: true } },
     forceCloseConnections: true,
@@ -101,7 +114,15 @@ export async function createFlowgate(config: FlowgateConfig, opts: FlowgateOptio
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
-      info: { title: 'Flowgate API', version: '0.1.0', description: `Control plane for OpenTelemetry Collector gateways.\n\nErrors: {"error": {"code", "message", "request_id", "details"?}}. Codes:\n\n${Object.entries(errorCatalogue).map(([c, s]) => `- \`${c}\` (${s.status}): ${s.description}`).join('\n')}` },
+      info: {
+        title: 'Flowgate API',
+        version: '0.1.0',
+        description: `Control plane for OpenTelemetry Collector gateways.\n\nErrors: {"error": {"code", "message", "request_id", "details"?}}. Codes:\n\n${Object.entries(
+          errorCatalogue,
+        )
+          .map(([c, s]) => `- \`${c}\` (${s.status}): ${s.description}`)
+          .join('\n')}`,
+      },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
@@ -111,7 +132,9 @@ export async function createFlowgate(config: FlowgateConfig, opts: FlowgateOptio
     global: false,
     ...(redisClient ? { redis: redisClient, nameSpace: 'flowgate:rl:' } : {}),
     errorResponseBuilder: (_req, ctx) => {
-      const err = new Error(`Too many requests: retry in ${Math.ceil(ctx.ttl / 1000)} s`) as Error & { statusCode: number };
+      const err = new Error(`Too many requests: retry in ${Math.ceil(ctx.ttl / 1000)} s`) as Error & {
+        statusCode: number;
+      };
       err.statusCode = 429;
       return err;
     },
@@ -159,7 +182,17 @@ export async function createFlowgate(config: FlowgateConfig, opts: FlowgateOptio
     await identityRoutes(a, { identity, loginRateLimit });
     await auditRoutes(a, { db });
     await settingsRoutes(a, { settings });
-    features = await registerFeatures(a, { config, db, bus, tokens, settings, metrics, logger, loginRateLimit, onClose: (fn) => closers.push(fn) });
+    features = await registerFeatures(a, {
+      config,
+      db,
+      bus,
+      tokens,
+      settings,
+      metrics,
+      logger,
+      loginRateLimit,
+      onClose: (fn) => closers.push(fn),
+    });
   });
 
   // The UI bundle (npm start builds it), with SPA fallback; unknown /api paths get the error envelope.
@@ -168,7 +201,13 @@ export async function createFlowgate(config: FlowgateConfig, opts: FlowgateOptio
   if (hasUi) await app.register(fastifyStatic, { root: uiDir, prefix: '/', wildcard: false, index: ['index.html'] });
   app.setNotFoundHandler((req, reply) => {
     const path = req.url.split('?')[0]!;
-    if (hasUi && req.method === 'GET' && !path.startsWith('/api/') && !path.startsWith('/v1/') && !/\.[a-z0-9]+$/i.test(path)) {
+    if (
+      hasUi &&
+      req.method === 'GET' &&
+      !path.startsWith('/api/') &&
+      !path.startsWith('/v1/') &&
+      !/\.[a-z0-9]+$/i.test(path)
+    ) {
       return reply.type('text/html').sendFile('index.html');
     }
     return sendError(reply, req, 'NOT_FOUND', `No route ${req.method} ${path}`);
@@ -179,7 +218,12 @@ export async function createFlowgate(config: FlowgateConfig, opts: FlowgateOptio
   features.attach(app.server);
   let closed = false;
   return {
-    app, db, bus, config, bootstrap, features,
+    app,
+    db,
+    bus,
+    config,
+    bootstrap,
+    features,
     onClose: (fn) => closers.push(fn),
     async close() {
       if (closed) return;

@@ -40,10 +40,21 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     if (cmd === 'user' && sub === 'create') {
-      const { values } = parseArgs({ args: argv.slice(2), options: { email: { type: 'string' }, password: { type: 'string' }, name: { type: 'string' }, org: { type: 'string' }, role: { type: 'string' }, 'instance-admin': { type: 'boolean' } } });
+      const { values } = parseArgs({
+        args: argv.slice(2),
+        options: {
+          email: { type: 'string' },
+          password: { type: 'string' },
+          name: { type: 'string' },
+          org: { type: 'string' },
+          role: { type: 'string' },
+          'instance-admin': { type: 'boolean' },
+        },
+      });
       if (!values.email || !values.password) throw new Error('--email and --password are required');
       if (values.password.length < 8) throw new Error('--password must have at least 8 characters');
-      if (values.role && !['viewer', 'editor', 'admin', 'owner'].includes(values.role)) throw new Error('--role must be viewer, editor, admin or owner');
+      if (values.role && !['viewer', 'editor', 'admin', 'owner'].includes(values.role))
+        throw new Error('--role must be viewer, editor, admin or owner');
       const config = loadConfig();
       const { openDatabase } = await import('./platform/db/open.ts');
       const { migrate } = await import('./platform/db/migrate.ts');
@@ -53,7 +64,14 @@ async function main(argv: string[]): Promise<number> {
       try {
         await migrate(db);
         const identity = createIdentityService({ db, tokens: createTokenSigner(config.secret) });
-        const user = await identity.createUserDirect({ email: values.email, password: values.password, name: values.name, orgId: values.org, role: values.role as 'viewer' | undefined, instanceAdmin: values['instance-admin'] });
+        const user = await identity.createUserDirect({
+          email: values.email,
+          password: values.password,
+          name: values.name,
+          orgId: values.org,
+          role: values.role as 'viewer' | undefined,
+          instanceAdmin: values['instance-admin'],
+        });
         process.stdout.write(`created user ${user.email} (${user.id})\n`);
       } finally {
         await db.close();

@@ -60,20 +60,43 @@ export async function registerFeatures(app: App, deps: FeatureDeps): Promise<Fea
   const dryRun = createDryRunService({ config: deps.config, templates, logger: deps.logger });
   // ${secret:NAME} is resolved only in what is sent to a gateway; configs shown back mask the values.
   const resolveConfig = (scope: OrgScope, files: Record<string, string>) => secrets.resolveSecrets(scope, files);
-  const validate = (scope: OrgScope, yaml: string, gatewayIds: string[]) => validation.validate(scope, { config_yaml: yaml, gateway_ids: gatewayIds });
+  const validate = (scope: OrgScope, yaml: string, gatewayIds: string[]) =>
+    validation.validate(scope, { config_yaml: yaml, gateway_ids: gatewayIds });
   // ──
 
-  const gateways = createGatewaysService({ db: deps.db, tokens: deps.tokens, bus: deps.bus, settings: deps.settings, publicUrl: deps.config.publicUrl, secretValues: (scope) => secrets.knownSecretValues(scope) });
-  const deployments = createDeploymentsService({ db: deps.db, gateways, settings: deps.settings, logger: deps.logger, resolveConfig, validate });
+  const gateways = createGatewaysService({
+    db: deps.db,
+    tokens: deps.tokens,
+    bus: deps.bus,
+    settings: deps.settings,
+    publicUrl: deps.config.publicUrl,
+    secretValues: (scope) => secrets.knownSecretValues(scope),
+  });
+  const deployments = createDeploymentsService({
+    db: deps.db,
+    gateways,
+    settings: deps.settings,
+    logger: deps.logger,
+    resolveConfig,
+    validate,
+  });
   const opamp = createOpampAdapter({
-    db: deps.db, bus: deps.bus, gateways, metrics: deps.metrics, logger: deps.logger, secret: deps.config.secret, publicUrl: deps.config.publicUrl, resolveConfig,
+    db: deps.db,
+    bus: deps.bus,
+    gateways,
+    metrics: deps.metrics,
+    logger: deps.logger,
+    secret: deps.config.secret,
+    publicUrl: deps.config.publicUrl,
+    resolveConfig,
     messageBudget: deps.config.opampMessageBudget,
     replicaTimeoutSeconds: deps.config.replicaTimeoutSeconds,
     onRemoteConfigStatus: (e) => deployments.onRemoteConfigStatus(e),
     onGatewayOnline: (orgId, gatewayId) => deployments.onGatewayMatched(orgId, gatewayId),
   });
   const unsubscribeTags = deps.bus.subscribe(redisChannels.events, (e) => {
-    if (e.type === 'gateway.tags_changed') void deployments.onGatewayMatched(String(e.org_id), String(e.id)).catch(() => undefined);
+    if (e.type === 'gateway.tags_changed')
+      void deployments.onGatewayMatched(String(e.org_id), String(e.id)).catch(() => undefined);
   });
   await opamp.init();
   deployments.start();
@@ -82,10 +105,18 @@ export async function registerFeatures(app: App, deps: FeatureDeps): Promise<Fea
     await deployments.stop();
   });
   deps.onClose(() => opamp.close());
-  await gatewayRoutes(app, { gateways, publicUrl: deps.config.publicUrl, touch: (row) => opamp.touch(row), tokenRateLimit: deps.loginRateLimit });
+  await gatewayRoutes(app, {
+    gateways,
+    publicUrl: deps.config.publicUrl,
+    touch: (row) => opamp.touch(row),
+    tokenRateLimit: deps.loginRateLimit,
+  });
   await eventRoutes(app, { bus: deps.bus, onClose: deps.onClose });
   await telemetryRoutes(app, { telemetry: createTelemetryService({ db: deps.db }), secret: deps.config.secret });
-  await deploymentRoutes(app, { deployments, gatewayExists: async (scope, id) => void (await gateways.get(scope, id)) });
+  await deploymentRoutes(app, {
+    deployments,
+    gatewayExists: async (scope, id) => void (await gateways.get(scope, id)),
+  });
   // ── templates, validation, secrets, dry-run ──
   await templateRoutes(app, { templates });
   await validationRoutes(app, { validation });
@@ -96,7 +127,10 @@ export async function registerFeatures(app: App, deps: FeatureDeps): Promise<Fea
     opamp,
     gateways,
     deployments,
-    templates, validation, secrets, dryRun,
+    templates,
+    validation,
+    secrets,
+    dryRun,
     attach(server) {
       opamp.attach(server);
     },

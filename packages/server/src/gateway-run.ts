@@ -13,14 +13,24 @@ export async function runGateway(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
     options: {
-      server: { type: 'string' }, 'registration-token': { type: 'string' }, 'opamp-token': { type: 'string' }, name: { type: 'string' },
-      storage: { type: 'string' }, 'extension-mode': { type: 'boolean' }, 'instance-id': { type: 'string' }, http: { type: 'boolean' },
-      'otlp-grpc-endpoint': { type: 'string' }, 'otlp-http-endpoint': { type: 'string' }, 'metrics-port': { type: 'string' },
+      server: { type: 'string' },
+      'registration-token': { type: 'string' },
+      'opamp-token': { type: 'string' },
+      name: { type: 'string' },
+      storage: { type: 'string' },
+      'extension-mode': { type: 'boolean' },
+      'instance-id': { type: 'string' },
+      http: { type: 'boolean' },
+      'otlp-grpc-endpoint': { type: 'string' },
+      'otlp-http-endpoint': { type: 'string' },
+      'metrics-port': { type: 'string' },
     },
   });
   if (!values.server || (!values['registration-token'] && !values['opamp-token'])) {
-    process.stderr.write('usage: flowgate gateway run --server URL --registration-token TOKEN [--name NAME] [--storage DIR] [--extension-mode] [--http]\n'
-      + '         [--otlp-grpc-endpoint HOST:PORT] [--otlp-http-endpoint HOST:PORT] [--metrics-port PORT]   (several gateways on one host need their own)\n');
+    process.stderr.write(
+      'usage: flowgate gateway run --server URL --registration-token TOKEN [--name NAME] [--storage DIR] [--extension-mode] [--http]\n' +
+        '         [--otlp-grpc-endpoint HOST:PORT] [--otlp-http-endpoint HOST:PORT] [--metrics-port PORT]   (several gateways on one host need their own)\n',
+    );
     return 2;
   }
   const server = values.server.replace(/\/$/, '');
@@ -62,7 +72,9 @@ export async function runGateway(args: string[]): Promise<number> {
   }
   if (values['registration-token']) env.REGISTRATION_TOKEN = values['registration-token'];
   if (values['opamp-token']) env.OPAMP_TOKEN = values['opamp-token'];
-  process.stderr.write(`Starting gateway "${name}" (${env.FLOWGATE_MODE} mode), storage ${storage}, OpAMP ${opampUrl}\n`);
+  process.stderr.write(
+    `Starting gateway "${name}" (${env.FLOWGATE_MODE} mode), storage ${storage}, OpAMP ${opampUrl}\n`,
+  );
   // Its own process group: a Ctrl-C in the terminal reaches only this process, which forwards it once.
   // The supervisor treats a second signal during its shutdown as "die now" (gateway/supervisor/main.go),
   // which would leave the collector running without it.

@@ -15,7 +15,9 @@ export async function startServer(config: FlowgateConfig = loadConfig()): Promis
   app.log.info({ url, database: flowgate.db.kind, events: flowgate.bus.kind }, 'Flowgate is listening');
   if (flowgate.bootstrap.generatedPassword) {
     const line = '─'.repeat(64);
-    process.stdout.write(`\n${line}\n  Flowgate is ready: open ${url} and log in as\n    email:    ${flowgate.bootstrap.email}\n    password: ${flowgate.bootstrap.generatedPassword}\n  This password is shown once. Set FLOWGATE_ADMIN_PASSWORD to choose your own.\n${line}\n\n`);
+    process.stdout.write(
+      `\n${line}\n  Flowgate is ready: open ${url} and log in as\n    email:    ${flowgate.bootstrap.email}\n    password: ${flowgate.bootstrap.generatedPassword}\n  This password is shown once. Set FLOWGATE_ADMIN_PASSWORD to choose your own.\n${line}\n\n`,
+    );
   } else {
     process.stdout.write(`\nFlowgate is ready: open ${url}\n\n`);
   }

@@ -21,7 +21,9 @@ import { createQueryClient } from './lib/api/query-client.ts';
 import { ThemeProvider } from './lib/theme.tsx';
 
 // Monaco is large: the template editor (its only user) loads it on demand.
-const TemplateEditorPage = lazy(() => import('./features/templates/template-editor-page.tsx').then((m) => ({ default: m.TemplateEditorPage })));
+const TemplateEditorPage = lazy(() =>
+  import('./features/templates/template-editor-page.tsx').then((m) => ({ default: m.TemplateEditorPage })),
+);
 
 function Root() {
   const navigate = useNavigate();

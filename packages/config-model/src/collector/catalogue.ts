@@ -12,14 +12,16 @@ export type ComponentSets = Record<ComponentKindName, ReadonlySet<string>>;
 type CatalogueEntry = { type: string; aliases?: readonly string[] };
 
 /** kind → name (type or alias) → every name of that component. */
-const namesOf: Record<ComponentKindName, Map<string, readonly string[]>> = Object.fromEntries(componentKinds.map((kind) => {
-  const map = new Map<string, readonly string[]>();
-  for (const c of (componentCatalogue[kind] as readonly CatalogueEntry[])) {
-    const all = [c.type, ...(c.aliases ?? [])];
-    for (const n of all) map.set(n, all);
-  }
-  return [kind, map];
-})) as Record<ComponentKindName, Map<string, readonly string[]>>;
+const namesOf: Record<ComponentKindName, Map<string, readonly string[]>> = Object.fromEntries(
+  componentKinds.map((kind) => {
+    const map = new Map<string, readonly string[]>();
+    for (const c of componentCatalogue[kind] as readonly CatalogueEntry[]) {
+      const all = [c.type, ...(c.aliases ?? [])];
+      for (const n of all) map.set(n, all);
+    }
+    return [kind, map];
+  }),
+) as Record<ComponentKindName, Map<string, readonly string[]>>;
 
 function withAliases(kind: ComponentKindName, types: Iterable<string>): Set<string> {
   const out = new Set<string>();
@@ -30,7 +32,9 @@ function withAliases(kind: ComponentKindName, types: Iterable<string>): Set<stri
 const setsBy = (types: (kind: ComponentKindName) => Iterable<string>): ComponentSets =>
   Object.fromEntries(componentKinds.map((kind) => [kind, withAliases(kind, types(kind))])) as unknown as ComponentSets;
 
-export const distributionComponents: ComponentSets = setsBy((kind) => (componentCatalogue[kind] as readonly CatalogueEntry[]).map((c) => c.type));
+export const distributionComponents: ComponentSets = setsBy((kind) =>
+  (componentCatalogue[kind] as readonly CatalogueEntry[]).map((c) => c.type),
+);
 export const distributionLabel = `the ${componentCatalogue.distribution.name} ${componentCatalogue.distribution.version} distribution`;
 
 /** Component sets from a gateway's AvailableComponents as stored: {receivers: {otlp: {...}}, ...}; null when it reported none. */

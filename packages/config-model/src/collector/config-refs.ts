@@ -27,14 +27,25 @@ export function configRefs(text: string): ConfigRef[] {
     const inner = m[1]!;
     const colon = inner.indexOf(':');
     const scheme = colon > 0 && /^[A-Za-z][A-Za-z0-9+.-]*$/.test(inner.slice(0, colon)) ? inner.slice(0, colon) : 'env';
-    out.push({ text: m[0], scheme, value: colon > 0 && scheme !== 'env' ? inner.slice(colon + 1) : inner.replace(/^env:/, ''), index });
+    out.push({
+      text: m[0],
+      scheme,
+      value: colon > 0 && scheme !== 'env' ? inner.slice(colon + 1) : inner.replace(/^env:/, ''),
+      index,
+    });
   }
   return out;
 }
 
 /** Names referenced as `${secret:NAME}` anywhere in the text. */
 export function secretNamesIn(text: string): string[] {
-  return [...new Set(configRefs(text).filter((r) => r.scheme === 'secret').map((r) => r.value))];
+  return [
+    ...new Set(
+      configRefs(text)
+        .filter((r) => r.scheme === 'secret')
+        .map((r) => r.value),
+    ),
+  ];
 }
 
 /**
@@ -43,7 +54,10 @@ export function secretNamesIn(text: string): string[] {
  * `replace` returns the new text for a reference (it is told the map key the value sits under), or
  * null to keep it. Text that is not YAML is replaced verbatim.
  */
-export function replaceConfigRefs(yamlText: string, replace: (ref: ConfigRef, key: string | null) => string | null): string {
+export function replaceConfigRefs(
+  yamlText: string,
+  replace: (ref: ConfigRef, key: string | null) => string | null,
+): string {
   const swap = (s: string, key: string | null) => {
     let out = '';
     let last = 0;

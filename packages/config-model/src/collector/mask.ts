@@ -4,7 +4,8 @@
 import { parseDocument, isMap, isScalar, isSeq, type Node } from 'yaml';
 
 export const MASK = '***';
-const CREDENTIAL_KEY = /(pass(word)?|secret|token|api[_-]?key|apikey|credentials?|private[_-]?key|authorization|bearer|client[_-]?secret|access[_-]?key|x-api-key|dd-api-key)$/i;
+const CREDENTIAL_KEY =
+  /(pass(word)?|secret|token|api[_-]?key|apikey|credentials?|private[_-]?key|authorization|bearer|client[_-]?secret|access[_-]?key|x-api-key|dd-api-key)$/i;
 
 export function isCredentialKey(key: string): boolean {
   return CREDENTIAL_KEY.test(key);
@@ -28,7 +29,13 @@ function walk(node: Node | null | undefined, underCredential: boolean, known: st
       const key = isScalar(pair.key) ? String(pair.key.value) : '';
       const cred = underCredential || isCredentialKey(key) || (namesCredential && key === 'value');
       if (isScalar(pair.value)) {
-        if (cred && pair.value.value !== null && pair.value.value !== '' && !/^\$\{(secret|env):/.test(String(pair.value.value))) pair.value.value = MASK;
+        if (
+          cred &&
+          pair.value.value !== null &&
+          pair.value.value !== '' &&
+          !/^\$\{(secret|env):/.test(String(pair.value.value))
+        )
+          pair.value.value = MASK;
         else if (typeof pair.value.value === 'string') pair.value.value = maskKnown(pair.value.value, known);
       } else walk(pair.value as Node, cred, known);
     }
@@ -51,7 +58,11 @@ function walk(node: Node | null | undefined, underCredential: boolean, known: st
 export function maskCredentials(yamlText: string, knownSecretValues: string[] = []): string {
   const known = knownSecretValues.filter((v) => v.length >= 4).sort((a, b) => b.length - a.length);
   const doc = parseDocument(yamlText);
-  if (doc.errors.length) return maskKnown(yamlText, known).replace(/((?:pass(?:word)?|secret|token|api[_-]?key|authorization)\s*:\s*)\S.*$/gim, `$1${MASK}`);
+  if (doc.errors.length)
+    return maskKnown(yamlText, known).replace(
+      /((?:pass(?:word)?|secret|token|api[_-]?key|authorization)\s*:\s*)\S.*$/gim,
+      `$1${MASK}`,
+    );
   walk(doc.contents as Node, false, known);
   return doc.toString();
 }

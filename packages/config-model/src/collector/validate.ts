@@ -2,7 +2,18 @@
 // each check walks the document and reports every problem it sees, with a path and a line/column,
 // instead of stopping at the first. Shared by the server (POST /validation, template saves,
 // deployments) and the UI editor. The server adds the real collector's `validate` on top.
-import { LineCounter, parseDocument, isAlias, isMap, isScalar, isSeq, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import {
+  LineCounter,
+  parseDocument,
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  type Document,
+  type Node,
+  type Pair,
+  type YAMLMap,
+} from 'yaml';
 import type { ValidationIssue } from '../schemas/templates.ts';
 import { isCredentialKey } from './mask.ts';
 import { configRefs, knownProviderSchemes, SECRET_NAME_RE } from './config-refs.ts';
@@ -35,9 +46,19 @@ export const validationCodes = {
 
 /** Codes of problems the real collector would report too (running it adds nothing but noise). */
 export const structuralCodes: ReadonlySet<string> = new Set([
-  validationCodes.yamlSyntax, validationCodes.emptyConfig, validationCodes.notAMap, validationCodes.unknownKey, validationCodes.invalidComponentId,
-  validationCodes.invalidPipelineId, validationCodes.missingPipelines, validationCodes.emptyPipelineList, validationCodes.undefinedComponent,
-  validationCodes.duplicateReference, validationCodes.connectorUnpaired, validationCodes.unknownComponentType, validationCodes.unknownProvider,
+  validationCodes.yamlSyntax,
+  validationCodes.emptyConfig,
+  validationCodes.notAMap,
+  validationCodes.unknownKey,
+  validationCodes.invalidComponentId,
+  validationCodes.invalidPipelineId,
+  validationCodes.missingPipelines,
+  validationCodes.emptyPipelineList,
+  validationCodes.undefinedComponent,
+  validationCodes.duplicateReference,
+  validationCodes.connectorUnpaired,
+  validationCodes.unknownComponentType,
+  validationCodes.unknownProvider,
 ]);
 
 export const pipelineSignals = ['traces', 'metrics', 'logs', 'profiles'] as const;
@@ -76,15 +97,29 @@ interface Ctx {
   warnings: ValidationIssue[];
 }
 
-const kindSingular: Record<ComponentKindName, string> = { receivers: 'receiver', processors: 'processor', exporters: 'exporter', extensions: 'extension', connectors: 'connector' };
+const kindSingular: Record<ComponentKindName, string> = {
+  receivers: 'receiver',
+  processors: 'processor',
+  exporters: 'exporter',
+  extensions: 'extension',
+  connectors: 'connector',
+};
 
-function issue(ctx: Ctx, code: string, message: string, path: string | null, node: Node | null | undefined): ValidationIssue {
+function issue(
+  ctx: Ctx,
+  code: string,
+  message: string,
+  path: string | null,
+  node: Node | null | undefined,
+): ValidationIssue {
   const range = node?.range;
   const pos = range ? ctx.lines.linePos(range[0]) : null;
   return { code, message, path, line: pos ? pos.line : null, column: pos ? pos.col : null };
 }
-const error = (ctx: Ctx, code: string, message: string, path: string | null, node?: Node | null) => ctx.errors.push(issue(ctx, code, message, path, node));
-const warn = (ctx: Ctx, code: string, message: string, path: string | null, node?: Node | null) => ctx.warnings.push(issue(ctx, code, message, path, node));
+const error = (ctx: Ctx, code: string, message: string, path: string | null, node?: Node | null) =>
+  ctx.errors.push(issue(ctx, code, message, path, node));
+const warn = (ctx: Ctx, code: string, message: string, path: string | null, node?: Node | null) =>
+  ctx.warnings.push(issue(ctx, code, message, path, node));
 
 function resolveNode(ctx: Ctx, node: unknown): Node | null {
   if (!node) return null;
@@ -97,7 +132,11 @@ const join = (...parts: string[]) => parts.join('::');
 /** A map's entries as [key, keyNode, valueNode]; null (an empty section) reads as no entries. */
 function entries(ctx: Ctx, node: Node | null): { key: string; keyNode: Node; value: Node | null }[] {
   if (!node || !isMap(node)) return [];
-  return (node as YAMLMap).items.map((p) => ({ key: keyText(p as Pair), keyNode: (p as Pair).key as Node, value: resolveNode(ctx, (p as Pair).value) }));
+  return (node as YAMLMap).items.map((p) => ({
+    key: keyText(p as Pair),
+    keyNode: (p as Pair).key as Node,
+    value: resolveNode(ctx, (p as Pair).value),
+  }));
 }
 const isNullNode = (node: Node | null) => !node || (isScalar(node) && (node.value === null || node.value === ''));
 
@@ -107,11 +146,20 @@ export function yamlSyntaxIssues(text: string): ValidationIssue[] {
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
   return doc.errors.map((e) => {
     const pos = e.linePos?.[0] ?? lines.linePos(e.pos[0]);
-    return { code: validationCodes.yamlSyntax, message: e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''), path: null, line: pos.line, column: pos.col };
+    return {
+      code: validationCodes.yamlSyntax,
+      message: e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''),
+      path: null,
+      line: pos.line,
+      column: pos.col,
+    };
   });
 }
 
-interface ParsedId { type: string; name: string | null }
+interface ParsedId {
+  type: string;
+  name: string | null;
+}
 function parseId(id: string): ParsedId | null {
   const slash = id.indexOf('/');
   const type = slash < 0 ? id : id.slice(0, slash);
@@ -131,23 +179,47 @@ function checkSections(ctx: Ctx, root: YAMLMap): Defined {
   const ids = Object.fromEntries(componentKinds.map((k) => [k, new Map<string, Node>()])) as Defined['ids'];
   for (const { key, keyNode, value } of entries(ctx, root)) {
     if (!(TOP_LEVEL_KEYS as readonly string[]).includes(key)) {
-      error(ctx, validationCodes.unknownKey, `Unknown top-level key "${key}": a collector configuration has ${TOP_LEVEL_KEYS.join(', ')}`, key, keyNode);
+      error(
+        ctx,
+        validationCodes.unknownKey,
+        `Unknown top-level key "${key}": a collector configuration has ${TOP_LEVEL_KEYS.join(', ')}`,
+        key,
+        keyNode,
+      );
       continue;
     }
     if (key === 'service') continue;
     const kind = key as ComponentKindName;
     if (!isNullNode(value) && !isMap(value)) {
-      error(ctx, validationCodes.notAMap, `"${kind}" must be a map of ${kindSingular[kind]} ids to their configuration`, kind, value ?? keyNode);
+      error(
+        ctx,
+        validationCodes.notAMap,
+        `"${kind}" must be a map of ${kindSingular[kind]} ids to their configuration`,
+        kind,
+        value ?? keyNode,
+      );
       continue;
     }
     for (const c of entries(ctx, value)) {
       const path = join(kind, c.key);
       if (!parseId(c.key)) {
-        error(ctx, validationCodes.invalidComponentId, `"${c.key}" is not a valid ${kindSingular[kind]} id: use type[/name], the type starting with a letter (letters, digits, _), the name without spaces or "/"`, path, c.keyNode);
+        error(
+          ctx,
+          validationCodes.invalidComponentId,
+          `"${c.key}" is not a valid ${kindSingular[kind]} id: use type[/name], the type starting with a letter (letters, digits, _), the name without spaces or "/"`,
+          path,
+          c.keyNode,
+        );
         continue;
       }
       if (!isNullNode(c.value) && !isMap(c.value)) {
-        error(ctx, validationCodes.notAMap, `The configuration of ${kindSingular[kind]} "${c.key}" must be a map (or empty for the defaults)`, path, c.value);
+        error(
+          ctx,
+          validationCodes.notAMap,
+          `The configuration of ${kindSingular[kind]} "${c.key}" must be a map (or empty for the defaults)`,
+          path,
+          c.value,
+        );
       }
       ids[kind].set(c.key, c.keyNode);
     }
@@ -165,22 +237,45 @@ interface Usage {
 
 function checkService(ctx: Ctx, root: YAMLMap, defined: Defined): Usage {
   const used = Object.fromEntries(componentKinds.map((k) => [k, new Set<string>()])) as Usage['used'];
-  const usage: Usage = { used, connectorAsExporter: new Map(), connectorAsReceiver: new Map(), serviceExtensions: null };
+  const usage: Usage = {
+    used,
+    connectorAsExporter: new Map(),
+    connectorAsReceiver: new Map(),
+    serviceExtensions: null,
+  };
   const servicePair = root.items.find((p) => keyText(p as Pair) === 'service') as Pair | undefined;
   const service = resolveNode(ctx, servicePair?.value);
   if (!servicePair || isNullNode(service)) {
-    error(ctx, validationCodes.missingPipelines, 'The configuration has no "service.pipelines": without a pipeline the collector does not start', 'service', servicePair?.key as Node | undefined);
+    error(
+      ctx,
+      validationCodes.missingPipelines,
+      'The configuration has no "service.pipelines": without a pipeline the collector does not start',
+      'service',
+      servicePair?.key as Node | undefined,
+    );
     return usage;
   }
   if (!isMap(service)) {
-    error(ctx, validationCodes.notAMap, '"service" must be a map with "pipelines" (and optionally "extensions", "telemetry")', 'service', service);
+    error(
+      ctx,
+      validationCodes.notAMap,
+      '"service" must be a map with "pipelines" (and optionally "extensions", "telemetry")',
+      'service',
+      service,
+    );
     return usage;
   }
   let pipelinesNode: Node | null = null;
   let pipelinesKey: Node | null = null;
   for (const { key, keyNode, value } of entries(ctx, service)) {
     if (!SERVICE_KEYS.includes(key)) {
-      error(ctx, validationCodes.unknownKey, `Unknown key "service.${key}": the service section has ${SERVICE_KEYS.join(', ')}`, join('service', key), keyNode);
+      error(
+        ctx,
+        validationCodes.unknownKey,
+        `Unknown key "service.${key}": the service section has ${SERVICE_KEYS.join(', ')}`,
+        join('service', key),
+        keyNode,
+      );
     } else if (key === 'pipelines') {
       pipelinesNode = value;
       pipelinesKey = keyNode;
@@ -189,11 +284,23 @@ function checkService(ctx: Ctx, root: YAMLMap, defined: Defined): Usage {
     }
   }
   if (!pipelinesKey || isNullNode(pipelinesNode) || (isMap(pipelinesNode) && pipelinesNode.items.length === 0)) {
-    error(ctx, validationCodes.missingPipelines, 'The configuration has no pipeline in "service.pipelines": the collector needs at least one', 'service::pipelines', pipelinesKey ?? servicePair.key as Node);
+    error(
+      ctx,
+      validationCodes.missingPipelines,
+      'The configuration has no pipeline in "service.pipelines": the collector needs at least one',
+      'service::pipelines',
+      pipelinesKey ?? (servicePair.key as Node),
+    );
     return usage;
   }
   if (!isMap(pipelinesNode)) {
-    error(ctx, validationCodes.notAMap, '"service.pipelines" must be a map of pipeline ids (traces, metrics, logs, profiles, optionally /name) to pipelines', 'service::pipelines', pipelinesNode);
+    error(
+      ctx,
+      validationCodes.notAMap,
+      '"service.pipelines" must be a map of pipeline ids (traces, metrics, logs, profiles, optionally /name) to pipelines',
+      'service::pipelines',
+      pipelinesNode,
+    );
     return usage;
   }
   for (const p of entries(ctx, pipelinesNode)) checkPipeline(ctx, p.key, p.keyNode, p.value, defined, usage);
@@ -225,11 +332,25 @@ function checkServiceExtensions(ctx: Ctx, value: Node | null, keyNode: Node, def
   const seen = new Set<string>();
   list.forEach(({ id, node }, i) => {
     const path = `service::extensions[${i}]`;
-    if (seen.has(id)) error(ctx, validationCodes.duplicateReference, `Extension "${id}" is listed twice in service.extensions`, path, node);
+    if (seen.has(id))
+      error(
+        ctx,
+        validationCodes.duplicateReference,
+        `Extension "${id}" is listed twice in service.extensions`,
+        path,
+        node,
+      );
     seen.add(id);
     usage.used.extensions.add(id);
     if (id === OPAMP) return; // defined by the supervisor
-    if (!defined.ids.extensions.has(id)) error(ctx, validationCodes.undefinedComponent, `service.extensions references extension "${id}", which is not defined under "extensions"`, path, node);
+    if (!defined.ids.extensions.has(id))
+      error(
+        ctx,
+        validationCodes.undefinedComponent,
+        `service.extensions references extension "${id}", which is not defined under "extensions"`,
+        path,
+        node,
+      );
   });
 }
 
@@ -239,16 +360,34 @@ function checkPipeline(ctx: Ctx, id: string, keyNode: Node, value: Node | null, 
   const signal = slash < 0 ? id : id.slice(0, slash);
   const name = slash < 0 ? null : id.slice(slash + 1);
   if (!(pipelineSignals as readonly string[]).includes(signal) || (name !== null && !NAME_RE.test(name))) {
-    error(ctx, validationCodes.invalidPipelineId, `"${id}" is not a valid pipeline id: use ${pipelineSignals.join(', ')} optionally followed by /name (e.g. metrics/backend)`, path, keyNode);
+    error(
+      ctx,
+      validationCodes.invalidPipelineId,
+      `"${id}" is not a valid pipeline id: use ${pipelineSignals.join(', ')} optionally followed by /name (e.g. metrics/backend)`,
+      path,
+      keyNode,
+    );
   }
   if (isNullNode(value) || !isMap(value)) {
-    error(ctx, validationCodes.notAMap, `Pipeline "${id}" must be a map with "receivers", optional "processors" and "exporters"`, path, value ?? keyNode);
+    error(
+      ctx,
+      validationCodes.notAMap,
+      `Pipeline "${id}" must be a map with "receivers", optional "processors" and "exporters"`,
+      path,
+      value ?? keyNode,
+    );
     return;
   }
   const lists: Partial<Record<(typeof PIPELINE_KEYS)[number], { id: string; node: Node }[]>> = {};
   for (const e of entries(ctx, value)) {
     if (!(PIPELINE_KEYS as readonly string[]).includes(e.key)) {
-      error(ctx, validationCodes.unknownKey, `Unknown key "${e.key}" in pipeline "${id}": a pipeline has ${PIPELINE_KEYS.join(', ')}`, join(path, e.key), e.keyNode);
+      error(
+        ctx,
+        validationCodes.unknownKey,
+        `Unknown key "${e.key}" in pipeline "${id}": a pipeline has ${PIPELINE_KEYS.join(', ')}`,
+        join(path, e.key),
+        e.keyNode,
+      );
       continue;
     }
     const list = stringList(ctx, e.value, join(path, e.key), `Pipeline "${id}" ${e.key}`);
@@ -256,13 +395,27 @@ function checkPipeline(ctx: Ctx, id: string, keyNode: Node, value: Node | null, 
   }
   for (const part of ['receivers', 'exporters'] as const) {
     const present = entries(ctx, value).some((e) => e.key === part);
-    if (!present || lists[part]?.length === 0) error(ctx, validationCodes.emptyPipelineList, `Pipeline "${id}" must have at least one ${part === 'receivers' ? 'receiver' : 'exporter'}`, join(path, part), value);
+    if (!present || lists[part]?.length === 0)
+      error(
+        ctx,
+        validationCodes.emptyPipelineList,
+        `Pipeline "${id}" must have at least one ${part === 'receivers' ? 'receiver' : 'exporter'}`,
+        join(path, part),
+        value,
+      );
   }
   for (const part of PIPELINE_KEYS) {
     const seen = new Set<string>();
     (lists[part] ?? []).forEach(({ id: ref, node }, i) => {
       const refPath = `${join(path, part)}[${i}]`;
-      if (seen.has(ref)) error(ctx, validationCodes.duplicateReference, `Pipeline "${id}" lists ${kindSingular[part]} "${ref}" twice`, refPath, node);
+      if (seen.has(ref))
+        error(
+          ctx,
+          validationCodes.duplicateReference,
+          `Pipeline "${id}" lists ${kindSingular[part]} "${ref}" twice`,
+          refPath,
+          node,
+        );
       seen.add(ref);
       if (defined.ids[part].has(ref)) {
         usage.used[part].add(ref);
@@ -274,17 +427,37 @@ function checkPipeline(ctx: Ctx, id: string, keyNode: Node, value: Node | null, 
         return;
       }
       const where = part === 'processors' ? '"processors"' : `"${part}" or "connectors"`;
-      error(ctx, validationCodes.undefinedComponent, `Pipeline "${id}" references ${kindSingular[part]} "${ref}", which is not defined under ${where}`, refPath, node);
+      error(
+        ctx,
+        validationCodes.undefinedComponent,
+        `Pipeline "${id}" references ${kindSingular[part]} "${ref}", which is not defined under ${where}`,
+        refPath,
+        node,
+      );
     });
   }
 }
 
 function checkConnectors(ctx: Ctx, usage: Usage) {
   for (const [id, node] of usage.connectorAsExporter) {
-    if (!usage.connectorAsReceiver.has(id)) error(ctx, validationCodes.connectorUnpaired, `Connector "${id}" is used as an exporter but no pipeline uses it as a receiver`, join('connectors', id), node);
+    if (!usage.connectorAsReceiver.has(id))
+      error(
+        ctx,
+        validationCodes.connectorUnpaired,
+        `Connector "${id}" is used as an exporter but no pipeline uses it as a receiver`,
+        join('connectors', id),
+        node,
+      );
   }
   for (const [id, node] of usage.connectorAsReceiver) {
-    if (!usage.connectorAsExporter.has(id)) error(ctx, validationCodes.connectorUnpaired, `Connector "${id}" is used as a receiver but no pipeline uses it as an exporter`, join('connectors', id), node);
+    if (!usage.connectorAsExporter.has(id))
+      error(
+        ctx,
+        validationCodes.connectorUnpaired,
+        `Connector "${id}" is used as a receiver but no pipeline uses it as an exporter`,
+        join('connectors', id),
+        node,
+      );
   }
 }
 
@@ -293,7 +466,13 @@ function checkUnused(ctx: Ctx, defined: Defined, usage: Usage) {
     for (const [id, node] of defined.ids[kind]) {
       if (usage.used[kind].has(id) || (kind === 'extensions' && parseId(id)!.type === OPAMP)) continue;
       const where = kind === 'extensions' ? 'service.extensions' : 'any pipeline';
-      warn(ctx, validationCodes.unusedComponent, `${kindSingular[kind][0]!.toUpperCase()}${kindSingular[kind].slice(1)} "${id}" is defined but not used in ${where}; the collector ignores it`, join(kind, id), node);
+      warn(
+        ctx,
+        validationCodes.unusedComponent,
+        `${kindSingular[kind][0]!.toUpperCase()}${kindSingular[kind].slice(1)} "${id}" is defined but not used in ${where}; the collector ignores it`,
+        join(kind, id),
+        node,
+      );
     }
   }
 }
@@ -308,11 +487,27 @@ function checkAvailability(ctx: Ctx, defined: Defined, sources: ComponentSource[
       const dist = missing.filter((s) => !s.gateway);
       const gws = missing.filter((s) => s.gateway);
       if (dist.length) {
-        error(ctx, validationCodes.unknownComponentType, `Unknown ${kindSingular[kind]} type "${type}": it is not in ${dist[0]!.label}`, join(kind, id), node);
+        error(
+          ctx,
+          validationCodes.unknownComponentType,
+          `Unknown ${kindSingular[kind]} type "${type}": it is not in ${dist[0]!.label}`,
+          join(kind, id),
+          node,
+        );
       }
       if (gws.length) {
-        const names = gws.slice(0, 5).map((s) => s.label).join(', ') + (gws.length > 5 ? ` and ${gws.length - 5} more` : '');
-        error(ctx, validationCodes.componentNotAvailable, `${kindSingular[kind][0]!.toUpperCase()}${kindSingular[kind].slice(1)} type "${type}" is not available on ${names}: its collector does not include it (AvailableComponents)`, join(kind, id), node);
+        const names =
+          gws
+            .slice(0, 5)
+            .map((s) => s.label)
+            .join(', ') + (gws.length > 5 ? ` and ${gws.length - 5} more` : '');
+        error(
+          ctx,
+          validationCodes.componentNotAvailable,
+          `${kindSingular[kind][0]!.toUpperCase()}${kindSingular[kind].slice(1)} type "${type}" is not available on ${names}: its collector does not include it (AvailableComponents)`,
+          join(kind, id),
+          node,
+        );
       }
     }
   }
@@ -321,20 +516,35 @@ function checkAvailability(ctx: Ctx, defined: Defined, sources: ComponentSource[
 function checkOpamp(ctx: Ctx, defined: Defined, usage: Usage) {
   for (const [id, node] of defined.ids.extensions) {
     if (parseId(id)!.type !== OPAMP) continue;
-    error(ctx, validationCodes.opampExtensionInConfig,
+    error(
+      ctx,
+      validationCodes.opampExtensionInConfig,
       `Remove "extensions.${id}": the OpAMP supervisor injects its own opamp extension, and a remote configuration is merged after it, so this would replace the link between the supervisor and its collector and cut the gateway off from Flowgate`,
-      join('extensions', id), node);
+      join('extensions', id),
+      node,
+    );
   }
   const se = usage.serviceExtensions;
   if (se && !se.ids.includes(OPAMP)) {
-    error(ctx, validationCodes.opampExtensionRemoved,
+    error(
+      ctx,
+      validationCodes.opampExtensionRemoved,
       `"service.extensions" replaces the supervisor's list and does not include "opamp": the collector would run without its OpAMP link and the gateway would stop reporting to Flowgate. Add opamp to the list (it need not be defined under extensions) or remove service.extensions`,
-      'service::extensions', se.node);
+      'service::extensions',
+      se.node,
+    );
   }
 }
 
 /** Walks every scalar under the component sections and service.telemetry with its path. */
-function walkScalars(ctx: Ctx, node: Node | null, path: string, key: string | null, fn: (scalar: Node & { value: unknown }, path: string, key: string | null) => void, depth = 0) {
+function walkScalars(
+  ctx: Ctx,
+  node: Node | null,
+  path: string,
+  key: string | null,
+  fn: (scalar: Node & { value: unknown }, path: string, key: string | null) => void,
+  depth = 0,
+) {
   if (!node || depth > 64) return;
   if (isMap(node)) {
     for (const e of entries(ctx, node)) walkScalars(ctx, e.value, join(path, e.key), e.key, fn, depth + 1);
@@ -352,17 +562,43 @@ function checkValues(ctx: Ctx, root: YAMLMap, secretNames: ReadonlySet<string> |
       if (text && text.includes('${')) {
         for (const ref of configRefs(text)) {
           if (!(knownProviderSchemes as readonly string[]).includes(ref.scheme)) {
-            error(ctx, validationCodes.unknownProvider, `Unknown reference scheme "${ref.scheme}" in ${ref.text}: use \${secret:NAME} for Flowgate secrets or \${env:NAME}`, path, scalar);
+            error(
+              ctx,
+              validationCodes.unknownProvider,
+              `Unknown reference scheme "${ref.scheme}" in ${ref.text}: use \${secret:NAME} for Flowgate secrets or \${env:NAME}`,
+              path,
+              scalar,
+            );
           } else if (ref.scheme === 'secret') {
-            if (!SECRET_NAME_RE.test(ref.value)) error(ctx, validationCodes.invalidSecretName, `${ref.text} is not a valid secret reference: names are letters, digits and _ (not starting with a digit)`, path, scalar);
-            else if (secretNames && !secretNames.has(ref.value)) error(ctx, validationCodes.secretNotFound, `Secret "${ref.value}" does not exist in this organization: create it (PUT /api/v1/secrets) before deploying`, path, scalar);
+            if (!SECRET_NAME_RE.test(ref.value))
+              error(
+                ctx,
+                validationCodes.invalidSecretName,
+                `${ref.text} is not a valid secret reference: names are letters, digits and _ (not starting with a digit)`,
+                path,
+                scalar,
+              );
+            else if (secretNames && !secretNames.has(ref.value))
+              error(
+                ctx,
+                validationCodes.secretNotFound,
+                `Secret "${ref.value}" does not exist in this organization: create it (PUT /api/v1/secrets) before deploying`,
+                path,
+                scalar,
+              );
           }
         }
       }
       if (!scalarKey || !isCredentialKey(scalarKey)) return;
       const literal = text ?? (typeof scalar.value === 'number' ? String(scalar.value) : null);
       if (!literal || literal.includes('${')) return;
-      warn(ctx, validationCodes.literalCredential, `"${scalarKey}" holds a literal credential: store it as a secret and write \${secret:NAME} here, so it is encrypted at rest and never shown back`, path, scalar);
+      warn(
+        ctx,
+        validationCodes.literalCredential,
+        `"${scalarKey}" holds a literal credential: store it as a secret and write \${secret:NAME} here, so it is encrypted at rest and never shown back`,
+        path,
+        scalar,
+      );
     });
   }
 }
@@ -384,7 +620,13 @@ export function validateCollectorConfig(text: string, opts: ValidateOptions = {}
     return { errors: ctx.errors, warnings: ctx.warnings };
   }
   if (!isMap(root)) {
-    error(ctx, validationCodes.notAMap, 'A collector configuration is a map with receivers, processors, exporters, extensions, connectors and service', null, root);
+    error(
+      ctx,
+      validationCodes.notAMap,
+      'A collector configuration is a map with receivers, processors, exporters, extensions, connectors and service',
+      null,
+      root,
+    );
     return { errors: ctx.errors, warnings: ctx.warnings };
   }
   const defined = checkSections(ctx, root);
@@ -394,7 +636,8 @@ export function validateCollectorConfig(text: string, opts: ValidateOptions = {}
   checkAvailability(ctx, defined, opts.componentSources ?? []);
   checkOpamp(ctx, defined, usage);
   checkValues(ctx, root, opts.secretNames ?? null);
-  const byPosition = (a: ValidationIssue, b: ValidationIssue) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0);
+  const byPosition = (a: ValidationIssue, b: ValidationIssue) =>
+    (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0);
   return { errors: ctx.errors.sort(byPosition), warnings: ctx.warnings.sort(byPosition) };
 }
 

@@ -17,10 +17,7 @@ export const ErrorBody = Type.Object(
 );
 export type ErrorBody = Static<typeof ErrorBody>;
 
-export const OrgQuery = Type.Object(
-  { org_id: Type.Optional(Uuid) },
-  { additionalProperties: false },
-);
+export const OrgQuery = Type.Object({ org_id: Type.Optional(Uuid) }, { additionalProperties: false });
 
 export const PageQuery = {
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),

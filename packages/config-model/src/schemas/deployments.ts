@@ -1,9 +1,25 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Nullable, Tags, Timestamp, Uuid } from './common.ts';
 
-export const deploymentStatuses = ['pending', 'in_progress', 'paused', 'completed', 'failed', 'cancelled', 'rolled_back'] as const;
+export const deploymentStatuses = [
+  'pending',
+  'in_progress',
+  'paused',
+  'completed',
+  'failed',
+  'cancelled',
+  'rolled_back',
+] as const;
 export type DeploymentStatus = (typeof deploymentStatuses)[number];
-export const targetStatuses = ['pending', 'applying', 'applied', 'failed', 'excluded', 'superseded', 'cancelled'] as const;
+export const targetStatuses = [
+  'pending',
+  'applying',
+  'applied',
+  'failed',
+  'excluded',
+  'superseded',
+  'cancelled',
+] as const;
 export type TargetStatus = (typeof targetStatuses)[number];
 
 export const DeploymentTarget = Type.Object(
@@ -13,14 +29,22 @@ export const DeploymentTarget = Type.Object(
 export const DeploymentStrategy = Type.Object(
   {
     type: Type.Union([Type.Literal('all_at_once'), Type.Literal('canary')]),
-    batches: Type.Optional(Type.Array(Type.Number({ exclusiveMinimum: 0, maximum: 100 }), { minItems: 1, maxItems: 20 })),
+    batches: Type.Optional(
+      Type.Array(Type.Number({ exclusiveMinimum: 0, maximum: 100 }), { minItems: 1, maxItems: 20 }),
+    ),
     soak_seconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 86400 })),
     pause_on_failure: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 );
 export const CreateDeploymentBody = Type.Object(
-  { template_id: Uuid, version: Type.Integer({ minimum: 1 }), target: DeploymentTarget, strategy: Type.Optional(DeploymentStrategy), name: Type.Optional(Type.String({ maxLength: 200 })) },
+  {
+    template_id: Uuid,
+    version: Type.Integer({ minimum: 1 }),
+    target: DeploymentTarget,
+    strategy: Type.Optional(DeploymentStrategy),
+    name: Type.Optional(Type.String({ maxLength: 200 })),
+  },
   { additionalProperties: false },
 );
 export const DeploymentTargetState = Type.Object({
@@ -52,7 +76,10 @@ export const Deployment = Type.Object({
 export type Deployment = Static<typeof Deployment>;
 export const DeploymentDetail = Type.Composite([
   Deployment,
-  Type.Object({ targets: Type.Array(DeploymentTargetState), excluded: Type.Array(Type.Object({ gateway_id: Uuid, gateway_name: Type.String(), reason: Type.String() })) }),
+  Type.Object({
+    targets: Type.Array(DeploymentTargetState),
+    excluded: Type.Array(Type.Object({ gateway_id: Uuid, gateway_name: Type.String(), reason: Type.String() })),
+  }),
 ]);
 export type DeploymentDetail = Static<typeof DeploymentDetail>;
 export const GatewayDeploymentHistoryEntry = Type.Object({

@@ -1,5 +1,13 @@
 // Server-Sent Events at GET /api/v1/events?org_id=. Each event: `event: <type>` and `data: <json>`.
-export const eventTypes = ['gateway.updated', 'gateway.connected', 'gateway.disconnected', 'gateway.deleted', 'gateway.created', 'deployment.updated', 'template.updated'] as const;
+export const eventTypes = [
+  'gateway.updated',
+  'gateway.connected',
+  'gateway.disconnected',
+  'gateway.deleted',
+  'gateway.created',
+  'deployment.updated',
+  'template.updated',
+] as const;
 export type EventType = (typeof eventTypes)[number];
 export interface FlowgateEvent {
   type: EventType;

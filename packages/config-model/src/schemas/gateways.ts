@@ -22,7 +22,10 @@ export const CreateRegistrationTokenBody = Type.Object(
   },
   { additionalProperties: false },
 );
-export const CreatedRegistrationToken = Type.Composite([RegistrationToken, Type.Object({ token: Type.String({ description: 'Plaintext, shown once' }) })]);
+export const CreatedRegistrationToken = Type.Composite([
+  RegistrationToken,
+  Type.Object({ token: Type.String({ description: 'Plaintext, shown once' }) }),
+]);
 
 export const RegisterGatewayBody = Type.Object(
   {
@@ -46,16 +49,32 @@ export const RegisterGatewayResponse = Type.Object({
 });
 
 export const HealthSummary = Type.Object({
-  status: Type.Union([Type.Literal('healthy'), Type.Literal('warning'), Type.Literal('unhealthy'), Type.Literal('offline')]),
+  status: Type.Union([
+    Type.Literal('healthy'),
+    Type.Literal('warning'),
+    Type.Literal('unhealthy'),
+    Type.Literal('offline'),
+  ]),
   score: Type.Integer(),
 });
 
 export const RemoteConfigStatus = Type.Object({
-  status: Type.Union([Type.Literal('UNSET'), Type.Literal('APPLIED'), Type.Literal('APPLYING'), Type.Literal('FAILED')]),
+  status: Type.Union([
+    Type.Literal('UNSET'),
+    Type.Literal('APPLIED'),
+    Type.Literal('APPLYING'),
+    Type.Literal('FAILED'),
+  ]),
   hash: Nullable(Type.String()),
   error_message: Nullable(Type.String()),
   updated_at: Nullable(Timestamp),
-  recovery: Type.Optional(Nullable(Type.String({ description: 'What the control plane did after the last failure (e.g. re-sent the last applied version)' }))),
+  recovery: Type.Optional(
+    Nullable(
+      Type.String({
+        description: 'What the control plane did after the last failure (e.g. re-sent the last applied version)',
+      }),
+    ),
+  ),
 });
 export type RemoteConfigStatus = Static<typeof RemoteConfigStatus>;
 
@@ -88,7 +107,16 @@ export const GatewayListQuery = Type.Object(
     health: Type.Optional(Type.String({ maxLength: 32 })),
     name: Type.Optional(Type.String({ maxLength: 200 })),
     tag: Type.Optional(Type.String({ maxLength: 300, description: 'key=value' })),
-    sort: Type.Optional(Type.Union([Type.Literal('name'), Type.Literal('-name'), Type.Literal('last_seen'), Type.Literal('-last_seen'), Type.Literal('created_at'), Type.Literal('-created_at')])),
+    sort: Type.Optional(
+      Type.Union([
+        Type.Literal('name'),
+        Type.Literal('-name'),
+        Type.Literal('last_seen'),
+        Type.Literal('-last_seen'),
+        Type.Literal('created_at'),
+        Type.Literal('-created_at'),
+      ]),
+    ),
   },
   { additionalProperties: false },
 );
@@ -101,35 +129,52 @@ export interface ComponentHealthNode {
   status_time: string | null;
   components: Record<string, ComponentHealthNode>;
 }
-export const ComponentHealthNode = Type.Recursive((Self) =>
-  Type.Object({
-    healthy: Type.Boolean(),
-    status: Type.String(),
-    last_error: Type.String(),
-    start_time: Nullable(Type.String()),
-    status_time: Nullable(Type.String()),
-    components: Type.Record(Type.String(), Self),
-  }),
+export const ComponentHealthNode = Type.Recursive(
+  (Self) =>
+    Type.Object({
+      healthy: Type.Boolean(),
+      status: Type.String(),
+      last_error: Type.String(),
+      start_time: Nullable(Type.String()),
+      status_time: Nullable(Type.String()),
+      components: Type.Record(Type.String(), Self),
+    }),
   { $id: 'ComponentHealthNode' },
 );
 
-export const RegistrationTokenState = Type.Union([Type.Literal('active'), Type.Literal('expired'), Type.Literal('used_up'), Type.Literal('revoked')], {
-  description: 'active: enrols new gateways; expired / used_up: enrols no new ones, but the gateways it enrolled zero-touch keep reconnecting with it; revoked: refuses them too',
-});
+export const RegistrationTokenState = Type.Union(
+  [Type.Literal('active'), Type.Literal('expired'), Type.Literal('used_up'), Type.Literal('revoked')],
+  {
+    description:
+      'active: enrols new gateways; expired / used_up: enrols no new ones, but the gateways it enrolled zero-touch keep reconnecting with it; revoked: refuses them too',
+  },
+);
 export type RegistrationTokenState = Static<typeof RegistrationTokenState>;
 
 /** How a gateway authenticates its OpAMP connections. Names and prefixes only: never a token or a hash. */
 export const GatewayAuth = Type.Object({
   method: Type.Union([Type.Literal('gateway_token'), Type.Literal('registration_token'), Type.Literal('none')], {
-    description: 'gateway_token: it has an OpAMP token of its own (see token_expires_at); registration_token: it has none and was enrolled zero-touch, its supervisor presents the registration token on every connection; none: its own token was revoked and it was not enrolled zero-touch, so it is refused until it is given a new one (rotate) or enrols again',
+    description:
+      'gateway_token: it has an OpAMP token of its own (see token_expires_at); registration_token: it has none and was enrolled zero-touch, its supervisor presents the registration token on every connection; none: its own token was revoked and it was not enrolled zero-touch, so it is refused until it is given a new one (rotate) or enrols again',
   }),
-  zero_touch: Type.Boolean({ description: 'Enrolled zero-touch (OpAMP with a registration token). Such a gateway is also admitted with that registration token until it is revoked, even after it was given a token of its own.' }),
-  registration_token: Nullable(Type.Object({
-    id: Uuid,
-    name: Type.String(),
-    prefix: Type.String({ description: 'First characters of the token, to recognise it' }),
-    state: RegistrationTokenState,
-  }, { description: 'The registration token the gateway enrolled with; null when unknown (deleted, or enrolled before it was recorded)' })),
+  zero_touch: Type.Boolean({
+    description:
+      'Enrolled zero-touch (OpAMP with a registration token). Such a gateway is also admitted with that registration token until it is revoked, even after it was given a token of its own.',
+  }),
+  registration_token: Nullable(
+    Type.Object(
+      {
+        id: Uuid,
+        name: Type.String(),
+        prefix: Type.String({ description: 'First characters of the token, to recognise it' }),
+        state: RegistrationTokenState,
+      },
+      {
+        description:
+          'The registration token the gateway enrolled with; null when unknown (deleted, or enrolled before it was recorded)',
+      },
+    ),
+  ),
 });
 export type GatewayAuth = Static<typeof GatewayAuth>;
 
@@ -193,12 +238,16 @@ export const GatewayMetrics = Type.Object({
   latency_ms: Nullable(Type.Number()),
   last_updated: Nullable(Timestamp),
   totals: Type.Object({
-    received: Type.Record(Type.String(), Type.Number(), { description: 'per signal: metric_points, log_records, spans' }),
+    received: Type.Record(Type.String(), Type.Number(), {
+      description: 'per signal: metric_points, log_records, spans',
+    }),
     sent: Type.Record(Type.String(), Type.Number()),
     refused: Type.Record(Type.String(), Type.Number()),
     send_failed: Type.Record(Type.String(), Type.Number()),
   }),
-  processors: Type.Array(Type.Object({ processor: Type.String(), signal: Type.String(), incoming: Type.Number(), outgoing: Type.Number() })),
+  processors: Type.Array(
+    Type.Object({ processor: Type.String(), signal: Type.String(), incoming: Type.Number(), outgoing: Type.Number() }),
+  ),
   series: Type.Array(GatewayMetricsPoint),
 });
 export const GatewayStatusResponse = Type.Object({
@@ -212,10 +261,17 @@ export const GatewayStatusResponse = Type.Object({
 });
 
 export const UpdateTagsBody = Type.Object({ tags: Tags }, { additionalProperties: false });
-export const UpdateGatewayBody = Type.Object({ name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })) }, { additionalProperties: false });
+export const UpdateGatewayBody = Type.Object(
+  { name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })) },
+  { additionalProperties: false },
+);
 export const HeartbeatResponse = Type.Object({ status: Type.Literal('ok'), gateway_id: Uuid });
 export const RotateTokenResponse = Type.Object({ opamp_token: Type.String(), expires_at: Timestamp });
-export const AgentTag = Type.Object({ key: Type.String(), values: Type.Array(Type.String()), gateways: Type.Integer() });
+export const AgentTag = Type.Object({
+  key: Type.String(),
+  values: Type.Array(Type.String()),
+  gateways: Type.Integer(),
+});
 
 export const FleetSummary = Type.Object({
   total: Type.Integer(),

@@ -3,7 +3,12 @@ import { Nullable, Timestamp, Uuid } from './common.ts';
 
 export const roles = ['owner', 'admin', 'editor', 'viewer'] as const;
 export type Role = (typeof roles)[number];
-export const Role = Type.Union([Type.Literal('owner'), Type.Literal('admin'), Type.Literal('editor'), Type.Literal('viewer')]);
+export const Role = Type.Union([
+  Type.Literal('owner'),
+  Type.Literal('admin'),
+  Type.Literal('editor'),
+  Type.Literal('viewer'),
+]);
 
 export const LoginBody = Type.Object(
   { email: Type.String({ minLength: 3, maxLength: 320 }), password: Type.String({ minLength: 1, maxLength: 1024 }) },
@@ -40,14 +45,26 @@ export const CreateUserBody = Type.Object(
   { additionalProperties: false },
 );
 
-export const Org = Type.Object({ id: Uuid, name: Type.String(), slug: Type.String(), created_at: Timestamp, role: Nullable(Role) });
+export const Org = Type.Object({
+  id: Uuid,
+  name: Type.String(),
+  slug: Type.String(),
+  created_at: Timestamp,
+  role: Nullable(Role),
+});
 export type Org = Static<typeof Org>;
 export const CreateOrgBody = Type.Object(
   { name: Type.String({ minLength: 1, maxLength: 120 }) },
   { additionalProperties: false },
 );
 
-export const Member = Type.Object({ user_id: Uuid, email: Type.String(), name: Nullable(Type.String()), role: Role, created_at: Timestamp });
+export const Member = Type.Object({
+  user_id: Uuid,
+  email: Type.String(),
+  name: Nullable(Type.String()),
+  role: Role,
+  created_at: Timestamp,
+});
 export type Member = Static<typeof Member>;
 export const AddMemberBody = Type.Object(
   { user_id: Type.Optional(Uuid), email: Type.Optional(Type.String({ maxLength: 320 })), role: Role },
@@ -66,7 +83,11 @@ export const ApiKey = Type.Object({
 });
 export type ApiKey = Static<typeof ApiKey>;
 export const CreateApiKeyBody = Type.Object(
-  { name: Type.String({ minLength: 1, maxLength: 120 }), role: Type.Optional(Role), expires_in_days: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })) },
+  {
+    name: Type.String({ minLength: 1, maxLength: 120 }),
+    role: Type.Optional(Role),
+    expires_in_days: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })),
+  },
   { additionalProperties: false },
 );
 export const CreatedApiKey = Type.Composite([ApiKey, Type.Object({ key: Type.String({ description: 'Shown once' }) })]);

@@ -66,14 +66,24 @@ export const ValidationResult = Type.Object({
 });
 export type ValidationResult = Static<typeof ValidationResult>;
 export const ValidationBody = Type.Object(
-  { config_yaml: Type.String({ maxLength: 1_000_000 }), gateway_ids: Type.Optional(Type.Array(Uuid, { maxItems: 1000 })) },
+  {
+    config_yaml: Type.String({ maxLength: 1_000_000 }),
+    gateway_ids: Type.Optional(Type.Array(Uuid, { maxItems: 1000 })),
+  },
   { additionalProperties: false },
 );
 
 export const DryRunBody = Type.Object(
   {
     version: Type.Optional(Type.Integer({ minimum: 1 })),
-    sample: Type.Optional(Type.Union([Type.Literal('metrics'), Type.Literal('logs'), Type.Literal('all'), Type.Object({ otlp_json: Type.Unknown() })])),
+    sample: Type.Optional(
+      Type.Union([
+        Type.Literal('metrics'),
+        Type.Literal('logs'),
+        Type.Literal('all'),
+        Type.Object({ otlp_json: Type.Unknown() }),
+      ]),
+    ),
   },
   { additionalProperties: false },
 );
@@ -102,25 +112,49 @@ export const DryRunResult = Type.Object({
   duration_ms: Type.Integer(),
 });
 
-export const Secret = Type.Object({ id: Uuid, org_id: Uuid, name: Type.String(), created_at: Timestamp, updated_at: Timestamp });
+export const Secret = Type.Object({
+  id: Uuid,
+  org_id: Uuid,
+  name: Type.String(),
+  created_at: Timestamp,
+  updated_at: Timestamp,
+});
 export const PutSecretBody = Type.Object(
-  { name: Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$' }), value: Type.String({ minLength: 1, maxLength: 65536 }) },
+  {
+    name: Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$' }),
+    value: Type.String({ minLength: 1, maxLength: 65536 }),
+  },
   { additionalProperties: false },
 );
 export const DeleteSecretQuery = Type.Object(
   {
     org_id: Type.Optional(Uuid),
-    force: Type.Optional(Type.Boolean({ default: false, description: 'Delete even when a gateway configuration or a template references the secret (otherwise 409 SECRET_IN_USE)' })),
+    force: Type.Optional(
+      Type.Boolean({
+        default: false,
+        description:
+          'Delete even when a gateway configuration or a template references the secret (otherwise 409 SECRET_IN_USE)',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
 /** What references a secret: a gateway (desired or applied configuration) or a template (latest or actively deployed version). */
-export const SecretReference = Type.Object({ kind: Type.Union([Type.Literal('gateway'), Type.Literal('template')]), id: Uuid, name: Type.String() });
+export const SecretReference = Type.Object({
+  kind: Type.Union([Type.Literal('gateway'), Type.Literal('template')]),
+  id: Uuid,
+  name: Type.String(),
+});
 export type SecretReference = Static<typeof SecretReference>;
 export const SECRET_IN_USE_LIST_LIMIT = 20;
 export const SecretInUseDetails = Type.Object({
-  used_by: Type.Array(SecretReference, { maxItems: SECRET_IN_USE_LIST_LIMIT, description: 'Gateways first, then templates, each by name' }),
-  total: Type.Integer({ description: 'How many gateways and templates reference the secret (used_by lists at most 20)' }),
+  used_by: Type.Array(SecretReference, {
+    maxItems: SECRET_IN_USE_LIST_LIMIT,
+    description: 'Gateways first, then templates, each by name',
+  }),
+  total: Type.Integer({
+    description: 'How many gateways and templates reference the secret (used_by lists at most 20)',
+  }),
 });
 export type SecretInUseDetails = Static<typeof SecretInUseDetails>;
 /** The error envelope of 409 SECRET_IN_USE, with its details typed. */

@@ -56,5 +56,7 @@ export function deeplyNestedHealth(instanceUid: Uint8Array, depth: number): Uint
 
 /** A well-formed AgentToServer WS frame. */
 export function goodFrame(instanceUid: Uint8Array, sequenceNum = 0n): Uint8Array {
-  return frameWsPayload(toBinary(AgentToServerSchema, create(AgentToServerSchema, { instanceUid, sequenceNum, capabilities: 1n })));
+  return frameWsPayload(
+    toBinary(AgentToServerSchema, create(AgentToServerSchema, { instanceUid, sequenceNum, capabilities: 1n })),
+  );
 }

@@ -82,7 +82,9 @@ function arbitraries(maxFrameBytes: number) {
   const text = fc.string({ maxLength: 24 });
   const anyValue = fc.oneof(
     text.map((value) => ({ value: { case: 'stringValue' as const, value } })),
-    fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }).map((value) => ({ value: { case: 'intValue' as const, value } })),
+    fc
+      .bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n })
+      .map((value) => ({ value: { case: 'intValue' as const, value } })),
     fc.boolean().map((value) => ({ value: { case: 'boolValue' as const, value } })),
     fc.double({ noNaN: true }).map((value) => ({ value: { case: 'doubleValue' as const, value } })),
   );
@@ -91,21 +93,40 @@ function arbitraries(maxFrameBytes: number) {
     { weight: 8, arbitrary: fc.uint8Array({ minLength: 16, maxLength: 16 }) },
     { weight: 1, arbitrary: fc.uint8Array({ maxLength: 26 }) },
   );
-  const message = fc.record(
-    {
-      instanceUid: uid,
-      sequenceNum: fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }),
-      capabilities: fc.bigInt({ min: 0n, max: 0xffffn }),
-      flags: fc.bigInt({ min: 0n, max: 3n }),
-      agentDescription: fc.record({ identifyingAttributes: attrs, nonIdentifyingAttributes: attrs }),
-      health: fc.record({ healthy: fc.boolean(), lastError: text, status: text, startTimeUnixNano: fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }) }),
-      remoteConfigStatus: fc.record({ lastRemoteConfigHash: fc.uint8Array({ maxLength: 32 }), status: fc.integer({ min: 0, max: 5 }), errorMessage: text }),
-      effectiveConfig: fc.record({ configMap: fc.record({ configMap: fc.dictionary(text, fc.record({ body: fc.uint8Array({ maxLength: 200 }), contentType: text }), { maxKeys: 2 }) }) }),
-      agentDisconnect: fc.constant({}),
-      customMessage: fc.record({ capability: text, type: text, data: fc.uint8Array({ maxLength: 64 }) }),
-    },
-    { requiredKeys: ['instanceUid'] },
-  ).map((init) => toBinary(AgentToServerSchema, create(AgentToServerSchema, init as MessageInitShape<typeof AgentToServerSchema>)));
+  const message = fc
+    .record(
+      {
+        instanceUid: uid,
+        sequenceNum: fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }),
+        capabilities: fc.bigInt({ min: 0n, max: 0xffffn }),
+        flags: fc.bigInt({ min: 0n, max: 3n }),
+        agentDescription: fc.record({ identifyingAttributes: attrs, nonIdentifyingAttributes: attrs }),
+        health: fc.record({
+          healthy: fc.boolean(),
+          lastError: text,
+          status: text,
+          startTimeUnixNano: fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }),
+        }),
+        remoteConfigStatus: fc.record({
+          lastRemoteConfigHash: fc.uint8Array({ maxLength: 32 }),
+          status: fc.integer({ min: 0, max: 5 }),
+          errorMessage: text,
+        }),
+        effectiveConfig: fc.record({
+          configMap: fc.record({
+            configMap: fc.dictionary(text, fc.record({ body: fc.uint8Array({ maxLength: 200 }), contentType: text }), {
+              maxKeys: 2,
+            }),
+          }),
+        }),
+        agentDisconnect: fc.constant({}),
+        customMessage: fc.record({ capability: text, type: text, data: fc.uint8Array({ maxLength: 64 }) }),
+      },
+      { requiredKeys: ['instanceUid'] },
+    )
+    .map((init) =>
+      toBinary(AgentToServerSchema, create(AgentToServerSchema, init as MessageInitShape<typeof AgentToServerSchema>)),
+    );
 
   const mutate = (bytes: Uint8Array) =>
     fc.oneof(
@@ -131,11 +152,13 @@ function arbitraries(maxFrameBytes: number) {
       }),
     );
 
-  const body = fc.oneof(
-    { weight: 6, arbitrary: message.chain(mutate) },
-    { weight: 2, arbitrary: message },
-    { weight: 2, arbitrary: fc.uint8Array({ maxLength: 256 }) },
-  ).map((b) => (b.length > maxFrameBytes - 11 ? b.subarray(0, maxFrameBytes - 11) : b));
+  const body = fc
+    .oneof(
+      { weight: 6, arbitrary: message.chain(mutate) },
+      { weight: 2, arbitrary: message },
+      { weight: 2, arbitrary: fc.uint8Array({ maxLength: 256 }) },
+    )
+    .map((b) => (b.length > maxFrameBytes - 11 ? b.subarray(0, maxFrameBytes - 11) : b));
 
   const header = fc.oneof(
     { weight: 14, arbitrary: fc.constant(Uint8Array.of(0)) },
@@ -151,8 +174,13 @@ function arbitraries(maxFrameBytes: number) {
   });
 
   const httpRequest = fc.tuple(body, fc.integer({ min: 0, max: 99 })).map(([b, roll]): HttpCase => {
-    if (roll < 8) return { body: gzipSync(b), headers: { 'Content-Type': 'application/x-protobuf', 'Content-Encoding': 'gzip' } };
-    if (roll < 10) return { body: gzipSync(b).subarray(0, 12), headers: { 'Content-Type': 'application/x-protobuf', 'Content-Encoding': 'gzip' } };
+    if (roll < 8)
+      return { body: gzipSync(b), headers: { 'Content-Type': 'application/x-protobuf', 'Content-Encoding': 'gzip' } };
+    if (roll < 10)
+      return {
+        body: gzipSync(b).subarray(0, 12),
+        headers: { 'Content-Type': 'application/x-protobuf', 'Content-Encoding': 'gzip' },
+      };
     if (roll < 12) return { body: b, headers: { 'Content-Type': roll === 10 ? 'application/json' : 'text/plain' } };
     return { body: b, headers: { 'Content-Type': 'application/x-protobuf' } };
   });
@@ -201,7 +229,10 @@ class WsLane {
       this.inFlight--;
       this.report.replies++;
       try {
-        const reply = decodeWsFrame(ServerToAgentSchema, new Uint8Array(data.buffer, data.byteOffset, data.byteLength)).message;
+        const reply = decodeWsFrame(
+          ServerToAgentSchema,
+          new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+        ).message;
         const type = reply.errorResponse?.type;
         if (type === undefined) this.report.ok++;
         else if (type === ServerErrorResponseType.ServerErrorResponseType_BadRequest) this.report.badRequest++;
@@ -272,9 +303,19 @@ class WsLane {
 
 // ------------------------------------------------------------------ HTTP side
 
-function postOnce(url: URL, agent: http.Agent, req: HttpCase, extra: Record<string, string> | undefined): Promise<number> {
+function postOnce(
+  url: URL,
+  agent: http.Agent,
+  req: HttpCase,
+  extra: Record<string, string> | undefined,
+): Promise<number> {
   return new Promise((resolve, reject) => {
-    const r = http.request(url, { method: 'POST', agent, headers: { ...extra, ...req.headers, 'Content-Length': String(req.body.length) }, timeout: 30_000 });
+    const r = http.request(url, {
+      method: 'POST',
+      agent,
+      headers: { ...extra, ...req.headers, 'Content-Length': String(req.body.length) },
+      timeout: 30_000,
+    });
     r.on('timeout', () => r.destroy(new Error('timeout')));
     r.on('error', reject);
     r.on('response', (res) => {
@@ -289,7 +330,7 @@ function postOnce(url: URL, agent: http.Agent, req: HttpCase, extra: Record<stri
 // ------------------------------------------------------------------ entry point
 
 export async function fuzzOpampEndpoint(opts: FuzzOptions): Promise<FuzzReport> {
-  const seed = opts.seed ?? (Date.now() % 2 ** 31);
+  const seed = opts.seed ?? Date.now() % 2 ** 31;
   const started = Date.now();
   const httpShare = opts.wsUrl && opts.httpUrl ? (opts.httpShare ?? 0.2) : opts.httpUrl ? 1 : 0;
   const httpCount = Math.round(opts.frames * httpShare);
@@ -300,7 +341,12 @@ export async function fuzzOpampEndpoint(opts: FuzzOptions): Promise<FuzzReport> 
     ws: { sent: 0, replies: 0, badRequest: 0, unavailable: 0, ok: 0, undecodableReplies: 0, unanswered: 0, closes: {} },
     http: { sent: 0, statuses: {}, transportErrors: 0 },
   };
-  const lanes = opts.wsUrl ? Array.from({ length: opts.wsSockets ?? 4 }, () => new WsLane(opts.wsUrl!, opts.headers, opts.wsWindow ?? 128, report.ws)) : [];
+  const lanes = opts.wsUrl
+    ? Array.from(
+        { length: opts.wsSockets ?? 4 },
+        () => new WsLane(opts.wsUrl!, opts.headers, opts.wsWindow ?? 128, report.ws),
+      )
+    : [];
   const concurrency = opts.httpConcurrency ?? 8;
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   const httpUrl = opts.httpUrl ? new URL(opts.httpUrl) : undefined;

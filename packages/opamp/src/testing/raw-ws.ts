@@ -19,7 +19,9 @@ export async function openRawWs(url: string, options: ClientOptions = {}): Promi
   let read = 0;
   const waiters: Array<() => void> = [];
   ws.on('message', (data: Buffer) => {
-    replies.push(decodeWsFrame(ServerToAgentSchema, new Uint8Array(data.buffer, data.byteOffset, data.byteLength)).message);
+    replies.push(
+      decodeWsFrame(ServerToAgentSchema, new Uint8Array(data.buffer, data.byteOffset, data.byteLength)).message,
+    );
     for (const w of waiters.splice(0)) w();
   });
   const closed = new Promise<{ code: number; reason: string }>((resolve) => {

@@ -9,12 +9,27 @@ const dir = () => mkdtempSync(join(tmpdir(), 'flowgate-env-'));
 
 test('the per-agent OpAMP message budget defaults to a burst of 60, then 10 per second, and can be set', () => {
   assert.deepEqual(loadConfig({ FLOWGATE_DATA_DIR: dir() }).opampMessageBudget, { burst: 60, perSecond: 10 });
-  assert.deepEqual(loadConfig({ FLOWGATE_DATA_DIR: dir(), FLOWGATE_OPAMP_MESSAGE_BURST: '200', FLOWGATE_OPAMP_MESSAGES_PER_SECOND: '2.5' }).opampMessageBudget, { burst: 200, perSecond: 2.5 });
-  assert.throws(() => loadConfig({ FLOWGATE_DATA_DIR: dir(), FLOWGATE_OPAMP_MESSAGE_BURST: '0', FLOWGATE_OPAMP_MESSAGES_PER_SECOND: 'fast' }), (err: unknown) => {
-    assert.ok(err instanceof ConfigError);
-    assert.equal(err.problems.length, 2, err.message);
-    assert.match(err.message, /FLOWGATE_OPAMP_MESSAGE_BURST/);
-    assert.match(err.message, /FLOWGATE_OPAMP_MESSAGES_PER_SECOND/);
-    return true;
-  });
+  assert.deepEqual(
+    loadConfig({
+      FLOWGATE_DATA_DIR: dir(),
+      FLOWGATE_OPAMP_MESSAGE_BURST: '200',
+      FLOWGATE_OPAMP_MESSAGES_PER_SECOND: '2.5',
+    }).opampMessageBudget,
+    { burst: 200, perSecond: 2.5 },
+  );
+  assert.throws(
+    () =>
+      loadConfig({
+        FLOWGATE_DATA_DIR: dir(),
+        FLOWGATE_OPAMP_MESSAGE_BURST: '0',
+        FLOWGATE_OPAMP_MESSAGES_PER_SECOND: 'fast',
+      }),
+    (err: unknown) => {
+      assert.ok(err instanceof ConfigError);
+      assert.equal(err.problems.length, 2, err.message);
+      assert.match(err.message, /FLOWGATE_OPAMP_MESSAGE_BURST/);
+      assert.match(err.message, /FLOWGATE_OPAMP_MESSAGES_PER_SECOND/);
+      return true;
+    },
+  );
 });

@@ -59,25 +59,40 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): FlowgateConfig
   const opampPort = parsePort('OPAMP_PORT', env.OPAMP_PORT, null, problems);
   const host = env.HOST || '0.0.0.0';
   const databaseUrl = env.DATABASE_URL || null;
-  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) problems.push('DATABASE_URL must start with postgres:// or postgresql://');
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl))
+    problems.push('DATABASE_URL must start with postgres:// or postgresql://');
   const redisUrl = env.REDIS_URL || null;
   if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) problems.push('REDIS_URL must start with redis:// or rediss://');
   const dataDir = resolve(env.FLOWGATE_DATA_DIR || './.flowgate');
   const logLevel = env.LOG_LEVEL || 'info';
-  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  if (!LOG_LEVELS.includes(logLevel))
+    problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
   const adminEmail = env.FLOWGATE_ADMIN_EMAIL || 'admin@flowgate.local';
-  if (!/^[^@\s]+@[^@\s]+$/.test(adminEmail)) problems.push(`FLOWGATE_ADMIN_EMAIL is not an email address: "${adminEmail}"`);
+  if (!/^[^@\s]+@[^@\s]+$/.test(adminEmail))
+    problems.push(`FLOWGATE_ADMIN_EMAIL is not an email address: "${adminEmail}"`);
   const adminPassword = env.FLOWGATE_ADMIN_PASSWORD || null;
-  if (adminPassword !== null && adminPassword.length < 8) problems.push('FLOWGATE_ADMIN_PASSWORD must have at least 8 characters');
+  if (adminPassword !== null && adminPassword.length < 8)
+    problems.push('FLOWGATE_ADMIN_PASSWORD must have at least 8 characters');
   const publicUrl = env.FLOWGATE_PUBLIC_URL || null;
   if (publicUrl && !/^https?:\/\//.test(publicUrl)) problems.push('FLOWGATE_PUBLIC_URL must be an http(s) URL');
   const opampMessageBudget = {
     burst: parsePositive('FLOWGATE_OPAMP_MESSAGE_BURST', env.FLOWGATE_OPAMP_MESSAGE_BURST, 60, problems),
-    perSecond: parsePositive('FLOWGATE_OPAMP_MESSAGES_PER_SECOND', env.FLOWGATE_OPAMP_MESSAGES_PER_SECOND, 10, problems),
+    perSecond: parsePositive(
+      'FLOWGATE_OPAMP_MESSAGES_PER_SECOND',
+      env.FLOWGATE_OPAMP_MESSAGES_PER_SECOND,
+      10,
+      problems,
+    ),
   };
-  const replicaTimeoutSeconds = parsePositive('FLOWGATE_REPLICA_TIMEOUT_SECONDS', env.FLOWGATE_REPLICA_TIMEOUT_SECONDS, 60, problems);
+  const replicaTimeoutSeconds = parsePositive(
+    'FLOWGATE_REPLICA_TIMEOUT_SECONDS',
+    env.FLOWGATE_REPLICA_TIMEOUT_SECONDS,
+    60,
+    problems,
+  );
   if (opampMessageBudget.burst < 1) problems.push('FLOWGATE_OPAMP_MESSAGE_BURST must be at least 1');
-  if (env.FLOWGATE_SECRET !== undefined && env.FLOWGATE_SECRET.length < 32) problems.push('FLOWGATE_SECRET must have at least 32 characters');
+  if (env.FLOWGATE_SECRET !== undefined && env.FLOWGATE_SECRET.length < 32)
+    problems.push('FLOWGATE_SECRET must have at least 32 characters');
 
   let secret = env.FLOWGATE_SECRET ?? '';
   let secretSource: FlowgateConfig['secretSource'] = 'env';
@@ -102,7 +117,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): FlowgateConfig
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return {
-    port, host, opampPort, databaseUrl, dataDir, redisUrl, secret, secretSource, adminEmail, adminPassword, logLevel, publicUrl,
+    port,
+    host,
+    opampPort,
+    databaseUrl,
+    dataDir,
+    redisUrl,
+    secret,
+    secretSource,
+    adminEmail,
+    adminPassword,
+    logLevel,
+    publicUrl,
     gatewayBinDir: env.FLOWGATE_GATEWAY_BIN_DIR || null,
     uiDir: env.FLOWGATE_UI_DIR || null,
     opampMessageBudget,

@@ -32,7 +32,12 @@ export interface JsonSchema {
   $ref?: string;
 }
 
-export interface Param { name: string; in: 'path' | 'query' | 'header'; required: boolean; schema: JsonSchema }
+export interface Param {
+  name: string;
+  in: 'path' | 'query' | 'header';
+  required: boolean;
+  schema: JsonSchema;
+}
 
 export interface Operation {
   method: Method;
@@ -77,9 +82,13 @@ function deref(schema: JsonSchema, doc: OpenApiDoc, depth = 0): JsonSchema {
     return deref(doc.components?.schemas?.[name] ?? {}, doc, depth + 1);
   }
   const out: JsonSchema = { ...schema };
-  if (schema.properties) out.properties = Object.fromEntries(Object.entries(schema.properties).map(([k, v]) => [k, deref(v, doc, depth + 1)]));
+  if (schema.properties)
+    out.properties = Object.fromEntries(
+      Object.entries(schema.properties).map(([k, v]) => [k, deref(v, doc, depth + 1)]),
+    );
   if (schema.items) out.items = deref(schema.items, doc, depth + 1);
-  for (const k of ['anyOf', 'oneOf', 'allOf'] as const) if (schema[k]) out[k] = schema[k]!.map((s) => deref(s, doc, depth + 1));
+  for (const k of ['anyOf', 'oneOf', 'allOf'] as const)
+    if (schema[k]) out[k] = schema[k]!.map((s) => deref(s, doc, depth + 1));
   return out;
 }
 
@@ -89,13 +98,21 @@ export function operationsOf(doc: OpenApiDoc): Operation[] {
     for (const [m, op] of Object.entries(item)) {
       const method = m.toUpperCase() as Method;
       if (!METHODS.includes(method)) continue;
-      const params: Param[] = (op.parameters ?? []).map((p) => ({ name: p.name, in: p.in as Param['in'], required: p.required === true || p.in === 'path', schema: p.schema ?? {} }));
+      const params: Param[] = (op.parameters ?? []).map((p) => ({
+        name: p.name,
+        in: p.in as Param['in'],
+        required: p.required === true || p.in === 'path',
+        schema: p.schema ?? {},
+      }));
       const content = op.requestBody?.content ?? {};
       const rawBody = content['application/json']?.schema;
       const jsonBody = rawBody ? deref(rawBody, doc) : null;
-      const responseContentTypes = [...new Set(Object.values(op.responses ?? {}).flatMap((r) => Object.keys(r.content ?? {})))];
+      const responseContentTypes = [
+        ...new Set(Object.values(op.responses ?? {}).flatMap((r) => Object.keys(r.content ?? {}))),
+      ];
       ops.push({
-        method, path,
+        method,
+        path,
         pathParams: params.filter((p) => p.in === 'path'),
         queryParams: params.filter((p) => p.in === 'query'),
         body: jsonBody,
@@ -122,12 +139,15 @@ export function isGatewayOrPublicRoute(op: Operation): boolean {
   return false;
 }
 
-export const hasOrgIdParam = (op: Operation) => op.queryParams.some((p) => p.name === 'org_id') || op.pathParams.some((p) => p.name === 'org_id');
+export const hasOrgIdParam = (op: Operation) =>
+  op.queryParams.some((p) => p.name === 'org_id') || op.pathParams.some((p) => p.name === 'org_id');
 export const resourceParams = (op: Operation) => op.pathParams.filter((p) => p.name !== 'org_id');
 
 /** Org-scoped: takes org_id (query or path) or addresses a resource by a path parameter. */
 export function isOrgScoped(op: Operation): boolean {
-  return op.path.startsWith('/api/v1/') && !isGatewayOrPublicRoute(op) && (hasOrgIdParam(op) || op.pathParams.length > 0);
+  return (
+    op.path.startsWith('/api/v1/') && !isGatewayOrPublicRoute(op) && (hasOrgIdParam(op) || op.pathParams.length > 0)
+  );
 }
 
 export const isStreaming = (op: Operation) => op.responseContentTypes.some((c) => c.includes('event-stream'));
@@ -151,12 +171,19 @@ const PATTERN_CANDIDATES = ['sample', 'SAMPLE_1', 'sample-1', 'a', 'A', 'x1', '1
 
 function sampleString(s: JsonSchema, name: string, hints: SampleHints): string {
   switch (s.format) {
-    case 'uuid': return hints.uuidFor?.(name) ?? randomUUID();
-    case 'email': return `sample-${randomUUID().slice(0, 8)}@example.test`;
-    case 'date-time': return new Date(Date.now() + 86400_000).toISOString();
-    case 'date': return new Date().toISOString().slice(0, 10);
-    case 'uri': case 'url': return 'http://example.test/';
-    case 'ipv4': return '192.0.2.1';
+    case 'uuid':
+      return hints.uuidFor?.(name) ?? randomUUID();
+    case 'email':
+      return `sample-${randomUUID().slice(0, 8)}@example.test`;
+    case 'date-time':
+      return new Date(Date.now() + 86400_000).toISOString();
+    case 'date':
+      return new Date().toISOString().slice(0, 10);
+    case 'uri':
+    case 'url':
+      return 'http://example.test/';
+    case 'ipv4':
+      return '192.0.2.1';
   }
   const min = s.minLength ?? 1;
   const max = s.maxLength ?? 64;
@@ -184,24 +211,32 @@ export function sampleFromSchema(schema: JsonSchema, hints: SampleHints = {}, na
   if (schema.allOf) return Object.assign({}, ...schema.allOf.map((s) => sampleFromSchema(s, hints, name)));
   const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== 'null') : schema.type;
   switch (type ?? (schema.properties ? 'object' : undefined)) {
-    case 'string': return sampleString(schema, name, hints);
+    case 'string':
+      return sampleString(schema, name, hints);
     case 'integer':
     case 'number': {
       // Page sizes: the largest page, so a list shows everything it would show.
       if (name === 'limit' && typeof schema.maximum === 'number') return schema.maximum;
       if (typeof schema.minimum === 'number') return schema.minimum;
-      if (typeof schema.exclusiveMinimum === 'number') return type === 'integer' ? schema.exclusiveMinimum + 1 : schema.exclusiveMinimum + 0.5;
+      if (typeof schema.exclusiveMinimum === 'number')
+        return type === 'integer' ? schema.exclusiveMinimum + 1 : schema.exclusiveMinimum + 0.5;
       return typeof schema.maximum === 'number' ? Math.min(1, schema.maximum) : 1;
     }
-    case 'boolean': return false;
-    case 'null': return null;
-    case 'array': return Array.from({ length: schema.minItems ?? 0 }, () => sampleFromSchema(schema.items ?? {}, hints, name.replace(/s$/, '')));
+    case 'boolean':
+      return false;
+    case 'null':
+      return null;
+    case 'array':
+      return Array.from({ length: schema.minItems ?? 0 }, () =>
+        sampleFromSchema(schema.items ?? {}, hints, name.replace(/s$/, '')),
+      );
     case 'object': {
       const out: Record<string, unknown> = {};
       for (const key of schema.required ?? []) out[key] = sampleFromSchema(schema.properties?.[key] ?? {}, hints, key);
       return out;
     }
-    default: return 'sample';
+    default:
+      return 'sample';
   }
 }
 
@@ -239,10 +274,23 @@ export interface CallResult {
  * app.inject with a timeout, that also copes with Server-Sent Events: a streaming answer resolves with
  * its status, headers and first bytes instead of waiting for an end that never comes.
  */
-export async function inject(fg: Flowgate, req: { method: Method; url: string; token?: string; payload?: unknown; headers?: Record<string, string> }, timeoutMs = 10_000): Promise<CallResult> {
-  const headers: Record<string, string> = { ...(req.token ? { authorization: `Bearer ${req.token}` } : {}), ...req.headers };
+export async function inject(
+  fg: Flowgate,
+  req: { method: Method; url: string; token?: string; payload?: unknown; headers?: Record<string, string> },
+  timeoutMs = 10_000,
+): Promise<CallResult> {
+  const headers: Record<string, string> = {
+    ...(req.token ? { authorization: `Bearer ${req.token}` } : {}),
+    ...req.headers,
+  };
   const run = (async (): Promise<CallResult> => {
-    const res = await fg.app.inject({ method: req.method, url: req.url, headers, payloadAsStream: true, ...(req.payload === undefined ? {} : { payload: req.payload as object }) });
+    const res = await fg.app.inject({
+      method: req.method,
+      url: req.url,
+      headers,
+      payloadAsStream: true,
+      ...(req.payload === undefined ? {} : { payload: req.payload as object }),
+    });
     const stream = res.stream();
     const chunks: Buffer[] = [];
     const streaming = String(res.headers['content-type'] ?? '').includes('text/event-stream');
@@ -256,13 +304,20 @@ export async function inject(fg: Flowgate, req: { method: Method; url: string; t
     const text = Buffer.concat(chunks).toString('utf8');
     let body: unknown = null;
     if (!streaming) {
-      try { body = text ? JSON.parse(text) : null; } catch { body = text; }
+      try {
+        body = text ? JSON.parse(text) : null;
+      } catch {
+        body = text;
+      }
     }
     return { status: res.statusCode, body, text, headers: res.headers, timedOut: false, streaming };
   })();
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<CallResult>((resolve) => {
-    timer = setTimeout(() => resolve({ status: 0, body: null, text: '', headers: {}, timedOut: true, streaming: false }), timeoutMs);
+    timer = setTimeout(
+      () => resolve({ status: 0, body: null, text: '', headers: {}, timedOut: true, streaming: false }),
+      timeoutMs,
+    );
   });
   try {
     return await Promise.race([run, timeout]);
@@ -271,13 +326,20 @@ export async function inject(fg: Flowgate, req: { method: Method; url: string; t
   }
 }
 
-export interface BuiltRequest { method: Method; url: string; payload: unknown }
+export interface BuiltRequest {
+  method: Method;
+  url: string;
+  payload: unknown;
+}
 
 /**
  * Fills an operation: org_id (path or query) from `orgId` when given, other path params from
  * `pathValue`, required query params from their schema, and a minimal body from the body schema.
  */
-export function buildRequest(op: Operation, opts: { orgId?: string; pathValue(p: Param): string; hints?: SampleHints }): BuiltRequest {
+export function buildRequest(
+  op: Operation,
+  opts: { orgId?: string; pathValue(p: Param): string; hints?: SampleHints },
+): BuiltRequest {
   let url = op.path;
   for (const p of op.pathParams) {
     const v = p.name === 'org_id' && opts.orgId ? opts.orgId : opts.pathValue(p);
@@ -317,7 +379,8 @@ export interface OrgContext {
 
 type Factory = (ctx: OrgContext) => Promise<string | null>;
 
-const has = (ctx: OrgContext, method: Method, path: string) => ctx.ops.some((o) => o.method === method && o.path === path);
+const has = (ctx: OrgContext, method: Method, path: string) =>
+  ctx.ops.some((o) => o.method === method && o.path === path);
 const uuidRe = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const idOf = (r: CallResult): string | null => {
   const b = r.body as { id?: unknown } | null;
@@ -325,14 +388,23 @@ const idOf = (r: CallResult): string | null => {
 };
 
 async function post(ctx: OrgContext, path: string, payload: unknown, token = ctx.token): Promise<CallResult> {
-  return inject(ctx.fg, { method: 'POST', url: `${path}${path.includes('?') ? '&' : '?'}org_id=${ctx.orgId}`, token, payload });
+  return inject(ctx.fg, {
+    method: 'POST',
+    url: `${path}${path.includes('?') ? '&' : '?'}org_id=${ctx.orgId}`,
+    token,
+    payload,
+  });
 }
 
 export const factories: Record<string, Factory> = {
-  '/api/v1/api-keys': async (ctx) => idOf(await post(ctx, '/api/v1/api-keys', { name: `fixture-${randomUUID().slice(0, 6)}`, role: 'viewer' })),
+  '/api/v1/api-keys': async (ctx) =>
+    idOf(await post(ctx, '/api/v1/api-keys', { name: `fixture-${randomUUID().slice(0, 6)}`, role: 'viewer' })),
   '/api/v1/registration-tokens': async (ctx) => {
     if (!has(ctx, 'POST', '/api/v1/registration-tokens')) return null;
-    const r = await post(ctx, '/api/v1/registration-tokens', { name: `fixture-${randomUUID().slice(0, 6)}`, expires_in_days: 1 });
+    const r = await post(ctx, '/api/v1/registration-tokens', {
+      name: `fixture-${randomUUID().slice(0, 6)}`,
+      expires_in_days: 1,
+    });
     const token = (r.body as { token?: string } | null)?.token;
     if (token) ctx.extras.set('registration_token', token);
     return idOf(r);
@@ -342,28 +414,53 @@ export const factories: Record<string, Factory> = {
     await resourceId(ctx, '/api/v1/registration-tokens');
     const reg = ctx.extras.get('registration_token');
     if (!reg) return null;
-    const r = await inject(ctx.fg, { method: 'POST', url: '/api/v1/gateways', token: reg, payload: { name: `gw-${randomUUID().slice(0, 6)}`, instance_id: `inst-${randomUUID()}`, hostname: 'fixture-host' } });
+    const r = await inject(ctx.fg, {
+      method: 'POST',
+      url: '/api/v1/gateways',
+      token: reg,
+      payload: {
+        name: `gw-${randomUUID().slice(0, 6)}`,
+        instance_id: `inst-${randomUUID()}`,
+        hostname: 'fixture-host',
+      },
+    });
     const opamp = (r.body as { opamp_token?: string } | null)?.opamp_token;
     if (opamp) ctx.extras.set('opamp_token', opamp);
     return idOf(r);
   },
   '/api/v1/templates': async (ctx) => {
     if (!has(ctx, 'POST', '/api/v1/templates')) return null;
-    return idOf(await post(ctx, '/api/v1/templates', { name: `fixture-${randomUUID().slice(0, 6)}`, config_yaml: SAMPLE_COLLECTOR_YAML }));
+    return idOf(
+      await post(ctx, '/api/v1/templates', {
+        name: `fixture-${randomUUID().slice(0, 6)}`,
+        config_yaml: SAMPLE_COLLECTOR_YAML,
+      }),
+    );
   },
   '/api/v1/deployments': async (ctx) => {
     if (!has(ctx, 'POST', '/api/v1/deployments')) return null;
     const templateId = await resourceId(ctx, '/api/v1/templates');
     const gatewayId = await resourceId(ctx, '/api/v1/gateways');
     if (!templateId || !gatewayId) return null;
-    return idOf(await post(ctx, '/api/v1/deployments', { template_id: templateId, version: 1, target: { gateway_ids: [gatewayId] } }));
+    return idOf(
+      await post(ctx, '/api/v1/deployments', {
+        template_id: templateId,
+        version: 1,
+        target: { gateway_ids: [gatewayId] },
+      }),
+    );
   },
   // Secrets are addressed by name (PUT /api/v1/secrets {name, value}, DELETE /api/v1/secrets/{name}).
   '/api/v1/secrets': async (ctx) => {
     const method = has(ctx, 'PUT', '/api/v1/secrets') ? 'PUT' : has(ctx, 'POST', '/api/v1/secrets') ? 'POST' : null;
     if (!method) return null;
     const name = `FIXTURE_${randomUUID().slice(0, 6).toUpperCase()}`;
-    const r = await inject(ctx.fg, { method, url: `/api/v1/secrets?org_id=${ctx.orgId}`, token: ctx.token, payload: { name, value: 'fixture-secret-value' } });
+    const r = await inject(ctx.fg, {
+      method,
+      url: `/api/v1/secrets?org_id=${ctx.orgId}`,
+      token: ctx.token,
+      payload: { name, value: 'fixture-secret-value' },
+    });
     return r.status >= 200 && r.status < 300 ? name : null;
   },
   // A member of the org: its owner.
@@ -422,9 +519,11 @@ export function hintsFor(ctx: OrgContext): SampleHints {
 export async function prepareResources(ctx: OrgContext, ops: Operation[]): Promise<void> {
   const collections = new Set<string>();
   for (const op of ops) {
-    for (const p of resourceParams(op)) if (p.schema.type !== 'integer' && p.schema.type !== 'number') collections.add(collectionOf(op.path, p.name));
+    for (const p of resourceParams(op))
+      if (p.schema.type !== 'integer' && p.schema.type !== 'number') collections.add(collectionOf(op.path, p.name));
   }
-  for (const c of Object.keys(factories)) if (ctx.ops.some((o) => o.path === c || o.path.startsWith(`${c}/`))) collections.add(c);
+  for (const c of Object.keys(factories))
+    if (ctx.ops.some((o) => o.path === c || o.path.startsWith(`${c}/`))) collections.add(c);
   for (const c of [...collections].sort()) {
     const id = await resourceId(ctx, c);
     if (id) ctx.extras.set(`id:${c}`, id);
@@ -441,7 +540,13 @@ export function pathValueFor(ctx: OrgContext, op: Operation): (p: Param) => stri
   };
 }
 
-export function newOrgContext(fg: Flowgate, ops: Operation[], token: string, orgId: string, ownerUserId: string): OrgContext {
+export function newOrgContext(
+  fg: Flowgate,
+  ops: Operation[],
+  token: string,
+  orgId: string,
+  ownerUserId: string,
+): OrgContext {
   return { fg, token, orgId, ownerUserId, ops, extras: new Map(), cache: new Map(), notes: [] };
 }
 
@@ -454,15 +559,27 @@ const VOLATILE_COLUMNS = ['last_used_at'];
 
 export async function snapshotOrg(fg: Flowgate, orgId: string): Promise<Record<string, string[]>> {
   const tables = await fg.db.query<{ table_name: string }>(
-    `SELECT table_name FROM information_schema.columns WHERE table_schema = 'public' AND column_name = 'org_id' ORDER BY table_name`);
+    `SELECT table_name FROM information_schema.columns WHERE table_schema = 'public' AND column_name = 'org_id' ORDER BY table_name`,
+  );
   const out: Record<string, string[]> = {};
   for (const { table_name } of tables) {
-    const rows = await fg.db.query<{ j: string }>(`SELECT (to_jsonb(t) - $2::text[])::text AS j FROM "${table_name}" t WHERE org_id = $1`, [orgId, VOLATILE_COLUMNS]);
+    const rows = await fg.db.query<{ j: string }>(
+      `SELECT (to_jsonb(t) - $2::text[])::text AS j FROM "${table_name}" t WHERE org_id = $1`,
+      [orgId, VOLATILE_COLUMNS],
+    );
     out[table_name] = rows.map((r) => r.j).sort();
   }
-  out.organizations = (await fg.db.query<{ j: string }>('SELECT row_to_json(t)::text AS j FROM organizations t WHERE id = $1', [orgId])).map((r) => r.j);
-  out.member_users = (await fg.db.query<{ j: string }>(
-    'SELECT row_to_json(u)::text AS j FROM users u WHERE id IN (SELECT user_id FROM memberships WHERE org_id = $1)', [orgId])).map((r) => r.j).sort();
+  out.organizations = (
+    await fg.db.query<{ j: string }>('SELECT row_to_json(t)::text AS j FROM organizations t WHERE id = $1', [orgId])
+  ).map((r) => r.j);
+  out.member_users = (
+    await fg.db.query<{ j: string }>(
+      'SELECT row_to_json(u)::text AS j FROM users u WHERE id IN (SELECT user_id FROM memberships WHERE org_id = $1)',
+      [orgId],
+    )
+  )
+    .map((r) => r.j)
+    .sort();
   return out;
 }
 

@@ -34,20 +34,31 @@ async function freePort(): Promise<number> {
 /** The environment of a new user: nothing of the test run's Flowgate settings leaks in. */
 function cleanEnv(extra: Record<string, string | undefined>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const k of Object.keys(env)) if (/^(FLOWGATE_|DATABASE_URL$|REDIS_URL$|PORT$|HOST$|OPAMP_PORT$|LOG_LEVEL$)/.test(k)) delete env[k];
+  for (const k of Object.keys(env))
+    if (/^(FLOWGATE_|DATABASE_URL$|REDIS_URL$|PORT$|HOST$|OPAMP_PORT$|LOG_LEVEL$)/.test(k)) delete env[k];
   for (const [k, v] of Object.entries(extra)) if (v !== undefined) env[k] = v;
   return env;
 }
 
-interface Cli { proc: ChildProcess; out(): string; err(): string; waitFor(re: RegExp, ms?: number): Promise<RegExpMatchArray>; exit(ms?: number): Promise<number | null> }
+interface Cli {
+  proc: ChildProcess;
+  out(): string;
+  err(): string;
+  waitFor(re: RegExp, ms?: number): Promise<RegExpMatchArray>;
+  exit(ms?: number): Promise<number | null>;
+}
 
 function spawnCli(args: string[], env: NodeJS.ProcessEnv, cwd: string): Cli {
   const proc = spawn(process.execPath, [bin, ...args], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(proc);
   let out = '';
   let err = '';
-  proc.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
-  proc.stderr!.on('data', (d: Buffer) => { err += d.toString(); });
+  proc.stdout!.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  proc.stderr!.on('data', (d: Buffer) => {
+    err += d.toString();
+  });
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
   return {
     proc,
@@ -58,14 +69,20 @@ function spawnCli(args: string[], env: NodeJS.ProcessEnv, cwd: string): Cli {
       while (Date.now() < until) {
         const m = out.match(re);
         if (m) return m;
-        if (proc.exitCode !== null) throw new Error(`flowgate exited ${proc.exitCode} before printing ${re}:\n${out}\n${err}`);
+        if (proc.exitCode !== null)
+          throw new Error(`flowgate exited ${proc.exitCode} before printing ${re}:\n${out}\n${err}`);
         await new Promise((r) => setTimeout(r, 100));
       }
       throw new Error(`flowgate did not print ${re} within ${ms} ms:\n${out}\n${err}`);
     },
     async exit(ms = 30_000) {
       let timer: NodeJS.Timeout | undefined;
-      const code = await Promise.race([exited, new Promise<'timeout'>((r) => { timer = setTimeout(() => r('timeout'), ms); })]);
+      const code = await Promise.race([
+        exited,
+        new Promise<'timeout'>((r) => {
+          timer = setTimeout(() => r('timeout'), ms);
+        }),
+      ]);
       clearTimeout(timer);
       if (code === 'timeout') throw new Error(`flowgate did not exit within ${ms} ms:\n${out}\n${err}`);
       return code;
@@ -83,7 +100,11 @@ async function http(url: string, init: RequestInit = {}) {
   const res = await fetch(url, { ...init, signal: AbortSignal.timeout(10_000) });
   const text = await res.text();
   let body: unknown = text;
-  try { body = JSON.parse(text); } catch { /* not JSON */ }
+  try {
+    body = JSON.parse(text);
+  } catch {
+    /* not JSON */
+  }
   return { status: res.status, type: res.headers.get('content-type') ?? '', text, body };
 }
 
@@ -116,10 +137,19 @@ test('embedded data survives a restart and the admin is not created twice', asyn
   try {
     assert.equal(second.bootstrap.created, false, 'the admin was bootstrapped again');
     const orgs = await api(second, second.adminToken).get('/api/v1/orgs');
-    assert.ok(orgs.body.items.some((o: { id: string; name: string }) => o.id === orgId && o.name === 'Survives restarts'));
-    const users = await second.db.query<{ n: number }>('SELECT count(*)::int AS n FROM users WHERE lower(email) = lower($1)', [ADMIN_EMAIL]);
+    assert.ok(
+      orgs.body.items.some((o: { id: string; name: string }) => o.id === orgId && o.name === 'Survives restarts'),
+    );
+    const users = await second.db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM users WHERE lower(email) = lower($1)',
+      [ADMIN_EMAIL],
+    );
     assert.equal(users[0]!.n, 1);
-    assert.equal((await second.db.query<{ n: number }>("SELECT count(*)::int AS n FROM organizations WHERE name = 'Default'"))[0]!.n, 1);
+    assert.equal(
+      (await second.db.query<{ n: number }>("SELECT count(*)::int AS n FROM organizations WHERE name = 'Default'"))[0]!
+        .n,
+      1,
+    );
     // A credential issued before the restart still works.
     assert.equal((await api(second, key).get(`/api/v1/settings?org_id=${orgId}`)).status, 200);
   } finally {
@@ -146,12 +176,19 @@ test('`flowgate start` as a new user: generated password, URL, /healthz, /docs, 
   const docs = await http(`${url}/docs`);
   assert.equal(docs.status, 200);
   assert.match(docs.type, /text\/html/);
-  const login = await http(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'admin@flowgate.local', password }) });
+  const login = await http(`${url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'admin@flowgate.local', password }),
+  });
   assert.equal(login.status, 200, login.text);
   const token = (login.body as { access_token: string }).access_token;
   const me = await http(`${url}/api/v1/auth/me`, { headers: { authorization: `Bearer ${token}` } });
   assert.equal(me.status, 200);
-  const meBody = me.body as { user: { email: string; is_instance_admin: boolean }; memberships: { org_id: string; role: string }[] };
+  const meBody = me.body as {
+    user: { email: string; is_instance_admin: boolean };
+    memberships: { org_id: string; role: string }[];
+  };
   assert.equal(meBody.user.email, 'admin@flowgate.local');
   assert.equal(meBody.memberships[0]?.role, 'owner');
   const orgId = meBody.memberships[0]!.org_id;
@@ -166,7 +203,10 @@ test('`flowgate start` as a new user: generated password, URL, /healthz, /docs, 
     t.diagnostic('packages/ui/dist is not built: the login page was not checked (npm start builds it)');
   }
   // Logs are JSON lines; the password is not among them.
-  const logLines = cli.out().split('\n').filter((l) => l.startsWith('{'));
+  const logLines = cli
+    .out()
+    .split('\n')
+    .filter((l) => l.startsWith('{'));
   assert.ok(logLines.length > 0 && logLines.every((l) => JSON.parse(l)));
   assert.ok(!logLines.some((l) => l.includes(password!)), 'the generated password was logged');
 
@@ -176,7 +216,22 @@ test('`flowgate start` as a new user: generated password, URL, /healthz, /docs, 
   t.diagnostic(`stopped ${Date.now() - stopAt} ms after SIGTERM`);
 
   // Add a user with the CLI while the server is down; migrations are already applied.
-  const created = await runCli(['user', 'create', '--email', 'cli-user@example.test', '--password', 'cli-password-1', '--org', orgId, '--role', 'editor'], env, dataDir);
+  const created = await runCli(
+    [
+      'user',
+      'create',
+      '--email',
+      'cli-user@example.test',
+      '--password',
+      'cli-password-1',
+      '--org',
+      orgId,
+      '--role',
+      'editor',
+    ],
+    env,
+    dataDir,
+  );
   assert.equal(created.code, 0, created.stderr);
   assert.match(created.stdout, /created user cli-user@example\.test/);
   const migrated = await runCli(['migrate'], env, dataDir);
@@ -187,12 +242,25 @@ test('`flowgate start` as a new user: generated password, URL, /healthz, /docs, 
   const again = spawnCli(['start'], env, dataDir);
   await again.waitFor(/Flowgate is ready: open http/);
   assert.ok(!/password:/.test(again.out()), 'a second password was generated on restart');
-  const relogin = await http(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'admin@flowgate.local', password }) });
+  const relogin = await http(`${url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'admin@flowgate.local', password }),
+  });
   assert.equal(relogin.status, 200);
-  const userLogin = await http(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'cli-user@example.test', password: 'cli-password-1' }) });
+  const userLogin = await http(`${url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'cli-user@example.test', password: 'cli-password-1' }),
+  });
   assert.equal(userLogin.status, 200, userLogin.text);
-  const userMe = await http(`${url}/api/v1/auth/me`, { headers: { authorization: `Bearer ${(userLogin.body as { access_token: string }).access_token}` } });
-  assert.deepEqual((userMe.body as { memberships: { org_id: string; role: string }[] }).memberships.map((m) => [m.org_id, m.role]), [[orgId, 'editor']]);
+  const userMe = await http(`${url}/api/v1/auth/me`, {
+    headers: { authorization: `Bearer ${(userLogin.body as { access_token: string }).access_token}` },
+  });
+  assert.deepEqual(
+    (userMe.body as { memberships: { org_id: string; role: string }[] }).memberships.map((m) => [m.org_id, m.role]),
+    [[orgId, 'editor']],
+  );
   again.proc.kill('SIGTERM');
   assert.equal(await again.exit(15_000), 0);
 });
@@ -212,11 +280,16 @@ test('`flowgate --help` exits 0; unknown commands and bad arguments fail readabl
   const cwd = tmp('help');
   const help = await runCli(['--help'], cleanEnv({}), cwd);
   assert.equal(help.code, 0);
-  for (const cmd of ['flowgate start', 'flowgate migrate', 'flowgate user create']) assert.ok(help.stdout.includes(cmd), `--help does not mention ${cmd}`);
+  for (const cmd of ['flowgate start', 'flowgate migrate', 'flowgate user create'])
+    assert.ok(help.stdout.includes(cmd), `--help does not mention ${cmd}`);
   const unknown = await runCli(['frobnicate'], cleanEnv({}), cwd);
   assert.notEqual(unknown.code, 0);
   assert.match(unknown.stderr, /unknown command/);
-  const missing = await runCli(['user', 'create', '--email', 'x@example.test'], cleanEnv({ FLOWGATE_DATA_DIR: cwd }), cwd);
+  const missing = await runCli(
+    ['user', 'create', '--email', 'x@example.test'],
+    cleanEnv({ FLOWGATE_DATA_DIR: cwd }),
+    cwd,
+  );
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /--password/);
   assert.ok(!/^\s+at /m.test(missing.stderr), 'stack trace printed');
@@ -224,7 +297,12 @@ test('`flowgate --help` exits 0; unknown commands and bad arguments fail readabl
 
 test('an invalid environment exits non-zero and names every problem at once', async () => {
   const cwd = tmp('badenv');
-  const r = await runCli(['start'], cleanEnv({ PORT: 'abc', LOG_LEVEL: 'loud', FLOWGATE_OPAMP_MESSAGES_PER_SECOND: '-3', FLOWGATE_DATA_DIR: cwd }), cwd, 30_000);
+  const r = await runCli(
+    ['start'],
+    cleanEnv({ PORT: 'abc', LOG_LEVEL: 'loud', FLOWGATE_OPAMP_MESSAGES_PER_SECOND: '-3', FLOWGATE_DATA_DIR: cwd }),
+    cwd,
+    30_000,
+  );
   assert.notEqual(r.code, 0);
   assert.equal(r.code, 1);
   assert.match(r.stderr, /PORT/);
@@ -238,7 +316,16 @@ test('an invalid environment exits non-zero and names every problem at once', as
 test('an unreachable DATABASE_URL exits non-zero quickly with one readable line', async () => {
   const cwd = tmp('nodb');
   const started = Date.now();
-  const r = await runCli(['start'], cleanEnv({ DATABASE_URL: 'postgres://flowgate:x@127.0.0.1:1/x', FLOWGATE_DATA_DIR: cwd, PORT: String(await freePort()) }), cwd, 30_000);
+  const r = await runCli(
+    ['start'],
+    cleanEnv({
+      DATABASE_URL: 'postgres://flowgate:x@127.0.0.1:1/x',
+      FLOWGATE_DATA_DIR: cwd,
+      PORT: String(await freePort()),
+    }),
+    cwd,
+    30_000,
+  );
   assert.equal(r.code, 1, `exit code; stdout: ${r.stdout}; stderr: ${r.stderr}`);
   assert.ok(Date.now() - started < 20_000, `took ${Date.now() - started} ms`);
   const lines = r.stderr.trim().split('\n');

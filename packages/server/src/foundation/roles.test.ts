@@ -5,8 +5,22 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestFlowgate, api, userWithRole, type TestFlowgate } from '../testing/harness.ts';
 import {
-  buildRequest, diffSnapshots, errorCodeOf, fetchOpenApi, hintsFor, inject, isMutating, isOrgScoped, newOrgContext, operationsOf, pathValueFor,
-  prepareResources, snapshotOrg, type CallResult, type Operation, type OrgContext,
+  buildRequest,
+  diffSnapshots,
+  errorCodeOf,
+  fetchOpenApi,
+  hintsFor,
+  inject,
+  isMutating,
+  isOrgScoped,
+  newOrgContext,
+  operationsOf,
+  pathValueFor,
+  prepareResources,
+  snapshotOrg,
+  type CallResult,
+  type Operation,
+  type OrgContext,
 } from './openapi-walk.ts';
 
 let fg: TestFlowgate;
@@ -31,7 +45,10 @@ before(async () => {
   viewer = await userWithRole(fg, fg.defaultOrgId, 'viewer');
   editor = await userWithRole(fg, fg.defaultOrgId, 'editor');
   orgAdmin = await userWithRole(fg, fg.defaultOrgId, 'admin');
-  const key = await api(fg, fg.adminToken).post(`/api/v1/api-keys?org_id=${fg.defaultOrgId}`, { name: 'viewer key', role: 'viewer' });
+  const key = await api(fg, fg.adminToken).post(`/api/v1/api-keys?org_id=${fg.defaultOrgId}`, {
+    name: 'viewer key',
+    role: 'viewer',
+  });
   assert.equal(key.status, 201, JSON.stringify(key.body));
   viewerKey = key.body.key;
   ops = operationsOf(await fetchOpenApi(fg));
@@ -39,7 +56,9 @@ before(async () => {
   ctx = newOrgContext(fg, ops, fg.adminToken, fg.defaultOrgId, adminUserId);
   await prepareResources(ctx, mutating);
 });
-after(async () => { await fg?.close(); });
+after(async () => {
+  await fg?.close();
+});
 
 const show = (r: CallResult) => (r.timedOut ? 'no answer within 10 s' : `${r.status} ${r.text.slice(0, 300)}`);
 
@@ -51,7 +70,11 @@ for (const who of ['viewer user', 'viewer API key'] as const) {
     const report: string[] = [];
     for (const op of mutating) {
       await t.test(op.label, async () => {
-        const req = buildRequest(op, { orgId: fg.defaultOrgId, pathValue: pathValueFor(ctx, op), hints: hintsFor(ctx) });
+        const req = buildRequest(op, {
+          orgId: fg.defaultOrgId,
+          pathValue: pathValueFor(ctx, op),
+          hints: hintsFor(ctx),
+        });
         const r = await inject(fg, { method: req.method, url: req.url, token, payload: req.payload });
         const now = await snapshotOrg(fg, fg.defaultOrgId);
         const diff = diffSnapshots(baseline, now);
@@ -72,7 +95,10 @@ for (const who of ['viewer user', 'viewer API key'] as const) {
 }
 
 test('a viewer cannot create users', async () => {
-  const r = await api(fg, viewer.token).post('/api/v1/users', { email: 'nope@flowgate.test', password: 'password-123' });
+  const r = await api(fg, viewer.token).post('/api/v1/users', {
+    email: 'nope@flowgate.test',
+    password: 'password-123',
+  });
   assert.equal(r.status, 403);
   assert.equal(r.body.error.code, 'FORBIDDEN');
   const users = await api(fg, fg.adminToken).get('/api/v1/users');
@@ -105,14 +131,21 @@ test('editors and viewers can read the org', async (t) => {
   for (const path of ['/api/v1/gateways', '/api/v1/templates', '/api/v1/deployments']) {
     if (ops.some((o) => o.method === 'GET' && o.path === path)) reads.push(`${path}?org_id=${org}`);
   }
-  for (const [who, token] of [['editor', editor.token], ['viewer', viewer.token]] as const) {
+  for (const [who, token] of [
+    ['editor', editor.token],
+    ['viewer', viewer.token],
+  ] as const) {
     for (const url of reads) {
       const r = await api(fg, token).get(url);
       assert.equal(r.status, 200, `${who} GET ${url}: ${r.status} ${JSON.stringify(r.body)}`);
     }
   }
   const members = await api(fg, editor.token).get(`/api/v1/orgs/${org}/members`);
-  assert.ok(members.body.items.some((m: { user_id: string; role: string }) => m.user_id === editor.userId && m.role === 'editor'));
+  assert.ok(
+    members.body.items.some(
+      (m: { user_id: string; role: string }) => m.user_id === editor.userId && m.role === 'editor',
+    ),
+  );
   t.diagnostic(`read as editor and viewer: ${reads.join(', ')}`);
 });
 
@@ -130,22 +163,34 @@ test('the last owner can be neither removed nor demoted (409 LAST_OWNER); an adm
   assert.equal(demote.body.error.code, 'LAST_OWNER');
 
   // An admin of the org may neither remove the owner nor make owners.
-  assert.equal((await admin.post(`/api/v1/orgs/${org}/members`, { user_id: orgAdmin.userId, role: 'admin' })).status, 201);
+  assert.equal(
+    (await admin.post(`/api/v1/orgs/${org}/members`, { user_id: orgAdmin.userId, role: 'admin' })).status,
+    201,
+  );
   const byAdmin = await api(fg, orgAdmin.token).delete(`/api/v1/orgs/${org}/members/${adminUserId}`);
   assert.equal(byAdmin.status, 403, JSON.stringify(byAdmin.body));
-  const promote = await api(fg, orgAdmin.token).post(`/api/v1/orgs/${org}/members`, { user_id: orgAdmin.userId, role: 'owner' });
+  const promote = await api(fg, orgAdmin.token).post(`/api/v1/orgs/${org}/members`, {
+    user_id: orgAdmin.userId,
+    role: 'owner',
+  });
   assert.equal(promote.status, 403, JSON.stringify(promote.body));
 
   let members = await admin.get(`/api/v1/orgs/${org}/members`);
   assert.equal(members.body.items.find((m: { user_id: string }) => m.user_id === adminUserId)?.role, 'owner');
 
   // With a second owner, the first can leave; then the new one is the last and stays.
-  assert.equal((await admin.post(`/api/v1/orgs/${org}/members`, { user_id: editor.userId, role: 'owner' })).status, 201);
+  assert.equal(
+    (await admin.post(`/api/v1/orgs/${org}/members`, { user_id: editor.userId, role: 'owner' })).status,
+    201,
+  );
   const leave = await admin.delete(`/api/v1/orgs/${org}/members/${adminUserId}`);
   assert.equal(leave.status, 200, JSON.stringify(leave.body));
   const last = await api(fg, editor.token).delete(`/api/v1/orgs/${org}/members/${editor.userId}`);
   assert.equal(last.status, 409);
   assert.equal(last.body.error.code, 'LAST_OWNER');
   members = await api(fg, editor.token).get(`/api/v1/orgs/${org}/members`);
-  assert.deepEqual(members.body.items.filter((m: { role: string }) => m.role === 'owner').map((m: { user_id: string }) => m.user_id), [editor.userId]);
+  assert.deepEqual(
+    members.body.items.filter((m: { role: string }) => m.role === 'owner').map((m: { user_id: string }) => m.user_id),
+    [editor.userId],
+  );
 });

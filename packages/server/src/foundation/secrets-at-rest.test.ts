@@ -36,11 +36,15 @@ async function findEverywhere(needle: string): Promise<{ hits: string[]; columns
   const cols = await fg.db.query<{ table_name: string; column_name: string; data_type: string }>(
     `SELECT c.table_name, c.column_name, c.data_type FROM information_schema.columns c
        JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name AND t.table_type = 'BASE TABLE'
-      WHERE c.table_schema = 'public' AND c.data_type IN ('text', 'character varying', 'character', 'json', 'jsonb', 'bytea', 'ARRAY')`);
+      WHERE c.table_schema = 'public' AND c.data_type IN ('text', 'character varying', 'character', 'json', 'jsonb', 'bytea', 'ARRAY')`,
+  );
   const hits: string[] = [];
   for (const c of cols) {
     const expr = c.data_type === 'bytea' ? `encode("${c.column_name}", 'escape')` : `"${c.column_name}"::text`;
-    const [row] = await fg.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${c.table_name}" WHERE position($1 in ${expr}) > 0`, [needle]);
+    const [row] = await fg.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM "${c.table_name}" WHERE position($1 in ${expr}) > 0`,
+      [needle],
+    );
     if ((row?.n ?? 0) > 0) hits.push(`${c.table_name}.${c.column_name} (${row!.n} rows)`);
   }
   return { hits, columns: cols.length };
@@ -50,18 +54,30 @@ before(async () => {
   fg = await startTestFlowgate();
   ops = operationsOf(await fetchOpenApi(fg));
   const admin = api(fg, fg.adminToken);
-  const u = await admin.post('/api/v1/users', { email: 'secret-holder@flowgate.test', password, name: 'Secret Holder' });
+  const u = await admin.post('/api/v1/users', {
+    email: 'secret-holder@flowgate.test',
+    password,
+    name: 'Secret Holder',
+  });
   assert.equal(u.status, 201, JSON.stringify(u.body));
   userId = u.body.id;
   const k = await admin.post(`/api/v1/api-keys?org_id=${fg.defaultOrgId}`, { name: 'at-rest key', role: 'viewer' });
   assert.equal(k.status, 201, JSON.stringify(k.body));
   apiKey = { id: k.body.id, key: k.body.key };
   if (ops.some((o) => o.method === 'POST' && o.path === '/api/v1/registration-tokens')) {
-    const r = await admin.post(`/api/v1/registration-tokens?org_id=${fg.defaultOrgId}`, { name: 'at-rest token', expires_in_days: 7 });
+    const r = await admin.post(`/api/v1/registration-tokens?org_id=${fg.defaultOrgId}`, {
+      name: 'at-rest token',
+      expires_in_days: 7,
+    });
     assert.equal(r.status, 201, JSON.stringify(r.body));
     regToken = { id: r.body.id, token: r.body.token };
     if (ops.some((o) => o.method === 'POST' && o.path === '/api/v1/gateways')) {
-      const g = await inject(fg, { method: 'POST', url: '/api/v1/gateways', token: regToken.token, payload: { name: 'at-rest-gw', instance_id: `at-rest-${randomBytes(4).toString('hex')}` } });
+      const g = await inject(fg, {
+        method: 'POST',
+        url: '/api/v1/gateways',
+        token: regToken.token,
+        payload: { name: 'at-rest-gw', instance_id: `at-rest-${randomBytes(4).toString('hex')}` },
+      });
       assert.equal(g.status, 201, g.text);
       opampToken = (g.body as { opamp_token: string }).opamp_token;
     }
@@ -69,11 +85,16 @@ before(async () => {
   const secretOp = ops.find((o) => (o.method === 'PUT' || o.method === 'POST') && o.path === '/api/v1/secrets');
   if (secretOp) {
     secretValue = `plain-secret-${randomBytes(12).toString('hex')}`;
-    const s = await admin.call(secretOp.method as 'PUT' | 'POST', `/api/v1/secrets?org_id=${fg.defaultOrgId}`, { name: 'AT_REST_SECRET', value: secretValue });
+    const s = await admin.call(secretOp.method as 'PUT' | 'POST', `/api/v1/secrets?org_id=${fg.defaultOrgId}`, {
+      name: 'AT_REST_SECRET',
+      value: secretValue,
+    });
     assert.ok(s.status < 300, `storing a secret: ${s.status} ${JSON.stringify(s.body)}`);
   }
 });
-after(async () => { await fg?.close(); });
+after(async () => {
+  await fg?.close();
+});
 
 test('passwords are stored as argon2id hashes', async () => {
   const rows = await fg.db.query<{ id: string; password_hash: string }>('SELECT id, password_hash FROM users');
@@ -82,9 +103,17 @@ test('passwords are stored as argon2id hashes', async () => {
   const mine = rows.find((r) => r.id === userId)!;
   assert.ok(!mine.password_hash.includes(password));
   // The hash is the one login verifies: the password works, a wrong one does not.
-  const ok = await inject(fg, { method: 'POST', url: '/api/v1/auth/login', payload: { email: 'secret-holder@flowgate.test', password } });
+  const ok = await inject(fg, {
+    method: 'POST',
+    url: '/api/v1/auth/login',
+    payload: { email: 'secret-holder@flowgate.test', password },
+  });
   assert.equal(ok.status, 200);
-  const bad = await inject(fg, { method: 'POST', url: '/api/v1/auth/login', payload: { email: 'secret-holder@flowgate.test', password: password + 'x' } });
+  const bad = await inject(fg, {
+    method: 'POST',
+    url: '/api/v1/auth/login',
+    payload: { email: 'secret-holder@flowgate.test', password: password + 'x' },
+  });
   assert.equal(bad.status, 401);
 });
 
@@ -93,7 +122,8 @@ test('API keys are stored as the SHA-256 of the key, with only a short prefix in
   assert.ok(row);
   assert.equal(row.key_hash, sha256(apiKey.key));
   assert.ok(String(row.prefix).length <= 12 && apiKey.key.startsWith(String(row.prefix)));
-  for (const [col, v] of Object.entries(row)) assert.ok(!String(v).includes(apiKey.key.slice(12)), `api_keys.${col} holds the key`);
+  for (const [col, v] of Object.entries(row))
+    assert.ok(!String(v).includes(apiKey.key.slice(12)), `api_keys.${col} holds the key`);
   // And the stored hash is what authenticates: the key works as a bearer.
   const me = await inject(fg, { method: 'GET', url: `/api/v1/settings?org_id=${fg.defaultOrgId}`, token: apiKey.key });
   assert.equal(me.status, 200);
@@ -101,11 +131,14 @@ test('API keys are stored as the SHA-256 of the key, with only a short prefix in
 
 test('registration tokens are stored as the SHA-256 hex of the plaintext', async (t) => {
   if (!regToken) return t.skip('POST /api/v1/registration-tokens does not exist yet');
-  const [row] = await fg.db.query<Record<string, unknown>>('SELECT * FROM registration_tokens WHERE id = $1', [regToken.id]);
+  const [row] = await fg.db.query<Record<string, unknown>>('SELECT * FROM registration_tokens WHERE id = $1', [
+    regToken.id,
+  ]);
   assert.ok(row);
   assert.equal(row.token, sha256(regToken.token));
   assert.match(String(row.token), /^[0-9a-f]{64}$/);
-  for (const [col, v] of Object.entries(row)) assert.ok(!String(v).includes(regToken.token.slice(12)), `registration_tokens.${col} holds the token`);
+  for (const [col, v] of Object.entries(row))
+    assert.ok(!String(v).includes(regToken.token.slice(12)), `registration_tokens.${col} holds the token`);
   const list = await api(fg, fg.adminToken).get(`/api/v1/registration-tokens?org_id=${fg.defaultOrgId}`);
   assert.ok(!JSON.stringify(list.body).includes(regToken.token.slice(12)), 'the list shows the plaintext again');
 });
@@ -119,16 +152,30 @@ test('no plaintext secret appears in any column of any table', async (t) => {
     const { hits } = await findEverywhere(needle);
     assert.deepEqual(hits, [], `the ${label} is stored in clear in ${hits.join(', ')}`);
   }
-  t.diagnostic(`scanned ${control.columns} columns for: ${plaintexts().map((p) => p.label).join(', ')}`);
+  t.diagnostic(
+    `scanned ${control.columns} columns for: ${plaintexts()
+      .map((p) => p.label)
+      .join(', ')}`,
+  );
 });
 
 test('the audit log records the creations, without any plaintext', async () => {
   const res = await api(fg, fg.adminToken).get(`/api/v1/audit-logs?org_id=${fg.defaultOrgId}&limit=500`);
   assert.equal(res.status, 200);
   const items = res.body.items as { action: string; resource_id: string | null }[];
-  assert.ok(items.some((e) => e.action === 'user.create' && e.resource_id === userId), 'no user.create entry for the user');
-  assert.ok(items.some((e) => e.action === 'api_key.create' && e.resource_id === apiKey.id), 'no api_key.create entry for the key');
-  if (regToken) assert.ok(items.some((e) => e.resource_id === regToken!.id && /create/.test(e.action)), 'no creation entry for the registration token');
+  assert.ok(
+    items.some((e) => e.action === 'user.create' && e.resource_id === userId),
+    'no user.create entry for the user',
+  );
+  assert.ok(
+    items.some((e) => e.action === 'api_key.create' && e.resource_id === apiKey.id),
+    'no api_key.create entry for the key',
+  );
+  if (regToken)
+    assert.ok(
+      items.some((e) => e.resource_id === regToken!.id && /create/.test(e.action)),
+      'no creation entry for the registration token',
+    );
   const text = JSON.stringify(res.body);
   for (const { label, needle } of plaintexts()) assert.ok(!text.includes(needle), `the audit log shows the ${label}`);
 });

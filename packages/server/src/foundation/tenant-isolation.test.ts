@@ -6,8 +6,25 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestFlowgate, api, type TestFlowgate } from '../testing/harness.ts';
 import {
-  buildRequest, diffSnapshots, errorCodeOf, fetchOpenApi, hasOrgIdParam, hintsFor, inject, isGatewayOrPublicRoute, isMutating, isOrgScoped,
-  newOrgContext, operationsOf, pathValueFor, prepareResources, resourceParams, snapshotOrg, type CallResult, type Operation, type OrgContext,
+  buildRequest,
+  diffSnapshots,
+  errorCodeOf,
+  fetchOpenApi,
+  hasOrgIdParam,
+  hintsFor,
+  inject,
+  isGatewayOrPublicRoute,
+  isMutating,
+  isOrgScoped,
+  newOrgContext,
+  operationsOf,
+  pathValueFor,
+  prepareResources,
+  resourceParams,
+  snapshotOrg,
+  type CallResult,
+  type Operation,
+  type OrgContext,
 } from './openapi-walk.ts';
 
 let fg: TestFlowgate;
@@ -32,7 +49,11 @@ before(async () => {
   const created = await admin.post('/api/v1/users', { email: 'b-owner@flowgate.test', password: 'password-b-123' });
   assert.equal(created.status, 201, JSON.stringify(created.body));
   userB = created.body.id;
-  const login = await inject(fg, { method: 'POST', url: '/api/v1/auth/login', payload: { email: 'b-owner@flowgate.test', password: 'password-b-123' } });
+  const login = await inject(fg, {
+    method: 'POST',
+    url: '/api/v1/auth/login',
+    payload: { email: 'b-owner@flowgate.test', password: 'password-b-123' },
+  });
   tokenB = (login.body as { access_token: string }).access_token;
   const b = await api(fg, tokenB).post('/api/v1/orgs', { name: 'Org B' });
   assert.equal(b.status, 201, JSON.stringify(b.body));
@@ -44,7 +65,9 @@ before(async () => {
   await prepareResources(ctxA, scoped);
   aIds = [orgA, adminUserId, ...[...ctxA.extras].filter(([k]) => k.startsWith('id:')).map(([, v]) => v)];
 });
-after(async () => { await fg?.close(); });
+after(async () => {
+  await fg?.close();
+});
 
 function describe(r: CallResult): string {
   return r.timedOut ? 'no answer within 10 s' : `${r.status} ${r.text.slice(0, 300)}`;
@@ -60,12 +83,23 @@ function assertNotFound(op: Operation, r: CallResult, what: string) {
 
 test('user B is a member of org B only, and org A has real resources to aim at', async (t) => {
   const me = await api(fg, tokenB).get('/api/v1/auth/me');
-  assert.deepEqual(me.body.memberships.map((m: { org_id: string }) => m.org_id), [orgB]);
+  assert.deepEqual(
+    me.body.memberships.map((m: { org_id: string }) => m.org_id),
+    [orgB],
+  );
   assert.ok(!me.body.user.is_instance_admin);
   // The walk must at least see the foundation's org-scoped routes; an empty walk would prove nothing.
   const labels = new Set(scoped.map((o) => o.label));
-  for (const must of ['GET /api/v1/settings', 'PUT /api/v1/settings', 'GET /api/v1/audit-logs', 'POST /api/v1/api-keys', 'DELETE /api/v1/api-keys/{id}',
-    'GET /api/v1/orgs/{org_id}/members', 'POST /api/v1/orgs/{org_id}/members', 'DELETE /api/v1/orgs/{org_id}/members/{user_id}']) {
+  for (const must of [
+    'GET /api/v1/settings',
+    'PUT /api/v1/settings',
+    'GET /api/v1/audit-logs',
+    'POST /api/v1/api-keys',
+    'DELETE /api/v1/api-keys/{id}',
+    'GET /api/v1/orgs/{org_id}/members',
+    'POST /api/v1/orgs/{org_id}/members',
+    'DELETE /api/v1/orgs/{org_id}/members/{user_id}',
+  ]) {
     assert.ok(labels.has(must), `openapi.json lacks ${must}`);
   }
   t.diagnostic(`org-scoped operations found in /openapi.json: ${scoped.length} of ${ops.length}`);
@@ -97,7 +131,11 @@ test("B addressing org A's resources by id inside org B gets 404 and changes not
   const report: string[] = [];
   for (const op of targets) {
     await t.test(op.label, async () => {
-      const req = buildRequest(op, { orgId: hasOrgIdParam(op) ? orgB : undefined, pathValue: pathValueFor(ctxA, op), hints: hintsFor(ctxA) });
+      const req = buildRequest(op, {
+        orgId: hasOrgIdParam(op) ? orgB : undefined,
+        pathValue: pathValueFor(ctxA, op),
+        hints: hintsFor(ctxA),
+      });
       const r = await inject(fg, { method: req.method, url: req.url, token: tokenB, payload: req.payload });
       report.push(`${op.label} ${req.url} → ${r.timedOut ? 'timeout' : r.status}`);
       const now = await snapshotOrg(fg, orgA);
@@ -115,7 +153,11 @@ test("B creating things in org B that reference org A's resources in the body is
   let baseline = await snapshotOrg(fg, orgA);
   const report: string[] = [];
   for (const op of targets) {
-    const req = buildRequest(op, { orgId: hasOrgIdParam(op) ? orgB : undefined, pathValue: pathValueFor(ctxA, op), hints: hintsFor(ctxA) });
+    const req = buildRequest(op, {
+      orgId: hasOrgIdParam(op) ? orgB : undefined,
+      pathValue: pathValueFor(ctxA, op),
+      hints: hintsFor(ctxA),
+    });
     const body = JSON.stringify(req.payload ?? null);
     const referenced = aIds.filter((id) => body.includes(id));
     if (referenced.length === 0) continue;
@@ -125,24 +167,40 @@ test("B creating things in org B that reference org A's resources in the body is
       const now = await snapshotOrg(fg, orgA);
       const diff = diffSnapshots(baseline, now);
       baseline = now;
-      assert.ok(r.status >= 400 && r.status < 500, `${op.label} with org A's ids in the body must be refused, got ${describe(r)}`);
+      assert.ok(
+        r.status >= 400 && r.status < 500,
+        `${op.label} with org A's ids in the body must be refused, got ${describe(r)}`,
+      );
       assert.equal(diff, '', `${op.label} as B changed org A:\n${diff}`);
     });
   }
-  t.diagnostic(report.length ? `covered ${report.length} operations:\n${report.join('\n')}` : 'no operation takes an id of another resource in its required body yet');
+  t.diagnostic(
+    report.length
+      ? `covered ${report.length} operations:\n${report.join('\n')}`
+      : 'no operation takes an id of another resource in its required body yet',
+  );
 });
 
 test("lists seen by B never contain org A's ids", async (t) => {
-  const lists = ops.filter((op) => op.method === 'GET' && op.path.startsWith('/api/v1/') && resourceParams(op).length === 0 && !isGatewayOrPublicRoute(op));
+  const lists = ops.filter(
+    (op) =>
+      op.method === 'GET' &&
+      op.path.startsWith('/api/v1/') &&
+      resourceParams(op).length === 0 &&
+      !isGatewayOrPublicRoute(op),
+  );
   const report: string[] = [];
   for (const op of lists) {
     await t.test(op.label, async () => {
       const req = buildRequest(op, { orgId: hasOrgIdParam(op) ? orgB : undefined, pathValue: () => orgB });
       const r = await inject(fg, { method: 'GET', url: req.url, token: tokenB });
-      report.push(`${req.url} → ${r.timedOut ? 'timeout' : r.status}${r.streaming ? ' (event stream, first 300 ms read)' : ''}`);
+      report.push(
+        `${req.url} → ${r.timedOut ? 'timeout' : r.status}${r.streaming ? ' (event stream, first 300 ms read)' : ''}`,
+      );
       assert.ok(!r.timedOut, `${op.label}: no answer`);
       assert.ok(r.status < 500, `${op.label}: ${describe(r)}`);
-      for (const id of aIds) assert.ok(!r.text.includes(id), `${op.label} as B shows org A's id ${id}: ${r.text.slice(0, 300)}`);
+      for (const id of aIds)
+        assert.ok(!r.text.includes(id), `${op.label} as B shows org A's id ${id}: ${r.text.slice(0, 300)}`);
     });
   }
   // And the same lists without org_id (defaulting to B's only org) for the org-scoped ones.
@@ -160,6 +218,9 @@ test('an org-scoped resource of org A stays reachable for its owner (the fixture
   assert.equal(list.status, 200);
   assert.ok(list.body.items.some((k: { id: string }) => k.id === keyId));
   const members = await api(fg, fg.adminToken).get(`/api/v1/orgs/${orgA}/members`);
-  assert.deepEqual(members.body.items.map((m: { user_id: string }) => m.user_id), [adminUserId]);
+  assert.deepEqual(
+    members.body.items.map((m: { user_id: string }) => m.user_id),
+    [adminUserId],
+  );
   assert.ok(!members.body.items.some((m: { user_id: string }) => m.user_id === userB));
 });

@@ -5,10 +5,30 @@ import type { IncomingMessage, Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type pino from 'pino';
 import {
-  create, createOpampServer, configHash, uuidFromBytes, newInstanceUid, RemoteConfigStatuses, ServerToAgentSchema, AgentRemoteConfigSchema,
-  AgentConfigMapSchema, AgentConfigFileSchema, ConnectionSettingsOffersSchema, TelemetryConnectionSettingsSchema, HeadersSchema, HeaderSchema,
-  ServerToAgentCommandSchema, CommandType, ServerErrorResponseSchema, ServerErrorResponseType, AgentIdentificationSchema, RetryInfoSchema,
-  type AgentToServer, type ServerToAgent, type OpampConnection, type OpampServer,
+  create,
+  createOpampServer,
+  configHash,
+  uuidFromBytes,
+  newInstanceUid,
+  RemoteConfigStatuses,
+  ServerToAgentSchema,
+  AgentRemoteConfigSchema,
+  AgentConfigMapSchema,
+  AgentConfigFileSchema,
+  ConnectionSettingsOffersSchema,
+  TelemetryConnectionSettingsSchema,
+  HeadersSchema,
+  HeaderSchema,
+  ServerToAgentCommandSchema,
+  CommandType,
+  ServerErrorResponseSchema,
+  ServerErrorResponseType,
+  AgentIdentificationSchema,
+  RetryInfoSchema,
+  type AgentToServer,
+  type ServerToAgent,
+  type OpampConnection,
+  type OpampServer,
 } from '@flowgate/opamp';
 import { isUniqueViolation, type Db } from '../platform/db/db.ts';
 import type { EventBus } from '../platform/events/bus.ts';
@@ -142,7 +162,9 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
   const resolveConfig = deps.resolveConfig ?? (async (_s: OrgScope, files: Record<string, string>) => files);
   /** Agent state changes of many agents: one statement and one commit per moment (see patch-batcher.ts). */
   const patches = createGatewayPatchBatcher(db);
-  const lastSeen = createLastSeenBatcher(db, { onError: (err) => log.warn({ err: (err as Error).message }, 'last_seen batch failed; will retry') });
+  const lastSeen = createLastSeenBatcher(db, {
+    onError: (err) => log.warn({ err: (err as Error).message }, 'last_seen batch failed; will retry'),
+  });
   /** WebSocket agents on this replica by gateway id. */
   const wsByGateway = new Map<string, AgentState>();
   /** WebSocket agent state by connection id. */
@@ -177,7 +199,8 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
    * presenting the same uid would read and write this agent's state and receive its configuration.
    */
   const httpStates = new Map<string, AgentState>();
-  const httpKeyOf = (ctx: OpampContext, uid: string) => (ctx.gatewayId ? `gateway:${ctx.gatewayId}` : `enrol:${ctx.orgId}:${uid}`);
+  const httpKeyOf = (ctx: OpampContext, uid: string) =>
+    ctx.gatewayId ? `gateway:${ctx.gatewayId}` : `enrol:${ctx.orgId}:${uid}`;
   const eventTimers = new Map<string, NodeJS.Timeout>();
   let messages = 0;
   let throttled = 0;
@@ -203,10 +226,16 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
   /** Coalesces UI events per gateway (at most one per second). */
   function emitUpdated(orgId: string, gatewayId: string, type = 'gateway.updated') {
     if (eventTimers.has(gatewayId)) return;
-    eventTimers.set(gatewayId, setTimeout(() => {
-      eventTimers.delete(gatewayId);
-      void gateways.publishEvent(type, orgId, gatewayId);
-    }, type === 'gateway.updated' ? 1000 : 0));
+    eventTimers.set(
+      gatewayId,
+      setTimeout(
+        () => {
+          eventTimers.delete(gatewayId);
+          void gateways.publishEvent(type, orgId, gatewayId);
+        },
+        type === 'gateway.updated' ? 1000 : 0,
+      ),
+    );
   }
 
   async function admit(req: IncomingMessage) {
@@ -220,23 +249,48 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
     try {
       if (token.startsWith('fgr_')) {
         const rt = await gateways.usableRegistrationToken(token);
-        if (rt) return { ok: true as const, context: { orgId: rt.org_id, gatewayId: null, registrationTokenId: rt.id, baseUrl } };
+        if (rt)
+          return {
+            ok: true as const,
+            context: { orgId: rt.org_id, gatewayId: null, registrationTokenId: rt.id, baseUrl },
+          };
         // Zero-touch gateways keep their registration token for good: its expiry or last use ends
         // enrolment, not the gateways already enrolled with it (only revoking it does).
         const spent = await gateways.spentRegistrationToken(token);
-        if (!spent) return { ok: false as const, status: 401, message: 'invalid, expired or revoked registration token' };
-        return { ok: true as const, context: { orgId: spent.org_id, gatewayId: null, registrationTokenId: spent.id, reconnectOnly: true, baseUrl } };
+        if (!spent)
+          return { ok: false as const, status: 401, message: 'invalid, expired or revoked registration token' };
+        return {
+          ok: true as const,
+          context: {
+            orgId: spent.org_id,
+            gatewayId: null,
+            registrationTokenId: spent.id,
+            reconnectOnly: true,
+            baseUrl,
+          },
+        };
       }
       const row = await gateways.authenticateOpamp(token);
       if (!row) return { ok: false as const, status: 401, message: 'invalid OpAMP token' };
-      return { ok: true as const, context: { orgId: row.org_id, gatewayId: row.id, registrationTokenId: null, baseUrl } };
+      return {
+        ok: true as const,
+        context: { orgId: row.org_id, gatewayId: row.id, registrationTokenId: null, baseUrl },
+      };
     } catch (err) {
       log.warn({ err: (err as Error).message }, 'admission failed: database unavailable');
-      return { ok: false as const, status: 503, headers: { 'Retry-After': '30' }, message: 'control plane unavailable' };
+      return {
+        ok: false as const,
+        status: 503,
+        headers: { 'Retry-After': '30' },
+        message: 'control plane unavailable',
+      };
     }
   }
 
-  function nameFrom(description: { identifying: Record<string, string>; non_identifying: Record<string, string> } | null, uid: string): string {
+  function nameFrom(
+    description: { identifying: Record<string, string>; non_identifying: Record<string, string> } | null,
+    uid: string,
+  ): string {
     // The name the user gave in the supervisor config we hand out (GET /api/v1/supervisor/config?name=);
     // host.name alone gives every gateway of a host the same name.
     const given = description?.non_identifying['flowgate.gateway.name']?.trim();
@@ -248,7 +302,11 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
   }
 
   /** Finds or enrols the gateway behind a message; null when the agent must be refused. */
-  async function resolveGateway(ctx: OpampContext, uid: string, msg: AgentToServer): Promise<{ row: GatewayRow } | { error: string }> {
+  async function resolveGateway(
+    ctx: OpampContext,
+    uid: string,
+    msg: AgentToServer,
+  ): Promise<{ row: GatewayRow } | { error: string }> {
     const scope = systemScope(ctx.orgId, { type: 'gateway', id: ctx.gatewayId, label: `opamp:${uid}` });
     if (ctx.gatewayId) {
       const row = await store.getGateway(db, scope, ctx.gatewayId);
@@ -257,7 +315,11 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
         const clash = await store.getGatewayByInstanceUid(db, scope, uid);
         if (clash && clash.id !== row.id) await store.updateGateway(db, scope, clash.id, { instance_uid: null });
         const updated = await store.updateGateway(db, scope, row.id, { instance_uid: uid });
-        if (row.instance_uid) log.info({ gateway: row.id, from: row.instance_uid, to: uid }, 'gateway connected with a new instance_uid (storage lost?)');
+        if (row.instance_uid)
+          log.info(
+            { gateway: row.id, from: row.instance_uid, to: uid },
+            'gateway connected with a new instance_uid (storage lost?)',
+          );
         return { row: updated! };
       }
       return { row };
@@ -267,21 +329,38 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
       // A registration token speaks only for the gateways it enrolled zero-touch: anyone holding one of
       // the org's tokens must not become another gateway (and receive its configuration, secrets
       // resolved) by presenting that gateway's instance_uid.
-      const enrolledByThisToken = existing.registration_token_id === ctx.registrationTokenId && existing.extra_metadata?.enrolled_via === 'opamp';
+      const enrolledByThisToken =
+        existing.registration_token_id === ctx.registrationTokenId && existing.extra_metadata?.enrolled_via === 'opamp';
       if (enrolledByThisToken) return { row: existing };
       log.warn({ uid, gateway: existing.id }, 'refusing a registration token for a gateway it did not enrol');
-      return { error: 'this instance_uid belongs to a gateway that was not enrolled with this registration token: connect with that gateway\'s own OpAMP token (or the registration token that enrolled it)' };
+      return {
+        error:
+          "this instance_uid belongs to a gateway that was not enrolled with this registration token: connect with that gateway's own OpAMP token (or the registration token that enrolled it)",
+      };
     }
-    if (ctx.reconnectOnly) return { error: 'registration token is expired or used up: it lets only the gateways it enrolled reconnect' };
+    if (ctx.reconnectOnly)
+      return { error: 'registration token is expired or used up: it lets only the gateways it enrolled reconnect' };
     const description = msg.agentDescription ? descriptionOf(msg.agentDescription) : null;
     try {
       const row = await db.tx(async (sql) => {
         if (!(await tokensStore.consumeRegistrationToken(sql, ctx.registrationTokenId!))) return null;
         const created = await store.insertGateway(sql, scope, {
-          instanceId: uid, instanceUid: uid, name: nameFrom(description, uid), nameIsCustom: false,
-          hostname: description?.non_identifying['host.name'] ?? null, ipAddress: null, metadata: { enrolled_via: 'opamp' }, registrationTokenId: ctx.registrationTokenId, status: 'active',
+          instanceId: uid,
+          instanceUid: uid,
+          name: nameFrom(description, uid),
+          nameIsCustom: false,
+          hostname: description?.non_identifying['host.name'] ?? null,
+          ipAddress: null,
+          metadata: { enrolled_via: 'opamp' },
+          registrationTokenId: ctx.registrationTokenId,
+          status: 'active',
         });
-        await audit(sql, scope, { action: 'gateway.enrol', resourceType: 'gateway', resourceId: created.id, after: { name: created.name, instance_uid: uid } });
+        await audit(sql, scope, {
+          action: 'gateway.enrol',
+          resourceType: 'gateway',
+          resourceId: created.id,
+          after: { name: created.name, instance_uid: uid },
+        });
         return created;
       });
       if (!row) return { error: 'registration token is expired, revoked or used up' };
@@ -297,11 +376,30 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
 
   function stateFromRow(row: GatewayRow, conn: OpampConnection<OpampContext>, uid: string): AgentState {
     return {
-      uid, gatewayId: row.id, orgId: row.org_id, connId: conn.id, transport: conn.transport, lastSeq: null, lastMessageAt: Date.now(),
-      capabilities: BigInt(row.capabilities), reportedHash: row.remote_config_hash, reportedStatus: row.remote_config_status,
-      descriptionKey: null, availableComponentsHash: row.available_components_hash, ownMetricsOfferHash: row.own_metrics_offer_hash,
-      sentHash: null, desired: null, desiredStored: null, appliedConfig: row.applied_config, appliedHash: row.applied_config_hash, failedHash: row.failed_config_hash, nameIsCustom: row.name_is_custom, pendingRestart: row.pending_restart,
-      conn: conn.transport === 'websocket' ? conn : null, httpKey: conn.transport === 'http' ? httpKeyOf(conn.context, uid) : null, registrationTokenId: conn.context.registrationTokenId,
+      uid,
+      gatewayId: row.id,
+      orgId: row.org_id,
+      connId: conn.id,
+      transport: conn.transport,
+      lastSeq: null,
+      lastMessageAt: Date.now(),
+      capabilities: BigInt(row.capabilities),
+      reportedHash: row.remote_config_hash,
+      reportedStatus: row.remote_config_status,
+      descriptionKey: null,
+      availableComponentsHash: row.available_components_hash,
+      ownMetricsOfferHash: row.own_metrics_offer_hash,
+      sentHash: null,
+      desired: null,
+      desiredStored: null,
+      appliedConfig: row.applied_config,
+      appliedHash: row.applied_config_hash,
+      failedHash: row.failed_config_hash,
+      nameIsCustom: row.name_is_custom,
+      pendingRestart: row.pending_restart,
+      conn: conn.transport === 'websocket' ? conn : null,
+      httpKey: conn.transport === 'http' ? httpKeyOf(conn.context, uid) : null,
+      registrationTokenId: conn.context.registrationTokenId,
     };
   }
 
@@ -311,7 +409,11 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
    * gateway (one UPDATE; a clash with another gateway of the org is resolved as resolveGateway does)
    * and keeps what belongs to the gateway; what belonged to the old instance is forgotten.
    */
-  async function rebindInstanceUid(previous: AgentState, conn: OpampConnection<OpampContext>, uid: string): Promise<AgentState | null> {
+  async function rebindInstanceUid(
+    previous: AgentState,
+    conn: OpampConnection<OpampContext>,
+    uid: string,
+  ): Promise<AgentState | null> {
     const scope = systemScope(previous.orgId, { type: 'gateway', id: previous.gatewayId, label: `opamp:${uid}` });
     let exists: boolean;
     try {
@@ -319,14 +421,25 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
     } catch (err) {
       if (!isUniqueViolation(err)) throw err;
       const clash = await store.getGatewayByInstanceUid(db, scope, uid);
-      if (clash && clash.id !== previous.gatewayId) await store.patchGateway(db, scope, clash.id, { instance_uid: null });
+      if (clash && clash.id !== previous.gatewayId)
+        await store.patchGateway(db, scope, clash.id, { instance_uid: null });
       exists = await store.patchGateway(db, scope, previous.gatewayId, { instance_uid: uid });
     }
     if (!exists) return null;
-    log.info({ gateway: previous.gatewayId, from: previous.uid, to: uid, remote: conn.remoteAddress }, 'agent switched to a new instance_uid');
+    log.info(
+      { gateway: previous.gatewayId, from: previous.uid, to: uid, remote: conn.remoteAddress },
+      'agent switched to a new instance_uid',
+    );
     return {
-      ...previous, uid, connId: conn.id, conn: conn.transport === 'websocket' ? conn : null, httpKey: conn.transport === 'http' ? httpKeyOf(conn.context, uid) : null,
-      lastSeq: null, lastMessageAt: Date.now(), descriptionKey: null, sentHash: null,
+      ...previous,
+      uid,
+      connId: conn.id,
+      conn: conn.transport === 'websocket' ? conn : null,
+      httpKey: conn.transport === 'http' ? httpKeyOf(conn.context, uid) : null,
+      lastSeq: null,
+      lastMessageAt: Date.now(),
+      descriptionKey: null,
+      sentHash: null,
     };
   }
 
@@ -337,7 +450,10 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
     const key = storedHash ? `${orgId}\n#${storedHash}` : `${orgId}\n${JSON.stringify(desired.files)}`;
     let p = resolvedCache.get(key);
     if (!p) {
-      p = resolveConfig(systemScope(orgId), desired.files).then((files) => ({ files, hash: hex(configHash(Object.fromEntries(Object.entries(files).map(([k, v]) => [k, { body: v }])))) }));
+      p = resolveConfig(systemScope(orgId), desired.files).then((files) => ({
+        files,
+        hash: hex(configHash(Object.fromEntries(Object.entries(files).map(([k, v]) => [k, { body: v }])))),
+      }));
       p.catch(() => resolvedCache.delete(key));
       resolvedCache.set(key, p);
       // Short-lived: a changed secret must take effect on the next push.
@@ -355,14 +471,20 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
     if (states.length === 0) return;
     const orgId = states[0]!.orgId;
     const ids = states.map((s) => s.gatewayId);
-    const rows = await db.query<Pick<GatewayRow, 'id' | 'desired_config_hash' | 'failed_config_hash' | 'pending_restart' | 'applied_config_hash'>>(
-      'SELECT id, desired_config_hash, failed_config_hash, pending_restart, applied_config_hash FROM gateways WHERE org_id = $1 AND id = ANY($2::uuid[])', [orgId, ids]);
+    const rows = await db.query<
+      Pick<GatewayRow, 'id' | 'desired_config_hash' | 'failed_config_hash' | 'pending_restart' | 'applied_config_hash'>
+    >(
+      'SELECT id, desired_config_hash, failed_config_hash, pending_restart, applied_config_hash FROM gateways WHERE org_id = $1 AND id = ANY($2::uuid[])',
+      [orgId, ids],
+    );
     const hashes = [...new Set(rows.map((r) => r.desired_config_hash).filter((h): h is string => !!h))];
     const configs = new Map<string, DesiredConfig>();
     if (hashes.length) {
       const distinct = await db.query<{ desired_config_hash: string; desired_config: DesiredConfig | null }>(
         `SELECT DISTINCT ON (desired_config_hash) desired_config_hash, desired_config FROM gateways
-          WHERE org_id = $1 AND id = ANY($2::uuid[]) AND desired_config_hash = ANY($3::text[]) ORDER BY desired_config_hash`, [orgId, ids, hashes]);
+          WHERE org_id = $1 AND id = ANY($2::uuid[]) AND desired_config_hash = ANY($3::text[]) ORDER BY desired_config_hash`,
+        [orgId, ids, hashes],
+      );
       for (const d of distinct) if (d.desired_config) configs.set(d.desired_config_hash, d.desired_config);
     }
     const byId = new Map(rows.map((r) => [r.id, r]));
@@ -375,11 +497,16 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
       state.appliedHash = row.applied_config_hash;
       state.desiredStored = row.desired_config_hash ? (configs.get(row.desired_config_hash) ?? null) : null;
       try {
-        state.desired = state.desiredStored ? await resolveDesired(state.orgId, state.desiredStored, row.desired_config_hash!) : null;
+        state.desired = state.desiredStored
+          ? await resolveDesired(state.orgId, state.desiredStored, row.desired_config_hash!)
+          : null;
       } catch (err) {
         // e.g. a secret the config references was deleted: this gateway keeps what it runs; the others proceed.
         state.desired = null;
-        log.warn({ gateway: state.gatewayId, err: (err as Error).message }, 'desired config cannot be resolved; not sent');
+        log.warn(
+          { gateway: state.gatewayId, err: (err as Error).message },
+          'desired config cannot be resolved; not sent',
+        );
       }
     }
   }
@@ -390,8 +517,12 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
     if (d.hash === state.reportedHash || d.hash === state.sentHash || d.hash === state.failedHash) return undefined;
     state.sentHash = d.hash;
     const configMap: Record<string, ReturnType<typeof create<typeof AgentConfigFileSchema>>> = {};
-    for (const [name, body] of Object.entries(d.files)) configMap[name] = create(AgentConfigFileSchema, { body: Buffer.from(body), contentType: 'text/yaml' });
-    return create(AgentRemoteConfigSchema, { config: create(AgentConfigMapSchema, { configMap }), configHash: Buffer.from(d.hash, 'hex') });
+    for (const [name, body] of Object.entries(d.files))
+      configMap[name] = create(AgentConfigFileSchema, { body: Buffer.from(body), contentType: 'text/yaml' });
+    return create(AgentRemoteConfigSchema, {
+      config: create(AgentConfigMapSchema, { configMap }),
+      configHash: Buffer.from(d.hash, 'hex'),
+    });
   }
 
   function ownMetricsOffer(state: AgentState, ctx: OpampContext): ServerToAgent['connectionSettings'] {
@@ -401,12 +532,16 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
     const offerHash = sha256Hex(`${endpoint}\n${token}`);
     if (state.ownMetricsOfferHash === offerHash) return undefined;
     state.ownMetricsOfferHash = offerHash;
-    void store.updateGateway(db, systemScope(state.orgId), state.gatewayId, { own_metrics_offer_hash: offerHash }).catch(() => undefined);
+    void store
+      .updateGateway(db, systemScope(state.orgId), state.gatewayId, { own_metrics_offer_hash: offerHash })
+      .catch(() => undefined);
     return create(ConnectionSettingsOffersSchema, {
       hash: Buffer.from(offerHash, 'hex'),
       ownMetrics: create(TelemetryConnectionSettingsSchema, {
         destinationEndpoint: endpoint,
-        headers: create(HeadersSchema, { headers: [create(HeaderSchema, { key: 'Authorization', value: `Bearer ${token}` })] }),
+        headers: create(HeadersSchema, {
+          headers: [create(HeaderSchema, { key: 'Authorization', value: `Bearer ${token}` })],
+        }),
       }),
     });
   }
@@ -417,27 +552,52 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
    * last APPLIED configuration (or the base config) desired again and send it, and say so — with the
    * gateway's error text, which remote_config.error_message loses as soon as the re-sent config is APPLIED.
    */
-  async function planRecovery(state: AgentState, failedHash: string, error: string | null, patch: Partial<Record<keyof GatewayRow, unknown>>) {
+  async function planRecovery(
+    state: AgentState,
+    failedHash: string,
+    error: string | null,
+    patch: Partial<Record<keyof GatewayRow, unknown>>,
+  ) {
     if ((state.capabilities & Cap.AcceptsRemoteConfig) === 0n) return;
     const failedVersion = state.desiredStored?.version ?? null;
     if (state.appliedConfig === undefined) {
-      state.appliedConfig = (await db.query<{ applied_config: DesiredConfig | null }>('SELECT applied_config FROM gateways WHERE org_id = $1 AND id = $2', [state.orgId, state.gatewayId]))[0]?.applied_config ?? null;
+      state.appliedConfig =
+        (
+          await db.query<{ applied_config: DesiredConfig | null }>(
+            'SELECT applied_config FROM gateways WHERE org_id = $1 AND id = $2',
+            [state.orgId, state.gatewayId],
+          )
+        )[0]?.applied_config ?? null;
     }
-    const fallback: DesiredConfig = state.appliedConfig && state.appliedHash !== failedHash
-      ? state.appliedConfig
-      : { files: { 'collector.yaml': await gateways.baseConfig(state.orgId) }, deployment_id: null, template_id: null, version: null };
+    const fallback: DesiredConfig =
+      state.appliedConfig && state.appliedHash !== failedHash
+        ? state.appliedConfig
+        : {
+            files: { 'collector.yaml': await gateways.baseConfig(state.orgId) },
+            deployment_id: null,
+            template_id: null,
+            version: null,
+          };
     const resolved = await resolveDesired(state.orgId, fallback);
     if (resolved.hash === failedHash) return;
-    const what = fallback === state.appliedConfig ? `the last applied configuration${fallback.version ? ` (version ${fallback.version})` : ''}` : 'the base configuration';
+    const what =
+      fallback === state.appliedConfig
+        ? `the last applied configuration${fallback.version ? ` (version ${fallback.version})` : ''}`
+        : 'the base configuration';
     Object.assign(patch, {
-      desired_config: fallback, desired_config_hash: resolved.hash, current_config_version: fallback.version,
+      desired_config: fallback,
+      desired_config_hash: resolved.hash,
+      current_config_version: fallback.version,
       config_recovery: `${failedVersion ? `Version ${failedVersion}` : 'The configuration'} failed; the control plane re-sent ${what}.${error ? ` The gateway reported: ${error.length > 1000 ? `${error.slice(0, 1000)}…` : error}` : ''}`,
       config_recovery_at: new Date(),
     });
     state.desiredStored = fallback;
     state.desired = resolved;
     state.sentHash = null;
-    log.info({ gateway: state.gatewayId, failedHash, resent: resolved.hash }, 'config failed: re-sending the last good configuration');
+    log.info(
+      { gateway: state.gatewayId, failedHash, resent: resolved.hash },
+      'config failed: re-sending the last good configuration',
+    );
   }
 
   /**
@@ -462,7 +622,8 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
       dbWaiting.splice(0, dbHead);
       dbHead = 0;
     }
-    if (next) next(); // the slot passes straight to the next waiter
+    if (next)
+      next(); // the slot passes straight to the next waiter
     else dbActive--;
   };
   type OutsideSlot = <U>(work: () => Promise<U>) => Promise<U>;
@@ -485,9 +646,14 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
       if (held) releaseDbSlot();
     }
   }
-  const onMessage = (conn: OpampConnection<OpampContext>, msg: AgentToServer) => withDbSlot((outsideSlot) => handleMessage(conn, msg, outsideSlot));
+  const onMessage = (conn: OpampConnection<OpampContext>, msg: AgentToServer) =>
+    withDbSlot((outsideSlot) => handleMessage(conn, msg, outsideSlot));
 
-  async function handleMessage(conn: OpampConnection<OpampContext>, msg: AgentToServer, outsideSlot: OutsideSlot = (work) => work()): Promise<ServerToAgent | undefined> {
+  async function handleMessage(
+    conn: OpampConnection<OpampContext>,
+    msg: AgentToServer,
+    outsideSlot: OutsideSlot = (work) => work(),
+  ): Promise<ServerToAgent | undefined> {
     messages++;
     deps.metrics.opampMessages.inc();
     const uid = uuidFromBytes(msg.instanceUid);
@@ -500,8 +666,12 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
       return create(ServerToAgentSchema, {
         instanceUid: msg.instanceUid,
         errorResponse: create(ServerErrorResponseSchema, {
-          type: ServerErrorResponseType.ServerErrorResponseType_Unavailable, errorMessage: 'too many messages from this agent; retry later',
-          Details: { case: 'retryInfo', value: create(RetryInfoSchema, { retryAfterNanoseconds: BigInt(Math.max(waitMs, 1000)) * 1_000_000n }) },
+          type: ServerErrorResponseType.ServerErrorResponseType_Unavailable,
+          errorMessage: 'too many messages from this agent; retry later',
+          Details: {
+            case: 'retryInfo',
+            value: create(RetryInfoSchema, { retryAfterNanoseconds: BigInt(Math.max(waitMs, 1000)) * 1_000_000n }),
+          },
         }),
       });
     }
@@ -527,9 +697,16 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
         // still looks live: ask it. Only a socket that answers is another agent with a copied uid.
         if (dup.conn && (await dup.conn.probe(DUPLICATE_PROBE_MS))) {
           log.warn({ uid, remote: conn.remoteAddress }, 'duplicate instance_uid: assigning a new one to the newcomer');
-          return create(ServerToAgentSchema, { instanceUid: msg.instanceUid, agentIdentification: create(AgentIdentificationSchema, { newInstanceUid: newInstanceUid() }), capabilities: SERVER_CAPABILITIES });
+          return create(ServerToAgentSchema, {
+            instanceUid: msg.instanceUid,
+            agentIdentification: create(AgentIdentificationSchema, { newInstanceUid: newInstanceUid() }),
+            capabilities: SERVER_CAPABILITIES,
+          });
         }
-        log.info({ uid, remote: conn.remoteAddress }, 'the previous connection of this instance_uid is dead (no pong): replacing it');
+        log.info(
+          { uid, remote: conn.remoteAddress },
+          'the previous connection of this instance_uid is dead (no pong): replacing it',
+        );
         untrackWs(dup);
         if (wsByGateway.get(dup.gatewayId) === dup) wsByGateway.delete(dup.gatewayId);
         dup.conn?.close(1001, 'replaced by a newer connection of the same agent');
@@ -537,7 +714,13 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
       const refuse = (reason: string) => {
         log.warn({ uid, remote: conn.remoteAddress, reason }, 'refusing agent');
         if (conn.transport === 'websocket') setTimeout(() => conn.close(1008, reason.slice(0, 100)), 50);
-        return create(ServerToAgentSchema, { instanceUid: msg.instanceUid, errorResponse: create(ServerErrorResponseSchema, { type: ServerErrorResponseType.ServerErrorResponseType_BadRequest, errorMessage: reason }) });
+        return create(ServerToAgentSchema, {
+          instanceUid: msg.instanceUid,
+          errorResponse: create(ServerErrorResponseSchema, {
+            type: ServerErrorResponseType.ServerErrorResponseType_BadRequest,
+            errorMessage: reason,
+          }),
+        });
       };
       const rebound = rebind ? await rebindInstanceUid(rebind, conn, uid) : null;
       if (rebind && !rebound) return refuse('gateway was deleted');
@@ -573,13 +756,22 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
     const patch: Partial<Record<keyof GatewayRow, unknown>> = {};
     let significant = false;
     if (isNew) {
-      Object.assign(patch, { connected: true, transport: conn.transport, connected_since: conn.transport === 'websocket' ? conn.connectedAt : new Date(), remote_address: conn.remoteAddress, connection_id: conn.id, replica_id: conn.transport === 'websocket' ? replicaId : null, status: 'active', last_seen: new Date() });
+      Object.assign(patch, {
+        connected: true,
+        transport: conn.transport,
+        connected_since: conn.transport === 'websocket' ? conn.connectedAt : new Date(),
+        remote_address: conn.remoteAddress,
+        connection_id: conn.id,
+        replica_id: conn.transport === 'websocket' ? replicaId : null,
+        status: 'active',
+        last_seen: new Date(),
+      });
       significant = true;
     }
     if (msg.capabilities !== state.capabilities || isNew) {
       state.capabilities = msg.capabilities;
       patch.capabilities = Number(msg.capabilities & 0x7fffffffn);
-      patch.mode = (msg.capabilities & Cap.AcceptsRemoteConfig) ? 'supervisor' : 'extension';
+      patch.mode = msg.capabilities & Cap.AcceptsRemoteConfig ? 'supervisor' : 'extension';
       significant = true;
     }
     if (msg.agentDescription) {
@@ -620,13 +812,20 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
     let rcsEvent: RemoteConfigStatusEvent | null = null;
     if (msg.remoteConfigStatus) {
       const status = rcsName[msg.remoteConfigStatus.status] ?? 'UNSET';
-      const h = msg.remoteConfigStatus.lastRemoteConfigHash.length ? hex(msg.remoteConfigStatus.lastRemoteConfigHash) : null;
+      const h = msg.remoteConfigStatus.lastRemoteConfigHash.length
+        ? hex(msg.remoteConfigStatus.lastRemoteConfigHash)
+        : null;
       const error = storable(msg.remoteConfigStatus.errorMessage) || null;
       if (status !== state.reportedStatus || h !== state.reportedHash || isNew) {
         const changed = status !== state.reportedStatus || h !== state.reportedHash;
         state.reportedStatus = status;
         state.reportedHash = h;
-        Object.assign(patch, { remote_config_status: status, remote_config_hash: h, remote_config_error: error, remote_config_updated_at: new Date() });
+        Object.assign(patch, {
+          remote_config_status: status,
+          remote_config_hash: h,
+          remote_config_error: error,
+          remote_config_updated_at: new Date(),
+        });
         if (status === 'FAILED' && h) {
           patch.failed_config_hash = h;
           state.failedHash = h;
@@ -662,8 +861,11 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
     }
     lastSeen.touch(state.gatewayId);
     if (wsDisconnect) {
-      await store.disconnectConnection(db, state.gatewayId, conn.id)
-        .catch((err: Error) => log.warn({ err: err.message, gateway: state!.gatewayId }, 'failed to store agent_disconnect'));
+      await store
+        .disconnectConnection(db, state.gatewayId, conn.id)
+        .catch((err: Error) =>
+          log.warn({ err: err.message, gateway: state!.gatewayId }, 'failed to store agent_disconnect'),
+        );
     }
     if (significant) {
       try {
@@ -672,10 +874,12 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
         if (isNew) {
           await outsideSlot(() => patches.settle(state!.gatewayId));
           await store.patchGateway(db, scope, state.gatewayId, patch);
-        }
-        else await outsideSlot(() => patches.patch(state.orgId, state.gatewayId, patch));
+        } else await outsideSlot(() => patches.patch(state.orgId, state.gatewayId, patch));
       } catch (err) {
-        log.warn({ err: (err as Error).message, gateway: state.gatewayId }, 'failed to store agent state; requesting full state');
+        log.warn(
+          { err: (err as Error).message, gateway: state.gatewayId },
+          'failed to store agent state; requesting full state',
+        );
         flags |= ReportFullState;
         state.descriptionKey = null;
         // Not stored: forget the reported config status too, so the full state the agent sends next is
@@ -693,7 +897,10 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
         } catch (err) {
           // E.g. no database connection within the pool's wait under a burst of reports: without a retry the
           // deployment target would stay "applying" for ever. The agent's next full state brings the report back.
-          log.warn({ err: (err as Error).message, gateway: state.gatewayId }, 'deployment hook failed; requesting full state to retry');
+          log.warn(
+            { err: (err as Error).message, gateway: state.gatewayId },
+            'deployment hook failed; requesting full state to retry',
+          );
           flags |= ReportFullState;
           state.reportedStatus = null;
           state.reportedHash = null;
@@ -701,14 +908,18 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
       }
       emitUpdated(state.orgId, state.gatewayId, isNew ? 'gateway.connected' : 'gateway.updated');
       // A new instance_uid on a connection we already serve is not the gateway coming online.
-      if (isNew && !rebind) void Promise.resolve(deps.onGatewayOnline?.(state.orgId, state.gatewayId)).catch(() => undefined);
+      if (isNew && !rebind)
+        void Promise.resolve(deps.onGatewayOnline?.(state.orgId, state.gatewayId)).catch(() => undefined);
     }
 
     if (state.refreshing) await state.refreshing;
-    if (state.pendingRestart && (state.capabilities & Cap.AcceptsRestartCommand)) {
+    if (state.pendingRestart && state.capabilities & Cap.AcceptsRestartCommand) {
       state.pendingRestart = false;
       void store.updateGateway(db, scope, state.gatewayId, { pending_restart: false }).catch(() => undefined);
-      return create(ServerToAgentSchema, { instanceUid: msg.instanceUid, command: create(ServerToAgentCommandSchema, { type: CommandType.CommandType_Restart }) });
+      return create(ServerToAgentSchema, {
+        instanceUid: msg.instanceUid,
+        command: create(ServerToAgentCommandSchema, { type: CommandType.CommandType_Restart }),
+      });
     }
     return create(ServerToAgentSchema, {
       instanceUid: msg.instanceUid,
@@ -726,7 +937,8 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
     if (wsByGateway.get(state.gatewayId)?.connId === conn.id) {
       wsByGateway.delete(state.gatewayId);
       // Only clear the flag if no newer connection (possibly on another replica) took over.
-      void store.disconnectConnection(db, state.gatewayId, conn.id)
+      void store
+        .disconnectConnection(db, state.gatewayId, conn.id)
         .then(() => emitUpdated(state.orgId, state.gatewayId, 'gateway.disconnected'))
         .catch(() => undefined);
     }
@@ -762,15 +974,24 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
         } finally {
           for (const s of targets) if (s.refreshing === refreshing) s.refreshing = null;
         }
-        await Promise.all(wsStates.map(async (s) => {
-          const remoteConfig = remoteConfigFor(s);
-          if (remoteConfig && s.conn) await s.conn.send(create(ServerToAgentSchema, { remoteConfig })).catch((err) => log.warn({ err: (err as Error).message, gateway: s.gatewayId }, 'push failed'));
-        }));
+        await Promise.all(
+          wsStates.map(async (s) => {
+            const remoteConfig = remoteConfigFor(s);
+            if (remoteConfig && s.conn)
+              await s.conn
+                .send(create(ServerToAgentSchema, { remoteConfig }))
+                .catch((err) => log.warn({ err: (err as Error).message, gateway: s.gatewayId }, 'push failed'));
+          }),
+        );
       } else if (cmd.type === 'restart') {
         for (const s of httpAgents) s.pendingRestart = true;
         for (const s of wsStates) {
-          if (s.conn && (s.capabilities & Cap.AcceptsRestartCommand)) {
-            await s.conn.send(create(ServerToAgentSchema, { command: create(ServerToAgentCommandSchema, { type: CommandType.CommandType_Restart }) }));
+          if (s.conn && s.capabilities & Cap.AcceptsRestartCommand) {
+            await s.conn.send(
+              create(ServerToAgentSchema, {
+                command: create(ServerToAgentCommandSchema, { type: CommandType.CommandType_Restart }),
+              }),
+            );
           }
         }
       }
@@ -803,11 +1024,23 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
   /** Marks the WebSocket gateways this replica still holds connected again where a sweep said otherwise. */
   async function reclaimConnections() {
     const held = [...wsByGateway.values()].filter((s) => s.conn);
-    const back = await store.reclaimConnections(db, replicaId, held.map((s) => s.gatewayId), held.map((s) => s.connId));
+    const back = await store.reclaimConnections(
+      db,
+      replicaId,
+      held.map((s) => s.gatewayId),
+      held.map((s) => s.connId),
+    );
     for (const g of back) emitUpdated(g.org_id, g.id, 'gateway.connected');
-    if (back.length) log.info({ gateways: back.length }, 'gateways marked disconnected while this replica was silent are connected again');
+    if (back.length)
+      log.info(
+        { gateways: back.length },
+        'gateways marked disconnected while this replica was silent are connected again',
+      );
   }
-  const replicaTimer = setInterval(() => void replicaTick().catch((err: Error) => log.warn({ err: err.message }, 'replica heartbeat failed')), Math.min(10_000, (replicaTimeoutSeconds * 1000) / 3));
+  const replicaTimer = setInterval(
+    () => void replicaTick().catch((err: Error) => log.warn({ err: err.message }, 'replica heartbeat failed')),
+    Math.min(10_000, (replicaTimeoutSeconds * 1000) / 3),
+  );
   replicaTimer.unref();
 
   const sweep = setInterval(() => {
@@ -818,7 +1051,12 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
     for (const [key, s] of httpStates) {
       if (s.lastMessageAt < cutoff) {
         httpStates.delete(key);
-        void db.query("UPDATE gateways SET connected = false WHERE id = $1 AND transport = 'http' AND last_seen < now() - interval '90 seconds'", [s.gatewayId]).catch(() => undefined);
+        void db
+          .query(
+            "UPDATE gateways SET connected = false WHERE id = $1 AND transport = 'http' AND last_seen < now() - interval '90 seconds'",
+            [s.gatewayId],
+          )
+          .catch(() => undefined);
       }
     }
   }, 30_000);
@@ -830,7 +1068,8 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
     admit: (req) => withDbSlot(() => admit(req)),
     onMessage,
     onClose,
-    onProtocolError: (info) => log.warn({ transport: info.transport, remote: info.remoteAddress, reason: info.reason }, 'OpAMP protocol error'),
+    onProtocolError: (info) =>
+      log.warn({ transport: info.transport, remote: info.remoteAddress, reason: info.reason }, 'OpAMP protocol error'),
     logger: { warn: (o, m) => log.warn(o, m), debug: (o, m) => log.debug(o, m) },
     serverCapabilities: SERVER_CAPABILITIES,
   });
@@ -886,15 +1125,25 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
 }
 export type OpampAdapter = ReturnType<typeof createOpampAdapter>;
 
-type ComponentDetailsLike = { metadata: { key: string; value?: unknown }[]; subComponentMap: Record<string, ComponentDetailsLike> };
-function componentsView(components: Record<string, ComponentDetailsLike>): Record<string, Record<string, Record<string, string>>> {
+type ComponentDetailsLike = {
+  metadata: { key: string; value?: unknown }[];
+  subComponentMap: Record<string, ComponentDetailsLike>;
+};
+function componentsView(
+  components: Record<string, ComponentDetailsLike>,
+): Record<string, Record<string, Record<string, string>>> {
   // {receivers: {otlp: {"code.namespace": "..."}}, ...}
   const out: Record<string, Record<string, Record<string, string>>> = {};
   for (const [kind, details] of Object.entries(components)) {
     const k = storable(kind);
     out[k] = {};
     for (const [type, sub] of Object.entries(details.subComponentMap)) {
-      out[k]![storable(type)] = Object.fromEntries(sub.metadata.map((m) => [storable(m.key), storable(String((m.value as { value?: { value?: unknown } })?.value?.value ?? ''))]));
+      out[k]![storable(type)] = Object.fromEntries(
+        sub.metadata.map((m) => [
+          storable(m.key),
+          storable(String((m.value as { value?: { value?: unknown } })?.value?.value ?? '')),
+        ]),
+      );
     }
   }
   return out;

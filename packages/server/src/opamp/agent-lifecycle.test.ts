@@ -5,8 +5,16 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  AgentCapability, RemoteConfigStatuses, RemoteConfigStatusSchema, CommandType, configHash, create, uuidFromBytes,
-  AgentToServerSchema, encodeWsFrame, newInstanceUid,
+  AgentCapability,
+  RemoteConfigStatuses,
+  RemoteConfigStatusSchema,
+  CommandType,
+  configHash,
+  create,
+  uuidFromBytes,
+  AgentToServerSchema,
+  encodeWsFrame,
+  newInstanceUid,
 } from '@flowgate/opamp';
 import { WebSocket } from 'ws';
 import { startTestFlowgate, api, type TestFlowgate } from '../testing/harness.ts';
@@ -18,8 +26,13 @@ let wsUrl: string;
 let httpUrl: string;
 let regToken: string;
 const agents: SimAgent[] = [];
-const caps = AgentCapability.ReportsStatus | AgentCapability.AcceptsRemoteConfig | AgentCapability.ReportsRemoteConfig | AgentCapability.ReportsEffectiveConfig
-  | AgentCapability.ReportsHealth | AgentCapability.AcceptsRestartCommand;
+const caps =
+  AgentCapability.ReportsStatus |
+  AgentCapability.AcceptsRemoteConfig |
+  AgentCapability.ReportsRemoteConfig |
+  AgentCapability.ReportsEffectiveConfig |
+  AgentCapability.ReportsHealth |
+  AgentCapability.AcceptsRestartCommand;
 
 before(async () => {
   fg = await startTestFlowgate();
@@ -44,9 +57,21 @@ function agent(url: string, instanceUid?: Uint8Array) {
   return a;
 }
 
-type Gateway = { id: string; org_id: string; name: string; instance_id: string; connected: boolean; transport: string | null; last_seen: string | null };
+type Gateway = {
+  id: string;
+  org_id: string;
+  name: string;
+  instance_id: string;
+  connected: boolean;
+  transport: string | null;
+  last_seen: string | null;
+};
 async function findGateway(name: string): Promise<Gateway> {
-  return eventually(async () => ((await admin().get(`/api/v1/gateways?name=${encodeURIComponent(name)}`)).body.items as Gateway[]).find((g) => g.name === name));
+  return eventually(async () =>
+    ((await admin().get(`/api/v1/gateways?name=${encodeURIComponent(name)}`)).body.items as Gateway[]).find(
+      (g) => g.name === name,
+    ),
+  );
 }
 const detail = async (id: string) => (await admin().get(`/api/v1/gateways/${id}`)).body;
 
@@ -112,7 +137,17 @@ test('an agent reconnecting while its old connection is half-open (no pong) stay
   const stale = new WebSocket(wsUrl, { headers: { Authorization: `Bearer ${regToken}` }, autoPong: false });
   await new Promise((resolve, reject) => stale.once('open', resolve).once('error', reject));
   const staleClosed = new Promise<void>((resolve) => stale.once('close', () => resolve()));
-  stale.send(encodeWsFrame(AgentToServerSchema, create(AgentToServerSchema, { instanceUid: uid, sequenceNum: 0n, capabilities: caps, agentDescription: description('half-open') })));
+  stale.send(
+    encodeWsFrame(
+      AgentToServerSchema,
+      create(AgentToServerSchema, {
+        instanceUid: uid,
+        sequenceNum: 0n,
+        capabilities: caps,
+        agentDescription: description('half-open'),
+      }),
+    ),
+  );
   const g = await findGateway('half-open');
   assert.equal(g.connected, true);
 
@@ -125,7 +160,11 @@ test('an agent reconnecting while its old connection is half-open (no pong) stay
   assert.equal(reply.errorResponse, undefined);
   await staleClosed; // the dead socket was let go
   const list = (await admin().get('/api/v1/gateways?name=half-open')).body.items as Gateway[];
-  assert.deepEqual(list.map((x) => x.id), [g.id], 'still one gateway');
+  assert.deepEqual(
+    list.map((x) => x.id),
+    [g.id],
+    'still one gateway',
+  );
   const d = await eventually(async () => {
     const x = await detail(g.id);
     return x.connected ? x : null;
@@ -146,13 +185,23 @@ test('plain-HTTP agent: listed connected over http; a pushed config and a restar
 
   const yaml = 'receivers:\n  otlp: {}\n';
   const hash = Buffer.from(configHash({ 'collector.yaml': { body: yaml } })).toString('hex');
-  await fg.features.gateways.setDesiredConfig(systemScope(gw.org_id), gw.id, { files: { 'collector.yaml': yaml }, deployment_id: null, template_id: null, version: 1 }, hash);
+  await fg.features.gateways.setDesiredConfig(
+    systemScope(gw.org_id),
+    gw.id,
+    { files: { 'collector.yaml': yaml }, deployment_id: null, template_id: null, version: 1 },
+    hash,
+  );
   const next = await a.send({});
   assert.equal(Buffer.from(next!.remoteConfig!.configHash).toString('hex'), hash, 'the next poll carries the config');
   assert.equal(Buffer.from(next!.remoteConfig!.config!.configMap['collector.yaml']!.body).toString(), yaml);
   const again = await a.send({});
   assert.equal(again!.remoteConfig, undefined, 'sent once, not on every poll');
-  await a.send({ remoteConfigStatus: create(RemoteConfigStatusSchema, { lastRemoteConfigHash: next!.remoteConfig!.configHash, status: RemoteConfigStatuses.RemoteConfigStatuses_APPLIED }) });
+  await a.send({
+    remoteConfigStatus: create(RemoteConfigStatusSchema, {
+      lastRemoteConfigHash: next!.remoteConfig!.configHash,
+      status: RemoteConfigStatuses.RemoteConfigStatuses_APPLIED,
+    }),
+  });
   const status = await eventually(async () => {
     const s = (await admin().get(`/api/v1/gateways/${gw.id}/status`)).body;
     return s.config.remote_config.status === 'APPLIED' ? s : null;
@@ -194,11 +243,17 @@ test('plain-HTTP heartbeats are batched: no UPDATE per poll, last_seen advances 
   }
   // At most the periodic batch (every 5 s) may have run in between; never one per heartbeat.
   assert.ok(updates.length <= 1, `UPDATEs during 20 heartbeats: ${JSON.stringify(updates)}`);
-  assert.ok(updates.every((u) => u.includes('last_seen')), JSON.stringify(updates));
+  assert.ok(
+    updates.every((u) => u.includes('last_seen')),
+    JSON.stringify(updates),
+  );
 
   await fg.features.opamp.flushLastSeen();
   const seen1 = Date.parse((await detail(gw.id)).last_seen);
-  assert.ok(seen1 > seen0, `last_seen advanced after the flush: ${new Date(seen0).toISOString()} → ${new Date(seen1).toISOString()}`);
+  assert.ok(
+    seen1 > seen0,
+    `last_seen advanced after the flush: ${new Date(seen0).toISOString()} → ${new Date(seen1).toISOString()}`,
+  );
   const health = (await admin().get(`/api/v1/gateways/${gw.id}/health`)).body;
   assert.equal(health.connected, true);
   assert.ok(health.seconds_since_last_seen <= 5, JSON.stringify(health));
@@ -227,7 +282,7 @@ test('plain-HTTP agent that said agent_disconnect shows disconnected, and connec
   assert.equal(list.body.items.length, 1, 'the same gateway, not a new one');
 });
 
-test('gateways held by a replica that stopped saying it is alive are shown disconnected; a live replica\'s are not', async () => {
+test("gateways held by a replica that stopped saying it is alive are shown disconnected; a live replica's are not", async () => {
   const dead = agent(wsUrl);
   await dead.start();
   await dead.send({ agentDescription: description('replica-dead') });
@@ -238,7 +293,9 @@ test('gateways held by a replica that stopped saying it is alive are shown disco
   const gLive = await findGateway('replica-live');
   await eventually(async () => (await detail(gDead.id)).connected && (await detail(gLive.id)).connected);
   // As if each were held by another process: one that was killed a while ago, one that is fine.
-  await fg.db.query("INSERT INTO opamp_replicas (id, seen_at) VALUES ('killed-replica', now() - interval '10 minutes'), ('other-live-replica', now())");
+  await fg.db.query(
+    "INSERT INTO opamp_replicas (id, seen_at) VALUES ('killed-replica', now() - interval '10 minutes'), ('other-live-replica', now())",
+  );
   await fg.db.query("UPDATE gateways SET replica_id = 'killed-replica' WHERE id = $1", [gDead.id]);
   await fg.db.query("UPDATE gateways SET replica_id = 'other-live-replica' WHERE id = $1", [gLive.id]);
   await fg.features.opamp.sweepReplicas();
@@ -253,9 +310,14 @@ test('a replica that was silent (database unreachable) and taken for dead marks 
   const g = await findGateway('replica-silent');
   await eventually(async () => (await detail(g.id)).connected);
   // Another replica's sweep while this one could not say it is alive.
-  await fg.db.query("UPDATE opamp_replicas SET seen_at = now() - interval '10 minutes' WHERE id = $1", [fg.features.opamp.replicaId]);
-  await fg.db.query(`UPDATE gateways SET connected = false, connection_id = NULL, status = 'inactive'
-                      WHERE replica_id = $1 AND replica_id NOT IN (SELECT id FROM opamp_replicas WHERE seen_at > now() - interval '1 minute')`, [fg.features.opamp.replicaId]);
+  await fg.db.query("UPDATE opamp_replicas SET seen_at = now() - interval '10 minutes' WHERE id = $1", [
+    fg.features.opamp.replicaId,
+  ]);
+  await fg.db.query(
+    `UPDATE gateways SET connected = false, connection_id = NULL, status = 'inactive'
+                      WHERE replica_id = $1 AND replica_id NOT IN (SELECT id FROM opamp_replicas WHERE seen_at > now() - interval '1 minute')`,
+    [fg.features.opamp.replicaId],
+  );
   assert.equal((await detail(g.id)).connected, false);
   await fg.features.opamp.reclaimConnections();
   const d = await detail(g.id);

@@ -11,9 +11,24 @@ import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import { SignJWT, decodeJwt } from 'jose';
 import {
-  create, toBinary, fromBinary, frameWsPayload, newInstanceUid, configHash, uuidFromBytes, AgentToServerSchema, ServerToAgentSchema,
-  ServerErrorResponseType, AgentCapability, ComponentHealthSchema, EffectiveConfigSchema, AgentConfigMapSchema, AgentConfigFileSchema, RemoteConfigStatusSchema,
-  RemoteConfigStatuses, type ServerToAgent,
+  create,
+  toBinary,
+  fromBinary,
+  frameWsPayload,
+  newInstanceUid,
+  configHash,
+  uuidFromBytes,
+  AgentToServerSchema,
+  ServerToAgentSchema,
+  ServerErrorResponseType,
+  AgentCapability,
+  ComponentHealthSchema,
+  EffectiveConfigSchema,
+  AgentConfigMapSchema,
+  AgentConfigFileSchema,
+  RemoteConfigStatusSchema,
+  RemoteConfigStatuses,
+  type ServerToAgent,
 } from '@flowgate/opamp';
 import { openRawWs } from '@flowgate/opamp/testing/raw-ws.ts';
 import { startTestFlowgate, api, type TestFlowgate } from '../testing/harness.ts';
@@ -29,7 +44,11 @@ let regToken: string;
 let witness: SimAgent;
 const agents: SimAgent[] = [];
 const BadRequest = ServerErrorResponseType.ServerErrorResponseType_BadRequest;
-const caps = AgentCapability.ReportsStatus | AgentCapability.AcceptsRemoteConfig | AgentCapability.ReportsRemoteConfig | AgentCapability.ReportsEffectiveConfig;
+const caps =
+  AgentCapability.ReportsStatus |
+  AgentCapability.AcceptsRemoteConfig |
+  AgentCapability.ReportsRemoteConfig |
+  AgentCapability.ReportsEffectiveConfig;
 
 before(async () => {
   fg = await startTestFlowgate();
@@ -55,7 +74,13 @@ after(async () => {
 const admin = () => api(fg, fg.adminToken);
 
 function agent(opts: { url: string; token?: string; instanceUid?: Uint8Array; reconnect?: boolean }) {
-  const a = new SimAgent({ url: opts.url, token: opts.token ?? regToken, capabilities: caps, instanceUid: opts.instanceUid, reconnect: opts.reconnect });
+  const a = new SimAgent({
+    url: opts.url,
+    token: opts.token ?? regToken,
+    capabilities: caps,
+    instanceUid: opts.instanceUid,
+    reconnect: opts.reconnect,
+  });
   agents.push(a);
   return a;
 }
@@ -70,14 +95,24 @@ async function stillServing() {
 }
 
 async function registerGateway(name: string) {
-  const res = await fg.app.inject({ method: 'POST', url: '/api/v1/gateways', headers: { authorization: `Bearer ${regToken}` }, payload: { name, instance_id: name } });
+  const res = await fg.app.inject({
+    method: 'POST',
+    url: '/api/v1/gateways',
+    headers: { authorization: `Bearer ${regToken}` },
+    payload: { name, instance_id: name },
+  });
   assert.equal(res.statusCode, 201, res.body);
   return res.json() as { id: string; org_id: string; opamp_token: string };
 }
 
-const a2s = (init: Parameters<typeof create<typeof AgentToServerSchema>>[1]) => toBinary(AgentToServerSchema, create(AgentToServerSchema, init));
+const a2s = (init: Parameters<typeof create<typeof AgentToServerSchema>>[1]) =>
+  toBinary(AgentToServerSchema, create(AgentToServerSchema, init));
 
-function post(url: string, body: Uint8Array, headers: Record<string, string>): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
+function post(
+  url: string,
+  body: Uint8Array,
+  headers: Record<string, string>,
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
   return new Promise((resolve, reject) => {
     const req = http.request(url, { method: 'POST', headers: { 'Content-Length': String(body.length), ...headers } });
     req.on('error', reject);
@@ -115,7 +150,12 @@ test('hostile WebSocket frames on both paths: BAD_REQUEST each, the socket stays
   for (const path of ['/v1/opamp', '/api/v1/opamp/v1/opamp']) {
     const peer = await openRawWs(`${base.replace('http', 'ws')}${path}`, { headers: bearer(gw.opamp_token) });
     const uid = newInstanceUid();
-    const good = a2s({ instanceUid: uid, sequenceNum: 1n, capabilities: 1n, agentDescription: description('bad-ws-target') });
+    const good = a2s({
+      instanceUid: uid,
+      sequenceNum: 1n,
+      capabilities: 1n,
+      agentDescription: description('bad-ws-target'),
+    });
     const hostile: [string, Uint8Array][] = [
       ['random bytes', Uint8Array.from([0x00, 0xff, 0xff, 0xff, 0xff, 0x0f, 0x01, 0x02])],
       ['truncated message', frameWsPayload(good).subarray(0, 12)],
@@ -173,7 +213,11 @@ test('hostile plain-HTTP requests: 400 with BAD_REQUEST, 415 for a wrong content
       assert.equal(r.status, 400, `${what}: ${r.status}`);
       assert.equal(decodeError(r.body), BadRequest, `${what}: BAD_REQUEST body`);
     }
-    const truncatedGzip = await post(url, gzipSync(good).subarray(0, 12), { ...auth, ...protobuf, 'Content-Encoding': 'gzip' });
+    const truncatedGzip = await post(url, gzipSync(good).subarray(0, 12), {
+      ...auth,
+      ...protobuf,
+      'Content-Encoding': 'gzip',
+    });
     assert.equal(truncatedGzip.status, 400);
     for (const type of ['application/json', 'text/plain', 'application/octet-stream']) {
       const r = await post(url, good, { ...auth, 'Content-Type': type });
@@ -205,11 +249,21 @@ test('expired, deleted-gateway, other-secret and wrong-type tokens: 401 at the u
   const now = Math.floor(Date.now() / 1000);
   // Same gateway, same jti, right secret and type — only expired.
   const expired = await new SignJWT({ org_id: gw.org_id, type: 'opamp_token' })
-    .setProtectedHeader({ alg: 'HS256' }).setSubject(gw.id).setIssuer('flowgate').setJti(String(claims.jti))
-    .setIssuedAt(now - 7200).setExpirationTime(now - 60).sign(key);
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(gw.id)
+    .setIssuer('flowgate')
+    .setJti(String(claims.jti))
+    .setIssuedAt(now - 7200)
+    .setExpirationTime(now - 60)
+    .sign(key);
   const otherSecret = await new SignJWT({ org_id: gw.org_id, type: 'opamp_token' })
-    .setProtectedHeader({ alg: 'HS256' }).setSubject(gw.id).setIssuer('flowgate').setJti(String(claims.jti))
-    .setIssuedAt().setExpirationTime('1h').sign(deriveKey('some-other-secret-some-other-secret-0123', 'jwt'));
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(gw.id)
+    .setIssuer('flowgate')
+    .setJti(String(claims.jti))
+    .setIssuedAt()
+    .setExpirationTime('1h')
+    .sign(deriveKey('some-other-secret-some-other-secret-0123', 'jwt'));
   const deleted = await registerGateway('token-deleted');
   assert.equal((await admin().delete(`/api/v1/gateways/${deleted.id}`)).status, 200);
 
@@ -243,14 +297,37 @@ test('expired, deleted-gateway, other-secret and wrong-type tokens: 401 at the u
 
 test('plain-HTTP agents: a gzip request is accepted and a large reply comes gzipped when the agent accepts it', async () => {
   const uid = newInstanceUid();
-  const first = await post(httpUrl, gzipSync(a2s({ instanceUid: uid, sequenceNum: 1n, capabilities: caps, agentDescription: description('gzip-agent') })), { ...bearer(regToken), ...protobuf, 'Content-Encoding': 'gzip' });
+  const first = await post(
+    httpUrl,
+    gzipSync(
+      a2s({ instanceUid: uid, sequenceNum: 1n, capabilities: caps, agentDescription: description('gzip-agent') }),
+    ),
+    { ...bearer(regToken), ...protobuf, 'Content-Encoding': 'gzip' },
+  );
   assert.equal(first.status, 200);
-  assert.ok(fromBinary(ServerToAgentSchema, first.body).capabilities & 0x2n, 'enrolled; first reply carries server capabilities');
-  const gw = await eventually(async () => (await admin().get('/api/v1/gateways?name=gzip-agent')).body.items[0] as { id: string; org_id: string } | undefined);
+  assert.ok(
+    fromBinary(ServerToAgentSchema, first.body).capabilities & 0x2n,
+    'enrolled; first reply carries server capabilities',
+  );
+  const gw = await eventually(
+    async () =>
+      (await admin().get('/api/v1/gateways?name=gzip-agent')).body.items[0] as
+        { id: string; org_id: string } | undefined,
+  );
   const yaml = `receivers:\n  otlp: {}\n# ${'x'.repeat(4000)}\n`;
   const hash = Buffer.from(configHash({ 'collector.yaml': { body: yaml } })).toString('hex');
-  await fg.features.gateways.setDesiredConfig(systemScope(gw.org_id), gw.id, { files: { 'collector.yaml': yaml }, deployment_id: null, template_id: null, version: 1 }, hash);
-  const r = await post(httpUrl, gzipSync(a2s({ instanceUid: uid, sequenceNum: 2n, capabilities: caps })), { ...bearer(regToken), ...protobuf, 'Content-Encoding': 'gzip', 'Accept-Encoding': 'gzip' });
+  await fg.features.gateways.setDesiredConfig(
+    systemScope(gw.org_id),
+    gw.id,
+    { files: { 'collector.yaml': yaml }, deployment_id: null, template_id: null, version: 1 },
+    hash,
+  );
+  const r = await post(httpUrl, gzipSync(a2s({ instanceUid: uid, sequenceNum: 2n, capabilities: caps })), {
+    ...bearer(regToken),
+    ...protobuf,
+    'Content-Encoding': 'gzip',
+    'Accept-Encoding': 'gzip',
+  });
   assert.equal(r.status, 200);
   assert.equal(r.headers['content-encoding'], 'gzip');
   assert.ok(r.body.length < 1000, `compressed: ${r.body.length} bytes`);
@@ -258,7 +335,10 @@ test('plain-HTTP agents: a gzip request is accepted and a large reply comes gzip
   assert.equal(Buffer.from(reply.remoteConfig!.configHash).toString('hex'), hash);
   assert.equal(Buffer.from(reply.remoteConfig!.config!.configMap['collector.yaml']!.body).toString(), yaml);
   // Without Accept-Encoding the reply is plain protobuf.
-  const plain = await post(httpUrl, a2s({ instanceUid: uid, sequenceNum: 3n, capabilities: caps }), { ...bearer(regToken), ...protobuf });
+  const plain = await post(httpUrl, a2s({ instanceUid: uid, sequenceNum: 3n, capabilities: caps }), {
+    ...bearer(regToken),
+    ...protobuf,
+  });
   assert.equal(plain.status, 200);
   assert.equal(plain.headers['content-encoding'], undefined);
   fromBinary(ServerToAgentSchema, plain.body);
@@ -270,25 +350,49 @@ test('plain-HTTP agent state is bound to its credential: another org, or another
   const victim = agent({ url: httpUrl, instanceUid: uid });
   await victim.start();
   await victim.send({ agentDescription: description('victim-http') });
-  const gw = await eventually(async () => (await admin().get('/api/v1/gateways?name=victim-http')).body.items[0] as { id: string; org_id: string } | undefined);
+  const gw = await eventually(
+    async () =>
+      (await admin().get('/api/v1/gateways?name=victim-http')).body.items[0] as
+        { id: string; org_id: string } | undefined,
+  );
   const yaml = 'exporters:\n  otlphttp:\n    headers:\n      api-key: org-a-only\n';
   const hash = Buffer.from(configHash({ 'collector.yaml': { body: yaml } })).toString('hex');
-  await fg.features.gateways.setDesiredConfig(systemScope(gw.org_id), gw.id, { files: { 'collector.yaml': yaml }, deployment_id: null, template_id: null, version: 1 }, hash);
+  await fg.features.gateways.setDesiredConfig(
+    systemScope(gw.org_id),
+    gw.id,
+    { files: { 'collector.yaml': yaml }, deployment_id: null, template_id: null, version: 1 },
+    hash,
+  );
 
   // Org B: its own registration token; its agent claims org A's instance_uid.
   const orgB = await admin().post('/api/v1/orgs', { name: `Other org ${randomUUID().slice(0, 8)}` });
   assert.equal(orgB.status, 201, JSON.stringify(orgB.body));
-  const tokB = await admin().post(`/api/v1/registration-tokens?org_id=${orgB.body.id}`, { name: 'b', expires_in_days: 1 });
+  const tokB = await admin().post(`/api/v1/registration-tokens?org_id=${orgB.body.id}`, {
+    name: 'b',
+    expires_in_days: 1,
+  });
   assert.equal(tokB.status, 201);
   const intruder = agent({ url: httpUrl, token: tokB.body.token, instanceUid: uid });
   await intruder.start();
   for (let i = 0; i < 3; i++) await intruder.send({ agentDescription: description('intruder-b') });
-  assert.ok(intruder.received.every((m: ServerToAgent) => !m.remoteConfig), 'org B never receives org A\'s config');
+  assert.ok(
+    intruder.received.every((m: ServerToAgent) => !m.remoteConfig),
+    "org B never receives org A's config",
+  );
   // Its own gateway in org B, and org A's record is untouched.
   const a = (await admin().get(`/api/v1/gateways/${gw.id}?org_id=${gw.org_id}`)).body;
   assert.equal(a.name, 'victim-http');
-  assert.equal(a.description.non_identifying['host.name'], 'victim-http', 'org A\'s record is not written by org B\'s agent');
-  const inB = await eventually(async () => (await admin().get(`/api/v1/gateways?org_id=${orgB.body.id}&name=intruder-b`)).body.items[0] as { id: string } | undefined, 3_000);
+  assert.equal(
+    a.description.non_identifying['host.name'],
+    'victim-http',
+    "org A's record is not written by org B's agent",
+  );
+  const inB = await eventually(
+    async () =>
+      (await admin().get(`/api/v1/gateways?org_id=${orgB.body.id}&name=intruder-b`)).body.items[0] as
+        { id: string } | undefined,
+    3_000,
+  );
   assert.notEqual(inB.id, gw.id);
 
   // Same org, another gateway's OpAMP token with the victim's uid: not the victim's state either.
@@ -296,7 +400,10 @@ test('plain-HTTP agent state is bound to its credential: another org, or another
   const sameOrg = agent({ url: httpUrl, token: other.opamp_token, instanceUid: uid });
   await sameOrg.start();
   await sameOrg.send({ agentDescription: description('other-gw-token') });
-  assert.ok(sameOrg.received.every((m: ServerToAgent) => !m.remoteConfig), 'another gateway\'s token does not get the victim\'s config');
+  assert.ok(
+    sameOrg.received.every((m: ServerToAgent) => !m.remoteConfig),
+    "another gateway's token does not get the victim's config",
+  );
   // The victim itself still gets its config in its next poll.
   const mine = await victim.send({});
   assert.equal(Buffer.from(mine!.remoteConfig!.configHash).toString('hex'), hash);
@@ -310,12 +417,26 @@ test('NUL characters in what an agent reports (description, health, effective co
   await a.send({
     agentDescription: description('nul\u0000host', 'svc\u0000name'),
     health: create(ComponentHealthSchema, { healthy: false, status: 'Status\u0000Error', lastError: 'boom\u0000' }),
-    effectiveConfig: create(EffectiveConfigSchema, { configMap: create(AgentConfigMapSchema, { configMap: { '': create(AgentConfigFileSchema, { body: Uint8Array.from([0x61, 0x3a, 0x20, 0x00, 0x62, 0x0a]) }) } }) }),
-    remoteConfigStatus: create(RemoteConfigStatusSchema, { lastRemoteConfigHash: new Uint8Array(32).fill(7), status: RemoteConfigStatuses.RemoteConfigStatuses_FAILED, errorMessage: 'bad\u0000config' }),
+    effectiveConfig: create(EffectiveConfigSchema, {
+      configMap: create(AgentConfigMapSchema, {
+        configMap: {
+          '': create(AgentConfigFileSchema, { body: Uint8Array.from([0x61, 0x3a, 0x20, 0x00, 0x62, 0x0a]) }),
+        },
+      }),
+    }),
+    remoteConfigStatus: create(RemoteConfigStatusSchema, {
+      lastRemoteConfigHash: new Uint8Array(32).fill(7),
+      status: RemoteConfigStatuses.RemoteConfigStatuses_FAILED,
+      errorMessage: 'bad\u0000config',
+    }),
   });
   const reply = await a.next(() => true);
   assert.equal(reply.errorResponse, undefined);
-  const gw = await eventually(async () => (await admin().get(`/api/v1/gateways?org_id=${fg.defaultOrgId}&name=nulhost`)).body.items[0] as { id: string; connected: boolean } | undefined);
+  const gw = await eventually(
+    async () =>
+      (await admin().get(`/api/v1/gateways?org_id=${fg.defaultOrgId}&name=nulhost`)).body.items[0] as
+        { id: string; connected: boolean } | undefined,
+  );
   assert.equal(gw.connected, true);
   const d = (await admin().get(`/api/v1/gateways/${gw.id}?org_id=${fg.defaultOrgId}`)).body;
   assert.equal(d.description.identifying['service.name'], 'svcname');
@@ -323,8 +444,12 @@ test('NUL characters in what an agent reports (description, health, effective co
   assert.equal(d.remote_config.status, 'FAILED');
   assert.equal(d.remote_config.error_message, 'badconfig');
   assert.match(d.effective_config_yaml, /a: b/);
-  const events = (await admin().get(`/api/v1/gateways/${gw.id}/config-events?org_id=${fg.defaultOrgId}`)).body.items as { status: string; error_message: string }[];
-  assert.ok(events.some((e) => e.status === 'FAILED' && e.error_message === 'badconfig'), JSON.stringify(events));
+  const events = (await admin().get(`/api/v1/gateways/${gw.id}/config-events?org_id=${fg.defaultOrgId}`)).body
+    .items as { status: string; error_message: string }[];
+  assert.ok(
+    events.some((e) => e.status === 'FAILED' && e.error_message === 'badconfig'),
+    JSON.stringify(events),
+  );
   await stillServing();
 });
 
@@ -333,20 +458,28 @@ test('an agent flooding messages beyond its budget is throttled (UNAVAILABLE + r
   const peer = await openRawWs(wsUrl, { headers: bearer(gw.opamp_token) });
   const uid = newInstanceUid();
   const frames = 120; // the default budget is a burst of 60, then 10 per second
-  for (let i = 1; i <= frames; i++) peer.ws.send(frameWsPayload(a2s({ instanceUid: uid, sequenceNum: BigInt(i), capabilities: 1n })), { binary: true });
+  for (let i = 1; i <= frames; i++)
+    peer.ws.send(frameWsPayload(a2s({ instanceUid: uid, sequenceNum: BigInt(i), capabilities: 1n })), { binary: true });
   const replies: ServerToAgent[] = [];
   for (let i = 0; i < frames; i++) replies.push(await peer.next());
-  const throttled = replies.filter((r) => r.errorResponse?.type === ServerErrorResponseType.ServerErrorResponseType_Unavailable);
+  const throttled = replies.filter(
+    (r) => r.errorResponse?.type === ServerErrorResponseType.ServerErrorResponseType_Unavailable,
+  );
   assert.ok(throttled.length >= frames - 60 - 10 && throttled.length <= frames - 60, `${throttled.length} throttled`);
   const retry = throttled[0]!.errorResponse!.Details;
   assert.equal(retry.case, 'retryInfo');
   assert.ok(retry.value!.retryAfterNanoseconds >= 1_000_000_000n, 'retry after at least a second');
-  assert.ok(replies.slice(0, 60).every((r) => !r.errorResponse), 'the burst is served');
+  assert.ok(
+    replies.slice(0, 60).every((r) => !r.errorResponse),
+    'the burst is served',
+  );
   // Meanwhile another agent is served normally.
   await stillServing();
   // After waiting as told, the agent is served again and asked for the full state it could not deliver.
   await new Promise((r) => setTimeout(r, 1_100));
-  peer.ws.send(frameWsPayload(a2s({ instanceUid: uid, sequenceNum: BigInt(frames + 1), capabilities: 1n })), { binary: true });
+  peer.ws.send(frameWsPayload(a2s({ instanceUid: uid, sequenceNum: BigInt(frames + 1), capabilities: 1n })), {
+    binary: true,
+  });
   const again = await peer.next();
   assert.equal(again.errorResponse, undefined);
   assert.equal(again.flags & 0x1n, 0x1n, 'ReportFullState after dropped messages');

@@ -46,13 +46,30 @@ after(async () => {
 });
 
 async function registerGateway(name: string) {
-  const res = await fg.app.inject({ method: 'POST', url: '/api/v1/gateways', headers: { authorization: `Bearer ${regToken}` }, payload: { name, instance_id: name } });
+  const res = await fg.app.inject({
+    method: 'POST',
+    url: '/api/v1/gateways',
+    headers: { authorization: `Bearer ${regToken}` },
+    payload: { name, instance_id: name },
+  });
   assert.equal(res.statusCode, 201, res.body);
   return res.json() as { id: string; opamp_token: string };
 }
 
 function merge(reports: FuzzReport[]) {
-  const sum = { wsSent: 0, wsReplies: 0, badRequest: 0, unavailable: 0, ok: 0, undecodable: 0, unanswered: 0, closes: {} as Record<string, number>, httpSent: 0, statuses: {} as Record<string, number>, transportErrors: 0 };
+  const sum = {
+    wsSent: 0,
+    wsReplies: 0,
+    badRequest: 0,
+    unavailable: 0,
+    ok: 0,
+    undecodable: 0,
+    unanswered: 0,
+    closes: {} as Record<string, number>,
+    httpSent: 0,
+    statuses: {} as Record<string, number>,
+    transportErrors: 0,
+  };
   for (const r of reports) {
     sum.wsSent += r.ws.sent;
     sum.wsReplies += r.ws.replies;
@@ -90,10 +107,18 @@ test(`fuzz: ${FRAMES.toLocaleString('en')} hostile frames against the live contr
   const wsUrl = `${base.replace('http', 'ws')}/v1/opamp`;
   const httpUrl = `${base}/v1/opamp`;
   const run = (frames: number, seed: number) =>
-    Promise.all(gateways.map((g, i) => fuzzOpampEndpoint({
-      wsUrl: i % 2 === 0 ? wsUrl : `${base.replace('http', 'ws')}/api/v1/opamp/v1/opamp`, httpUrl,
-      headers: { Authorization: `Bearer ${g.opamp_token}` }, frames: Math.ceil(frames / LANES), seed: seed + i * 1_000_003, wsSockets: 1,
-    })));
+    Promise.all(
+      gateways.map((g, i) =>
+        fuzzOpampEndpoint({
+          wsUrl: i % 2 === 0 ? wsUrl : `${base.replace('http', 'ws')}/api/v1/opamp/v1/opamp`,
+          httpUrl,
+          headers: { Authorization: `Bearer ${g.opamp_token}` },
+          frames: Math.ceil(frames / LANES),
+          seed: seed + i * 1_000_003,
+          wsSockets: 1,
+        }),
+      ),
+    );
 
   // Warm-up: JIT, pools, prepared statements, per-gateway state, so the baseline is honest.
   await run(2_000, 1);
@@ -137,8 +162,12 @@ test(`fuzz: ${FRAMES.toLocaleString('en')} hostile frames against the live contr
   const why = `seed ${seed}: ${JSON.stringify(sum)} throttled ${throttled}`;
   latencies.sort((a, b) => a - b);
   const pct = (p: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))]!);
-  t.diagnostic(`${sum.wsSent} WS + ${sum.httpSent} HTTP frames in ${ms} ms (${Math.round((sum.wsSent + sum.httpSent) / (ms / 1000))}/s, ${cpuMs} ms CPU); WS ok ${sum.ok}, BAD_REQUEST ${sum.badRequest}, UNAVAILABLE ${sum.unavailable}; HTTP ${JSON.stringify(sum.statuses)}; seed ${seed}`);
-  t.diagnostic(`adapter: ${processed} well-formed messages processed in full, ${throttled} throttled; witness: ${latencies.length} replies, median ${pct(0.5)} ms, p95 ${pct(0.95)} ms, max ${pct(1)} ms`);
+  t.diagnostic(
+    `${sum.wsSent} WS + ${sum.httpSent} HTTP frames in ${ms} ms (${Math.round((sum.wsSent + sum.httpSent) / (ms / 1000))}/s, ${cpuMs} ms CPU); WS ok ${sum.ok}, BAD_REQUEST ${sum.badRequest}, UNAVAILABLE ${sum.unavailable}; HTTP ${JSON.stringify(sum.statuses)}; seed ${seed}`,
+  );
+  t.diagnostic(
+    `adapter: ${processed} well-formed messages processed in full, ${throttled} throttled; witness: ${latencies.length} replies, median ${pct(0.5)} ms, p95 ${pct(0.95)} ms, max ${pct(1)} ms`,
+  );
 
   assert.ok(sum.wsSent + sum.httpSent >= FRAMES, why);
   assert.ok(sum.wsSent > 0 && sum.httpSent > 0, why);
@@ -150,14 +179,21 @@ test(`fuzz: ${FRAMES.toLocaleString('en')} hostile frames against the live contr
   assert.ok(sum.badRequest > 0 && sum.ok > 0, `both outcomes exercised — ${why}`);
   // UNAVAILABLE only ever means throttled, never an internal failure: the adapter stores (or refuses)
   // whatever a well-formed frame carries. (Throttled HTTP frames are 200s carrying the same answer.)
-  assert.ok(sum.unavailable > 0 && sum.unavailable <= throttled && throttled <= sum.unavailable + (sum.statuses['200'] ?? 0), why);
+  assert.ok(
+    sum.unavailable > 0 && sum.unavailable <= throttled && throttled <= sum.unavailable + (sum.statuses['200'] ?? 0),
+    why,
+  );
   assert.ok(processed >= 4 * 60, `every gateway's burst went through the adapter — ${why}`);
   // The flood from four gateways did not starve an agent within its budget.
   assert.deepEqual(witnessErrors, [], 'the witness was never throttled or refused');
   assert.ok(latencies.length >= 5 && pct(0.95) < 5_000, `witness p95 ${pct(0.95)} ms`);
   // HTTP: only the transport's statuses for bad input; no 5xx, no resets.
   assert.equal(sum.transportErrors, 0, why);
-  assert.deepEqual(Object.keys(sum.statuses).filter((s) => !['200', '400', '415'].includes(s)), [], why);
+  assert.deepEqual(
+    Object.keys(sum.statuses).filter((s) => !['200', '400', '415'].includes(s)),
+    [],
+    why,
+  );
 
   // The control plane is still whole.
   const ready = await fetch(`${base}/readyz`);
@@ -173,7 +209,11 @@ test(`fuzz: ${FRAMES.toLocaleString('en')} hostile frames against the live contr
   assert.equal(r.errorResponse, undefined);
   await again.stop();
   const list = await api(fg, fg.adminToken).get('/api/v1/gateways?limit=500');
-  assert.equal(list.body.items.length, LANES + 3, 'gateway tokens never enrol anything; only the witness and the two well-formed agents were added');
+  assert.equal(
+    list.body.items.length,
+    LANES + 3,
+    'gateway tokens never enrol anything; only the witness and the two well-formed agents were added',
+  );
 
   await fg.features.opamp.flushLastSeen();
   await new Promise((res) => setTimeout(res, 200));

@@ -12,7 +12,14 @@ import { systemScope } from '../platform/scope.ts';
 
 type ElasticClient = ReturnType<typeof createOpAMPClient>;
 type RemoteConfig = { configHash: Uint8Array; config?: { configMap: Record<string, { body: Uint8Array }> } };
-type Gateway = { id: string; name: string; org_id: string; connected: boolean; transport: string | null; [k: string]: unknown };
+type Gateway = {
+  id: string;
+  name: string;
+  org_id: string;
+  connected: boolean;
+  transport: string | null;
+  [k: string]: unknown;
+};
 
 let fg: TestFlowgate;
 let httpUrl: string;
@@ -36,7 +43,10 @@ after(async () => {
 const admin = () => api(fg, fg.adminToken);
 
 /** A real Elastic client that applies every remote config it is offered and reports APPLIED. */
-function elasticAgent(opts: { url?: string; description: { identifyingAttributes: Record<string, string>; nonIdentifyingAttributes?: Record<string, string> } }) {
+function elasticAgent(opts: {
+  url?: string;
+  description: { identifyingAttributes: Record<string, string>; nonIdentifyingAttributes?: Record<string, string> };
+}) {
   const received: { hash: string; files: Record<string, string> }[] = [];
   const client: ElasticClient = createOpAMPClient({
     endpoint: opts.url ?? httpUrl,
@@ -47,9 +57,17 @@ function elasticAgent(opts: { url?: string; description: { identifyingAttributes
       if (!remoteConfig) return;
       const hash = Buffer.from(remoteConfig.configHash).toString('hex');
       if (received.some((r) => r.hash === hash)) return; // the client may hand us the same config twice
-      const files = Object.fromEntries(Object.entries(remoteConfig.config?.configMap ?? {}).map(([name, f]) => [name, Buffer.from(f.body).toString('utf8')]));
+      const files = Object.fromEntries(
+        Object.entries(remoteConfig.config?.configMap ?? {}).map(([name, f]) => [
+          name,
+          Buffer.from(f.body).toString('utf8'),
+        ]),
+      );
       received.push({ hash, files });
-      client.setRemoteConfigStatus({ status: RemoteConfigStatuses.RemoteConfigStatuses_APPLIED, lastRemoteConfigHash: remoteConfig.configHash } as never);
+      client.setRemoteConfigStatus({
+        status: RemoteConfigStatuses.RemoteConfigStatuses_APPLIED,
+        lastRemoteConfigHash: remoteConfig.configHash,
+      } as never);
     },
   });
   client.setAgentDescription(opts.description);
@@ -85,19 +103,35 @@ test('@elastic/opamp-client-node enrols with a registration token, is listed fro
   assert.equal(detail.connection.transport, 'http');
   assert.equal(detail.instance_id, uid, 'enrolled under the instance_uid it sent');
   assert.equal(detail.version, '9.9.9');
-  assert.deepEqual(detail.description.identifying, { 'service.name': 'elastic-opamp-peer', 'service.version': '9.9.9' });
+  assert.deepEqual(detail.description.identifying, {
+    'service.name': 'elastic-opamp-peer',
+    'service.version': '9.9.9',
+  });
   assert.equal(detail.description.non_identifying['host.name'], 'elastic-host-1');
   assert.equal(detail.hostname, 'elastic-host-1');
-  assert.ok(detail.capabilities.includes('AcceptsRemoteConfig') && detail.capabilities.includes('ReportsRemoteConfig'), String(detail.capabilities));
+  assert.ok(
+    detail.capabilities.includes('AcceptsRemoteConfig') && detail.capabilities.includes('ReportsRemoteConfig'),
+    String(detail.capabilities),
+  );
   assert.equal(detail.accepts_remote_config, true);
   const tokens = await admin().get('/api/v1/registration-tokens');
-  assert.equal(tokens.body.items.find((x: { name: string }) => x.name === 'elastic-interop').uses, 1, 'one enrolment, however many polls');
+  assert.equal(
+    tokens.body.items.find((x: { name: string }) => x.name === 'elastic-interop').uses,
+    1,
+    'one enrolment, however many polls',
+  );
 
   // Push: the client gets it in its next poll and reports APPLIED for our hash.
-  const yaml = 'receivers:\n  otlp:\n    protocols:\n      http: {}\nexporters:\n  debug: {}\nservice:\n  pipelines:\n    traces:\n      receivers: [otlp]\n      exporters: [debug]\n';
+  const yaml =
+    'receivers:\n  otlp:\n    protocols:\n      http: {}\nexporters:\n  debug: {}\nservice:\n  pipelines:\n    traces:\n      receivers: [otlp]\n      exporters: [debug]\n';
   const hashHex = Buffer.from(configHash({ 'collector.yaml': { body: yaml } })).toString('hex');
   const pushedAt = Date.now();
-  await fg.features.gateways.setDesiredConfig(systemScope(gw.org_id), gw.id, { files: { 'collector.yaml': yaml }, deployment_id: null, template_id: null, version: 1 }, hashHex);
+  await fg.features.gateways.setDesiredConfig(
+    systemScope(gw.org_id),
+    gw.id,
+    { files: { 'collector.yaml': yaml }, deployment_id: null, template_id: null, version: 1 },
+    hashHex,
+  );
   await eventually(async () => received.length > 0, 10_000);
   const latency = Date.now() - pushedAt;
   assert.equal(received.length, 1);
@@ -111,18 +145,30 @@ test('@elastic/opamp-client-node enrols with a registration token, is listed fro
   assert.equal(status.gateway_id, gw.id);
   assert.equal(status.config.remote_config.hash, hashHex);
   assert.equal(status.config.source, 'deployment');
-  assert.match(status.config.config_yaml, /exporters:\n {2}debug: \{\}/, 'the assigned config (re-rendered with credentials masked)');
+  assert.match(
+    status.config.config_yaml,
+    /exporters:\n {2}debug: \{\}/,
+    'the assigned config (re-rendered with credentials masked)',
+  );
   assert.equal(status.health.connected, true);
   assert.equal(status.version.service_name, 'elastic-opamp-peer');
-  const events = (await admin().get(`/api/v1/gateways/${gw.id}/config-events`)).body.items as { status: string; config_hash: string | null }[];
-  assert.ok(events.some((e) => e.status === 'APPLIED'), JSON.stringify(events));
+  const events = (await admin().get(`/api/v1/gateways/${gw.id}/config-events`)).body.items as {
+    status: string;
+    config_hash: string | null;
+  }[];
+  assert.ok(
+    events.some((e) => e.status === 'APPLIED'),
+    JSON.stringify(events),
+  );
 
   // Further polls neither re-send the applied config nor disturb the record.
   await new Promise((r) => setTimeout(r, 800));
   assert.equal(received.length, 1, 'an applied config is not offered again');
   const list = await admin().get('/api/v1/gateways?name=elastic-host-1');
   assert.equal(list.body.items.length, 1, 'polling does not enrol it again');
-  t.diagnostic(`gateway ${gw.id} (${uid}); push reached the Elastic client in its next poll, ${latency} ms after setDesiredConfig; status APPLIED with our hash`);
+  t.diagnostic(
+    `gateway ${gw.id} (${uid}); push reached the Elastic client in its next poll, ${latency} ms after setDesiredConfig; status APPLIED with our hash`,
+  );
 });
 
 test('@elastic/opamp-client-node without host.name is named from service.name and a short id', async () => {
@@ -136,7 +182,10 @@ test('@elastic/opamp-client-node without host.name is named from service.name an
   const port = (fg.app.server.address() as { port: number }).port;
   const { client: viaAlias } = elasticAgent({
     url: `http://127.0.0.1:${port}/api/v1/opamp/v1/opamp`,
-    description: { identifyingAttributes: { 'service.name': 'elastic-alias' }, nonIdentifyingAttributes: { 'host.name': 'elastic-alias-host' } },
+    description: {
+      identifyingAttributes: { 'service.name': 'elastic-alias' },
+      nonIdentifyingAttributes: { 'host.name': 'elastic-alias-host' },
+    },
   });
   viaAlias.start();
   const g2 = await findGateway('elastic-alias-host');

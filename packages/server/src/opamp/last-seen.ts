@@ -16,7 +16,11 @@ export function createLastSeenBatcher(db: Db, opts: { intervalMs?: number; onErr
         const ids = [...batch.keys()];
         for (let i = 0; i < ids.length; i += 5000) {
           const slice = ids.slice(i, i + 5000);
-          const written = await touchLastSeen(db, slice, slice.map((id) => batch.get(id)!));
+          const written = await touchLastSeen(
+            db,
+            slice,
+            slice.map((id) => batch.get(id)!),
+          );
           // Rows busy in another transaction: next round (unless a newer heartbeat came meanwhile).
           for (const id of slice) if (!written.has(id) && !pending.has(id)) pending.set(id, batch.get(id)!);
         }

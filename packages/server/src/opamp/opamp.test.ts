@@ -1,6 +1,16 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { AgentCapability, RemoteConfigStatuses, create, RemoteConfigStatusSchema, ComponentHealthSchema, EffectiveConfigSchema, AgentConfigMapSchema, AgentConfigFileSchema, configHash } from '@flowgate/opamp';
+import {
+  AgentCapability,
+  RemoteConfigStatuses,
+  create,
+  RemoteConfigStatusSchema,
+  ComponentHealthSchema,
+  EffectiveConfigSchema,
+  AgentConfigMapSchema,
+  AgentConfigFileSchema,
+  configHash,
+} from '@flowgate/opamp';
 import { startTestFlowgate, api, type TestFlowgate } from '../testing/harness.ts';
 import { SimAgent, description, eventually } from '../testing/sim-agent.ts';
 import { systemScope } from '../platform/scope.ts';
@@ -27,10 +37,21 @@ after(async () => {
 });
 
 const admin = () => api(fg, fg.adminToken);
-const caps = AgentCapability.ReportsStatus | AgentCapability.AcceptsRemoteConfig | AgentCapability.ReportsEffectiveConfig | AgentCapability.ReportsRemoteConfig | AgentCapability.ReportsHealth | AgentCapability.AcceptsRestartCommand;
+const caps =
+  AgentCapability.ReportsStatus |
+  AgentCapability.AcceptsRemoteConfig |
+  AgentCapability.ReportsEffectiveConfig |
+  AgentCapability.ReportsRemoteConfig |
+  AgentCapability.ReportsHealth |
+  AgentCapability.AcceptsRestartCommand;
 
 function agent(opts: { token?: string; url?: string; capabilities?: bigint; instanceUid?: Uint8Array } = {}) {
-  const a = new SimAgent({ url: opts.url ?? ws, token: opts.token ?? regToken, capabilities: opts.capabilities ?? caps, instanceUid: opts.instanceUid });
+  const a = new SimAgent({
+    url: opts.url ?? ws,
+    token: opts.token ?? regToken,
+    capabilities: opts.capabilities ?? caps,
+    instanceUid: opts.instanceUid,
+  });
   agents.push(a);
   return a;
 }
@@ -38,14 +59,18 @@ function agent(opts: { token?: string; url?: string; capabilities?: bigint; inst
 async function findGateway(name: string) {
   return eventually(async () => {
     const list = await admin().get(`/api/v1/gateways?name=${encodeURIComponent(name)}`);
-    return list.body.items.find((g: { name: string }) => g.name === name) as { id: string; [k: string]: unknown } | undefined;
+    return list.body.items.find((g: { name: string }) => g.name === name) as
+      { id: string; [k: string]: unknown } | undefined;
   });
 }
 
 test('zero-touch enrolment over WebSocket with a registration token: named from host.name, listed, healthy', async () => {
   const a = agent();
   await a.start();
-  await a.send({ agentDescription: description('edge-ws-1'), health: create(ComponentHealthSchema, { healthy: true, status: 'StatusOK' }) });
+  await a.send({
+    agentDescription: description('edge-ws-1'),
+    health: create(ComponentHealthSchema, { healthy: true, status: 'StatusOK' }),
+  });
   const first = await a.next(() => true);
   assert.ok(first.capabilities & 0x1n, 'capabilities in the first reply');
   const gw = await findGateway('edge-ws-1');
@@ -76,26 +101,58 @@ test('first message without description → ReportFullState; a sequence gap → 
 });
 
 test('seed registration flow: POST /gateways → OpAMP token; heartbeat; instance mismatch 403; bad token 401', async () => {
-  const reg = await fg.app.inject({ method: 'POST', url: '/api/v1/gateways', headers: { authorization: `Bearer ${regToken}` }, payload: { name: 'seed-gw', instance_id: 'gateway-1', hostname: 'seed.example', ip_address: '10.0.0.1', metadata: { version: '1.0.0' } } });
+  const reg = await fg.app.inject({
+    method: 'POST',
+    url: '/api/v1/gateways',
+    headers: { authorization: `Bearer ${regToken}` },
+    payload: {
+      name: 'seed-gw',
+      instance_id: 'gateway-1',
+      hostname: 'seed.example',
+      ip_address: '10.0.0.1',
+      metadata: { version: '1.0.0' },
+    },
+  });
   assert.equal(reg.statusCode, 201, reg.body);
   const body = reg.json();
   assert.equal(body.status, 'registered');
   assert.match(body.opamp_endpoint, /\/v1\/opamp$/);
-  const hb = await fg.app.inject({ method: 'POST', url: '/api/v1/opamp/heartbeat/gateway-1', headers: { authorization: `Bearer ${body.opamp_token}` } });
+  const hb = await fg.app.inject({
+    method: 'POST',
+    url: '/api/v1/opamp/heartbeat/gateway-1',
+    headers: { authorization: `Bearer ${body.opamp_token}` },
+  });
   assert.equal(hb.statusCode, 200);
   assert.deepEqual(hb.json(), { status: 'ok', gateway_id: body.id });
-  const mismatch = await fg.app.inject({ method: 'POST', url: '/api/v1/opamp/heartbeat/gateway-2', headers: { authorization: `Bearer ${body.opamp_token}` } });
+  const mismatch = await fg.app.inject({
+    method: 'POST',
+    url: '/api/v1/opamp/heartbeat/gateway-2',
+    headers: { authorization: `Bearer ${body.opamp_token}` },
+  });
   assert.equal(mismatch.statusCode, 403);
   assert.equal(mismatch.json().error.code, 'INSTANCE_MISMATCH');
-  const bad = await fg.app.inject({ method: 'POST', url: '/api/v1/opamp/heartbeat/gateway-1', headers: { authorization: 'Bearer nope' } });
+  const bad = await fg.app.inject({
+    method: 'POST',
+    url: '/api/v1/opamp/heartbeat/gateway-1',
+    headers: { authorization: 'Bearer nope' },
+  });
   assert.equal(bad.statusCode, 401);
-  const badReg = await fg.app.inject({ method: 'POST', url: '/api/v1/gateways', headers: { authorization: 'Bearer fgr_wrong' }, payload: { name: 'x', instance_id: 'y' } });
+  const badReg = await fg.app.inject({
+    method: 'POST',
+    url: '/api/v1/gateways',
+    headers: { authorization: 'Bearer fgr_wrong' },
+    payload: { name: 'x', instance_id: 'y' },
+  });
   assert.equal(badReg.statusCode, 401);
   assert.equal(badReg.json().error.code, 'INVALID_REGISTRATION_TOKEN');
   const status = await admin().get(`/api/v1/gateways/${body.id}/status`);
   assert.equal(status.status, 200);
   assert.equal(status.body.health.status, 'healthy');
-  const cfg = await fg.app.inject({ method: 'GET', url: '/api/v1/opamp/config/gateway-1', headers: { authorization: `Bearer ${body.opamp_token}` } });
+  const cfg = await fg.app.inject({
+    method: 'GET',
+    url: '/api/v1/opamp/config/gateway-1',
+    headers: { authorization: `Bearer ${body.opamp_token}` },
+  });
   assert.equal(cfg.json().source, 'base');
   assert.match(cfg.json().config_yaml, /receivers:/);
 
@@ -117,13 +174,34 @@ test('config push: WebSocket agent gets it at once, reports APPLIED; a FAILED ha
   const scope = systemScope(gw.org_id as string);
   const files = { 'collector.yaml': 'receivers: {otlp: {protocols: {http: {}}}}\n' };
   const hash = Buffer.from(configHash({ 'collector.yaml': { body: files['collector.yaml'] } })).toString('hex');
-  await fg.features.gateways.setDesiredConfig(scope, gw.id, { files, deployment_id: null, template_id: null, version: 1 }, hash);
+  await fg.features.gateways.setDesiredConfig(
+    scope,
+    gw.id,
+    { files, deployment_id: null, template_id: null, version: 1 },
+    hash,
+  );
   const pushed = await a.next((m) => !!m.remoteConfig);
   assert.equal(Buffer.from(pushed.remoteConfig!.configHash).toString('hex'), hash);
-  assert.equal(Buffer.from(pushed.remoteConfig!.config!.configMap['collector.yaml']!.body).toString(), files['collector.yaml']);
+  assert.equal(
+    Buffer.from(pushed.remoteConfig!.config!.configMap['collector.yaml']!.body).toString(),
+    files['collector.yaml'],
+  );
   await a.send({
-    remoteConfigStatus: create(RemoteConfigStatusSchema, { lastRemoteConfigHash: pushed.remoteConfig!.configHash, status: RemoteConfigStatuses.RemoteConfigStatuses_APPLIED }),
-    effectiveConfig: create(EffectiveConfigSchema, { configMap: create(AgentConfigMapSchema, { configMap: { '': create(AgentConfigFileSchema, { body: Buffer.from('receivers:\n  otlp: {}\nexporters:\n  otlphttp:\n    headers:\n      api-key: supersecret\n') }) } }) }),
+    remoteConfigStatus: create(RemoteConfigStatusSchema, {
+      lastRemoteConfigHash: pushed.remoteConfig!.configHash,
+      status: RemoteConfigStatuses.RemoteConfigStatuses_APPLIED,
+    }),
+    effectiveConfig: create(EffectiveConfigSchema, {
+      configMap: create(AgentConfigMapSchema, {
+        configMap: {
+          '': create(AgentConfigFileSchema, {
+            body: Buffer.from(
+              'receivers:\n  otlp: {}\nexporters:\n  otlphttp:\n    headers:\n      api-key: supersecret\n',
+            ),
+          }),
+        },
+      }),
+    }),
   });
   const detail = await eventually(async () => {
     const d = (await admin().get(`/api/v1/gateways/${gw.id}`)).body;
@@ -136,23 +214,54 @@ test('config push: WebSocket agent gets it at once, reports APPLIED; a FAILED ha
   const files2 = { 'collector.yaml': 'receivers: {bogus: {}}\n' };
   const hash2 = Buffer.from(configHash({ 'collector.yaml': { body: files2['collector.yaml'] } })).toString('hex');
   const n = a.received.length;
-  await fg.features.gateways.setDesiredConfig(scope, gw.id, { files: files2, deployment_id: null, template_id: null, version: 2 }, hash2);
+  await fg.features.gateways.setDesiredConfig(
+    scope,
+    gw.id,
+    { files: files2, deployment_id: null, template_id: null, version: 2 },
+    hash2,
+  );
   const pushed2 = await a.next((m) => !!m.remoteConfig, 10_000, n);
-  await a.send({ remoteConfigStatus: create(RemoteConfigStatusSchema, { lastRemoteConfigHash: pushed2.remoteConfig!.configHash, status: RemoteConfigStatuses.RemoteConfigStatuses_FAILED, errorMessage: "unknown type: \"bogus\"" }) });
+  await a.send({
+    remoteConfigStatus: create(RemoteConfigStatusSchema, {
+      lastRemoteConfigHash: pushed2.remoteConfig!.configHash,
+      status: RemoteConfigStatuses.RemoteConfigStatuses_FAILED,
+      errorMessage: 'unknown type: "bogus"',
+    }),
+  });
   await eventually(async () => (await admin().get(`/api/v1/gateways/${gw.id}`)).body.remote_config.status === 'FAILED');
   // No rollback in the supervisor at our release: the control plane re-sends the last applied config.
-  const resent = await a.next((m) => !!m.remoteConfig && Buffer.from(m.remoteConfig.configHash).toString('hex') === hash, 10_000, n + 1);
-  assert.equal(Buffer.from(resent.remoteConfig!.config!.configMap['collector.yaml']!.body).toString(), files['collector.yaml']);
+  const resent = await a.next(
+    (m) => !!m.remoteConfig && Buffer.from(m.remoteConfig.configHash).toString('hex') === hash,
+    10_000,
+    n + 1,
+  );
+  assert.equal(
+    Buffer.from(resent.remoteConfig!.config!.configMap['collector.yaml']!.body).toString(),
+    files['collector.yaml'],
+  );
   const recovered = (await admin().get(`/api/v1/gateways/${gw.id}`)).body;
-  assert.match(recovered.remote_config.recovery, /Version 2 failed; the control plane re-sent the last applied configuration \(version 1\)/);
+  assert.match(
+    recovered.remote_config.recovery,
+    /Version 2 failed; the control plane re-sent the last applied configuration \(version 1\)/,
+  );
   assert.equal((await admin().get(`/api/v1/gateways/${gw.id}/config`)).body.config_version, 1);
   const events = await admin().get(`/api/v1/gateways/${gw.id}/config-events`);
-  assert.ok(events.body.items.some((e: { status: string; error_message: string }) => e.status === 'FAILED' && e.error_message.includes('bogus')));
+  assert.ok(
+    events.body.items.some(
+      (e: { status: string; error_message: string }) => e.status === 'FAILED' && e.error_message.includes('bogus'),
+    ),
+  );
   // Reconnect with a fresh connection (same uid): the server must not re-offer the failed hash.
   await a.stop();
   const again = agent({ instanceUid: a.client.instanceUid });
   await again.start();
-  await again.send({ agentDescription: description('edge-push'), remoteConfigStatus: create(RemoteConfigStatusSchema, { lastRemoteConfigHash: Buffer.from(hash, 'hex'), status: RemoteConfigStatuses.RemoteConfigStatuses_APPLIED }) });
+  await again.send({
+    agentDescription: description('edge-push'),
+    remoteConfigStatus: create(RemoteConfigStatusSchema, {
+      lastRemoteConfigHash: Buffer.from(hash, 'hex'),
+      status: RemoteConfigStatuses.RemoteConfigStatuses_APPLIED,
+    }),
+  });
   await again.send({});
   await new Promise((r) => setTimeout(r, 300));
   assert.equal(again.received.filter((m) => m.remoteConfig).length, 0, 'FAILED config was not re-pushed');
@@ -177,7 +286,12 @@ test('restart: 409 without AcceptsRestartCommand, delivered as a command with it
 });
 
 test('a revoked OpAMP token closes the live connection and is refused at the next connect', async () => {
-  const reg = await fg.app.inject({ method: 'POST', url: '/api/v1/gateways', headers: { authorization: `Bearer ${regToken}` }, payload: { name: 'to-revoke', instance_id: 'revoke-1' } });
+  const reg = await fg.app.inject({
+    method: 'POST',
+    url: '/api/v1/gateways',
+    headers: { authorization: `Bearer ${regToken}` },
+    payload: { name: 'to-revoke', instance_id: 'revoke-1' },
+  });
   const token = reg.json().opamp_token;
   const a = new SimAgent({ url: ws, token, capabilities: caps, reconnect: false });
   agents.push(a);
@@ -189,7 +303,11 @@ test('a revoked OpAMP token closes the live connection and is refused at the nex
   await eventually(async () => !a.client.connected);
   const b = new SimAgent({ url: ws, token, capabilities: caps, reconnect: false });
   await assert.rejects(b.start(), (err: Error & { status?: number }) => err.status === 401);
-  const h = await fetch(`${base}/v1/opamp`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf', authorization: `Bearer ${token}` }, body: new Uint8Array([0x0a, 0x10, ...new Uint8Array(16)]) });
+  const h = await fetch(`${base}/v1/opamp`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-protobuf', authorization: `Bearer ${token}` },
+    body: new Uint8Array([0x0a, 0x10, ...new Uint8Array(16)]),
+  });
   assert.equal(h.status, 401);
 });
 
@@ -212,7 +330,11 @@ test('a used-up or expired registration token enrols nobody new, but the gateway
   assert.match(refused.errorResponse!.errorMessage, /expired or used up/);
   await eventually(async () => !b.client.connected);
   assert.equal((await admin().get('/api/v1/gateways?name=one-shot-2')).body.items.length, 0);
-  const h = await fetch(`${base}/v1/opamp`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf', authorization: `Bearer ${t.body.token}` }, body: new Uint8Array([0x0a, 0x10, ...new Uint8Array(16).fill(7)]) });
+  const h = await fetch(`${base}/v1/opamp`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-protobuf', authorization: `Bearer ${t.body.token}` },
+    body: new Uint8Array([0x0a, 0x10, ...new Uint8Array(16).fill(7)]),
+  });
   assert.equal(h.status, 200, 'the transport admits a spent token; the message is refused');
 
   // The enrolled gateway restarts (same instance_uid): back online, same record — also once the token expired.
@@ -235,14 +357,22 @@ test('a used-up or expired registration token enrols nobody new, but the gateway
   await eventually(async () => !again.client.connected);
   await eventually(async () => !(await admin().get(`/api/v1/gateways/${gw.id}`)).body.connected);
   await again.stop();
-  const c = new SimAgent({ url: ws, token: t.body.token, capabilities: caps, instanceUid: a.client.instanceUid, reconnect: false });
+  const c = new SimAgent({
+    url: ws,
+    token: t.body.token,
+    capabilities: caps,
+    instanceUid: a.client.instanceUid,
+    reconnect: false,
+  });
   await assert.rejects(c.start(), (err: Error & { status?: number }) => err.status === 401);
 });
 
 test('SSE event stream delivers gateway changes of the caller org only', async () => {
   const port = (fg.app.server.address() as { port: number }).port;
   const ctrl = new AbortController();
-  const res = await fetch(`http://127.0.0.1:${port}/api/v1/events?access_token=${fg.adminToken}`, { signal: ctrl.signal });
+  const res = await fetch(`http://127.0.0.1:${port}/api/v1/events?access_token=${fg.adminToken}`, {
+    signal: ctrl.signal,
+  });
   assert.equal(res.status, 200);
   const reader = res.body!.getReader();
   let text = '';
@@ -270,9 +400,14 @@ test('/metrics counts OpAMP messages and live connections by transport', async (
   assert.ok(ws >= 1, 'the live WebSocket is counted');
 });
 
-test('a registration token never makes its holder another gateway: presenting an existing gateway\'s instance_uid is refused unless that token enrolled it zero-touch', async () => {
+test("a registration token never makes its holder another gateway: presenting an existing gateway's instance_uid is refused unless that token enrolled it zero-touch", async () => {
   // A script-onboarded gateway (its own OpAMP token), connected with its instance_uid.
-  const reg = await fg.app.inject({ method: 'POST', url: '/api/v1/gateways', headers: { authorization: `Bearer ${regToken}` }, payload: { name: 'own-token-gw', instance_id: 'own-token-gw' } });
+  const reg = await fg.app.inject({
+    method: 'POST',
+    url: '/api/v1/gateways',
+    headers: { authorization: `Bearer ${regToken}` },
+    payload: { name: 'own-token-gw', instance_id: 'own-token-gw' },
+  });
   assert.equal(reg.statusCode, 201, reg.body);
   const own = reg.json() as { id: string; opamp_token: string };
   const real = agent({ token: own.opamp_token });
@@ -299,12 +434,22 @@ test('a registration token never makes its holder another gateway: presenting an
   await zt.send({ agentDescription: description('zt-victim') });
   await findGateway('zt-victim');
   await zt.stop();
-  const other = (await admin().post('/api/v1/registration-tokens', { name: 'other-token', expires_in_days: 1 })).body.token as string;
-  const thief2 = new SimAgent({ url: ws, token: other, capabilities: caps, instanceUid: zt.client.instanceUid, reconnect: false });
+  const other = (await admin().post('/api/v1/registration-tokens', { name: 'other-token', expires_in_days: 1 })).body
+    .token as string;
+  const thief2 = new SimAgent({
+    url: ws,
+    token: other,
+    capabilities: caps,
+    instanceUid: zt.client.instanceUid,
+    reconnect: false,
+  });
   agents.push(thief2);
   await thief2.start();
   await thief2.send({ agentDescription: description('thief-2') });
-  assert.match((await thief2.next(() => true)).errorResponse?.errorMessage ?? '', /not enrolled with this registration token/);
+  assert.match(
+    (await thief2.next(() => true)).errorResponse?.errorMessage ?? '',
+    /not enrolled with this registration token/,
+  );
   // Its own token still works.
   const back = agent({ instanceUid: zt.client.instanceUid });
   await back.start();

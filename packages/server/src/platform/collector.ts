@@ -58,13 +58,15 @@ export function startChild(bin: string, args: string[], opts: ChildOptions): Col
   };
   child.stdout?.on('data', collect);
   child.stderr?.on('data', collect);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; spawnError: Error | null }>((resolveExit) => {
-    child.once('error', (err) => {
-      spawnError = err;
-      if (child.pid === undefined) resolveExit({ code: null, signal: null, spawnError: err });
-    });
-    child.once('close', (code, signal) => resolveExit({ code, signal, spawnError }));
-  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; spawnError: Error | null }>(
+    (resolveExit) => {
+      child.once('error', (err) => {
+        spawnError = err;
+        if (child.pid === undefined) resolveExit({ code: null, signal: null, spawnError: err });
+      });
+      child.once('close', (code, signal) => resolveExit({ code, signal, spawnError }));
+    },
+  );
   return {
     process: child,
     output: () => out,
@@ -82,10 +84,19 @@ export function startChild(bin: string, args: string[], opts: ChildOptions): Col
   };
 }
 
-export interface RunResult { code: number | null; output: string; timedOut: boolean; spawnError: Error | null }
+export interface RunResult {
+  code: number | null;
+  output: string;
+  timedOut: boolean;
+  spawnError: Error | null;
+}
 
 /** Runs to completion with a deadline (killed when it passes). */
-export async function runChild(bin: string, args: string[], opts: ChildOptions & { timeoutMs: number }): Promise<RunResult> {
+export async function runChild(
+  bin: string,
+  args: string[],
+  opts: ChildOptions & { timeoutMs: number },
+): Promise<RunResult> {
   const child = startChild(bin, args, opts);
   let timedOut = false;
   const timer = setTimeout(() => {
@@ -108,8 +119,12 @@ export function createLimiter(max: number) {
     else active--;
   };
   return {
-    get active() { return active; },
-    get waiting() { return waiting.length; },
+    get active() {
+      return active;
+    },
+    get waiting() {
+      return waiting.length;
+    },
     async run<T>(fn: () => Promise<T>): Promise<T> {
       if (active < max) active++;
       else await new Promise<void>((r) => waiting.push(r));

@@ -1,4 +1,12 @@
-import { createHash, createHmac, hkdfSync, randomBytes, createCipheriv, createDecipheriv, timingSafeEqual } from 'node:crypto';
+import {
+  createHash,
+  createHmac,
+  hkdfSync,
+  randomBytes,
+  createCipheriv,
+  createDecipheriv,
+  timingSafeEqual,
+} from 'node:crypto';
 
 export const sha256Hex = (value: string | Uint8Array) => createHash('sha256').update(value).digest('hex');
 

@@ -9,7 +9,10 @@ export function createRedisClient(url: string, onError: (err: Error) => void): R
   return client;
 }
 
-export async function createRedisBus(url: string, onError: (err: Error) => void): Promise<{ bus: EventBus; client: Redis }> {
+export async function createRedisBus(
+  url: string,
+  onError: (err: Error) => void,
+): Promise<{ bus: EventBus; client: Redis }> {
   const pub = createRedisClient(url, onError);
   const sub = createRedisClient(url, onError);
   await Promise.all([pub.ping(), sub.ping()]);

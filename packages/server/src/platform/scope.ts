@@ -36,7 +36,12 @@ export function actorOf(principal: Principal): Actor {
     : { type: 'api_key', id: principal.apiKeyId, label: principal.label };
 }
 
-export function resolveScope(principal: Principal, requestedOrgId: string | undefined, minRole: Role, requestId: string | null): OrgScope {
+export function resolveScope(
+  principal: Principal,
+  requestedOrgId: string | undefined,
+  minRole: Role,
+  requestId: string | null,
+): OrgScope {
   let orgId: string;
   if (requestedOrgId) {
     if (!principal.memberships.has(requestedOrgId)) throw new AppError('NOT_FOUND', 'Organization not found');
@@ -49,11 +54,16 @@ export function resolveScope(principal: Principal, requestedOrgId: string | unde
     throw new AppError('ORG_REQUIRED');
   }
   const role = principal.memberships.get(orgId)!;
-  if (roleRank[role] < roleRank[minRole]) throw new AppError('FORBIDDEN', `This action needs the ${minRole} role or higher; you are ${role}`);
+  if (roleRank[role] < roleRank[minRole])
+    throw new AppError('FORBIDDEN', `This action needs the ${minRole} role or higher; you are ${role}`);
   return { orgId, role, actor: actorOf(principal), requestId } as OrgScope;
 }
 
 /** For trusted server-side work (OpAMP adapter, deployment engine) acting inside one org. */
-export function systemScope(orgId: string, actor: Actor = { type: 'system', id: null, label: 'flowgate' }, requestId: string | null = null): OrgScope {
+export function systemScope(
+  orgId: string,
+  actor: Actor = { type: 'system', id: null, label: 'flowgate' },
+  requestId: string | null = null,
+): OrgScope {
   return { orgId, role: 'owner', actor, requestId } as OrgScope;
 }

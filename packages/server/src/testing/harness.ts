@@ -47,7 +47,10 @@ export interface TestFlowgate extends Flowgate {
   databaseUrl: string | null;
 }
 
-export async function startTestFlowgate(env: Record<string, string> = {}, opts: FlowgateOptions & { databaseUrl?: string | null; dataDir?: string } = {}): Promise<TestFlowgate> {
+export async function startTestFlowgate(
+  env: Record<string, string> = {},
+  opts: FlowgateOptions & { databaseUrl?: string | null; dataDir?: string } = {},
+): Promise<TestFlowgate> {
   const pgdb = opts.databaseUrl === undefined ? await freshPostgresUrl() : null;
   const databaseUrl = opts.databaseUrl !== undefined ? opts.databaseUrl : (pgdb?.url ?? null);
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'flowgate-test-'));
@@ -73,12 +76,21 @@ export async function startTestFlowgate(env: Record<string, string> = {}, opts: 
   };
   let fg: Flowgate;
   try {
-    fg = await createFlowgate(config, { logger: false, loginRateLimit: { max: 1000, timeWindow: '1 minute' }, ...opts, db });
+    fg = await createFlowgate(config, {
+      logger: false,
+      loginRateLimit: { max: 1000, timeWindow: '1 minute' },
+      ...opts,
+      db,
+    });
   } catch (err) {
     await cleanupOnError();
     throw err;
   }
-  const login = await fg.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: ADMIN_EMAIL, password: ADMIN_PASSWORD } });
+  const login = await fg.app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/login',
+    payload: { email: ADMIN_EMAIL, password: ADMIN_PASSWORD },
+  });
   if (login.statusCode !== 200) {
     // Never leave a half-started Flowgate behind: the test file would hang instead of failing.
     await fg.close().catch(() => undefined);
@@ -86,7 +98,11 @@ export async function startTestFlowgate(env: Record<string, string> = {}, opts: 
     throw new Error(`test admin login failed: ${login.body}`);
   }
   const adminToken = login.json().access_token as string;
-  const me = await fg.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { authorization: `Bearer ${adminToken}` } });
+  const me = await fg.app.inject({
+    method: 'GET',
+    url: '/api/v1/auth/me',
+    headers: { authorization: `Bearer ${adminToken}` },
+  });
   const defaultOrgId = me.json().memberships[0].org_id as string;
   const close = fg.close.bind(fg);
   return Object.assign(fg, {
@@ -103,8 +119,18 @@ export async function startTestFlowgate(env: Record<string, string> = {}, opts: 
 
 /** Small client over app.inject with a bearer token. */
 export function api(fg: Flowgate, token: string) {
-  const call = async (method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: unknown, headers: Record<string, string> = {}) => {
-    const res = await fg.app.inject({ method, url, ...(payload === undefined ? {} : { payload: payload as object }), headers: { authorization: `Bearer ${token}`, ...headers } });
+  const call = async (
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+    url: string,
+    payload?: unknown,
+    headers: Record<string, string> = {},
+  ) => {
+    const res = await fg.app.inject({
+      method,
+      url,
+      ...(payload === undefined ? {} : { payload: payload as object }),
+      headers: { authorization: `Bearer ${token}`, ...headers },
+    });
     let body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- test helper: bodies are asserted field by field
     try {
       body = res.body ? JSON.parse(res.body) : null;
@@ -124,12 +150,21 @@ export function api(fg: Flowgate, token: string) {
 }
 
 /** Creates a user, adds them to an org with a role, and returns their token. */
-export async function userWithRole(fg: TestFlowgate, orgId: string, role: 'owner' | 'admin' | 'editor' | 'viewer', email = `${role}-${randomBytes(4).toString('hex')}@flowgate.test`) {
+export async function userWithRole(
+  fg: TestFlowgate,
+  orgId: string,
+  role: 'owner' | 'admin' | 'editor' | 'viewer',
+  email = `${role}-${randomBytes(4).toString('hex')}@flowgate.test`,
+) {
   const admin = api(fg, fg.adminToken);
   const created = await admin.post('/api/v1/users', { email, password: 'password-123', name: role });
   if (created.status !== 201) throw new Error(`create user: ${JSON.stringify(created.body)}`);
   const added = await admin.post(`/api/v1/orgs/${orgId}/members`, { user_id: created.body.id, role });
   if (added.status !== 201) throw new Error(`add member: ${JSON.stringify(added.body)}`);
-  const login = await fg.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password: 'password-123' } });
+  const login = await fg.app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/login',
+    payload: { email, password: 'password-123' },
+  });
   return { userId: created.body.id as string, token: login.json().access_token as string, email };
 }

@@ -1,7 +1,18 @@
 // A simulated agent for server tests: our OpAMP client plus a queue of what the server sent.
 import {
-  OpampClient, create, AgentDescriptionSchema, KeyValueSchema, AnyValueSchema, RemoteConfigStatuses, RemoteConfigStatusSchema, EffectiveConfigSchema,
-  AgentConfigMapSchema, AgentConfigFileSchema, ComponentHealthSchema, type ServerToAgent, type AgentToServerInit,
+  OpampClient,
+  create,
+  AgentDescriptionSchema,
+  KeyValueSchema,
+  AnyValueSchema,
+  RemoteConfigStatuses,
+  RemoteConfigStatusSchema,
+  EffectiveConfigSchema,
+  AgentConfigMapSchema,
+  AgentConfigFileSchema,
+  ComponentHealthSchema,
+  type ServerToAgent,
+  type AgentToServerInit,
 } from '@flowgate/opamp';
 
 export function kv(key: string, value: string) {
@@ -18,9 +29,21 @@ export function description(hostName: string, serviceName = 'otelcol-flowgate', 
 export class SimAgent {
   readonly client: OpampClient;
   readonly received: ServerToAgent[] = [];
-  private waiters: { pred: (m: ServerToAgent) => boolean; resolve: (m: ServerToAgent) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }[] = [];
+  private waiters: {
+    pred: (m: ServerToAgent) => boolean;
+    resolve: (m: ServerToAgent) => void;
+    reject: (e: Error) => void;
+    timer: NodeJS.Timeout;
+  }[] = [];
 
-  constructor(opts: { url: string; token: string; capabilities?: bigint; instanceUid?: Uint8Array; heartbeatSeconds?: number; reconnect?: boolean }) {
+  constructor(opts: {
+    url: string;
+    token: string;
+    capabilities?: bigint;
+    instanceUid?: Uint8Array;
+    heartbeatSeconds?: number;
+    reconnect?: boolean;
+  }) {
     this.client = new OpampClient({
       url: opts.url,
       headers: { Authorization: `Bearer ${opts.token}` },
@@ -72,7 +95,11 @@ export class SimAgent {
 }
 
 /** Polls fn until it returns a truthy value. */
-export async function eventually<T>(fn: () => Promise<T | null | undefined | false>, timeoutMs = 10_000, intervalMs = 50): Promise<T> {
+export async function eventually<T>(
+  fn: () => Promise<T | null | undefined | false>,
+  timeoutMs = 10_000,
+  intervalMs = 50,
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -82,11 +109,11 @@ export async function eventually<T>(fn: () => Promise<T | null | undefined | fal
     } catch (err) {
       last = err;
     }
-    if (Date.now() > end) throw new Error(`condition not met in ${timeoutMs} ms${last ? `: ${(last as Error).message}` : ''}`);
+    if (Date.now() > end)
+      throw new Error(`condition not met in ${timeoutMs} ms${last ? `: ${(last as Error).message}` : ''}`);
     await new Promise((r) => setTimeout(r, intervalMs));
   }
 }
-
 
 /**
  * An agent that behaves like the supervisor: answers ReportFullState with its whole state, applies
@@ -101,7 +128,9 @@ export class AutoAgent extends SimAgent {
   effective = '';
   readonly configs: { hash: string; body: string; ok: boolean }[] = [];
 
-  constructor(opts: ConstructorParameters<typeof SimAgent>[0] & { hostName: string; fails?: (body: string) => string | null }) {
+  constructor(
+    opts: ConstructorParameters<typeof SimAgent>[0] & { hostName: string; fails?: (body: string) => string | null },
+  ) {
     super(opts);
     this.hostName = opts.hostName;
     const fails = opts.fails ?? (() => null);
@@ -111,9 +140,16 @@ export class AutoAgent extends SimAgent {
       deliver(m);
       void (async () => {
         if (m.remoteConfig?.config) {
-          const body = Object.values(m.remoteConfig.config.configMap).map((f) => Buffer.from(f.body).toString()).join('\n');
+          const body = Object.values(m.remoteConfig.config.configMap)
+            .map((f) => Buffer.from(f.body).toString())
+            .join('\n');
           const hash = m.remoteConfig.configHash;
-          await this.send({ remoteConfigStatus: create(RemoteConfigStatusSchema, { lastRemoteConfigHash: hash, status: RemoteConfigStatuses.RemoteConfigStatuses_APPLYING }) });
+          await this.send({
+            remoteConfigStatus: create(RemoteConfigStatusSchema, {
+              lastRemoteConfigHash: hash,
+              status: RemoteConfigStatuses.RemoteConfigStatuses_APPLYING,
+            }),
+          });
           await new Promise((r) => setTimeout(r, 20));
           const err = fails(body);
           this.configs.push({ hash: Buffer.from(hash).toString('hex'), body, ok: !err });
@@ -128,8 +164,20 @@ export class AutoAgent extends SimAgent {
             this.effective = body;
           }
           await this.send({
-            remoteConfigStatus: create(RemoteConfigStatusSchema, { lastRemoteConfigHash: hash, status: this.status, errorMessage: this.error }),
-            ...(err ? {} : { effectiveConfig: create(EffectiveConfigSchema, { configMap: create(AgentConfigMapSchema, { configMap: { '': create(AgentConfigFileSchema, { body: Buffer.from(body) }) } }) }) }),
+            remoteConfigStatus: create(RemoteConfigStatusSchema, {
+              lastRemoteConfigHash: hash,
+              status: this.status,
+              errorMessage: this.error,
+            }),
+            ...(err
+              ? {}
+              : {
+                  effectiveConfig: create(EffectiveConfigSchema, {
+                    configMap: create(AgentConfigMapSchema, {
+                      configMap: { '': create(AgentConfigFileSchema, { body: Buffer.from(body) }) },
+                    }),
+                  }),
+                }),
           });
         } else if (m.flags & 0x1n) {
           await this.sendFull();
@@ -142,8 +190,20 @@ export class AutoAgent extends SimAgent {
     return this.send({
       agentDescription: description(this.hostName),
       health: create(ComponentHealthSchema, { healthy: true, status: 'StatusOK' }),
-      remoteConfigStatus: create(RemoteConfigStatusSchema, { lastRemoteConfigHash: this.appliedHash, status: this.status, errorMessage: this.error }),
-      ...(this.effective ? { effectiveConfig: create(EffectiveConfigSchema, { configMap: create(AgentConfigMapSchema, { configMap: { '': create(AgentConfigFileSchema, { body: Buffer.from(this.effective) }) } }) }) } : {}),
+      remoteConfigStatus: create(RemoteConfigStatusSchema, {
+        lastRemoteConfigHash: this.appliedHash,
+        status: this.status,
+        errorMessage: this.error,
+      }),
+      ...(this.effective
+        ? {
+            effectiveConfig: create(EffectiveConfigSchema, {
+              configMap: create(AgentConfigMapSchema, {
+                configMap: { '': create(AgentConfigFileSchema, { body: Buffer.from(this.effective) }) },
+              }),
+            }),
+          }
+        : {}),
     });
   }
 }

@@ -30,6 +30,9 @@ describe('format', () => {
   });
 
   it('builds the exact gateway start command', () => {
-    assert.equal(gatewayStartCommand('http://cp:8000', 'fgr_abc'), 'npx flowgate gateway run --server http://cp:8000 --registration-token fgr_abc');
+    assert.equal(
+      gatewayStartCommand('http://cp:8000', 'fgr_abc'),
+      'npx flowgate gateway run --server http://cp:8000 --registration-token fgr_abc',
+    );
   });
 });

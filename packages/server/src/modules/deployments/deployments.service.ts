@@ -23,12 +23,24 @@ const MAX_BATCH_ATTEMPTS = 5;
 /** How often the engine looks for targets whose report was never recorded. */
 const RECONCILE_EVERY_MS = 10_000;
 
-export interface ConfigReport { orgId: string; gatewayId: string; hash: string | null; status: string; error: string | null }
+export interface ConfigReport {
+  orgId: string;
+  gatewayId: string;
+  hash: string | null;
+  status: string;
+  error: string | null;
+}
 /** Reports of one moment, grouped by what they say: org, hash, outcome and error text. */
-type ReportBatch = Map<string, { orgId: string; hash: string; status: string; error: string | null; gatewayIds: Set<string> }>;
+type ReportBatch = Map<
+  string,
+  { orgId: string; hash: string; status: string; error: string | null; gatewayIds: Set<string> }
+>;
 
 /** Ordered batches of config reports, flushed every intervalMs (see the deployments service). */
-export function createReportQueue(record: (batch: ReportBatch) => Promise<void>, opts: { intervalMs: number; onError: (err: unknown) => void }) {
+export function createReportQueue(
+  record: (batch: ReportBatch) => Promise<void>,
+  opts: { intervalMs: number; onError: (err: unknown) => void },
+) {
   const queue: ReportBatch[] = [];
   let open: ReportBatch = new Map();
   let openGateways = new Set<string>();
@@ -80,7 +92,8 @@ export function createReportQueue(record: (batch: ReportBatch) => Promise<void>,
       openGateways.add(e.gatewayId);
       const key = `${e.orgId}\n${e.hash}\n${e.status}\n${e.error ?? ''}`;
       let g = open.get(key);
-      if (!g) open.set(key, (g = { orgId: e.orgId, hash: e.hash, status: e.status, error: e.error, gatewayIds: new Set() }));
+      if (!g)
+        open.set(key, (g = { orgId: e.orgId, hash: e.hash, status: e.status, error: e.error, gatewayIds: new Set() }));
       g.gatewayIds.add(e.gatewayId);
     },
     flush,
@@ -101,7 +114,8 @@ export interface CreateDeploymentInput {
   strategy?: { type: 'all_at_once' | 'canary'; batches?: number[]; soak_seconds?: number; pause_on_failure?: boolean };
 }
 
-const hexHash = (files: Record<string, string>) => Buffer.from(configHash(Object.fromEntries(Object.entries(files).map(([k, v]) => [k, { body: v }])))).toString('hex');
+const hexHash = (files: Record<string, string>) =>
+  Buffer.from(configHash(Object.fromEntries(Object.entries(files).map(([k, v]) => [k, { body: v }])))).toString('hex');
 
 /** Cumulative percentages → batch index per position (every batch gets at least one gateway while any are left). */
 export function assignBatches(n: number, cumulativePercents: number[]): number[] {
@@ -130,14 +144,31 @@ export function createDeploymentsService(deps: {
   const { db, gateways } = deps;
   const log = deps.logger.child({ component: 'deployments' });
   const resolve = deps.resolveConfig ?? (async (_s: OrgScope, f: Record<string, string>) => f);
-  const emit = (orgId: string, id: string, data?: Record<string, unknown>) => void gateways.publishEvent('deployment.updated', orgId, id, data);
+  const emit = (orgId: string, id: string, data?: Record<string, unknown>) =>
+    void gateways.publishEvent('deployment.updated', orgId, id, data);
 
-  async function view(scope: OrgScope, d: DeploymentRow & { template_name?: string | null }, counts?: Record<string, number>) {
+  async function view(
+    scope: OrgScope,
+    d: DeploymentRow & { template_name?: string | null },
+    counts?: Record<string, number>,
+  ) {
     const c = counts ?? Object.fromEntries((await store.targetCounts(db, scope, [d.id])).map((r) => [r.status, r.n]));
     return {
-      id: d.id, org_id: d.org_id, name: d.name, template_id: d.template_id, template_name: d.template_name ?? (await store.templateVersion(db, scope, d.template_id, d.version))?.name ?? '',
-      version: d.version, status: d.status, reason: d.reason, target: d.target, strategy: d.strategy, current_batch: d.current_batch,
-      created_by: d.created_by_label, created_at: d.created_at.toISOString(), updated_at: d.updated_at.toISOString(), counts: c,
+      id: d.id,
+      org_id: d.org_id,
+      name: d.name,
+      template_id: d.template_id,
+      template_name: d.template_name ?? (await store.templateVersion(db, scope, d.template_id, d.version))?.name ?? '',
+      version: d.version,
+      status: d.status,
+      reason: d.reason,
+      target: d.target,
+      strategy: d.strategy,
+      current_batch: d.current_batch,
+      created_by: d.created_by_label,
+      created_at: d.created_at.toISOString(),
+      updated_at: d.updated_at.toISOString(),
+      counts: c,
     };
   }
 
@@ -154,8 +185,18 @@ export function createDeploymentsService(deps: {
     });
     await gateways.command({ type: 'push', org_id: scope.orgId, gateway_id: ids[0]!, gateway_ids: ids });
     // Gateways that already run exactly this config (reported APPLIED with this hash) are done now.
-    const already = await db.query<{ id: string }>("SELECT id FROM gateways WHERE org_id = $1 AND id = ANY($2::uuid[]) AND remote_config_hash = $3 AND remote_config_status = 'APPLIED'", [scope.orgId, ids, hash]);
-    if (already.length) await store.setTargets(db, scope, d.id, already.map((r) => r.id), 'applied');
+    const already = await db.query<{ id: string }>(
+      "SELECT id FROM gateways WHERE org_id = $1 AND id = ANY($2::uuid[]) AND remote_config_hash = $3 AND remote_config_status = 'APPLIED'",
+      [scope.orgId, ids, hash],
+    );
+    if (already.length)
+      await store.setTargets(
+        db,
+        scope,
+        d.id,
+        already.map((r) => r.id),
+        'applied',
+      );
   }
 
   async function filesOf(scope: OrgScope, d: DeploymentRow): Promise<Record<string, string>> {
@@ -174,7 +215,12 @@ export function createDeploymentsService(deps: {
       const reason = `Gateway ${f.gateway_name} failed to apply version ${d.version}: ${f.error ?? 'no error text'}`;
       await db.tx(async (sql) => {
         await store.updateDeployment(sql, scope, id, { status: 'paused', reason });
-        await audit(sql, { ...scope, actor: { type: 'system', id: null, label: 'deployment-engine' } } as OrgScope, { action: 'deployment.pause', resourceType: 'deployment', resourceId: id, after: { reason } });
+        await audit(sql, { ...scope, actor: { type: 'system', id: null, label: 'deployment-engine' } } as OrgScope, {
+          action: 'deployment.pause',
+          resourceType: 'deployment',
+          resourceId: id,
+          after: { reason },
+        });
       });
       log.info({ deployment: id, reason }, 'deployment paused on failure');
       emit(scope.orgId, id);
@@ -192,13 +238,21 @@ export function createDeploymentsService(deps: {
       emit(scope.orgId, id);
       return evaluate(scope, id);
     }
-    const soakMs = (d.strategy.soak_seconds ?? (d.strategy.type === 'canary' ? (await deps.settings.get(scope)).deployment_default_soak_seconds : 0)) * 1000;
+    const soakMs =
+      (d.strategy.soak_seconds ??
+        (d.strategy.type === 'canary' ? (await deps.settings.get(scope)).deployment_default_soak_seconds : 0)) * 1000;
     if (Date.now() - d.batch_applied_at.getTime() < soakMs) return;
     const applied = await store.batchTargetIds(db, scope, id, d.current_batch, 'applied');
     if (applied.length) {
       // Only what health is computed from (not the configs and descriptions of every gateway of the batch).
-      const rows = await db.query<Pick<gwStore.GatewayRow, 'name' | 'connected' | 'transport' | 'last_seen' | 'status'> & { agent_healthy: boolean | null }>(
-        `SELECT name, connected, transport, last_seen, status, (health->>'healthy')::boolean AS agent_healthy FROM gateways WHERE org_id = $1 AND id = ANY($2::uuid[])`, [scope.orgId, applied]);
+      const rows = await db.query<
+        Pick<gwStore.GatewayRow, 'name' | 'connected' | 'transport' | 'last_seen' | 'status'> & {
+          agent_healthy: boolean | null;
+        }
+      >(
+        `SELECT name, connected, transport, last_seen, status, (health->>'healthy')::boolean AS agent_healthy FROM gateways WHERE org_id = $1 AND id = ANY($2::uuid[])`,
+        [scope.orgId, applied],
+      );
       const sick = rows.filter((r) => healthOf(r).status === 'unhealthy');
       if (sick.length && pauseOnFailure) {
         const reason = `Gateway ${sick[0]!.name} is unhealthy after applying version ${d.version}`;
@@ -210,12 +264,19 @@ export function createDeploymentsService(deps: {
     if (d.current_batch + 1 >= d.batches) {
       await db.tx(async (sql) => {
         await store.updateDeployment(sql, scope, id, { status: 'completed', reason: null });
-        await audit(sql, { ...scope, actor: { type: 'system', id: null, label: 'deployment-engine' } } as OrgScope, { action: 'deployment.complete', resourceType: 'deployment', resourceId: id });
+        await audit(sql, { ...scope, actor: { type: 'system', id: null, label: 'deployment-engine' } } as OrgScope, {
+          action: 'deployment.complete',
+          resourceType: 'deployment',
+          resourceId: id,
+        });
       });
       emit(scope.orgId, id);
       return;
     }
-    const next = await store.updateDeployment(db, scope, id, { current_batch: d.current_batch + 1, batch_applied_at: null });
+    const next = await store.updateDeployment(db, scope, id, {
+      current_batch: d.current_batch + 1,
+      batch_applied_at: null,
+    });
     emit(scope.orgId, id);
     await pushBatch(scope, next!, next!.current_batch, await filesOf(scope, next!));
   }
@@ -260,7 +321,8 @@ export function createDeploymentsService(deps: {
       for (const r of rows) {
         try {
           // The safety net for reports never recorded (see reconcileApplying): seldom, not per evaluation.
-          if (reconcileDue && (await store.reconcileApplying(db, systemScope(r.org_id), r.id)).length > 0) emit(r.org_id, r.id);
+          if (reconcileDue && (await store.reconcileApplying(db, systemScope(r.org_id), r.id)).length > 0)
+            emit(r.org_id, r.id);
           await evaluate(systemScope(r.org_id), r.id);
         } catch (err) {
           log.warn({ err: (err as Error).message, deployment: r.id }, 'deployment evaluation failed');
@@ -275,7 +337,9 @@ export function createDeploymentsService(deps: {
         return;
       }
       await db.session(async (sql) => {
-        const [{ ok } = { ok: false }] = await sql.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [advisoryLocks.deploymentEngine]);
+        const [{ ok } = { ok: false }] = await sql.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [
+          advisoryLocks.deploymentEngine,
+        ]);
         if (!ok) return;
         try {
           await evaluateAll(await store.inProgress(sql));
@@ -297,24 +361,41 @@ export function createDeploymentsService(deps: {
    * its recovery config) starts a new batch, so reports of one gateway are recorded in order. A batch
    * that fails (e.g. the database is briefly unreachable) is kept and retried first.
    */
-  const reports = createReportQueue(async (batch) => {
-    const touched = new Map<string, { orgId: string; status: string }>();
-    for (const g of batch.values()) {
-      const rows = await db.query<{ deployment_id: string; deployment_status: string }>(
-        `UPDATE deployment_targets dt SET status = $5, error = $6, updated_at = now() FROM deployments d
+  const reports = createReportQueue(
+    async (batch) => {
+      const touched = new Map<string, { orgId: string; status: string }>();
+      for (const g of batch.values()) {
+        const rows = await db.query<{ deployment_id: string; deployment_status: string }>(
+          `UPDATE deployment_targets dt SET status = $5, error = $6, updated_at = now() FROM deployments d
           WHERE d.id = dt.deployment_id AND dt.org_id = $1 AND dt.gateway_id = ANY($2::uuid[]) AND dt.config_hash = $3
             AND d.status IN ('pending', 'in_progress', 'paused')
             AND (dt.status IN ('applying', 'pending') OR (dt.status = 'failed' AND $4 = 'APPLIED'))
           RETURNING dt.deployment_id, d.status AS deployment_status`,
-        [g.orgId, [...g.gatewayIds], g.hash, g.status, g.status === 'APPLIED' ? 'applied' : 'failed', g.status === 'FAILED' ? (g.error ?? 'the collector rejected the configuration') : null]);
-      for (const r of rows) touched.set(r.deployment_id, { orgId: g.orgId, status: r.deployment_status });
-    }
-    for (const [id, t] of touched) {
-      emit(t.orgId, id);
-      // Not awaited: recording the next reports need not wait for the engine.
-      if (t.status === 'in_progress') void evaluateCoalesced(systemScope(t.orgId), id).catch((err: Error) => log.warn({ err: err.message, deployment: id }, 'deployment evaluation failed'));
-    }
-  }, { intervalMs: deps.reportFlushMs ?? REPORT_FLUSH_MS, onError: (err) => log.warn({ err: (err as Error).message }, 'recording config reports failed; will retry') });
+          [
+            g.orgId,
+            [...g.gatewayIds],
+            g.hash,
+            g.status,
+            g.status === 'APPLIED' ? 'applied' : 'failed',
+            g.status === 'FAILED' ? (g.error ?? 'the collector rejected the configuration') : null,
+          ],
+        );
+        for (const r of rows) touched.set(r.deployment_id, { orgId: g.orgId, status: r.deployment_status });
+      }
+      for (const [id, t] of touched) {
+        emit(t.orgId, id);
+        // Not awaited: recording the next reports need not wait for the engine.
+        if (t.status === 'in_progress')
+          void evaluateCoalesced(systemScope(t.orgId), id).catch((err: Error) =>
+            log.warn({ err: err.message, deployment: id }, 'deployment evaluation failed'),
+          );
+      }
+    },
+    {
+      intervalMs: deps.reportFlushMs ?? REPORT_FLUSH_MS,
+      onError: (err) => log.warn({ err: (err as Error).message }, 'recording config reports failed; will retry'),
+    },
+  );
 
   let timer: NodeJS.Timeout | null = null;
 
@@ -336,25 +417,57 @@ export function createDeploymentsService(deps: {
       if (!(await store.templateExists(db, scope, body.template_id))) throw new AppError('TEMPLATE_NOT_FOUND');
       const tv = await store.templateVersion(db, scope, body.template_id, body.version);
       if (!tv) throw new AppError('TEMPLATE_NOT_FOUND', `Template version ${body.version} not found`);
-      if (!body.target.gateway_ids?.length && !body.target.tags) throw new AppError('VALIDATION_FAILED', 'target needs gateway_ids or tags');
+      if (!body.target.gateway_ids?.length && !body.target.tags)
+        throw new AppError('VALIDATION_FAILED', 'target needs gateway_ids or tags');
       const strategy = { type: body.strategy?.type ?? 'all_at_once', ...body.strategy } as DeploymentRow['strategy'];
       const percents = strategy.type === 'canary' ? (strategy.batches ?? [10, 50, 100]) : [100];
       if (percents.some((p, i) => i > 0 && p <= percents[i - 1]!) || percents[percents.length - 1] !== 100) {
-        throw new AppError('VALIDATION_FAILED', 'strategy.batches are cumulative percentages, increasing, ending at 100 (e.g. [10, 50, 100])');
+        throw new AppError(
+          'VALIDATION_FAILED',
+          'strategy.batches are cumulative percentages, increasing, ending at 100 (e.g. [10, 50, 100])',
+        );
       }
-      const matched = await gwStore.gatewaysMatching(db, scope, { ids: body.target.gateway_ids, tags: body.target.tags });
-      if (body.target.gateway_ids && matched.length !== new Set(body.target.gateway_ids).size) throw new AppError('GATEWAY_NOT_FOUND', 'Some target gateways do not exist in this organization');
+      const matched = await gwStore.gatewaysMatching(db, scope, {
+        ids: body.target.gateway_ids,
+        tags: body.target.tags,
+      });
+      if (body.target.gateway_ids && matched.length !== new Set(body.target.gateway_ids).size)
+        throw new AppError('GATEWAY_NOT_FOUND', 'Some target gateways do not exist in this organization');
       const excluded: DeploymentRow['excluded'] = [];
       const eligible = matched.filter((g) => {
-        if (g.mode === 'extension') excluded.push({ gateway_id: g.id, gateway_name: g.name, reason: 'extension mode: the collector reports over OpAMP but cannot take remote configuration' });
-        else if ((g.capabilities & AcceptsRemoteConfig) === 0 && g.capabilities !== 0) excluded.push({ gateway_id: g.id, gateway_name: g.name, reason: 'the agent does not announce AcceptsRemoteConfig' });
+        if (g.mode === 'extension')
+          excluded.push({
+            gateway_id: g.id,
+            gateway_name: g.name,
+            reason: 'extension mode: the collector reports over OpAMP but cannot take remote configuration',
+          });
+        else if ((g.capabilities & AcceptsRemoteConfig) === 0 && g.capabilities !== 0)
+          excluded.push({
+            gateway_id: g.id,
+            gateway_name: g.name,
+            reason: 'the agent does not announce AcceptsRemoteConfig',
+          });
         else return true;
         return false;
       });
-      if (eligible.length === 0) throw new AppError('SELECTOR_MATCHES_NOTHING', matched.length ? `All ${matched.length} matching gateways cannot take remote config` : undefined, { excluded });
+      if (eligible.length === 0)
+        throw new AppError(
+          'SELECTOR_MATCHES_NOTHING',
+          matched.length ? `All ${matched.length} matching gateways cannot take remote config` : undefined,
+          { excluded },
+        );
       if (deps.validate) {
-        const v = await deps.validate(scope, tv.config_yaml, eligible.map((g) => g.id));
-        if (!v.valid) throw new AppError('INVALID_CONFIG', `Version ${body.version} is not valid: ${v.errors.map((e) => e.message).join('; ')}`, v.errors);
+        const v = await deps.validate(
+          scope,
+          tv.config_yaml,
+          eligible.map((g) => g.id),
+        );
+        if (!v.valid)
+          throw new AppError(
+            'INVALID_CONFIG',
+            `Version ${body.version} is not valid: ${v.errors.map((e) => e.message).join('; ')}`,
+            v.errors,
+          );
       }
       const files = { [CONFIG_FILE_NAME]: tv.config_yaml };
       const hash = hexHash(await resolve(scope, files));
@@ -362,21 +475,64 @@ export function createDeploymentsService(deps: {
       const batches = Math.max(...batchOf) + 1;
       const d = await db.tx(async (sql) => {
         const row = await store.insertDeployment(sql, scope, {
-          name: body.name ?? null, template_id: body.template_id, version: body.version, config_hash: hash, status: 'in_progress', reason: null,
-          target: body.target, strategy, batches, current_batch: 0, excluded, created_by: scope.actor.type === 'user' ? scope.actor.id : null, created_by_label: scope.actor.label,
+          name: body.name ?? null,
+          template_id: body.template_id,
+          version: body.version,
+          config_hash: hash,
+          status: 'in_progress',
+          reason: null,
+          target: body.target,
+          strategy,
+          batches,
+          current_batch: 0,
+          excluded,
+          created_by: scope.actor.type === 'user' ? scope.actor.id : null,
+          created_by_label: scope.actor.label,
         });
         // A new deployment to a gateway supersedes older live ones for that gateway.
         const ids = eligible.map((g) => g.id);
         const superseded = await sql.query<{ deployment_id: string }>(
           `UPDATE deployment_targets dt SET status = 'superseded', updated_at = now() FROM deployments d
             WHERE d.id = dt.deployment_id AND dt.org_id = $1 AND dt.gateway_id = ANY($2::uuid[]) AND d.id <> $3 AND d.status IN ('pending', 'in_progress', 'paused')
-              AND dt.status IN ('pending', 'applying', 'failed') RETURNING dt.deployment_id`, [scope.orgId, ids, row.id]);
+              AND dt.status IN ('pending', 'applying', 'failed') RETURNING dt.deployment_id`,
+          [scope.orgId, ids, row.id],
+        );
         for (const depId of new Set(superseded.map((s) => s.deployment_id))) {
-          const left = await sql.query("SELECT 1 FROM deployment_targets WHERE deployment_id = $1 AND status IN ('pending', 'applying')", [depId]);
-          if (left.length === 0) await store.updateDeployment(sql, scope, depId, { status: 'cancelled', reason: `Superseded by deployment ${row.id}` });
+          const left = await sql.query(
+            "SELECT 1 FROM deployment_targets WHERE deployment_id = $1 AND status IN ('pending', 'applying')",
+            [depId],
+          );
+          if (left.length === 0)
+            await store.updateDeployment(sql, scope, depId, {
+              status: 'cancelled',
+              reason: `Superseded by deployment ${row.id}`,
+            });
         }
-        await store.insertTargets(sql, scope, row.id, eligible.map((g, i) => ({ gatewayId: g.id, batch: batchOf[i]!, configHash: hash, previous: g.desired_config, previousHash: g.desired_config_hash })));
-        await audit(sql, scope, { action: 'deployment.create', resourceType: 'deployment', resourceId: row.id, after: { template_id: body.template_id, version: body.version, target: body.target, strategy, gateways: ids.length, excluded: excluded.length } });
+        await store.insertTargets(
+          sql,
+          scope,
+          row.id,
+          eligible.map((g, i) => ({
+            gatewayId: g.id,
+            batch: batchOf[i]!,
+            configHash: hash,
+            previous: g.desired_config,
+            previousHash: g.desired_config_hash,
+          })),
+        );
+        await audit(sql, scope, {
+          action: 'deployment.create',
+          resourceType: 'deployment',
+          resourceId: row.id,
+          after: {
+            template_id: body.template_id,
+            version: body.version,
+            target: body.target,
+            strategy,
+            gateways: ids.length,
+            excluded: excluded.length,
+          },
+        });
         return row;
       });
       await pushBatch(scope, d, 0, files);
@@ -386,7 +542,11 @@ export function createDeploymentsService(deps: {
 
     async list(scope: OrgScope, q: { limit?: number; status?: string }) {
       const rows = await store.listDeployments(db, scope, q.limit ?? 50, q.status);
-      const counts = await store.targetCounts(db, scope, rows.map((r) => r.id));
+      const counts = await store.targetCounts(
+        db,
+        scope,
+        rows.map((r) => r.id),
+      );
       const by = new Map<string, Record<string, number>>();
       for (const c of counts) by.set(c.deployment_id, { ...(by.get(c.deployment_id) ?? {}), [c.status]: c.n });
       return { items: await Promise.all(rows.map((r) => view(scope, r, by.get(r.id) ?? {}))), next_cursor: null };
@@ -400,7 +560,15 @@ export function createDeploymentsService(deps: {
       for (const t of targets) counts[t.status] = (counts[t.status] ?? 0) + 1;
       return {
         ...(await view(scope, d, counts)),
-        targets: targets.map((t) => ({ gateway_id: t.gateway_id, gateway_name: t.gateway_name, batch: t.batch, status: t.status, error: t.error, config_hash: t.config_hash, updated_at: t.updated_at.toISOString() })),
+        targets: targets.map((t) => ({
+          gateway_id: t.gateway_id,
+          gateway_name: t.gateway_name,
+          batch: t.batch,
+          status: t.status,
+          error: t.error,
+          config_hash: t.config_hash,
+          updated_at: t.updated_at.toISOString(),
+        })),
         excluded: d.excluded,
       };
     },
@@ -415,9 +583,21 @@ export function createDeploymentsService(deps: {
       return this.get(scope, id);
     },
     async cancel(scope: OrgScope, id: string) {
-      await transition(scope, id, ['in_progress', 'pending', 'paused'], 'cancelled', 'deployment.cancel', 'Cancelled by user', undefined, async (sql) => {
-        await sql.query("UPDATE deployment_targets SET status = 'cancelled', updated_at = now() WHERE org_id = $1 AND deployment_id = $2 AND status = 'pending'", [scope.orgId, id]);
-      });
+      await transition(
+        scope,
+        id,
+        ['in_progress', 'pending', 'paused'],
+        'cancelled',
+        'deployment.cancel',
+        'Cancelled by user',
+        undefined,
+        async (sql) => {
+          await sql.query(
+            "UPDATE deployment_targets SET status = 'cancelled', updated_at = now() WHERE org_id = $1 AND deployment_id = $2 AND status = 'pending'",
+            [scope.orgId, id],
+          );
+        },
+      );
       return this.get(scope, id);
     },
     /** Sends every gateway this deployment touched its previous configuration (base config when it had none). */
@@ -425,12 +605,19 @@ export function createDeploymentsService(deps: {
       const d = await store.getDeployment(db, scope, id);
       if (!d) throw new AppError('DEPLOYMENT_NOT_FOUND');
       if (d.status === 'rolled_back') throw new AppError('INVALID_STATE', 'The deployment is already rolled back');
-      const touched = (await store.targetsOf(db, scope, id)).filter((t) => ['applying', 'applied', 'failed'].includes(t.status));
+      const touched = (await store.targetsOf(db, scope, id)).filter((t) =>
+        ['applying', 'applied', 'failed'].includes(t.status),
+      );
       const settings = await deps.settings.get(scope);
       const baseFiles = { [CONFIG_FILE_NAME]: settings.base_config_yaml ?? BASE_CONFIG_YAML };
       const groups = new Map<string, { desired: DesiredConfig; ids: string[] }>();
       for (const t of touched) {
-        const desired = t.previous_config ?? { files: baseFiles, deployment_id: null, template_id: null, version: null };
+        const desired = t.previous_config ?? {
+          files: baseFiles,
+          deployment_id: null,
+          template_id: null,
+          version: null,
+        };
         const key = JSON.stringify(desired);
         const g = groups.get(key) ?? { desired, ids: [] as string[] };
         g.ids.push(t.gateway_id);
@@ -438,23 +625,40 @@ export function createDeploymentsService(deps: {
       }
       await db.tx(async (sql) => {
         await store.updateDeployment(sql, scope, id, { status: 'rolled_back', reason: 'Rolled back by user' });
-        await sql.query("UPDATE deployment_targets SET status = 'rolled_back', updated_at = now() WHERE org_id = $1 AND deployment_id = $2 AND status IN ('applying', 'applied', 'failed')", [scope.orgId, id]);
-        await sql.query("UPDATE deployment_targets SET status = 'cancelled', updated_at = now() WHERE org_id = $1 AND deployment_id = $2 AND status = 'pending'", [scope.orgId, id]);
+        await sql.query(
+          "UPDATE deployment_targets SET status = 'rolled_back', updated_at = now() WHERE org_id = $1 AND deployment_id = $2 AND status IN ('applying', 'applied', 'failed')",
+          [scope.orgId, id],
+        );
+        await sql.query(
+          "UPDATE deployment_targets SET status = 'cancelled', updated_at = now() WHERE org_id = $1 AND deployment_id = $2 AND status = 'pending'",
+          [scope.orgId, id],
+        );
         for (const g of groups.values()) {
           const hash = hexHash(await resolve(scope, g.desired.files));
           // An explicit rollback may re-send a config that once failed.
           await gwStore.setDesiredForMany(sql, scope, g.ids, g.desired, hash);
         }
-        await audit(sql, scope, { action: 'deployment.rollback', resourceType: 'deployment', resourceId: id, after: { gateways: touched.length } });
+        await audit(sql, scope, {
+          action: 'deployment.rollback',
+          resourceType: 'deployment',
+          resourceId: id,
+          after: { gateways: touched.length },
+        });
       });
-      for (const g of groups.values()) await gateways.command({ type: 'push', org_id: scope.orgId, gateway_id: g.ids[0]!, gateway_ids: g.ids });
+      for (const g of groups.values())
+        await gateways.command({ type: 'push', org_id: scope.orgId, gateway_id: g.ids[0]!, gateway_ids: g.ids });
       emit(scope.orgId, id);
       return this.get(scope, id);
     },
 
     async history(scope: OrgScope, gatewayId: string) {
       const rows = await store.history(db, scope, gatewayId);
-      return rows.map((r) => ({ ...r, template_name: r.template_name ?? '', created_at: r.created_at.toISOString(), updated_at: r.updated_at.toISOString() }));
+      return rows.map((r) => ({
+        ...r,
+        template_name: r.template_name ?? '',
+        created_at: r.created_at.toISOString(),
+        updated_at: r.updated_at.toISOString(),
+      }));
     },
 
     /**
@@ -476,26 +680,56 @@ export function createDeploymentsService(deps: {
       const [d] = await store.selectorDeploymentsFor(db, scope, gw.tags ?? {});
       if (!d) return;
       if (gw.desired_config?.deployment_id === d.id) return;
-      const already = await db.query('SELECT 1 FROM deployment_targets WHERE deployment_id = $1 AND gateway_id = $2', [d.id, gatewayId]);
+      const already = await db.query('SELECT 1 FROM deployment_targets WHERE deployment_id = $1 AND gateway_id = $2', [
+        d.id,
+        gatewayId,
+      ]);
       if (already.length) return;
       // Only when its current config is not from a newer deployment.
       const files = await filesOf(scope, d);
       const hash = hexHash(await resolve(scope, files));
-      await store.insertTargets(db, scope, d.id, [{ gatewayId, batch: d.current_batch, configHash: hash, previous: gw.desired_config, previousHash: gw.desired_config_hash }]);
+      await store.insertTargets(db, scope, d.id, [
+        {
+          gatewayId,
+          batch: d.current_batch,
+          configHash: hash,
+          previous: gw.desired_config,
+          previousHash: gw.desired_config_hash,
+        },
+      ]);
       await pushBatch(scope, d, d.current_batch, files);
       log.info({ deployment: d.id, gateway: gatewayId }, 'gateway joined a tag-selector deployment');
       emit(orgId, d.id);
     },
   };
 
-  async function transition(scope: OrgScope, id: string, from: string[], to: DeploymentRow['status'], action: string, reason: string | null, extra: Partial<Pick<DeploymentRow, 'resumed_at'>> = {}, more?: (sql: Parameters<Parameters<Db['tx']>[0]>[0]) => Promise<void>) {
+  async function transition(
+    scope: OrgScope,
+    id: string,
+    from: string[],
+    to: DeploymentRow['status'],
+    action: string,
+    reason: string | null,
+    extra: Partial<Pick<DeploymentRow, 'resumed_at'>> = {},
+    more?: (sql: Parameters<Parameters<Db['tx']>[0]>[0]) => Promise<void>,
+  ) {
     await db.tx(async (sql) => {
       const d = await store.lockDeployment(sql, scope, id);
       if (!d) throw new AppError('DEPLOYMENT_NOT_FOUND');
-      if (!from.includes(d.status)) throw new AppError('INVALID_STATE', `A ${d.status} deployment cannot be ${to === 'in_progress' ? 'resumed' : to}`);
+      if (!from.includes(d.status))
+        throw new AppError(
+          'INVALID_STATE',
+          `A ${d.status} deployment cannot be ${to === 'in_progress' ? 'resumed' : to}`,
+        );
       await store.updateDeployment(sql, scope, id, { status: to, reason, ...extra });
       if (more) await more(sql);
-      await audit(sql, scope, { action, resourceType: 'deployment', resourceId: id, before: { status: d.status }, after: { status: to } });
+      await audit(sql, scope, {
+        action,
+        resourceType: 'deployment',
+        resourceId: id,
+        before: { status: d.status },
+        after: { status: to },
+      });
     });
     emit(scope.orgId, id);
   }

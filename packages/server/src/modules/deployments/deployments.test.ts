@@ -22,7 +22,8 @@ before(async () => {
   fg = await startTestFlowgate();
   await fg.app.listen({ port: 0, host: '127.0.0.1' });
   ws = `ws://127.0.0.1:${(fg.app.server.address() as { port: number }).port}/v1/opamp`;
-  regToken = (await admin().post('/api/v1/registration-tokens', { name: 'deploy-tests', expires_in_days: 1 })).body.token;
+  regToken = (await admin().post('/api/v1/registration-tokens', { name: 'deploy-tests', expires_in_days: 1 })).body
+    .token;
 });
 after(async () => {
   for (const a of agents) await a.stop().catch(() => undefined);
@@ -30,12 +31,23 @@ after(async () => {
 });
 
 async function startAgent(hostName: string, tags: Record<string, string>, opts: { capabilities?: bigint } = {}) {
-  const a = new AutoAgent({ url: ws, token: regToken, hostName, fails: (body) => (body.includes('agent-fails-this') ? "'exporters' unknown type: \"nope\"" : null), ...opts });
+  const a = new AutoAgent({
+    url: ws,
+    token: regToken,
+    hostName,
+    fails: (body) => (body.includes('agent-fails-this') ? '\'exporters\' unknown type: "nope"' : null),
+    ...opts,
+  });
   agents.push(a);
   await a.start();
   await a.sendFull();
-  const gw = await eventually(async () => (await admin().get(`/api/v1/gateways?name=${hostName}`)).body.items.find((g: { name: string }) => g.name === hostName));
-  if (Object.keys(tags).length) assert.equal((await admin().put(`/api/v1/gateways/${gw.id}/tags`, { tags })).status, 200);
+  const gw = await eventually(async () =>
+    (await admin().get(`/api/v1/gateways?name=${hostName}`)).body.items.find(
+      (g: { name: string }) => g.name === hostName,
+    ),
+  );
+  if (Object.keys(tags).length)
+    assert.equal((await admin().put(`/api/v1/gateways/${gw.id}/tags`, { tags })).status, 200);
   return { agent: a, id: gw.id as string };
 }
 
@@ -66,7 +78,12 @@ test('all at once by tag selector: every target applied, history recorded; a lat
   const a = await startAgent('dep-a1', { env: 'prod', team: 'a' });
   const b = await startAgent('dep-a2', { env: 'prod', team: 'a' });
   const tid = await template('all-at-once', GOOD_V1);
-  const created = await admin().post('/api/v1/deployments', { template_id: tid, version: 1, target: { tags: { team: 'a' } }, strategy: { type: 'all_at_once' } });
+  const created = await admin().post('/api/v1/deployments', {
+    template_id: tid,
+    version: 1,
+    target: { tags: { team: 'a' } },
+    strategy: { type: 'all_at_once' },
+  });
   assert.equal(created.status, 201, JSON.stringify(created.body));
   assert.equal(created.body.targets.length, 2);
   const done = await waitDeployment(created.body.id, 'completed');
@@ -86,10 +103,19 @@ test('canary: a failure on the first batch pauses, the second batch never receiv
   const g1 = await startAgent('canary-1', { ring: 'canary-test' });
   const g2 = await startAgent('canary-2', { ring: 'canary-test' });
   const tid = await template('canary', GOOD_V1);
-  const v1 = await admin().post('/api/v1/deployments', { template_id: tid, version: 1, target: { gateway_ids: [g1.id, g2.id] } });
+  const v1 = await admin().post('/api/v1/deployments', {
+    template_id: tid,
+    version: 1,
+    target: { gateway_ids: [g1.id, g2.id] },
+  });
   await waitDeployment(v1.body.id, 'completed');
   const bad = await addVersion(tid, BAD_V3);
-  const dep = await admin().post('/api/v1/deployments', { template_id: tid, version: bad, target: { tags: { ring: 'canary-test' } }, strategy: { type: 'canary', batches: [50, 100], soak_seconds: 0, pause_on_failure: true } });
+  const dep = await admin().post('/api/v1/deployments', {
+    template_id: tid,
+    version: bad,
+    target: { tags: { ring: 'canary-test' } },
+    strategy: { type: 'canary', batches: [50, 100], soak_seconds: 0, pause_on_failure: true },
+  });
   assert.equal(dep.status, 201);
   const paused = await waitDeployment(dep.body.id, 'paused');
   assert.match(paused.reason, /failed to apply version 2: 'exporters' unknown type/);
@@ -100,7 +126,10 @@ test('canary: a failure on the first batch pauses, the second batch never receiv
   const secondAgent = first.gateway_id === g1.id ? g2.agent : g1.agent;
   const firstAgent = first.gateway_id === g1.id ? g1.agent : g2.agent;
   await new Promise((r) => setTimeout(r, 1500)); // engine ticks pass; nothing may reach batch 2
-  assert.ok(!secondAgent.configs.some((c) => c.body.includes('agent-fails-this')), 'second batch never received the failing config');
+  assert.ok(
+    !secondAgent.configs.some((c) => c.body.includes('agent-fails-this')),
+    'second batch never received the failing config',
+  );
   const rb = await admin().post(`/api/v1/deployments/${dep.body.id}/rollback`);
   assert.equal(rb.status, 200);
   assert.equal(rb.body.status, 'rolled_back');
@@ -113,7 +142,12 @@ test('a good canary completes with every target applied, batch by batch', async 
   const ids: string[] = [];
   for (let i = 0; i < 4; i++) ids.push((await startAgent(`good-canary-${i}`, { ring: 'good' })).id);
   const tid = await template('good-canary', GOOD_V2);
-  const dep = await admin().post('/api/v1/deployments', { template_id: tid, version: 1, target: { tags: { ring: 'good' } }, strategy: { type: 'canary', batches: [25, 50, 100], soak_seconds: 1 } });
+  const dep = await admin().post('/api/v1/deployments', {
+    template_id: tid,
+    version: 1,
+    target: { tags: { ring: 'good' } },
+    strategy: { type: 'canary', batches: [25, 50, 100], soak_seconds: 1 },
+  });
   assert.equal(dep.status, 201);
   assert.deepEqual(dep.body.targets.map((t: { batch: number }) => t.batch).sort(), [0, 1, 2, 2]);
   const done = await waitDeployment(dep.body.id, 'completed', 20_000);
@@ -123,12 +157,21 @@ test('a good canary completes with every target applied, batch by batch', async 
 test('a report that was never recorded (the process stopped in between) is picked up from what the gateway reported', async () => {
   const g = await startAgent('dep-lost-report', { lost: 'yes' });
   const tid = await template('lost-report', GOOD_V1);
-  const created = await admin().post('/api/v1/deployments', { template_id: tid, version: 1, target: { gateway_ids: [g.id] } });
+  const created = await admin().post('/api/v1/deployments', {
+    template_id: tid,
+    version: 1,
+    target: { gateway_ids: [g.id] },
+  });
   assert.equal(created.status, 201, JSON.stringify(created.body));
   await waitDeployment(created.body.id, 'completed');
   // As if the APPLIED report had been lost: the gateway row says APPLIED, the target still "applying".
-  await fg.db.query("UPDATE deployment_targets SET status = 'applying', updated_at = now() - interval '1 minute' WHERE deployment_id = $1", [created.body.id]);
-  await fg.db.query("UPDATE deployments SET status = 'in_progress', batch_applied_at = NULL WHERE id = $1", [created.body.id]);
+  await fg.db.query(
+    "UPDATE deployment_targets SET status = 'applying', updated_at = now() - interval '1 minute' WHERE deployment_id = $1",
+    [created.body.id],
+  );
+  await fg.db.query("UPDATE deployments SET status = 'in_progress', batch_applied_at = NULL WHERE id = $1", [
+    created.body.id,
+  ]);
   assert.equal((await admin().get(`/api/v1/deployments/${created.body.id}`)).body.targets[0].status, 'applying');
   await fg.features.deployments.tick({ reconcile: true });
   const d = await waitDeployment(created.body.id, 'completed');
@@ -137,23 +180,54 @@ test('a report that was never recorded (the process stopped in between) is picke
 
 test('bad input: selector matching nothing, unknown template/version, extension-mode excluded, viewer refused, other org 404', async () => {
   const tid = await template('bad-input', GOOD_V1);
-  const none = await admin().post('/api/v1/deployments', { template_id: tid, version: 1, target: { tags: { nothing: 'here' } } });
+  const none = await admin().post('/api/v1/deployments', {
+    template_id: tid,
+    version: 1,
+    target: { tags: { nothing: 'here' } },
+  });
   assert.equal(none.status, 400);
   assert.equal(none.body.error.code, 'SELECTOR_MATCHES_NOTHING');
-  const unknownT = await admin().post('/api/v1/deployments', { template_id: '00000000-0000-4000-8000-000000000000', version: 1, target: { tags: { a: 'b' } } });
+  const unknownT = await admin().post('/api/v1/deployments', {
+    template_id: '00000000-0000-4000-8000-000000000000',
+    version: 1,
+    target: { tags: { a: 'b' } },
+  });
   assert.equal(unknownT.status, 404);
-  const unknownV = await admin().post('/api/v1/deployments', { template_id: tid, version: 99, target: { tags: { a: 'b' } } });
+  const unknownV = await admin().post('/api/v1/deployments', {
+    template_id: tid,
+    version: 99,
+    target: { tags: { a: 'b' } },
+  });
   assert.equal(unknownV.status, 404);
-  const ext = await startAgent('ext-mode-1', { mode: 'ext' }, { capabilities: AgentCapability.ReportsStatus | AgentCapability.ReportsEffectiveConfig | AgentCapability.ReportsHealth });
-  const onlyExt = await admin().post('/api/v1/deployments', { template_id: tid, version: 1, target: { tags: { mode: 'ext' } } });
+  const ext = await startAgent(
+    'ext-mode-1',
+    { mode: 'ext' },
+    {
+      capabilities:
+        AgentCapability.ReportsStatus | AgentCapability.ReportsEffectiveConfig | AgentCapability.ReportsHealth,
+    },
+  );
+  const onlyExt = await admin().post('/api/v1/deployments', {
+    template_id: tid,
+    version: 1,
+    target: { tags: { mode: 'ext' } },
+  });
   assert.equal(onlyExt.status, 400);
   assert.match(JSON.stringify(onlyExt.body.error.details), /extension mode/);
   void ext;
   const viewer = await userWithRole(fg, fg.defaultOrgId, 'viewer');
-  const denied = await api(fg, viewer.token).post('/api/v1/deployments', { template_id: tid, version: 1, target: { tags: { a: 'b' } } });
+  const denied = await api(fg, viewer.token).post('/api/v1/deployments', {
+    template_id: tid,
+    version: 1,
+    target: { tags: { a: 'b' } },
+  });
   assert.equal(denied.status, 403);
   const org2 = await admin().post('/api/v1/orgs', { name: 'Other org deployments' });
-  const foreign = await admin().post(`/api/v1/deployments?org_id=${org2.body.id}`, { template_id: tid, version: 1, target: { tags: { a: 'b' } } });
+  const foreign = await admin().post(`/api/v1/deployments?org_id=${org2.body.id}`, {
+    template_id: tid,
+    version: 1,
+    target: { tags: { a: 'b' } },
+  });
   assert.equal(foreign.status, 404);
 });
 
@@ -178,9 +252,18 @@ test('a control-plane restart during a slow canary resumes and completes it', as
     return items.length === 2 ? items.map((g: { id: string }) => g.id) : null;
   });
   const t = await a1.post('/api/v1/templates', { name: 'slow', config_yaml: GOOD_V1 });
-  const dep = await a1.post('/api/v1/deployments', { template_id: t.body.id, version: 1, target: { gateway_ids: ids }, strategy: { type: 'canary', batches: [50, 100], soak_seconds: 3 } });
+  const dep = await a1.post('/api/v1/deployments', {
+    template_id: t.body.id,
+    version: 1,
+    target: { gateway_ids: ids },
+    strategy: { type: 'canary', batches: [50, 100], soak_seconds: 3 },
+  });
   assert.equal(dep.status, 201, JSON.stringify(dep.body));
-  await eventually(async () => (await a1.get(`/api/v1/deployments/${dep.body.id}`)).body.targets.some((x: { status: string }) => x.status === 'applied'));
+  await eventually(async () =>
+    (await a1.get(`/api/v1/deployments/${dep.body.id}`)).body.targets.some(
+      (x: { status: string }) => x.status === 'applied',
+    ),
+  );
   // Stop the control plane during the soak; start a new one on the same storage and port.
   await fg1.close();
   fg1 = await startTestFlowgate({}, { databaseUrl: pgdb?.url ?? null, dataDir });
@@ -192,9 +275,15 @@ test('a control-plane restart during a slow canary resumes and completes it', as
       return d.status === 'completed' ? d : null;
     }, 30_000);
     assert.ok(done.targets.every((x: { status: string }) => x.status === 'applied'));
-    assert.ok(local.every((ag) => ag.configs.length >= 1), 'both gateways got the config');
+    assert.ok(
+      local.every((ag) => ag.configs.length >= 1),
+      'both gateways got the config',
+    );
     const gws = (await a2.get('/api/v1/gateways?name=restart-')).body.items;
-    assert.ok(gws.every((g: { connected: boolean }) => g.connected), 'agents reconnected after the restart');
+    assert.ok(
+      gws.every((g: { connected: boolean }) => g.connected),
+      'agents reconnected after the restart',
+    );
   } finally {
     for (const ag of local) await ag.stop().catch(() => undefined);
     await fg1.close();

@@ -29,10 +29,13 @@ test('a batch that fails to record is kept and recorded first on the next flush'
   const seen: string[][] = [];
   let fail = true;
   const errors: unknown[] = [];
-  const q = createReportQueue(async (b) => {
-    if (fail) throw new Error('database unreachable');
-    seen.push(flat(b));
-  }, { intervalMs: 60_000, onError: (e) => errors.push(e) });
+  const q = createReportQueue(
+    async (b) => {
+      if (fail) throw new Error('database unreachable');
+      seen.push(flat(b));
+    },
+    { intervalMs: 60_000, onError: (e) => errors.push(e) },
+  );
   q.add({ orgId: 'o', gatewayId: 'g1', hash: 'h1', status: 'APPLIED', error: null });
   await q.flush();
   assert.equal(errors.length, 1);
@@ -46,10 +49,13 @@ test('a batch that fails to record is kept and recorded first on the next flush'
 
 test('a batch that keeps failing is let go after a few attempts (the reconcile records it), so later reports are not held up', async () => {
   const seen: string[][] = [];
-  const q = createReportQueue(async (b) => {
-    if ([...b.values()].some((g) => g.gatewayIds.has('poison'))) throw new Error('always fails');
-    seen.push(flat(b));
-  }, { intervalMs: 60_000, onError: () => undefined });
+  const q = createReportQueue(
+    async (b) => {
+      if ([...b.values()].some((g) => g.gatewayIds.has('poison'))) throw new Error('always fails');
+      seen.push(flat(b));
+    },
+    { intervalMs: 60_000, onError: () => undefined },
+  );
   q.add({ orgId: 'o', gatewayId: 'poison', hash: 'h1', status: 'APPLIED', error: null });
   await q.flush();
   q.add({ orgId: 'o', gatewayId: 'g2', hash: 'h1', status: 'APPLIED', error: null });

@@ -16,7 +16,15 @@ import type { OrgScope } from '../../platform/scope.ts';
 import type { TemplatesService } from '../templates/templates.service.ts';
 import { collectorErrorText } from '../validation/collector-validate.ts';
 import { neutralizeRefs } from '../validation/local-collector-config.ts';
-import { countTelemetry, otlpSampleProblems, signalPaths, signalRootKeys, signalsIn, type OtlpData, type OtlpSignal } from './otlp-json.ts';
+import {
+  countTelemetry,
+  otlpSampleProblems,
+  signalPaths,
+  signalRootKeys,
+  signalsIn,
+  type OtlpData,
+  type OtlpSignal,
+} from './otlp-json.ts';
 import { startOtlpSink, type OtlpSink } from './otlp-sink.ts';
 import samples from './gen/samples.json' with { type: 'json' };
 
@@ -28,12 +36,21 @@ const EXPORTER_ID = 'otlp_http/flowgate_dry_run';
 
 export type DryRunSample = 'metrics' | 'logs' | 'all' | { otlp_json: unknown };
 
-export interface DryRunPipeline { signal: OtlpSignal; pipeline: string; processors: string[] }
+export interface DryRunPipeline {
+  signal: OtlpSignal;
+  pipeline: string;
+  processors: string[];
+}
 
 function sampleData(sample: DryRunSample | undefined): OtlpData {
   if (sample && typeof sample === 'object') {
     const problems = otlpSampleProblems(sample.otlp_json);
-    if (problems.length) throw new AppError('VALIDATION_FAILED', `The sample is not OTLP/JSON: ${problems.join('; ')}`, problems.map((message) => ({ path: 'body/sample/otlp_json', message })));
+    if (problems.length)
+      throw new AppError(
+        'VALIDATION_FAILED',
+        `The sample is not OTLP/JSON: ${problems.join('; ')}`,
+        problems.map((message) => ({ path: 'body/sample/otlp_json', message })),
+      );
     return sample.otlp_json as OtlpData;
   }
   const which = sample ?? 'all';
@@ -46,7 +63,10 @@ function sampleData(sample: DryRunSample | undefined): OtlpData {
 type Obj = Record<string, unknown>;
 
 /** The template pipeline run for each signal: `metrics` (etc.) when it exists, else the first metrics/… by name. */
-export function dryRunPlan(configYaml: string, signals: OtlpSignal[]): { pipelines: DryRunPipeline[]; processors: Obj; notes: string[] } {
+export function dryRunPlan(
+  configYaml: string,
+  signals: OtlpSignal[],
+): { pipelines: DryRunPipeline[]; processors: Obj; notes: string[] } {
   const doc = parseDocument(neutralizeRefs(configYaml));
   const root = (doc.errors.length || !isMap(doc.contents) ? {} : doc.toJS()) as Obj;
   const pipelines = ((root.service as Obj | undefined)?.pipelines ?? {}) as Record<string, Obj | null>;
@@ -55,7 +75,9 @@ export function dryRunPlan(configYaml: string, signals: OtlpSignal[]): { pipelin
   const processors: Obj = {};
   const notes: string[] = [];
   for (const signal of signals) {
-    const ids = Object.keys(pipelines).filter((id) => id === signal || id.startsWith(`${signal}/`)).sort((a, b) => (a === signal ? -1 : b === signal ? 1 : a.localeCompare(b)));
+    const ids = Object.keys(pipelines)
+      .filter((id) => id === signal || id.startsWith(`${signal}/`))
+      .sort((a, b) => (a === signal ? -1 : b === signal ? 1 : a.localeCompare(b)));
     if (ids.length === 0) {
       notes.push(`The template has no ${signal} pipeline: the ${signal} sample was not run`);
       continue;
@@ -69,7 +91,22 @@ export function dryRunPlan(configYaml: string, signals: OtlpSignal[]): { pipelin
         notes.push(`"${id}" was left out: it only groups data in time and does not change what is sent`);
         continue;
       }
-      if (!(id in defined)) throw new AppError('INVALID_CONFIG', `Pipeline "${ids[0]}" references processor "${id}", which is not defined`, { errors: [{ code: validationCodes.undefinedComponent, message: `processor "${id}" is not defined`, path: `service::pipelines::${ids[0]}`, line: null, column: null }] });
+      if (!(id in defined))
+        throw new AppError(
+          'INVALID_CONFIG',
+          `Pipeline "${ids[0]}" references processor "${id}", which is not defined`,
+          {
+            errors: [
+              {
+                code: validationCodes.undefinedComponent,
+                message: `processor "${id}" is not defined`,
+                path: `service::pipelines::${ids[0]}`,
+                line: null,
+                column: null,
+              },
+            ],
+          },
+        );
       processors[id] = defined[id] ?? null;
       run.push(id);
     }
@@ -78,21 +115,34 @@ export function dryRunPlan(configYaml: string, signals: OtlpSignal[]): { pipelin
   return { pipelines: out, processors, notes };
 }
 
-export function dryRunCollectorConfig(plan: { pipelines: DryRunPipeline[]; processors: Obj }, receiverPort: number, sinkPort: number): string {
+export function dryRunCollectorConfig(
+  plan: { pipelines: DryRunPipeline[]; processors: Obj },
+  receiverPort: number,
+  sinkPort: number,
+): string {
   return stringify({
     receivers: { otlp: { protocols: { http: { endpoint: `127.0.0.1:${receiverPort}` } } } },
     processors: plan.processors,
     exporters: {
       [EXPORTER_ID]: {
-        endpoint: `http://127.0.0.1:${sinkPort}`, encoding: 'json', compression: 'none', timeout: '10s',
+        endpoint: `http://127.0.0.1:${sinkPort}`,
+        encoding: 'json',
+        compression: 'none',
+        timeout: '10s',
         // Synchronous export: the receiver answers only after the sink has the output.
-        retry_on_failure: { enabled: false }, sending_queue: { enabled: false },
+        retry_on_failure: { enabled: false },
+        sending_queue: { enabled: false },
       },
     },
     service: {
       // No internal metrics server: several dry-runs (and gateways) share this host.
       telemetry: { metrics: { level: 'none' }, logs: { level: 'warn' } },
-      pipelines: Object.fromEntries(plan.pipelines.map((p) => [p.signal, { receivers: ['otlp'], processors: p.processors, exporters: [EXPORTER_ID] }])),
+      pipelines: Object.fromEntries(
+        plan.pipelines.map((p) => [
+          p.signal,
+          { receivers: ['otlp'], processors: p.processors, exporters: [EXPORTER_ID] },
+        ]),
+      ),
     },
   });
 }
@@ -113,8 +163,14 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 function canConnect(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const s = connect({ port, host: '127.0.0.1' });
-    s.once('connect', () => { s.destroy(); resolve(true); });
-    s.once('error', () => { s.destroy(); resolve(false); });
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => {
+      s.destroy();
+      resolve(false);
+    });
   });
 }
 
@@ -129,7 +185,9 @@ function timeLeft(deadline: number): number {
 /** Waits until the receiver listens (the collector starts exporters and processors before receivers). */
 async function waitReady(child: CollectorChild, port: number, deadline: number): Promise<'ready' | 'exited'> {
   let exited = false;
-  void child.exited.then(() => { exited = true; });
+  void child.exited.then(() => {
+    exited = true;
+  });
   while (!exited) {
     timeLeft(deadline);
     if (await canConnect(port)) return 'ready';
@@ -138,7 +196,13 @@ async function waitReady(child: CollectorChild, port: number, deadline: number):
   return 'exited';
 }
 
-export function createDryRunService(deps: { config: Pick<FlowgateConfig, 'gatewayBinDir'>; templates: Pick<TemplatesService, 'versionRow'>; logger: pino.Logger; timeoutMs?: number; concurrency?: number }) {
+export function createDryRunService(deps: {
+  config: Pick<FlowgateConfig, 'gatewayBinDir'>;
+  templates: Pick<TemplatesService, 'versionRow'>;
+  logger: pino.Logger;
+  timeoutMs?: number;
+  concurrency?: number;
+}) {
   const limiter = createLimiter(deps.concurrency ?? DRY_RUN_CONCURRENCY);
   const timeoutMs = deps.timeoutMs ?? DRY_RUN_TIMEOUT_MS;
   const log = deps.logger.child({ component: 'dry-run' });
@@ -161,12 +225,22 @@ export function createDryRunService(deps: { config: Pick<FlowgateConfig, 'gatewa
         const output = child.output();
         if (attempt === 0 && /address already in use/i.test(output)) continue;
         const message = collectorErrorText(output);
-        throw new AppError('INVALID_CONFIG', `The collector refused to run the template's processors: ${message.split('\n')[0]}`, { errors: [{ code: validationCodes.collectorRejected, message, path: 'processors', line: null, column: null }] });
+        throw new AppError(
+          'INVALID_CONFIG',
+          `The collector refused to run the template's processors: ${message.split('\n')[0]}`,
+          {
+            errors: [
+              { code: validationCodes.collectorRejected, message, path: 'processors', line: null, column: null },
+            ],
+          },
+        );
       }
       for (const signal of signalsIn(input)) {
         if (!plan.pipelines.some((p) => p.signal === signal)) continue;
         const res = await fetch(`http://127.0.0.1:${receiverPort}${signalPaths[signal]}`, {
-          method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ [signalRootKeys[signal]]: input[signalRootKeys[signal]] }),
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ [signalRootKeys[signal]]: input[signalRootKeys[signal]] }),
           signal: AbortSignal.timeout(timeLeft(deadline)),
         });
         const text = await res.text();
@@ -187,24 +261,50 @@ export function createDryRunService(deps: { config: Pick<FlowgateConfig, 'gatewa
     } finally {
       await child?.stop(2000).catch(() => undefined);
       await sink?.close().catch(() => undefined);
-      await rm(dir, { recursive: true, force: true }).catch((err) => log.warn({ err: (err as Error).message, dir }, 'dry-run temp dir not removed'));
+      await rm(dir, { recursive: true, force: true }).catch((err) =>
+        log.warn({ err: (err as Error).message, dir }, 'dry-run temp dir not removed'),
+      );
     }
   }
 
   return {
-    get active() { return limiter.active; },
+    get active() {
+      return limiter.active;
+    },
     async run(scope: OrgScope, templateId: string, body: { version?: number; sample?: DryRunSample }) {
       const version = await deps.templates.versionRow(scope, templateId, body.version);
       const bin = collectorBinary(deps.config);
-      if (!bin) throw new AppError('DRY_RUN_UNAVAILABLE', 'Dry-run needs the gateway collector binary, which is not built here: run `npm run gateway:build` (or set FLOWGATE_GATEWAY_BIN_DIR)');
+      if (!bin)
+        throw new AppError(
+          'DRY_RUN_UNAVAILABLE',
+          'Dry-run needs the gateway collector binary, which is not built here: run `npm run gateway:build` (or set FLOWGATE_GATEWAY_BIN_DIR)',
+        );
       const input = sampleData(body.sample);
       const plan = dryRunPlan(version.config_yaml, signalsIn(input));
       if (plan.pipelines.length === 0) {
-        throw new AppError('INVALID_CONFIG', `Nothing to dry-run: the template has no ${signalsIn(input).join(' or ')} pipeline`, { errors: plan.notes.map((message) => ({ code: 'NO_PIPELINE', message, path: 'service::pipelines', line: null, column: null })) });
+        throw new AppError(
+          'INVALID_CONFIG',
+          `Nothing to dry-run: the template has no ${signalsIn(input).join(' or ')} pipeline`,
+          {
+            errors: plan.notes.map((message) => ({
+              code: 'NO_PIPELINE',
+              message,
+              path: 'service::pipelines',
+              line: null,
+              column: null,
+            })),
+          },
+        );
       }
       const started = Date.now();
       const job = limiter.tryRun(() => execute(bin, plan, input, started + timeoutMs));
-      if (!job) throw new AppError('DRY_RUN_UNAVAILABLE', `${DRY_RUN_CONCURRENCY} dry-runs are already running; try again in a few seconds`, undefined, { 'Retry-After': '5' });
+      if (!job)
+        throw new AppError(
+          'DRY_RUN_UNAVAILABLE',
+          `${DRY_RUN_CONCURRENCY} dry-runs are already running; try again in a few seconds`,
+          undefined,
+          { 'Retry-After': '5' },
+        );
       const { output, notes } = await job;
       // Only the signals that ran are shown on both sides, so the counts compare like with like.
       const ran = new Set(plan.pipelines.map((p) => signalRootKeys[p.signal]));

@@ -68,7 +68,9 @@ before(async () => {
   viewer = await userWithRole(fg, fg.defaultOrgId, 'viewer');
   hasCollector = collectorBinary(fg.config) !== null;
 });
-after(async () => { await fg?.close(); });
+after(async () => {
+  await fg?.close();
+});
 
 const admin = () => api(fg, fg.adminToken);
 async function template(name: string, yaml: string) {
@@ -86,7 +88,8 @@ function points(data: unknown): { metric: string; keys: string[] }[] {
     for (const sm of (rm.scopeMetrics as Obj[]) ?? []) {
       for (const m of (sm.metrics as Obj[]) ?? []) {
         const body = (m.sum ?? m.gauge) as { dataPoints: Obj[] };
-        for (const p of body.dataPoints) out.push({ metric: m.name as string, keys: (p.attributes ?? []).map((a) => a.key) });
+        for (const p of body.dataPoints)
+          out.push({ metric: m.name as string, keys: (p.attributes ?? []).map((a) => a.key) });
       }
     }
   }
@@ -120,14 +123,32 @@ test('dry-run of a template that drops a metric and deletes an attribute shows e
   // The device attribute is gone from every output point, and only it: the others are intact.
   const inPoints = points(r.body.input);
   const outPoints = points(r.body.output);
-  assert.ok(inPoints.some((p) => p.keys.includes('device')), 'the sample has device attributes');
+  assert.ok(
+    inPoints.some((p) => p.keys.includes('device')),
+    'the sample has device attributes',
+  );
   assert.ok(outPoints.every((p) => !p.keys.includes('device')));
-  const keysOf = (ps: { metric: string; keys: string[] }[]) => ps.map((p) => `${p.metric}|${p.keys.filter((k) => k !== 'device').sort().join(',')}`).sort();
+  const keysOf = (ps: { metric: string; keys: string[] }[]) =>
+    ps
+      .map(
+        (p) =>
+          `${p.metric}|${p.keys
+            .filter((k) => k !== 'device')
+            .sort()
+            .join(',')}`,
+      )
+      .sort();
   assert.deepEqual(keysOf(outPoints), keysOf(inPoints.filter((p) => p.metric !== 'node_disk_io_time_seconds_total')));
-  assert.ok(outPoints.some((p) => p.keys.includes('mode')), 'other attributes (cpu mode) are kept');
+  assert.ok(
+    outPoints.some((p) => p.keys.includes('mode')),
+    'other attributes (cpu mode) are kept',
+  );
 
   // Logs: DEBUG records dropped, the other severities unchanged.
-  assert.ok(inC.by_severity.DEBUG > 0 && inC.by_severity.INFO > 0 && inC.by_severity.WARN > 0 && inC.by_severity.ERROR > 0, JSON.stringify(inC.by_severity));
+  assert.ok(
+    inC.by_severity.DEBUG > 0 && inC.by_severity.INFO > 0 && inC.by_severity.WARN > 0 && inC.by_severity.ERROR > 0,
+    JSON.stringify(inC.by_severity),
+  );
   const { DEBUG: debug, ...others } = inC.by_severity;
   assert.deepEqual(outC.by_severity, others);
   assert.equal(outC.logs, inC.logs - debug);
@@ -138,18 +159,47 @@ test('dry-run of a template that drops a metric and deletes an attribute shows e
   assert.deepEqual(dryRunDirs(), before, 'temp dir removed');
 });
 
-test('dry-run of the user\'s OTLP/JSON, of one built-in signal, and of an older version', async (t) => {
+test("dry-run of the user's OTLP/JSON, of one built-in signal, and of an older version", async (t) => {
   if (!hasCollector) return t.skip('collector binary not built (npm run gateway:build)');
   const id = await template('pass-through', PASS_THROUGH);
   assert.equal((await admin().post(`/api/v1/templates/${id}/versions`, { config_yaml: TEMPLATE })).status, 201);
   const otlp = {
-    resourceMetrics: [{
-      resource: { attributes: [{ key: 'service.name', value: { stringValue: 'mine' } }] },
-      scopeMetrics: [{ metrics: [
-        { name: 'node_disk_io_time_seconds_total', sum: { aggregationTemporality: 2, isMonotonic: true, dataPoints: [{ timeUnixNano: '1', asDouble: 1, attributes: [{ key: 'device', value: { stringValue: 'sda' } }] }] } },
-        { name: 'requests', gauge: { dataPoints: [{ timeUnixNano: '1', asInt: '5', attributes: [{ key: 'device', value: { stringValue: 'x' } }, { key: 'route', value: { stringValue: '/a' } }] }] } },
-      ] }],
-    }],
+    resourceMetrics: [
+      {
+        resource: { attributes: [{ key: 'service.name', value: { stringValue: 'mine' } }] },
+        scopeMetrics: [
+          {
+            metrics: [
+              {
+                name: 'node_disk_io_time_seconds_total',
+                sum: {
+                  aggregationTemporality: 2,
+                  isMonotonic: true,
+                  dataPoints: [
+                    { timeUnixNano: '1', asDouble: 1, attributes: [{ key: 'device', value: { stringValue: 'sda' } }] },
+                  ],
+                },
+              },
+              {
+                name: 'requests',
+                gauge: {
+                  dataPoints: [
+                    {
+                      timeUnixNano: '1',
+                      asInt: '5',
+                      attributes: [
+                        { key: 'device', value: { stringValue: 'x' } },
+                        { key: 'route', value: { stringValue: '/a' } },
+                      ],
+                    },
+                  ],
+                },
+              },
+            ],
+          },
+        ],
+      },
+    ],
   };
   const latest = await admin().post(`/api/v1/templates/${id}/dry-run`, { sample: { otlp_json: otlp } });
   assert.equal(latest.status, 200, JSON.stringify(latest.body).slice(0, 1000));
@@ -178,14 +228,22 @@ test('bad input: unknown template or version 404, another org 404, a sample that
   const v404 = await admin().post(`/api/v1/templates/${id}/dry-run`, { version: 9 });
   assert.equal(v404.status, 404);
   const other = await admin().post('/api/v1/orgs', { name: 'Dry-run other org' });
-  const foreign = await admin().post(`/api/v1/templates?org_id=${other.body.id}`, { name: 'foreign', config_yaml: TEMPLATE });
+  const foreign = await admin().post(`/api/v1/templates?org_id=${other.body.id}`, {
+    name: 'foreign',
+    config_yaml: TEMPLATE,
+  });
   const cross = await admin().post(`/api/v1/templates/${foreign.body.id}/dry-run?org_id=${fg.defaultOrgId}`, {});
   assert.equal(cross.status, 404);
   if (!hasCollector) return t.skip('collector binary not built (npm run gateway:build)');
-  const notOtlp = await admin().post(`/api/v1/templates/${id}/dry-run?org_id=${fg.defaultOrgId}`, { sample: { otlp_json: { metrics: [] } } });
+  const notOtlp = await admin().post(`/api/v1/templates/${id}/dry-run?org_id=${fg.defaultOrgId}`, {
+    sample: { otlp_json: { metrics: [] } },
+  });
   assert.equal(notOtlp.status, 400);
   assert.equal(notOtlp.body.error.code, 'VALIDATION_FAILED');
-  const broken = await admin().post(`/api/v1/templates?org_id=${fg.defaultOrgId}`, { name: 'broken-processor', config_yaml: TEMPLATE.replace('action: delete', 'action: explode') });
+  const broken = await admin().post(`/api/v1/templates?org_id=${fg.defaultOrgId}`, {
+    name: 'broken-processor',
+    config_yaml: TEMPLATE.replace('action: delete', 'action: explode'),
+  });
   const refused = await admin().post(`/api/v1/templates/${broken.body.id}/dry-run?org_id=${fg.defaultOrgId}`, {});
   assert.equal(refused.status, 400, JSON.stringify(refused.body));
   assert.equal(refused.body.error.code, 'INVALID_CONFIG');
@@ -194,7 +252,11 @@ test('bad input: unknown template or version 404, another org 404, a sample that
 });
 
 test('without the collector binary: 503 DRY_RUN_UNAVAILABLE telling to build it', async () => {
-  const dryRun = createDryRunService({ config: { gatewayBinDir: join(tmpdir(), 'no-such-flowgate-bin') }, templates: fg.features.templates, logger: pino({ level: 'silent' }) });
+  const dryRun = createDryRunService({
+    config: { gatewayBinDir: join(tmpdir(), 'no-such-flowgate-bin') },
+    templates: fg.features.templates,
+    logger: pino({ level: 'silent' }),
+  });
   const id = await template('no-binary', TEMPLATE);
   await assert.rejects(dryRun.run(systemScope(fg.defaultOrgId), id, {}), (err: unknown) => {
     assert.ok(err instanceof AppError);
@@ -211,17 +273,29 @@ test('at most two at once (the third gets 503 with Retry-After), time-limited (5
   const pids = join(binDir, 'pids');
   writeFileSync(join(binDir, 'otelcol-flowgate'), `#!/bin/sh\necho $$ >> ${pids}\nexec sleep 60\n`);
   chmodSync(join(binDir, 'otelcol-flowgate'), 0o755);
-  const dryRun = createDryRunService({ config: { gatewayBinDir: binDir }, templates: fg.features.templates, logger: pino({ level: 'silent' }), timeoutMs: 6000 });
+  const dryRun = createDryRunService({
+    config: { gatewayBinDir: binDir },
+    templates: fg.features.templates,
+    logger: pino({ level: 'silent' }),
+    timeoutMs: 6000,
+  });
   const id = await template('slow', TEMPLATE);
   const scope = systemScope(fg.defaultOrgId);
   const before = dryRunDirs();
   try {
-    const outcome = (p: Promise<unknown>) => p.then(() => null, (err: unknown) => err);
+    const outcome = (p: Promise<unknown>) =>
+      p.then(
+        () => null,
+        (err: unknown) => err,
+      );
     const first = outcome(dryRun.run(scope, id, {}));
     const second = outcome(dryRun.run(scope, id, {}));
     // Wait (bounded) until both stand-in collectors run; a loaded machine may take a while to start them.
     const deadline = Date.now() + 5000;
-    while ((dryRun.active < 2 || !existsSync(pids) || readFileSync(pids, 'utf8').trim().split('\n').length < 2) && Date.now() < deadline) {
+    while (
+      (dryRun.active < 2 || !existsSync(pids) || readFileSync(pids, 'utf8').trim().split('\n').length < 2) &&
+      Date.now() < deadline
+    ) {
       await new Promise((r) => setTimeout(r, 50));
     }
     assert.equal(dryRun.active, 2);

@@ -1,7 +1,11 @@
 // OTLP/JSON telemetry as the dry-run handles it: the three export requests, counted per signal,
 // per metric name (data points) and per log severity.
 export type OtlpSignal = 'metrics' | 'logs' | 'traces';
-export const signalPaths: Record<OtlpSignal, string> = { metrics: '/v1/metrics', logs: '/v1/logs', traces: '/v1/traces' };
+export const signalPaths: Record<OtlpSignal, string> = {
+  metrics: '/v1/metrics',
+  logs: '/v1/logs',
+  traces: '/v1/traces',
+};
 export const signalRootKeys = { metrics: 'resourceMetrics', logs: 'resourceLogs', traces: 'resourceSpans' } as const;
 
 /** {resourceMetrics?, resourceLogs?, resourceSpans?}: what one OTLP/JSON export request of each signal carries. */
@@ -63,11 +67,13 @@ export function signalsIn(data: OtlpData): OtlpSignal[] {
 
 /** Checks a user's OTLP/JSON sample: an object with only resourceMetrics/resourceLogs/resourceSpans arrays. */
 export function otlpSampleProblems(value: unknown): string[] {
-  if (!value || typeof value !== 'object' || Array.isArray(value)) return ['otlp_json must be an object with resourceMetrics, resourceLogs and/or resourceSpans'];
+  if (!value || typeof value !== 'object' || Array.isArray(value))
+    return ['otlp_json must be an object with resourceMetrics, resourceLogs and/or resourceSpans'];
   const problems: string[] = [];
   const allowed = Object.values(signalRootKeys) as string[];
   for (const [k, v] of Object.entries(value)) {
-    if (!allowed.includes(k)) problems.push(`otlp_json.${k} is not an OTLP/JSON field (expected ${allowed.join(', ')})`);
+    if (!allowed.includes(k))
+      problems.push(`otlp_json.${k} is not an OTLP/JSON field (expected ${allowed.join(', ')})`);
     else if (!Array.isArray(v)) problems.push(`otlp_json.${k} must be an array`);
   }
   if (!problems.length && signalsIn(value as OtlpData).length === 0) problems.push('otlp_json holds no telemetry');

@@ -57,13 +57,15 @@ export async function startOtlpSink(): Promise<OtlpSink> {
     problems,
     data() {
       const out: OtlpData = {};
-      for (const s of Object.keys(received) as OtlpSignal[]) if (received[s].length) out[signalRootKeys[s]] = [...received[s]];
+      for (const s of Object.keys(received) as OtlpSignal[])
+        if (received[s].length) out[signalRootKeys[s]] = [...received[s]];
       return out;
     },
     idleMs: () => (last === 0 ? Infinity : Date.now() - last),
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -11,9 +11,26 @@ let other: string;
 const ids: string[] = [];
 before(async () => {
   fg = await startTestFlowgate();
-  other = (await fg.db.query<{ id: string }>("INSERT INTO organizations (name, slug) VALUES ('Other', 'other-patch') RETURNING id"))[0]!.id;
+  other = (
+    await fg.db.query<{ id: string }>(
+      "INSERT INTO organizations (name, slug) VALUES ('Other', 'other-patch') RETURNING id",
+    )
+  )[0]!.id;
   for (let i = 0; i < 3; i++) {
-    ids.push((await insertGateway(fg.db, systemScope(fg.defaultOrgId), { instanceId: `pb-${i}`, instanceUid: null, name: `pb-${i}`, nameIsCustom: false, hostname: null, ipAddress: null, metadata: {}, registrationTokenId: null })).id);
+    ids.push(
+      (
+        await insertGateway(fg.db, systemScope(fg.defaultOrgId), {
+          instanceId: `pb-${i}`,
+          instanceUid: null,
+          name: `pb-${i}`,
+          nameIsCustom: false,
+          hostname: null,
+          ipAddress: null,
+          metadata: {},
+          registrationTokenId: null,
+        })
+      ).id,
+    );
   }
 });
 after(() => fg?.close());
@@ -24,8 +41,18 @@ test('patches of one moment: one statement per column set, one commit; every col
   const b = createGatewayPatchBatcher(fg.db, { maxDelayMs: 20, lanes: 1 });
   const at = new Date('2026-11-26T10:00:00.000Z');
   const results = await Promise.all([
-    b.patch(fg.defaultOrgId, ids[0]!, { remote_config_status: 'APPLIED', remote_config_hash: 'aa', remote_config_updated_at: at, health: { healthy: true, status: 'StatusOK' } }),
-    b.patch(fg.defaultOrgId, ids[1]!, { remote_config_status: 'FAILED', remote_config_hash: 'bb', remote_config_updated_at: at, health: { healthy: false, status: 'StatusError' } }),
+    b.patch(fg.defaultOrgId, ids[0]!, {
+      remote_config_status: 'APPLIED',
+      remote_config_hash: 'aa',
+      remote_config_updated_at: at,
+      health: { healthy: true, status: 'StatusOK' },
+    }),
+    b.patch(fg.defaultOrgId, ids[1]!, {
+      remote_config_status: 'FAILED',
+      remote_config_hash: 'bb',
+      remote_config_updated_at: at,
+      health: { healthy: false, status: 'StatusError' },
+    }),
     b.patch(fg.defaultOrgId, ids[2]!, { effective_config: 'receivers: {}', capabilities: 7, connected: true }),
   ]);
   assert.deepEqual(results, [true, true, true]);
@@ -42,7 +69,7 @@ test('patches of one moment: one statement per column set, one commit; every col
   await b.close();
 });
 
-test('a gateway patched twice in one moment ends with its second patch; unknown ids and another org\'s gateway are not found', async () => {
+test("a gateway patched twice in one moment ends with its second patch; unknown ids and another org's gateway are not found", async () => {
   const b = createGatewayPatchBatcher(fg.db, { maxDelayMs: 20 });
   const results = await Promise.all([
     b.patch(fg.defaultOrgId, ids[0]!, { remote_config_status: 'APPLYING' }),
@@ -70,7 +97,9 @@ test('one bad patch fails only its caller', async () => {
 test('with several lanes, patches of one gateway stay in order', async () => {
   const b = createGatewayPatchBatcher(fg.db, { maxDelayMs: 5, lanes: 3, maxBatch: 2 });
   const statuses = ['APPLYING', 'APPLIED', 'FAILED', 'APPLYING', 'APPLIED'];
-  await Promise.all(ids.flatMap((id) => statuses.map((st) => b.patch(fg.defaultOrgId, id, { remote_config_status: st }))));
+  await Promise.all(
+    ids.flatMap((id) => statuses.map((st) => b.patch(fg.defaultOrgId, id, { remote_config_status: st }))),
+  );
   for (const id of ids) assert.equal((await row(id)).remote_config_status, 'APPLIED');
   await b.close();
 });

@@ -11,18 +11,29 @@ import { patchGateway } from './gateways.store.ts';
 import { systemScope } from '../../platform/scope.ts';
 
 type Patch = Partial<Record<keyof GatewayRow, unknown>>;
-interface Pending { orgId: string; id: string; patch: Patch; resolve: (found: boolean) => void; reject: (err: unknown) => void }
+interface Pending {
+  orgId: string;
+  id: string;
+  patch: Patch;
+  resolve: (found: boolean) => void;
+  reject: (err: unknown) => void;
+}
 
 const COLUMN = /^[a-z_]+$/;
 
-export function createGatewayPatchBatcher(db: Db, opts: { maxBatch?: number; maxDelayMs?: number; lanes?: number } = {}) {
+export function createGatewayPatchBatcher(
+  db: Db,
+  opts: { maxBatch?: number; maxDelayMs?: number; lanes?: number } = {},
+) {
   const maxBatch = opts.maxBatch ?? 250;
   const maxDelayMs = opts.maxDelayMs ?? 5;
   // Batches of one lane run one after another; lanes run side by side (on PostgreSQL's several
   // connections and cores). A gateway always goes to the same lane, so its patches stay in order and
   // two lanes never write the same row.
   const lanes = Array.from({ length: Math.max(1, opts.lanes ?? (db.kind === 'pglite' ? 1 : 3)) }, () => ({
-    queue: [] as Pending[], timer: null as NodeJS.Timeout | null, running: null as Promise<void> | null,
+    queue: [] as Pending[],
+    timer: null as NodeJS.Timeout | null,
+    running: null as Promise<void> | null,
   }));
   type Lane = (typeof lanes)[number];
   const laneOf = (id: string) => {
@@ -61,13 +72,17 @@ export function createGatewayPatchBatcher(db: Db, opts: { maxBatch?: number; max
     for (const c of cols) if (!COLUMN.test(c)) throw new Error(`not a column: ${c}`);
     const sets = cols.map((c) => `${c} = r.${c}`);
     // Sorted by id: rows are locked in id order, like the other multi-row writes to gateways.
-    const rows = [...group].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).map((p) => ({ pid: p.id, porg: p.orgId, patch: p.patch }));
+    const rows = [...group]
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .map((p) => ({ pid: p.id, porg: p.orgId, patch: p.patch }));
     const out = await sql.query<{ id: string }>(
       `UPDATE gateways g SET ${[...sets, 'updated_at = now()'].join(', ')}
          FROM jsonb_to_recordset($1::jsonb) AS p(pid uuid, porg uuid, patch jsonb)
         CROSS JOIN LATERAL jsonb_populate_record(NULL::gateways, p.patch) AS r
         WHERE g.id = p.pid AND g.org_id = p.porg
-        RETURNING g.id`, [JSON.stringify(rows)]);
+        RETURNING g.id`,
+      [JSON.stringify(rows)],
+    );
     return new Set(out.map((r) => r.id));
   }
 
@@ -128,7 +143,13 @@ export function createGatewayPatchBatcher(db: Db, opts: { maxBatch?: number; max
       inFlight.set(id, (inFlight.get(id) ?? 0) + 1);
       const lane = laneOf(id);
       return new Promise<boolean>((resolve, reject) => {
-        lane.queue.push({ orgId, id, patch, resolve: (v) => (done(id), resolve(v)), reject: (e) => (done(id), reject(e)) });
+        lane.queue.push({
+          orgId,
+          id,
+          patch,
+          resolve: (v) => (done(id), resolve(v)),
+          reject: (e) => (done(id), reject(e)),
+        });
         if (lane.queue.length >= maxBatch) void drain(lane);
         else if (!lane.running && !lane.timer) lane.timer = setTimeout(() => void drain(lane), maxDelayMs);
       });

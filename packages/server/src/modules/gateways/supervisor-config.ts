@@ -2,7 +2,12 @@
 // The plaintext registration token is not stored by the server, so the file references it from
 // the environment; the supervisor expands ${VAR} in its configuration.
 
-export function supervisorYaml(opts: { opampUrl: string; name: string; storageDir?: string; collectorBin?: string }): string {
+export function supervisorYaml(opts: {
+  opampUrl: string;
+  name: string;
+  storageDir?: string;
+  collectorBin?: string;
+}): string {
   return `# Flowgate gateway "${opts.name}" — opampsupervisor configuration.
 # Export FLOWGATE_TOKEN=<registration token> (shown once when it was created), then:
 #   opampsupervisor --config supervisor.yaml

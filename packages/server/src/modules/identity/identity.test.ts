@@ -3,8 +3,12 @@ import assert from 'node:assert/strict';
 import { startTestFlowgate, api, userWithRole, type TestFlowgate } from '../../testing/harness.ts';
 
 let fg: TestFlowgate;
-before(async () => { fg = await startTestFlowgate(); });
-after(async () => { await fg?.close(); });
+before(async () => {
+  fg = await startTestFlowgate();
+});
+after(async () => {
+  await fg?.close();
+});
 
 test('login returns a bearer token and /auth/me shows the default org', async () => {
   const me = await api(fg, fg.adminToken).get('/api/v1/auth/me');
@@ -14,8 +18,16 @@ test('login returns a bearer token and /auth/me shows the default org', async ()
 });
 
 test('wrong password and unknown email answer the same 401', async () => {
-  const a = await fg.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'admin@flowgate.test', password: 'nope' } });
-  const b = await fg.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'ghost@flowgate.test', password: 'nope' } });
+  const a = await fg.app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/login',
+    payload: { email: 'admin@flowgate.test', password: 'nope' },
+  });
+  const b = await fg.app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/login',
+    payload: { email: 'ghost@flowgate.test', password: 'nope' },
+  });
   assert.equal(a.statusCode, 401);
   assert.equal(b.statusCode, 401);
   assert.equal(a.json().error.code, 'INVALID_CREDENTIALS');

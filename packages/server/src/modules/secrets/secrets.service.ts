@@ -1,7 +1,14 @@
 // Per-org secrets referenced from templates as ${secret:NAME}. Values are encrypted at rest
 // (AES-256-GCM, key derived from FLOWGATE_SECRET), never returned, logged or audited; they are
 // decrypted only to build the configuration sent to a gateway and to mask it when shown back.
-import { maskCredentials, replaceConfigRefs, SECRET_IN_USE_LIST_LIMIT, secretNamesIn, yamlSyntaxIssues, type SecretReference } from '@flowgate/config-model';
+import {
+  maskCredentials,
+  replaceConfigRefs,
+  SECRET_IN_USE_LIST_LIMIT,
+  secretNamesIn,
+  yamlSyntaxIssues,
+  type SecretReference,
+} from '@flowgate/config-model';
 import type { Db, Sql } from '../../platform/db/db.ts';
 import { AppError } from '../../platform/errors.ts';
 import { decrypt, deriveKey, encrypt } from '../../platform/crypto.ts';
@@ -10,7 +17,13 @@ import { audit } from '../audit/audit.store.ts';
 import * as store from './secrets.store.ts';
 
 const iso = (d: Date) => d.toISOString();
-const secretView = (r: store.SecretRow) => ({ id: r.id, org_id: r.org_id, name: r.name, created_at: iso(r.created_at), updated_at: iso(r.updated_at) });
+const secretView = (r: store.SecretRow) => ({
+  id: r.id,
+  org_id: r.org_id,
+  name: r.name,
+  created_at: iso(r.created_at),
+  updated_at: iso(r.updated_at),
+});
 
 /**
  * Gateways (desired or applied configuration) and templates (latest version, or a version a live
@@ -58,7 +71,12 @@ export function createSecretsService(deps: { db: Db; secret: string }) {
       const row = await db.tx(async (sql) => {
         const r = await store.upsertSecret(sql, scope, name, encrypt(key, value));
         // The audit entry names the secret; its value never reaches the log.
-        await audit(sql, scope, { action: r.created ? 'secret.create' : 'secret.update', resourceType: 'secret', resourceId: r.id, after: { name } });
+        await audit(sql, scope, {
+          action: r.created ? 'secret.create' : 'secret.update',
+          resourceType: 'secret',
+          resourceId: r.id,
+          after: { name },
+        });
         return r;
       });
       return { created: row.created, secret: secretView(row) };
@@ -74,10 +92,19 @@ export function createSecretsService(deps: { db: Db; secret: string }) {
         if (!secret) throw new AppError('NOT_FOUND', `Secret "${name}" not found`);
         const usedBy = await secretReferences(sql, scope, name);
         if (usedBy.length && !force) {
-          throw new AppError('SECRET_IN_USE', inUseMessage(name, usedBy), { used_by: usedBy.slice(0, SECRET_IN_USE_LIST_LIMIT), total: usedBy.length });
+          throw new AppError('SECRET_IN_USE', inUseMessage(name, usedBy), {
+            used_by: usedBy.slice(0, SECRET_IN_USE_LIST_LIMIT),
+            total: usedBy.length,
+          });
         }
         await store.deleteSecret(sql, scope, name);
-        await audit(sql, scope, { action: 'secret.delete', resourceType: 'secret', resourceId: secret.id, before: { name }, ...(force ? { after: { forced: true, references: usedBy.length } } : {}) });
+        await audit(sql, scope, {
+          action: 'secret.delete',
+          resourceType: 'secret',
+          resourceId: secret.id,
+          before: { name },
+          ...(force ? { after: { forced: true, references: usedBy.length } } : {}),
+        });
       });
     },
 
@@ -90,11 +117,22 @@ export function createSecretsService(deps: { db: Db; secret: string }) {
       if (wanted.length === 0) return files;
       const known = await values(scope, wanted);
       const missing = wanted.filter((n) => !known.has(n)).sort();
-      if (missing.length) throw new AppError('INVALID_CONFIG', `Secrets not defined in this organization: ${missing.join(', ')}`, { missing_secrets: missing });
+      if (missing.length)
+        throw new AppError('INVALID_CONFIG', `Secrets not defined in this organization: ${missing.join(', ')}`, {
+          missing_secrets: missing,
+        });
       // Values go into parsed scalars; text that is not YAML gets no secrets (a value could reshape it).
-      const unparsable = Object.entries(files).filter(([, text]) => secretNamesIn(text).length && yamlSyntaxIssues(text).length).map(([file]) => file);
-      if (unparsable.length) throw new AppError('INVALID_YAML', `Secrets are only resolved in valid YAML: ${unparsable.join(', ')}`);
-      return Object.fromEntries(Object.entries(files).map(([file, text]) => [file, replaceConfigRefs(text, (ref) => (ref.scheme === 'secret' ? known.get(ref.value)! : null))]));
+      const unparsable = Object.entries(files)
+        .filter(([, text]) => secretNamesIn(text).length && yamlSyntaxIssues(text).length)
+        .map(([file]) => file);
+      if (unparsable.length)
+        throw new AppError('INVALID_YAML', `Secrets are only resolved in valid YAML: ${unparsable.join(', ')}`);
+      return Object.fromEntries(
+        Object.entries(files).map(([file, text]) => [
+          file,
+          replaceConfigRefs(text, (ref) => (ref.scheme === 'secret' ? known.get(ref.value)! : null)),
+        ]),
+      );
     },
 
     /** The org's secret values in the forms they can take inside YAML, for masking. */

@@ -13,7 +13,8 @@ export const defaultSettings: OrgSettings = {
 };
 
 export function createSettingsService(deps: { db: Db }) {
-  const get = async (scope: OrgScope): Promise<OrgSettings> => ({ ...defaultSettings, ...(await readSettings(deps.db, scope)) }) as OrgSettings;
+  const get = async (scope: OrgScope): Promise<OrgSettings> =>
+    ({ ...defaultSettings, ...(await readSettings(deps.db, scope)) }) as OrgSettings;
   return {
     get,
     async update(scope: OrgScope, patch: Partial<OrgSettings>): Promise<OrgSettings> {
@@ -21,7 +22,13 @@ export function createSettingsService(deps: { db: Db }) {
         const before = { ...defaultSettings, ...(await readSettings(sql, scope)) } as OrgSettings;
         const after = { ...before, ...patch };
         await writeSettings(sql, scope, after);
-        await audit(sql, scope, { action: 'settings.update', resourceType: 'settings', resourceId: scope.orgId, before, after });
+        await audit(sql, scope, {
+          action: 'settings.update',
+          resourceType: 'settings',
+          resourceId: scope.orgId,
+          before,
+          after,
+        });
         return after;
       });
     },

@@ -15,7 +15,8 @@ function attr(kvs: KeyValue[], key: string): string | undefined {
   return v && v.case === 'stringValue' ? v.value : undefined;
 }
 
-const valueOf = (p: NumberDataPoint) => (p.value.case === 'asDouble' ? p.value.value : p.value.case === 'asInt' ? Number(p.value.value) : 0);
+const valueOf = (p: NumberDataPoint) =>
+  p.value.case === 'asDouble' ? p.value.value : p.value.case === 'asInt' ? Number(p.value.value) : 0;
 
 /** otelcol_receiver_accepted_metric_points, otelcol.receiver.accepted.metric_points and *_total all mean the same. */
 export function normalizeName(name: string): string {
@@ -24,8 +25,17 @@ export function normalizeName(name: string): string {
 
 /** Pure: OTLP request → cumulative counters (summed over receivers/exporters/transports). */
 export function snapshotFrom(req: ExportMetricsServiceRequest, at = new Date()): MetricsSnapshot {
-  const snap: MetricsSnapshot = { received: {}, sent: {}, refused: {}, send_failed: {}, processors: {}, at: at.toISOString() };
-  const add = (rec: Record<string, number>, k: string, v: number) => { rec[k] = (rec[k] ?? 0) + v; };
+  const snap: MetricsSnapshot = {
+    received: {},
+    sent: {},
+    refused: {},
+    send_failed: {},
+    processors: {},
+    at: at.toISOString(),
+  };
+  const add = (rec: Record<string, number>, k: string, v: number) => {
+    rec[k] = (rec[k] ?? 0) + v;
+  };
   for (const rm of req.resourceMetrics) {
     for (const sm of rm.scopeMetrics) {
       for (const m of sm.metrics) {
@@ -39,7 +49,8 @@ export function snapshotFrom(req: ExportMetricsServiceRequest, at = new Date()):
             [`otelcol_exporter_sent_${signal}`, 'sent'],
             [`otelcol_exporter_send_failed_${signal}`, 'send_failed'],
           ];
-          for (const [metric, key] of map) if (name === metric) for (const p of points) add(snap[key], signal, valueOf(p));
+          for (const [metric, key] of map)
+            if (name === metric) for (const p of points) add(snap[key], signal, valueOf(p));
         }
         if (name === 'otelcol_processor_incoming_items' || name === 'otelcol_processor_outgoing_items') {
           for (const p of points) {
@@ -56,7 +67,8 @@ export function snapshotFrom(req: ExportMetricsServiceRequest, at = new Date()):
 }
 
 const isEmpty = (s: MetricsSnapshot) =>
-  [s.received, s.sent, s.refused, s.send_failed].every((r) => Object.keys(r).length === 0) && Object.keys(s.processors).length === 0;
+  [s.received, s.sent, s.refused, s.send_failed].every((r) => Object.keys(r).length === 0) &&
+  Object.keys(s.processors).length === 0;
 
 export function createTelemetryService(deps: { db: Db }) {
   return {
@@ -64,14 +76,28 @@ export function createTelemetryService(deps: { db: Db }) {
     async ingest(gatewayId: string, req: ExportMetricsServiceRequest): Promise<boolean> {
       const snap = snapshotFrom(req);
       if (isEmpty(snap)) return false;
-      const row = (await deps.db.query<{ org_id: string }>('SELECT org_id FROM gateways WHERE id = $1', [gatewayId]))[0];
+      const row = (
+        await deps.db.query<{ org_id: string }>('SELECT org_id FROM gateways WHERE id = $1', [gatewayId])
+      )[0];
       if (!row) return false;
       const scope = systemScope(row.org_id);
       const bucket = new Date(Math.floor(Date.now() / 60_000) * 60_000);
       // Counters arrive in several requests (one per reader batch): merge with the bucket's latest.
-      const prev = (await deps.db.query<{ values: MetricsSnapshot }>('SELECT values FROM gateway_metrics WHERE gateway_id = $1 AND bucket = $2', [gatewayId, bucket]))[0]?.values;
+      const prev = (
+        await deps.db.query<{ values: MetricsSnapshot }>(
+          'SELECT values FROM gateway_metrics WHERE gateway_id = $1 AND bucket = $2',
+          [gatewayId, bucket],
+        )
+      )[0]?.values;
       const merged: MetricsSnapshot = prev
-        ? { received: { ...prev.received, ...snap.received }, sent: { ...prev.sent, ...snap.sent }, refused: { ...prev.refused, ...snap.refused }, send_failed: { ...prev.send_failed, ...snap.send_failed }, processors: { ...prev.processors, ...snap.processors }, at: snap.at }
+        ? {
+            received: { ...prev.received, ...snap.received },
+            sent: { ...prev.sent, ...snap.sent },
+            refused: { ...prev.refused, ...snap.refused },
+            send_failed: { ...prev.send_failed, ...snap.send_failed },
+            processors: { ...prev.processors, ...snap.processors },
+            at: snap.at,
+          }
         : snap;
       await gwStore.upsertMetricsBucket(deps.db, scope, gatewayId, bucket, merged);
       return true;

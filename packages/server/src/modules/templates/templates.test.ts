@@ -26,7 +26,10 @@ service:
       processors: [batch]
       exporters: [debug]
 `;
-const V2 = V1.replace('  batch: {}\n', '  batch: {}\n  filter/drop:\n    metrics:\n      metric:\n        - name == "node_load1"\n').replace('processors: [batch]', 'processors: [filter/drop, batch]');
+const V2 = V1.replace(
+  '  batch: {}\n',
+  '  batch: {}\n  filter/drop:\n    metrics:\n      metric:\n        - name == "node_load1"\n',
+).replace('processors: [batch]', 'processors: [filter/drop, batch]');
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 
 before(async () => {
@@ -35,13 +38,25 @@ before(async () => {
   viewer = await userWithRole(fg, fg.defaultOrgId, 'viewer');
   orgAdmin = await userWithRole(fg, fg.defaultOrgId, 'admin');
 });
-after(async () => { await fg?.close(); });
+after(async () => {
+  await fg?.close();
+});
 
 const as = (token: string) => api(fg, token);
-const versionCount = async (templateId: string) => (await fg.db.query<{ n: number }>('SELECT count(*)::int AS n FROM template_versions WHERE template_id = $1', [templateId]))[0]!.n;
+const versionCount = async (templateId: string) =>
+  (
+    await fg.db.query<{ n: number }>('SELECT count(*)::int AS n FROM template_versions WHERE template_id = $1', [
+      templateId,
+    ])
+  )[0]!.n;
 
 async function createTemplate(name: string, configYaml = V1) {
-  const r = await as(editor.token).post('/api/v1/templates', { name, description: 'test', config_yaml: configYaml, message: 'first' });
+  const r = await as(editor.token).post('/api/v1/templates', {
+    name,
+    description: 'test',
+    config_yaml: configYaml,
+    message: 'first',
+  });
   assert.equal(r.status, 201, JSON.stringify(r.body));
   return r.body as { id: string; latest_version: number; latest: { version: number; hash: string } };
 }
@@ -67,31 +82,56 @@ test('an editor creates a template: version 1 with the SHA-256 of its YAML, the 
 
 test('every save is a new immutable version; versions list newest first; one version by number', async () => {
   const t = await createTemplate('versions');
-  const v2 = await as(editor.token).post(`/api/v1/templates/${t.id}/versions`, { config_yaml: V2, message: 'drop node_load1', base_version: 1 });
+  const v2 = await as(editor.token).post(`/api/v1/templates/${t.id}/versions`, {
+    config_yaml: V2,
+    message: 'drop node_load1',
+    base_version: 1,
+  });
   assert.equal(v2.status, 201, JSON.stringify(v2.body));
-  assert.deepEqual([v2.body.version, v2.body.hash, v2.body.author, v2.body.message], [2, sha(V2), editor.email, 'drop node_load1']);
+  assert.deepEqual(
+    [v2.body.version, v2.body.hash, v2.body.author, v2.body.message],
+    [2, sha(V2), editor.email, 'drop node_load1'],
+  );
   assert.ok(Date.parse(v2.body.created_at));
   // Saving the same text again is still a new version.
   const v3 = await as(editor.token).post(`/api/v1/templates/${t.id}/versions`, { config_yaml: V2 });
   assert.equal(v3.body.version, 3);
   const versions = await as(viewer.token).get(`/api/v1/templates/${t.id}/versions`);
-  assert.deepEqual(versions.body.items.map((v: { version: number }) => v.version), [3, 2, 1]);
+  assert.deepEqual(
+    versions.body.items.map((v: { version: number }) => v.version),
+    [3, 2, 1],
+  );
   assert.equal(versions.body.items[0].config_yaml, undefined, 'the list carries no configs');
   const one = await as(viewer.token).get(`/api/v1/templates/${t.id}/versions/1`);
   assert.equal(one.status, 200);
   assert.equal(one.body.config_yaml, V1);
   assert.equal((await as(viewer.token).get(`/api/v1/templates/${t.id}`)).body.latest_version, 3);
   const paged = await as(viewer.token).get(`/api/v1/templates/${t.id}/versions?limit=2`);
-  assert.deepEqual(paged.body.items.map((v: { version: number }) => v.version), [3, 2]);
-  const rest = await as(viewer.token).get(`/api/v1/templates/${t.id}/versions?limit=2&cursor=${paged.body.next_cursor}`);
-  assert.deepEqual(rest.body.items.map((v: { version: number }) => v.version), [1]);
+  assert.deepEqual(
+    paged.body.items.map((v: { version: number }) => v.version),
+    [3, 2],
+  );
+  const rest = await as(viewer.token).get(
+    `/api/v1/templates/${t.id}/versions?limit=2&cursor=${paged.body.next_cursor}`,
+  );
+  assert.deepEqual(
+    rest.body.items.map((v: { version: number }) => v.version),
+    [1],
+  );
   assert.equal(rest.body.next_cursor, null);
 });
 
 test('a stale base_version is refused with 409 STALE_VERSION and nothing is stored', async () => {
   const t = await createTemplate('optimistic');
-  assert.equal((await as(editor.token).post(`/api/v1/templates/${t.id}/versions`, { config_yaml: V2, base_version: 1 })).status, 201);
-  const stale = await as(editor.token).post(`/api/v1/templates/${t.id}/versions`, { config_yaml: V1, base_version: 1, message: 'my edit of v1' });
+  assert.equal(
+    (await as(editor.token).post(`/api/v1/templates/${t.id}/versions`, { config_yaml: V2, base_version: 1 })).status,
+    201,
+  );
+  const stale = await as(editor.token).post(`/api/v1/templates/${t.id}/versions`, {
+    config_yaml: V1,
+    base_version: 1,
+    message: 'my edit of v1',
+  });
   assert.equal(stale.status, 409);
   assert.equal(stale.body.error.code, 'STALE_VERSION');
   assert.deepEqual(stale.body.error.details, { base_version: 1, latest_version: 2 });
@@ -100,7 +140,14 @@ test('a stale base_version is refused with 409 STALE_VERSION and nothing is stor
 
 test('concurrent saves on the same base: exactly one wins, the others get 409', async () => {
   const t = await createTemplate('race');
-  const results = await Promise.all([1, 2, 3, 4].map((i) => as(editor.token).post(`/api/v1/templates/${t.id}/versions`, { config_yaml: `${V1}# edit ${i}\n`, base_version: 1 })));
+  const results = await Promise.all(
+    [1, 2, 3, 4].map((i) =>
+      as(editor.token).post(`/api/v1/templates/${t.id}/versions`, {
+        config_yaml: `${V1}# edit ${i}\n`,
+        base_version: 1,
+      }),
+    ),
+  );
   assert.deepEqual(results.map((r) => r.status).sort(), [201, 409, 409, 409]);
   assert.equal(await versionCount(t.id), 2);
 });
@@ -119,7 +166,9 @@ test('invalid YAML → 400 INVALID_YAML with line and column; never stored as a 
   assert.equal((await fg.db.query('SELECT 1 FROM templates WHERE name = $1', ['broken'])).length, 0);
 
   const t = await createTemplate('yaml-guard');
-  const dupKey = await as(editor.token).post(`/api/v1/templates/${t.id}/versions`, { config_yaml: 'service: {}\nservice: {}\n' });
+  const dupKey = await as(editor.token).post(`/api/v1/templates/${t.id}/versions`, {
+    config_yaml: 'service: {}\nservice: {}\n',
+  });
   assert.equal(dupKey.status, 400);
   assert.equal(dupKey.body.error.code, 'INVALID_YAML');
   assert.deepEqual([dupKey.body.error.details[0].line, dupKey.body.error.details[0].column], [2, 1]);
@@ -149,7 +198,7 @@ test('unified diff between two versions; applying it to the old text gives the n
 
 test('unified diff round-trips on random line edits', () => {
   let seed = 7;
-  const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
   for (let i = 0; i < 300; i++) {
     const gen = () => Array.from({ length: Math.floor(rnd() * 25) }, () => `line ${Math.floor(rnd() * 5)}\n`).join('');
     const a = gen();
@@ -160,11 +209,16 @@ test('unified diff round-trips on random line edits', () => {
   }
 });
 
-test('unknown template or version → 404 TEMPLATE_NOT_FOUND; another org\'s template → 404', async () => {
+test("unknown template or version → 404 TEMPLATE_NOT_FOUND; another org's template → 404", async () => {
   const t = await createTemplate('mine');
   const admin = as(fg.adminToken);
   const unknown = '00000000-0000-4000-8000-000000000000';
-  for (const url of [`/api/v1/templates/${unknown}`, `/api/v1/templates/${unknown}/versions`, `/api/v1/templates/${t.id}/versions/7`, `/api/v1/templates/${unknown}/versions/1`]) {
+  for (const url of [
+    `/api/v1/templates/${unknown}`,
+    `/api/v1/templates/${unknown}/versions`,
+    `/api/v1/templates/${t.id}/versions/7`,
+    `/api/v1/templates/${unknown}/versions/1`,
+  ]) {
     const r = await admin.get(url);
     assert.equal(r.status, 404, url);
     assert.equal(r.body.error.code, 'TEMPLATE_NOT_FOUND', url);
@@ -211,7 +265,9 @@ test('a template used by an active deployment cannot be deleted (409 TEMPLATE_IN
   const scope = systemScope(fg.defaultOrgId);
   // A deployment row as the deployment engine stores it (the engine itself is tested in modules/deployments).
   const [d] = await fg.db.query<{ id: string }>(
-    `INSERT INTO deployments (org_id, template_id, version, status, target, strategy) VALUES ($1, $2, 1, 'paused', '{}'::jsonb, '{}'::jsonb) RETURNING id`, [scope.orgId, t.id]);
+    `INSERT INTO deployments (org_id, template_id, version, status, target, strategy) VALUES ($1, $2, 1, 'paused', '{}'::jsonb, '{}'::jsonb) RETURNING id`,
+    [scope.orgId, t.id],
+  );
   const refused = await as(orgAdmin.token).delete(`/api/v1/templates/${t.id}`);
   assert.equal(refused.status, 409);
   assert.equal(refused.body.error.code, 'TEMPLATE_IN_USE');
@@ -223,16 +279,25 @@ test('a template used by an active deployment cannot be deleted (409 TEMPLATE_IN
 
 test('every mutation is audited (no config text in the log) and announced as template.updated', async () => {
   const seen: Record<string, unknown>[] = [];
-  const unsubscribe = fg.bus.subscribe('flowgate:events', (m) => { if (m.type === 'template.updated') seen.push(m); });
+  const unsubscribe = fg.bus.subscribe('flowgate:events', (m) => {
+    if (m.type === 'template.updated') seen.push(m);
+  });
   const t = await createTemplate('audited');
   await as(editor.token).post(`/api/v1/templates/${t.id}/versions`, { config_yaml: V2, message: 'v2' });
   await as(orgAdmin.token).delete(`/api/v1/templates/${t.id}`);
   await new Promise((r) => setTimeout(r, 20));
   unsubscribe();
   const audit = await as(fg.adminToken).get(`/api/v1/audit-logs?org_id=${fg.defaultOrgId}&resource_id=${t.id}`);
-  assert.deepEqual(audit.body.items.map((e: { action: string }) => e.action).sort(), ['template.create', 'template.delete', 'template.version']);
+  assert.deepEqual(audit.body.items.map((e: { action: string }) => e.action).sort(), [
+    'template.create',
+    'template.delete',
+    'template.version',
+  ]);
   assert.ok(!JSON.stringify(audit.body).includes('receivers'), 'no configuration text in the audit log');
-  assert.deepEqual(seen.filter((m) => m.id === t.id).map((m) => (m.data as { action: string }).action), ['created', 'version', 'deleted']);
+  assert.deepEqual(
+    seen.filter((m) => m.id === t.id).map((m) => (m.data as { action: string }).action),
+    ['created', 'version', 'deleted'],
+  );
 });
 
 /** Applies a unified diff (as produced above) to a text; throws when a context line does not match. */
@@ -251,7 +316,8 @@ function applyUnifiedDiff(text: string, diff: string): string {
       const l = lines[++k]!;
       if (l[0] === '+') out.push(l.slice(1));
       else {
-        if (src[i] !== l.slice(1)) throw new Error(`context mismatch at ${i + 1}: ${JSON.stringify(src[i])} vs ${JSON.stringify(l.slice(1))}`);
+        if (src[i] !== l.slice(1))
+          throw new Error(`context mismatch at ${i + 1}: ${JSON.stringify(src[i])} vs ${JSON.stringify(l.slice(1))}`);
         if (l[0] === ' ') out.push(src[i]!);
         i++;
       }
@@ -262,7 +328,13 @@ function applyUnifiedDiff(text: string, diff: string): string {
 }
 
 test('template versions are immutable in the database too', async () => {
-  const t = await api(fg, fg.adminToken).post(`/api/v1/templates?org_id=${fg.defaultOrgId}`, { name: 'immutable-check', config_yaml: 'receivers: {}\n' });
+  const t = await api(fg, fg.adminToken).post(`/api/v1/templates?org_id=${fg.defaultOrgId}`, {
+    name: 'immutable-check',
+    config_yaml: 'receivers: {}\n',
+  });
   assert.equal(t.status, 201, JSON.stringify(t.body));
-  await assert.rejects(fg.db.query('UPDATE template_versions SET config_yaml = $1 WHERE template_id = $2', ['x: 1\n', t.body.id]), /immutable/);
+  await assert.rejects(
+    fg.db.query('UPDATE template_versions SET config_yaml = $1 WHERE template_id = $2', ['x: 1\n', t.body.id]),
+    /immutable/,
+  );
 });

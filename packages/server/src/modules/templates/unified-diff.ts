@@ -16,7 +16,10 @@ function editScript(a: string[], b: string[]): Op[] {
   while (start < a.length && start < b.length && a[start] === b[start]) start++;
   let endA = a.length;
   let endB = b.length;
-  while (endA > start && endB > start && a[endA - 1] === b[endB - 1]) { endA--; endB--; }
+  while (endA > start && endB > start && a[endA - 1] === b[endB - 1]) {
+    endA--;
+    endB--;
+  }
   const head: Op[] = a.slice(0, start).map((line) => ({ kind: ' ', line }));
   const tail: Op[] = a.slice(endA).map((line) => ({ kind: ' ', line }));
   const x0 = a.slice(start, endA);
@@ -31,11 +34,18 @@ function editScript(a: string[], b: string[]): Op[] {
   for (let d = 0; d <= max && !found; d++) {
     trace.push(v.slice());
     for (let k = -d; k <= d; k += 2) {
-      let x = k === -d || (k !== d && v[offset + k - 1]! < v[offset + k + 1]!) ? v[offset + k + 1]! : v[offset + k - 1]! + 1;
+      let x =
+        k === -d || (k !== d && v[offset + k - 1]! < v[offset + k + 1]!) ? v[offset + k + 1]! : v[offset + k - 1]! + 1;
       let y = x - k;
-      while (x < n && y < m && x0[x] === y0[y]) { x++; y++; }
+      while (x < n && y < m && x0[x] === y0[y]) {
+        x++;
+        y++;
+      }
       v[offset + k] = x;
-      if (x >= n && y >= m) { found = true; break; }
+      if (x >= n && y >= m) {
+        found = true;
+        break;
+      }
     }
   }
   // Walk the trace back from (n, m).
@@ -61,7 +71,12 @@ function editScript(a: string[], b: string[]): Op[] {
 }
 
 /** Unified diff with `context` lines around each change; '' when the texts are equal. */
-export function unifiedDiff(oldText: string, newText: string, labels: { from: string; to: string }, context = 3): string {
+export function unifiedDiff(
+  oldText: string,
+  newText: string,
+  labels: { from: string; to: string },
+  context = 3,
+): string {
   const ops = editScript(splitLines(oldText), splitLines(newText));
   if (!ops.some((o) => o.kind !== ' ')) return '';
   const out = [`--- ${labels.from}`, `+++ ${labels.to}`];
@@ -76,7 +91,10 @@ export function unifiedDiff(oldText: string, newText: string, labels: { from: st
   }
   let i = 0;
   while (i < ops.length) {
-    if (ops[i]!.kind === ' ') { i++; continue; }
+    if (ops[i]!.kind === ' ') {
+      i++;
+      continue;
+    }
     const hunkStart = Math.max(0, i - context);
     let end = i;
     // Extend while the next change is within 2*context unchanged lines.
@@ -84,7 +102,10 @@ export function unifiedDiff(oldText: string, newText: string, labels: { from: st
       while (end < ops.length && ops[end]!.kind !== ' ') end++;
       let next = end;
       while (next < ops.length && ops[next]!.kind === ' ') next++;
-      if (next < ops.length && next - end <= 2 * context) { end = next; continue; }
+      if (next < ops.length && next - end <= 2 * context) {
+        end = next;
+        continue;
+      }
       break;
     }
     const hunkEnd = Math.min(ops.length, end + context);

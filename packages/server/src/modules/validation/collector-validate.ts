@@ -18,16 +18,34 @@ export interface CollectorCheck {
 /** The collector's own words: from cobra's `Error: …` to the end, else the last lines it printed. */
 export function collectorErrorText(output: string): string {
   const at = output.search(/^Error: /m);
-  const raw = at >= 0 ? output.slice(at + 'Error: '.length) : output.split('\n').filter((l) => l.trim()).slice(-5).join('\n');
-  const text = raw.split('\n').map((l) => l.trimEnd()).join('\n').replace(/\n{3,}/g, '\n\n').trim();
-  return text.length > 4000 ? `${text.slice(0, 4000)}…` : text || 'the collector rejected the configuration without a message';
+  const raw =
+    at >= 0
+      ? output.slice(at + 'Error: '.length)
+      : output
+          .split('\n')
+          .filter((l) => l.trim())
+          .slice(-5)
+          .join('\n');
+  const text = raw
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+  return text.length > 4000
+    ? `${text.slice(0, 4000)}…`
+    : text || 'the collector rejected the configuration without a message';
 }
 
-const KIND_RE = /\b(receivers|processors|exporters|extensions|connectors)(?:::|'?[^"]{0,80}?")([A-Za-z][\w]*(?:\/[^\s":']+)?)/;
+const KIND_RE =
+  /\b(receivers|processors|exporters|extensions|connectors)(?:::|'?[^"]{0,80}?")([A-Za-z][\w]*(?:\/[^\s":']+)?)/;
 const PIPELINE_RE = /\bpipelines::((?:traces|metrics|logs|profiles)(?:\/[^\s":']+)?)/;
 
 /** Best effort: the component or pipeline the collector's message names, with its position in our text. */
-export function locateCollectorError(message: string, configYaml: string): Pick<ValidationIssue, 'path' | 'line' | 'column'> {
+export function locateCollectorError(
+  message: string,
+  configYaml: string,
+): Pick<ValidationIssue, 'path' | 'line' | 'column'> {
   const kind = KIND_RE.exec(message);
   if (kind) {
     const pos = locateComponent(configYaml, [kind[1]!, kind[2]!]);
@@ -41,19 +59,37 @@ export function locateCollectorError(message: string, configYaml: string): Pick<
   return { path: null, line: null, column: null };
 }
 
-export async function collectorValidate(bin: string, configYaml: string, limiter: ReturnType<typeof createLimiter>): Promise<CollectorCheck> {
+export async function collectorValidate(
+  bin: string,
+  configYaml: string,
+  limiter: ReturnType<typeof createLimiter>,
+): Promise<CollectorCheck> {
   return limiter.run(async () => {
     const dir = await mkdtemp(join(tmpdir(), 'flowgate-validate-'));
     try {
       const file = join(dir, 'config.yaml');
       await writeFile(file, forLocalCollector(configYaml), { mode: 0o600 });
-      const r = await runChild(bin, ['validate', '--config', file], { cwd: dir, timeoutMs: COLLECTOR_VALIDATE_TIMEOUT_MS });
-      const skipped = (message: string): CollectorCheck => ({ ran: false, errors: [], warnings: [{ code: 'COLLECTOR_CHECK_SKIPPED', message, path: null, line: null, column: null }] });
+      const r = await runChild(bin, ['validate', '--config', file], {
+        cwd: dir,
+        timeoutMs: COLLECTOR_VALIDATE_TIMEOUT_MS,
+      });
+      const skipped = (message: string): CollectorCheck => ({
+        ran: false,
+        errors: [],
+        warnings: [{ code: 'COLLECTOR_CHECK_SKIPPED', message, path: null, line: null, column: null }],
+      });
       if (r.spawnError) return skipped(`The collector could not be started for validation: ${r.spawnError.message}`);
-      if (r.timedOut) return skipped(`The collector's validate command did not finish within ${COLLECTOR_VALIDATE_TIMEOUT_MS / 1000} s`);
+      if (r.timedOut)
+        return skipped(
+          `The collector's validate command did not finish within ${COLLECTOR_VALIDATE_TIMEOUT_MS / 1000} s`,
+        );
       if (r.code === 0) return { ran: true, errors: [], warnings: [] };
       const message = collectorErrorText(r.output);
-      return { ran: true, errors: [{ code: validationCodes.collectorRejected, message, ...locateCollectorError(message, configYaml) }], warnings: [] };
+      return {
+        ran: true,
+        errors: [{ code: validationCodes.collectorRejected, message, ...locateCollectorError(message, configYaml) }],
+        warnings: [],
+      };
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -11,7 +11,9 @@ export const PLACEHOLDER = 'flowgate-placeholder';
 export const ENDPOINT_PLACEHOLDER = 'https://flowgate-placeholder.invalid:4318';
 
 export function neutralizeRefs(yamlText: string): string {
-  return replaceConfigRefs(yamlText, (_ref, key) => (key && ENDPOINT_KEY.test(key) ? ENDPOINT_PLACEHOLDER : PLACEHOLDER));
+  return replaceConfigRefs(yamlText, (_ref, key) =>
+    key && ENDPOINT_KEY.test(key) ? ENDPOINT_PLACEHOLDER : PLACEHOLDER,
+  );
 }
 
 export function forLocalCollector(yamlText: string): string {

@@ -2,15 +2,31 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse } from 'yaml';
 // The pure checks of @flowgate/config-model (shared with the UI) that the API tests do not reach.
-import { configRefs, replaceConfigRefs, secretNamesIn, distributionComponents, componentSetsFromAvailable, validateCollectorConfig } from '@flowgate/config-model';
+import {
+  configRefs,
+  replaceConfigRefs,
+  secretNamesIn,
+  distributionComponents,
+  componentSetsFromAvailable,
+  validateCollectorConfig,
+} from '@flowgate/config-model';
 
 const codes = (yaml: string) => validateCollectorConfig(yaml).errors.map((e) => `${e.code} ${e.path}`);
 
 test('references: schemes, the bare env form, and the $$ escape', () => {
-  assert.deepEqual(configRefs('a ${secret:A} b ${env:B} c ${C} d $${secret:NOT} e ${file:/x}').map((r) => [r.scheme, r.value]),
-    [['secret', 'A'], ['env', 'B'], ['env', 'C'], ['file', '/x']]);
+  assert.deepEqual(
+    configRefs('a ${secret:A} b ${env:B} c ${C} d $${secret:NOT} e ${file:/x}').map((r) => [r.scheme, r.value]),
+    [
+      ['secret', 'A'],
+      ['env', 'B'],
+      ['env', 'C'],
+      ['file', '/x'],
+    ],
+  );
   assert.deepEqual(secretNamesIn('x: ${secret:A}\ny: "${secret:A}-${secret:B}"\n'), ['A', 'B']);
-  const out = replaceConfigRefs('k: ${secret:A}\nlist: ["${secret:A}"]\n${secret:A}: keys are left\n', (r) => (r.scheme === 'secret' ? 'x: [1]' : null));
+  const out = replaceConfigRefs('k: ${secret:A}\nlist: ["${secret:A}"]\n${secret:A}: keys are left\n', (r) =>
+    r.scheme === 'secret' ? 'x: [1]' : null,
+  );
   assert.deepEqual(parse(out), { k: 'x: [1]', list: ['x: [1]'], '${secret:A}': 'keys are left' });
 });
 
@@ -31,7 +47,10 @@ service:
       exporters: [debug]
 `;
   assert.deepEqual(codes(yaml).sort(), [
-    'INVALID_COMPONENT_ID receivers::9bad', 'INVALID_COMPONENT_ID receivers::otlp/', 'UNKNOWN_KEY service::pipeline', 'UNKNOWN_PROVIDER receivers::otlp::protocols::http::endpoint',
+    'INVALID_COMPONENT_ID receivers::9bad',
+    'INVALID_COMPONENT_ID receivers::otlp/',
+    'UNKNOWN_KEY service::pipeline',
+    'UNKNOWN_PROVIDER receivers::otlp::protocols::http::endpoint',
   ]);
 });
 

@@ -1,8 +1,15 @@
 // POST /api/v1/validation and the check deployments run before rolling a version out: the static
 // checks from config-model (all problems at once), then the real collector's validate command.
 import {
-  componentSetsFromAvailable, distributionComponents, distributionLabel, structuralCodes, validateCollectorConfig, validationCodes,
-  type ComponentSource, type ValidationIssue, type ValidationResult,
+  componentSetsFromAvailable,
+  distributionComponents,
+  distributionLabel,
+  structuralCodes,
+  validateCollectorConfig,
+  validationCodes,
+  type ComponentSource,
+  type ValidationIssue,
+  type ValidationResult,
 } from '@flowgate/config-model';
 import type pino from 'pino';
 import type { FlowgateConfig } from '../../config/env.ts';
@@ -18,13 +25,27 @@ import { gatewayComponents } from './validation.store.ts';
 const COLLECTOR_VALIDATE_CONCURRENCY = 2;
 
 const distribution: ComponentSource = { label: distributionLabel, components: distributionComponents, gateway: false };
-const note = (code: string, message: string): ValidationIssue => ({ code, message, path: null, line: null, column: null });
+const note = (code: string, message: string): ValidationIssue => ({
+  code,
+  message,
+  path: null,
+  line: null,
+  column: null,
+});
 
-export function createValidationService(deps: { db: Db; config: Pick<FlowgateConfig, 'gatewayBinDir'>; secrets: Pick<SecretsService, 'names'>; logger: pino.Logger }) {
+export function createValidationService(deps: {
+  db: Db;
+  config: Pick<FlowgateConfig, 'gatewayBinDir'>;
+  secrets: Pick<SecretsService, 'names'>;
+  logger: pino.Logger;
+}) {
   const limiter = createLimiter(COLLECTOR_VALIDATE_CONCURRENCY);
 
   /** The gateways' reported components; a gateway that reported none is checked against the distribution. */
-  async function sourcesFor(scope: OrgScope, gatewayIds: string[] | undefined): Promise<{ sources: ComponentSource[]; notes: ValidationIssue[] }> {
+  async function sourcesFor(
+    scope: OrgScope,
+    gatewayIds: string[] | undefined,
+  ): Promise<{ sources: ComponentSource[]; notes: ValidationIssue[] }> {
     if (!gatewayIds?.length) return { sources: [distribution], notes: [] };
     const ids = [...new Set(gatewayIds)];
     const rows = await gatewayComponents(deps.db, scope, ids);
@@ -42,12 +63,20 @@ export function createValidationService(deps: { db: Db; config: Pick<FlowgateCon
     const notes: ValidationIssue[] = [];
     if (unreported.length) {
       sources.push(distribution);
-      notes.push(note('COMPONENTS_NOT_REPORTED', `${unreported.length === 1 ? 'Gateway' : 'Gateways'} ${unreported.map((n) => `"${n}"`).join(', ')} did not report AvailableComponents; checked against ${distributionLabel} instead`));
+      notes.push(
+        note(
+          'COMPONENTS_NOT_REPORTED',
+          `${unreported.length === 1 ? 'Gateway' : 'Gateways'} ${unreported.map((n) => `"${n}"`).join(', ')} did not report AvailableComponents; checked against ${distributionLabel} instead`,
+        ),
+      );
     }
     return { sources, notes };
   }
 
-  async function validate(scope: OrgScope, body: { config_yaml: string; gateway_ids?: string[] }): Promise<ValidationResult> {
+  async function validate(
+    scope: OrgScope,
+    body: { config_yaml: string; gateway_ids?: string[] },
+  ): Promise<ValidationResult> {
     const { sources, notes } = await sourcesFor(scope, body.gateway_ids);
     const secretNames = await deps.secrets.names(scope);
     const result = validateCollectorConfig(body.config_yaml, { componentSources: sources, secretNames });
@@ -57,8 +86,18 @@ export function createValidationService(deps: { db: Db; config: Pick<FlowgateCon
     const bin = collectorBinary(deps.config);
     if (!bin || errors.some((e) => structuralCodes.has(e.code))) {
       // Not built here (collector_checked stays false), or the collector would stop at the first of these and only repeat it.
-    } else if (sources.some((s) => s.gateway) && validateCollectorConfig(body.config_yaml, { componentSources: [distribution] }).errors.some((e) => e.code === validationCodes.unknownComponentType)) {
-      warnings.push(note('COLLECTOR_CHECK_SKIPPED', `The configuration uses components the gateways have but ${distributionLabel} lacks, so the local collector cannot check it`));
+    } else if (
+      sources.some((s) => s.gateway) &&
+      validateCollectorConfig(body.config_yaml, { componentSources: [distribution] }).errors.some(
+        (e) => e.code === validationCodes.unknownComponentType,
+      )
+    ) {
+      warnings.push(
+        note(
+          'COLLECTOR_CHECK_SKIPPED',
+          `The configuration uses components the gateways have but ${distributionLabel} lacks, so the local collector cannot check it`,
+        ),
+      );
     } else {
       try {
         const check = await collectorValidate(bin, body.config_yaml, limiter);

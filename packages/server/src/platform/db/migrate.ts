@@ -18,8 +18,12 @@ export async function migrate(db: Db): Promise<string[]> {
   return db.session(async (sql) => {
     await sql.query('SELECT pg_advisory_lock($1)', [advisoryLocks.migrations]);
     try {
-      await sql.query('CREATE TABLE IF NOT EXISTS schema_migrations (version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
-      const done = new Set((await sql.query<{ version: string }>('SELECT version FROM schema_migrations')).map((r) => r.version));
+      await sql.query(
+        'CREATE TABLE IF NOT EXISTS schema_migrations (version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
+      );
+      const done = new Set(
+        (await sql.query<{ version: string }>('SELECT version FROM schema_migrations')).map((r) => r.version),
+      );
       const applied: string[] = [];
       for (const m of listMigrations()) {
         if (done.has(m.version)) continue;

@@ -29,8 +29,16 @@ async function retrying<T>(run: () => Promise<T>, onRetry?: (err: Error, attempt
   }
 }
 
-export async function openPostgres(url: string, opts: { max?: number; onError?: (err: Error) => void; onRetry?: (err: Error, attempt: number) => void } = {}): Promise<Db> {
-  const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 10, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30000 });
+export async function openPostgres(
+  url: string,
+  opts: { max?: number; onError?: (err: Error) => void; onRetry?: (err: Error, attempt: number) => void } = {},
+): Promise<Db> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: opts.max ?? 10,
+    connectionTimeoutMillis: 5000,
+    idleTimeoutMillis: 30000,
+  });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', (err) => opts.onError?.(err));
   const viaClient = (client: pg.PoolClient): Sql => ({

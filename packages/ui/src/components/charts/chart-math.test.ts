@@ -29,7 +29,26 @@ describe('chart math', () => {
   it('scales and draws a path', () => {
     const x = linearScale([0, 10], [0, 100]);
     const y = linearScale([0, 1], [50, 0]);
-    assert.equal(linePath([{ t: 0, v: 0 }, { t: 10, v: 1 }], x, y), 'M0.0,50.0L100.0,0.0');
-    assert.equal(nearestIndex([{ t: 0, v: 0 }, { t: 10, v: 0 }], 7), 1);
+    assert.equal(
+      linePath(
+        [
+          { t: 0, v: 0 },
+          { t: 10, v: 1 },
+        ],
+        x,
+        y,
+      ),
+      'M0.0,50.0L100.0,0.0',
+    );
+    assert.equal(
+      nearestIndex(
+        [
+          { t: 0, v: 0 },
+          { t: 10, v: 0 },
+        ],
+        7,
+      ),
+      1,
+    );
   });
 });

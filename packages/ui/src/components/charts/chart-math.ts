@@ -28,7 +28,12 @@ export function linePath(points: ChartPoint[], x: (t: number) => number, y: (v: 
   return points.map((p, i) => `${i === 0 ? 'M' : 'L'}${x(p.t).toFixed(1)},${y(p.v).toFixed(1)}`).join('');
 }
 
-export function areaPath(points: ChartPoint[], x: (t: number) => number, y: (v: number) => number, baseline: number): string {
+export function areaPath(
+  points: ChartPoint[],
+  x: (t: number) => number,
+  y: (v: number) => number,
+  baseline: number,
+): string {
   if (points.length === 0) return '';
   const first = points[0]!;
   const last = points[points.length - 1]!;

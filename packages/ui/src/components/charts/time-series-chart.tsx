@@ -43,14 +43,26 @@ function clock(t: number, spanMs: number): string {
 }
 
 /** A small, dependency-free SVG line chart with hover read-out. */
-export function TimeSeriesChart({ series, height = 200, formatValue = compactNumber, emptyText = 'No data yet', ...rest }: TimeSeriesChartProps) {
+export function TimeSeriesChart({
+  series,
+  height = 200,
+  formatValue = compactNumber,
+  emptyText = 'No data yet',
+  ...rest
+}: TimeSeriesChartProps) {
   const { ref, width } = useWidth(640);
   const [hoverT, setHoverT] = useState<number | null>(null);
   const all = series.flatMap((s) => s.points);
 
   if (all.length === 0) {
     return (
-      <div ref={ref} className="flex items-center justify-center rounded-lg border border-dashed border-zinc-200 text-sm text-zinc-400 dark:border-zinc-800" style={{ height }} data-testid={rest['data-testid']} data-empty="true">
+      <div
+        ref={ref}
+        className="flex items-center justify-center rounded-lg border border-dashed border-zinc-200 text-sm text-zinc-400 dark:border-zinc-800"
+        style={{ height }}
+        data-testid={rest['data-testid']}
+        data-empty="true"
+      >
         {emptyText}
       </div>
     );
@@ -79,40 +91,107 @@ export function TimeSeriesChart({ series, height = 200, formatValue = compactNum
 
   return (
     <div ref={ref} className="relative w-full" data-testid={rest['data-testid']}>
-      <svg width="100%" height={height} viewBox={`0 0 ${width} ${height}`} role="img" aria-label={series.map((s) => s.name).join(' vs ')} onMouseMove={onMove} onMouseLeave={() => setHoverT(null)}>
+      <svg
+        width="100%"
+        height={height}
+        viewBox={`0 0 ${width} ${height}`}
+        role="img"
+        aria-label={series.map((s) => s.name).join(' vs ')}
+        onMouseMove={onMove}
+        onMouseLeave={() => setHoverT(null)}
+      >
         {ticks.map((tick) => (
           <g key={tick}>
-            <line x1={PAD.left} x2={width - PAD.right} y1={y(tick)} y2={y(tick)} className="stroke-zinc-200 dark:stroke-zinc-800" strokeDasharray={tick === 0 ? undefined : '3 3'} />
-            <text x={PAD.left - 8} y={y(tick)} dy="0.32em" textAnchor="end" className="fill-zinc-400 text-[10px] tabular-nums">
+            <line
+              x1={PAD.left}
+              x2={width - PAD.right}
+              y1={y(tick)}
+              y2={y(tick)}
+              className="stroke-zinc-200 dark:stroke-zinc-800"
+              strokeDasharray={tick === 0 ? undefined : '3 3'}
+            />
+            <text
+              x={PAD.left - 8}
+              y={y(tick)}
+              dy="0.32em"
+              textAnchor="end"
+              className="fill-zinc-400 text-[10px] tabular-nums"
+            >
               {formatValue(tick)}
             </text>
           </g>
         ))}
         {timeTicks(tMin, tMax).map((t, i, arr) => (
-          <text key={t} x={x(t)} y={height - 6} textAnchor={arr.length === 1 ? 'middle' : i === 0 ? 'start' : i === arr.length - 1 ? 'end' : 'middle'} className="fill-zinc-400 text-[10px]">
+          <text
+            key={t}
+            x={x(t)}
+            y={height - 6}
+            textAnchor={arr.length === 1 ? 'middle' : i === 0 ? 'start' : i === arr.length - 1 ? 'end' : 'middle'}
+            className="fill-zinc-400 text-[10px]"
+          >
             {clock(t, tMax - tMin)}
           </text>
         ))}
         {series.map((s) =>
-          s.fill === false ? null : <path key={`${s.name}-area`} d={areaPath(s.points, x, y, baseline)} fill={s.color} fillOpacity={0.08} />,
+          s.fill === false ? null : (
+            <path key={`${s.name}-area`} d={areaPath(s.points, x, y, baseline)} fill={s.color} fillOpacity={0.08} />
+          ),
         )}
         {series.map((s) => (
-          <path key={s.name} d={linePath(s.points, x, y)} fill="none" stroke={s.color} strokeWidth={2} strokeLinejoin="round" strokeLinecap="round" />
+          <path
+            key={s.name}
+            d={linePath(s.points, x, y)}
+            fill="none"
+            stroke={s.color}
+            strokeWidth={2}
+            strokeLinejoin="round"
+            strokeLinecap="round"
+          />
         ))}
         {series.map((s) =>
-          s.points.length === 1 ? <circle key={`${s.name}-dot`} cx={x(s.points[0]!.t)} cy={y(s.points[0]!.v)} r={4} fill={s.color} className="stroke-white dark:stroke-zinc-900" strokeWidth={1.5} /> : null,
+          s.points.length === 1 ? (
+            <circle
+              key={`${s.name}-dot`}
+              cx={x(s.points[0]!.t)}
+              cy={y(s.points[0]!.v)}
+              r={4}
+              fill={s.color}
+              className="stroke-white dark:stroke-zinc-900"
+              strokeWidth={1.5}
+            />
+          ) : null,
         )}
         {hoverPoint && (
           <g>
-            <line x1={x(hoverPoint.t)} x2={x(hoverPoint.t)} y1={PAD.top} y2={baseline} className="stroke-zinc-300 dark:stroke-zinc-600" />
+            <line
+              x1={x(hoverPoint.t)}
+              x2={x(hoverPoint.t)}
+              y1={PAD.top}
+              y2={baseline}
+              className="stroke-zinc-300 dark:stroke-zinc-600"
+            />
             {series.map((s) => {
               const p = s.points[nearestIndex(s.points, hoverPoint.t)];
-              return p ? <circle key={s.name} cx={x(p.t)} cy={y(p.v)} r={3.5} fill={s.color} className="stroke-white dark:stroke-zinc-900" strokeWidth={1.5} /> : null;
+              return p ? (
+                <circle
+                  key={s.name}
+                  cx={x(p.t)}
+                  cy={y(p.v)}
+                  r={3.5}
+                  fill={s.color}
+                  className="stroke-white dark:stroke-zinc-900"
+                  strokeWidth={1.5}
+                />
+              ) : null;
             })}
           </g>
         )}
       </svg>
-      {longest.length === 1 && <p className="text-center text-[11px] text-zinc-500">One minute reported so far; the lines fill in as the gateways keep reporting.</p>}
+      {longest.length === 1 && (
+        <p className="text-center text-[11px] text-zinc-500">
+          One minute reported so far; the lines fill in as the gateways keep reporting.
+        </p>
+      )}
       {hoverPoint && (
         <div
           className="pointer-events-none absolute top-1 rounded-lg border border-zinc-200 bg-white/95 px-2.5 py-1.5 text-xs shadow-md dark:border-zinc-700 dark:bg-zinc-900/95"
@@ -142,7 +221,9 @@ export function ChartLegend({ items }: { items: { name: string; color: string; v
         <span key={item.name} className="inline-flex items-center gap-1.5 text-zinc-600 dark:text-zinc-400">
           <span className="h-0.5 w-3 rounded" style={{ background: item.color }} />
           {item.name}
-          {item.value && <span className="font-medium text-zinc-900 tabular-nums dark:text-zinc-100">{item.value}</span>}
+          {item.value && (
+            <span className="font-medium text-zinc-900 tabular-nums dark:text-zinc-100">{item.value}</span>
+          )}
         </span>
       ))}
     </div>

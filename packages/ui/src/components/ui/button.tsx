@@ -14,7 +14,8 @@ const variants: Record<ButtonVariant, string> = {
     'bg-white text-zinc-800 shadow-xs ring-1 ring-inset ring-zinc-300 hover:bg-zinc-50 disabled:text-zinc-400 dark:bg-zinc-900 dark:text-zinc-100 dark:ring-zinc-700 dark:hover:bg-zinc-800',
   ghost: 'text-zinc-700 hover:bg-zinc-100 disabled:text-zinc-400 dark:text-zinc-300 dark:hover:bg-zinc-800',
   danger: 'bg-red-600 text-white shadow-sm hover:bg-red-500 disabled:bg-red-600/50',
-  'danger-ghost': 'text-red-700 hover:bg-red-50 disabled:text-red-700/40 disabled:hover:bg-transparent dark:text-red-400 dark:hover:bg-red-950/50 dark:disabled:text-red-400/40',
+  'danger-ghost':
+    'text-red-700 hover:bg-red-50 disabled:text-red-700/40 disabled:hover:bg-transparent dark:text-red-400 dark:hover:bg-red-950/50 dark:disabled:text-red-400/40',
 };
 
 const sizes: Record<ButtonSize, string> = {
@@ -38,9 +39,25 @@ export interface ButtonProps extends ButtonHTMLAttributes<HTMLButtonElement> {
   icon?: ReactNode;
 }
 
-export function Button({ variant = 'secondary', size = 'md', loading = false, icon, className, children, disabled, type, ...rest }: ButtonProps) {
+export function Button({
+  variant = 'secondary',
+  size = 'md',
+  loading = false,
+  icon,
+  className,
+  children,
+  disabled,
+  type,
+  ...rest
+}: ButtonProps) {
   return (
-    <button type={type ?? 'button'} className={buttonClasses(variant, size, className)} disabled={disabled || loading} aria-busy={loading || undefined} {...rest}>
+    <button
+      type={type ?? 'button'}
+      className={buttonClasses(variant, size, className)}
+      disabled={disabled || loading}
+      aria-busy={loading || undefined}
+      {...rest}
+    >
       {loading ? <Spinner size="sm" /> : icon}
       {children}
     </button>
@@ -53,7 +70,14 @@ export interface ButtonLinkProps extends LinkProps {
   icon?: ReactNode;
 }
 
-export function ButtonLink({ variant = 'secondary', size = 'md', icon, className, children, ...rest }: ButtonLinkProps) {
+export function ButtonLink({
+  variant = 'secondary',
+  size = 'md',
+  icon,
+  className,
+  children,
+  ...rest
+}: ButtonLinkProps) {
   return (
     <Link className={buttonClasses(variant, size, typeof className === 'string' ? className : undefined)} {...rest}>
       {icon}

@@ -19,22 +19,46 @@ export interface CodeBlockProps {
 }
 
 /** Read-only code with copy and (when a filename is given) download. */
-export function CodeBlock({ code, title, filename, lineNumbers = false, maxHeight = '28rem', className, copyTestId, ...rest }: CodeBlockProps) {
+export function CodeBlock({
+  code,
+  title,
+  filename,
+  lineNumbers = false,
+  maxHeight = '28rem',
+  className,
+  copyTestId,
+  ...rest
+}: CodeBlockProps) {
   const lines = code.split('\n');
   return (
-    <div className={cn('overflow-hidden rounded-lg border border-zinc-200 bg-zinc-50 dark:border-zinc-800 dark:bg-zinc-950', className)}>
+    <div
+      className={cn(
+        'overflow-hidden rounded-lg border border-zinc-200 bg-zinc-50 dark:border-zinc-800 dark:bg-zinc-950',
+        className,
+      )}
+    >
       <div className="flex items-center justify-between gap-2 border-b border-zinc-200 bg-white/60 px-3 py-1.5 dark:border-zinc-800 dark:bg-zinc-900/60">
         <span className="truncate font-mono text-xs text-zinc-500">{title ?? filename ?? ''}</span>
         <div className="flex items-center gap-1">
           <CopyButton text={code} variant="ghost" testId={copyTestId} />
           {filename && (
-            <Button size="sm" variant="ghost" icon={<IconDownload size={14} />} onClick={() => downloadText(filename, code)} data-testid={testIds.copy.download}>
+            <Button
+              size="sm"
+              variant="ghost"
+              icon={<IconDownload size={14} />}
+              onClick={() => downloadText(filename, code)}
+              data-testid={testIds.copy.download}
+            >
               Download
             </Button>
           )}
         </div>
       </div>
-      <pre className="overflow-auto p-3 font-mono text-[12.5px] leading-5 text-zinc-800 dark:text-zinc-200" style={{ maxHeight }} data-testid={rest['data-testid']}>
+      <pre
+        className="overflow-auto p-3 font-mono text-[12.5px] leading-5 text-zinc-800 dark:text-zinc-200"
+        style={{ maxHeight }}
+        data-testid={rest['data-testid']}
+      >
         {lineNumbers ? (
           <code className="grid grid-cols-[auto_1fr] gap-x-4">
             {lines.map((line, index) => (

@@ -16,7 +16,15 @@ export interface ConfirmDialogProps {
 }
 
 /** Asks before a destructive action; keeps the dialog open and shows the server's error if it fails. */
-export function ConfirmDialog({ open, title, body, confirmLabel, tone = 'danger', onConfirm, onClose }: ConfirmDialogProps) {
+export function ConfirmDialog({
+  open,
+  title,
+  body,
+  confirmLabel,
+  tone = 'danger',
+  onConfirm,
+  onClose,
+}: ConfirmDialogProps) {
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const close = () => {

@@ -69,7 +69,11 @@ export function Dialog({ open, onClose, title, description, children, footer, si
             </button>
           </div>
           <div className="min-h-0 flex-1 overflow-y-auto px-5 pb-4">{children}</div>
-          {footer && <div className="flex justify-end gap-2 border-t border-zinc-100 bg-zinc-50/60 px-5 py-3 dark:border-zinc-800 dark:bg-zinc-900/60 rounded-b-2xl">{footer}</div>}
+          {footer && (
+            <div className="flex justify-end gap-2 border-t border-zinc-100 bg-zinc-50/60 px-5 py-3 dark:border-zinc-800 dark:bg-zinc-900/60 rounded-b-2xl">
+              {footer}
+            </div>
+          )}
         </div>
       )}
     </dialog>

@@ -15,7 +15,10 @@ export interface EmptyStateProps {
 
 export function EmptyState({ icon, title, description, actions, children, className, ...rest }: EmptyStateProps) {
   return (
-    <div className={cn('flex flex-col items-center px-6 py-12 text-center', className)} data-testid={rest['data-testid'] ?? testIds.app.emptyState}>
+    <div
+      className={cn('flex flex-col items-center px-6 py-12 text-center', className)}
+      data-testid={rest['data-testid'] ?? testIds.app.emptyState}
+    >
       {icon && (
         <div className="mb-4 flex size-11 items-center justify-center rounded-xl bg-accent-50 text-accent-600 ring-1 ring-accent-100 dark:bg-accent-950 dark:text-accent-300 dark:ring-accent-900">
           {icon}

@@ -37,7 +37,13 @@ export function ErrorState({ error, title, onRetry, compact = false, className }
         </p>
       </div>
       {onRetry && (
-        <Button size="sm" variant="secondary" onClick={onRetry} icon={<IconRefresh size={14} />} data-testid={testIds.app.errorRetry}>
+        <Button
+          size="sm"
+          variant="secondary"
+          onClick={onRetry}
+          icon={<IconRefresh size={14} />}
+          data-testid={testIds.app.errorRetry}
+        >
           Retry
         </Button>
       )}

@@ -1,28 +1,52 @@
 /** @jsxRuntime automatic */
-import { forwardRef, useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
+import {
+  forwardRef,
+  useId,
+  type InputHTMLAttributes,
+  type ReactNode,
+  type SelectHTMLAttributes,
+  type TextareaHTMLAttributes,
+} from 'react';
 import { cn } from '../../lib/cn.ts';
 
 // Controls are full width unless the caller passes its own width class (no class-merging library here).
-const widthOf = (className: string | undefined) => (className && /(^|\s)(w-|min-w-|flex-1)/.test(className) ? '' : 'w-full');
+const widthOf = (className: string | undefined) =>
+  className && /(^|\s)(w-|min-w-|flex-1)/.test(className) ? '' : 'w-full';
 
 const control =
   'block rounded-lg border-0 bg-white px-3 py-1.5 text-sm text-zinc-900 shadow-xs ring-1 ring-inset ring-zinc-300 placeholder:text-zinc-400 focus:ring-2 focus:ring-accent-500 focus:outline-none disabled:bg-zinc-50 disabled:text-zinc-500 dark:bg-zinc-900 dark:text-zinc-100 dark:ring-zinc-700 dark:placeholder:text-zinc-500 dark:disabled:bg-zinc-800';
 
-export const Input = forwardRef<HTMLInputElement, InputHTMLAttributes<HTMLInputElement> & { invalid?: boolean }>(function Input(
-  { className, invalid, ...rest },
-  ref,
-) {
-  return <input ref={ref} className={cn(control, widthOf(className), 'h-9', invalid && 'ring-red-400 dark:ring-red-700', className)} aria-invalid={invalid || undefined} {...rest} />;
+export const Input = forwardRef<HTMLInputElement, InputHTMLAttributes<HTMLInputElement> & { invalid?: boolean }>(
+  function Input({ className, invalid, ...rest }, ref) {
+    return (
+      <input
+        ref={ref}
+        className={cn(control, widthOf(className), 'h-9', invalid && 'ring-red-400 dark:ring-red-700', className)}
+        aria-invalid={invalid || undefined}
+        {...rest}
+      />
+    );
+  },
+);
+
+export const Textarea = forwardRef<
+  HTMLTextAreaElement,
+  TextareaHTMLAttributes<HTMLTextAreaElement> & { invalid?: boolean }
+>(function Textarea({ className, invalid, ...rest }, ref) {
+  return (
+    <textarea
+      ref={ref}
+      className={cn(control, widthOf(className), 'py-2', invalid && 'ring-red-400', className)}
+      aria-invalid={invalid || undefined}
+      {...rest}
+    />
+  );
 });
 
-export const Textarea = forwardRef<HTMLTextAreaElement, TextareaHTMLAttributes<HTMLTextAreaElement> & { invalid?: boolean }>(function Textarea(
-  { className, invalid, ...rest },
+export const Select = forwardRef<HTMLSelectElement, SelectHTMLAttributes<HTMLSelectElement>>(function Select(
+  { className, children, ...rest },
   ref,
 ) {
-  return <textarea ref={ref} className={cn(control, widthOf(className), 'py-2', invalid && 'ring-red-400', className)} aria-invalid={invalid || undefined} {...rest} />;
-});
-
-export const Select = forwardRef<HTMLSelectElement, SelectHTMLAttributes<HTMLSelectElement>>(function Select({ className, children, ...rest }, ref) {
   return (
     <select ref={ref} className={cn(control, widthOf(className), 'h-9 pr-8', className)} {...rest}>
       {children}
@@ -60,7 +84,12 @@ export function Field({ label, hint, error, children, className }: FieldProps) {
 
 export function Checkbox({ label, className, ...rest }: InputHTMLAttributes<HTMLInputElement> & { label: ReactNode }) {
   return (
-    <label className={cn('inline-flex cursor-pointer items-center gap-2 text-sm text-zinc-700 dark:text-zinc-300', className)}>
+    <label
+      className={cn(
+        'inline-flex cursor-pointer items-center gap-2 text-sm text-zinc-700 dark:text-zinc-300',
+        className,
+      )}
+    >
       <input type="checkbox" className="size-4 rounded border-zinc-300 accent-accent-600" {...rest} />
       {label}
     </label>
@@ -73,7 +102,17 @@ export interface SegmentedOption<T extends string> {
   testId?: string;
 }
 
-export function Segmented<T extends string>({ value, options, onChange, label }: { value: T; options: SegmentedOption<T>[]; onChange: (v: T) => void; label: string }) {
+export function Segmented<T extends string>({
+  value,
+  options,
+  onChange,
+  label,
+}: {
+  value: T;
+  options: SegmentedOption<T>[];
+  onChange: (v: T) => void;
+  label: string;
+}) {
   return (
     <div role="radiogroup" aria-label={label} className="inline-flex rounded-lg bg-zinc-100 p-0.5 dark:bg-zinc-800">
       {options.map((option) => (

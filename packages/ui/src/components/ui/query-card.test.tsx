@@ -10,8 +10,19 @@ import { QueryCard, type QueryCardQuery } from './query-card.tsx';
 const refetch = () => undefined;
 const render = (query: QueryCardQuery<string[]>, props: { retry?: boolean; withEmpty?: boolean } = {}) =>
   renderToStaticMarkup(
-    <QueryCard query={query} title="Secrets" retry={props.retry} empty={props.withEmpty === false ? undefined : <EmptyState title="No secrets yet" />}>
-      {(names) => <ul data-testid="names">{names.map((n) => <li key={n}>{n}</li>)}</ul>}
+    <QueryCard
+      query={query}
+      title="Secrets"
+      retry={props.retry}
+      empty={props.withEmpty === false ? undefined : <EmptyState title="No secrets yet" />}
+    >
+      {(names) => (
+        <ul data-testid="names">
+          {names.map((n) => (
+            <li key={n}>{n}</li>
+          ))}
+        </ul>
+      )}
     </QueryCard>,
   );
 const has = (html: string, testId: string) => html.includes(byTestId(testId).slice(1, -1));
@@ -26,7 +37,12 @@ describe('QueryCard', () => {
   });
 
   it('shows the API error code and message, with Retry only when asked for', () => {
-    const error = new ApiError({ code: 'FORBIDDEN', message: 'Your role cannot do this', status: 403, requestId: 'req-1' });
+    const error = new ApiError({
+      code: 'FORBIDDEN',
+      message: 'Your role cannot do this',
+      status: 403,
+      requestId: 'req-1',
+    });
     const plain = render({ status: 'error', error, refetch });
     assert.ok(has(plain, testIds.app.errorState));
     assert.match(plain, /FORBIDDEN/);

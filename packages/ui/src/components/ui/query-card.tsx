@@ -38,7 +38,22 @@ export interface QueryCardProps<T> {
 const isEmptyArray = (data: unknown) => Array.isArray(data) && data.length === 0;
 
 /** A card around one query: a spinner while it loads, the API error (code, message, request id), an empty state, or the content. */
-export function QueryCard<T>({ query, title, description, actions, empty, isEmpty = isEmptyArray, loadingLabel, retry = false, compactError = false, toolbar, footer, className, children, ...rest }: QueryCardProps<T>) {
+export function QueryCard<T>({
+  query,
+  title,
+  description,
+  actions,
+  empty,
+  isEmpty = isEmptyArray,
+  loadingLabel,
+  retry = false,
+  compactError = false,
+  toolbar,
+  footer,
+  className,
+  children,
+  ...rest
+}: QueryCardProps<T>) {
   return (
     <Card title={title} description={description} actions={actions} padded={false} className={className} {...rest}>
       {toolbar}
@@ -46,7 +61,11 @@ export function QueryCard<T>({ query, title, description, actions, empty, isEmpt
         <PageLoading label={loadingLabel} />
       ) : query.status === 'error' ? (
         <div className="p-4">
-          <ErrorState error={query.error} compact={compactError} onRetry={retry ? () => void query.refetch() : undefined} />
+          <ErrorState
+            error={query.error}
+            compact={compactError}
+            onRetry={retry ? () => void query.refetch() : undefined}
+          />
         </div>
       ) : empty !== undefined && isEmpty(query.data) ? (
         empty

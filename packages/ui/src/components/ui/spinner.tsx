@@ -14,7 +14,11 @@ export function Spinner({ size = 'md', className }: { size?: 'sm' | 'md' | 'lg';
 
 export function PageLoading({ label = 'Loading…' }: { label?: string }) {
   return (
-    <div className="flex min-h-48 items-center justify-center gap-3 text-zinc-500" role="status" data-testid={testIds.app.loading}>
+    <div
+      className="flex min-h-48 items-center justify-center gap-3 text-zinc-500"
+      role="status"
+      data-testid={testIds.app.loading}
+    >
       <Spinner />
       <span>{label}</span>
     </div>
@@ -23,5 +27,11 @@ export function PageLoading({ label = 'Loading…' }: { label?: string }) {
 
 /** A placeholder while data loads; carries the loading test id so tests can wait for it to go. */
 export function Skeleton({ className }: { className?: string }) {
-  return <div className={cn('animate-pulse rounded-md bg-zinc-200/70 dark:bg-zinc-800', className)} aria-busy="true" data-testid={testIds.app.loading} />;
+  return (
+    <div
+      className={cn('animate-pulse rounded-md bg-zinc-200/70 dark:bg-zinc-800', className)}
+      aria-busy="true"
+      data-testid={testIds.app.loading}
+    />
+  );
 }

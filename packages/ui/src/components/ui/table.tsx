@@ -32,9 +32,17 @@ export function TBody({ children }: { children: ReactNode }) {
   return <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">{children}</tbody>;
 }
 
-export function Tr({ children, className, interactive, ...rest }: HTMLAttributes<HTMLTableRowElement> & { interactive?: boolean; [key: `data-${string}`]: string | undefined }) {
+export function Tr({
+  children,
+  className,
+  interactive,
+  ...rest
+}: HTMLAttributes<HTMLTableRowElement> & { interactive?: boolean; [key: `data-${string}`]: string | undefined }) {
   return (
-    <tr className={cn(interactive && 'transition-colors hover:bg-zinc-50 dark:hover:bg-zinc-800/50', className)} {...rest}>
+    <tr
+      className={cn(interactive && 'transition-colors hover:bg-zinc-50 dark:hover:bg-zinc-800/50', className)}
+      {...rest}
+    >
       {children}
     </tr>
   );

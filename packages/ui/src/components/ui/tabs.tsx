@@ -10,7 +10,17 @@ export interface TabItem<T extends string> {
 }
 
 /** Underlined tabs. Arrow keys move between them (roving tabindex). */
-export function Tabs<T extends string>({ tabs, value, onChange, className }: { tabs: TabItem<T>[]; value: T; onChange: (id: T) => void; className?: string }) {
+export function Tabs<T extends string>({
+  tabs,
+  value,
+  onChange,
+  className,
+}: {
+  tabs: TabItem<T>[];
+  value: T;
+  onChange: (id: T) => void;
+  className?: string;
+}) {
   return (
     <div role="tablist" className={cn('flex gap-5 border-b border-zinc-200 dark:border-zinc-800', className)}>
       {tabs.map((tab, index) => {
@@ -43,7 +53,9 @@ export function Tabs<T extends string>({ tabs, value, onChange, className }: { t
           >
             {tab.label}
             {tab.count !== undefined && (
-              <span className="rounded-full bg-zinc-100 px-1.5 text-[11px] tabular-nums text-zinc-600 dark:bg-zinc-800 dark:text-zinc-400">{tab.count}</span>
+              <span className="rounded-full bg-zinc-100 px-1.5 text-[11px] tabular-nums text-zinc-600 dark:bg-zinc-800 dark:text-zinc-400">
+                {tab.count}
+              </span>
             )}
           </button>
         );

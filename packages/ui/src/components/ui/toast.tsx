@@ -46,7 +46,13 @@ export function ToastProvider({ children }: { children: ReactNode }) {
       info: (title, detail) => push({ tone: 'info', title, detail }),
       error: (error, title) => {
         const apiError: ApiError = toApiError(error);
-        push({ tone: 'error', title: title ?? apiError.message, detail: title ? apiError.message : undefined, code: apiError.code, requestId: apiError.requestId });
+        push({
+          tone: 'error',
+          title: title ?? apiError.message,
+          detail: title ? apiError.message : undefined,
+          code: apiError.code,
+          requestId: apiError.requestId,
+        });
       },
     }),
     [push],
@@ -55,7 +61,11 @@ export function ToastProvider({ children }: { children: ReactNode }) {
   return (
     <ToastContext.Provider value={api}>
       {children}
-      <div className="pointer-events-none fixed right-4 bottom-4 z-50 flex w-96 max-w-[calc(100vw-2rem)] flex-col gap-2" aria-live="polite" data-testid={testIds.toast.region}>
+      <div
+        className="pointer-events-none fixed right-4 bottom-4 z-50 flex w-96 max-w-[calc(100vw-2rem)] flex-col gap-2"
+        aria-live="polite"
+        data-testid={testIds.toast.region}
+      >
         {toasts.map((toast) => (
           <div
             key={toast.id}
@@ -72,7 +82,13 @@ export function ToastProvider({ children }: { children: ReactNode }) {
                 toast.tone === 'info' && 'bg-accent-100 text-accent-700 dark:bg-accent-950 dark:text-accent-300',
               )}
             >
-              {toast.tone === 'success' ? <IconCheck size={12} /> : toast.tone === 'error' ? <IconAlert size={12} /> : <IconInfo size={12} />}
+              {toast.tone === 'success' ? (
+                <IconCheck size={12} />
+              ) : toast.tone === 'error' ? (
+                <IconAlert size={12} />
+              ) : (
+                <IconInfo size={12} />
+              )}
             </span>
             <div className="min-w-0 flex-1">
               <p className="text-sm font-medium">{toast.title}</p>

@@ -130,7 +130,13 @@ function Header({ gateway }: { gateway: GatewayDetail }) {
                 className="h-9 w-72 text-base font-semibold"
                 data-testid={testIds.agentDetail.renameInput}
               />
-              <Button type="submit" variant="primary" size="sm" loading={mutations.rename.isPending} data-testid={testIds.agentDetail.renameSave}>
+              <Button
+                type="submit"
+                variant="primary"
+                size="sm"
+                loading={mutations.rename.isPending}
+                data-testid={testIds.agentDetail.renameSave}
+              >
                 Save
               </Button>
               <Button size="sm" variant="ghost" onClick={() => setRenaming(false)}>
@@ -174,14 +180,24 @@ function Header({ gateway }: { gateway: GatewayDetail }) {
               icon={<IconRefresh size={15} />}
               onClick={() => setPending('restart')}
               disabled={!canRestart || !gateway.connected}
-              title={!canRestart ? 'This agent does not accept restart commands (AcceptsRestartCommand)' : !gateway.connected ? 'The gateway is not connected' : undefined}
+              title={
+                !canRestart
+                  ? 'This agent does not accept restart commands (AcceptsRestartCommand)'
+                  : !gateway.connected
+                    ? 'The gateway is not connected'
+                    : undefined
+              }
               data-testid={testIds.agentDetail.restart}
             >
               Restart
             </Button>
             {canAdmin && (
               <>
-                <Button icon={<IconKey size={15} />} onClick={() => setPending('rotate')} data-testid={testIds.agentDetail.rotateToken}>
+                <Button
+                  icon={<IconKey size={15} />}
+                  onClick={() => setPending('rotate')}
+                  data-testid={testIds.agentDetail.rotateToken}
+                >
                   Rotate token
                 </Button>
                 <Button
@@ -193,7 +209,12 @@ function Header({ gateway }: { gateway: GatewayDetail }) {
                 >
                   Revoke token
                 </Button>
-                <Button variant="danger-ghost" icon={<IconTrash size={15} />} onClick={() => setPending('delete')} data-testid={testIds.agentDetail.delete}>
+                <Button
+                  variant="danger-ghost"
+                  icon={<IconTrash size={15} />}
+                  onClick={() => setPending('delete')}
+                  data-testid={testIds.agentDetail.delete}
+                >
                   Delete
                 </Button>
               </>
@@ -242,8 +263,9 @@ function Header({ gateway }: { gateway: GatewayDetail }) {
         title="Delete this gateway?"
         body={
           <p>
-            {gateway.name} is removed from Flowgate with its history. If it is still running and enrolled zero-touch, it enrols again as a new gateway while its registration token can still enrol
-            (not revoked, expired or used up).
+            {gateway.name} is removed from Flowgate with its history. If it is still running and enrolled zero-touch, it
+            enrols again as a new gateway while its registration token can still enrol (not revoked, expired or used
+            up).
           </p>
         }
         confirmLabel="Delete gateway"
@@ -268,7 +290,10 @@ function Header({ gateway }: { gateway: GatewayDetail }) {
         {rotated && (
           <div className="space-y-2">
             <div className="flex items-center gap-2 rounded-lg bg-zinc-100 p-2 dark:bg-zinc-800">
-              <code className="min-w-0 flex-1 font-mono text-xs break-all" data-testid={testIds.agentDetail.rotatedToken}>
+              <code
+                className="min-w-0 flex-1 font-mono text-xs break-all"
+                data-testid={testIds.agentDetail.rotatedToken}
+              >
                 {rotated.opamp_token}
               </code>
               <CopyButton text={rotated.opamp_token} />
@@ -319,7 +344,11 @@ function Overview({ gateway }: { gateway: GatewayDetail }) {
       </div>
       <div className="space-y-5">
         <Card title="Remote configuration">
-          <div className="space-y-2 text-sm" data-testid={testIds.agentDetail.remoteConfigStatus} data-status={gateway.remote_config.status}>
+          <div
+            className="space-y-2 text-sm"
+            data-testid={testIds.agentDetail.remoteConfigStatus}
+            data-status={gateway.remote_config.status}
+          >
             <div className="flex items-center justify-between">
               <RemoteConfigBadge status={gateway.remote_config.status} />
               <span className="text-xs text-zinc-500">{relativeTime(gateway.remote_config.updated_at, now)}</span>
@@ -330,11 +359,18 @@ function Overview({ gateway }: { gateway: GatewayDetail }) {
               </p>
             )}
             {gateway.remote_config.error_message && (
-              <p className="rounded-md bg-red-50 p-2 font-mono text-xs text-red-800 dark:bg-red-950/40 dark:text-red-300" data-testid={testIds.agentDetail.remoteConfigError}>
+              <p
+                className="rounded-md bg-red-50 p-2 font-mono text-xs text-red-800 dark:bg-red-950/40 dark:text-red-300"
+                data-testid={testIds.agentDetail.remoteConfigError}
+              >
                 {gateway.remote_config.error_message}
               </p>
             )}
-            {!gateway.accepts_remote_config && <p className="text-xs text-amber-700 dark:text-amber-400">This agent does not accept remote configuration; deployments skip it.</p>}
+            {!gateway.accepts_remote_config && (
+              <p className="text-xs text-amber-700 dark:text-amber-400">
+                This agent does not accept remote configuration; deployments skip it.
+              </p>
+            )}
           </div>
         </Card>
         <Card title="Agent">
@@ -351,7 +387,8 @@ function Overview({ gateway }: { gateway: GatewayDetail }) {
             <Row label="Connected">
               {gateway.connection ? (
                 <span title={dateTime(gateway.connection.since)}>
-                  since {relativeTime(gateway.connection.since, now).replace(' ago', '')} · <span className="font-mono text-xs">{gateway.connection.remote_address}</span>
+                  since {relativeTime(gateway.connection.since, now).replace(' ago', '')} ·{' '}
+                  <span className="font-mono text-xs">{gateway.connection.remote_address}</span>
                 </span>
               ) : (
                 <span className="text-zinc-500">no · last seen {relativeTime(gateway.last_seen, now)}</span>
@@ -418,7 +455,11 @@ function GatewayAuth({ gateway, now }: { gateway: GatewayDetail; now: number }) 
       )}
       {summary.hint && <span className="block text-xs text-zinc-500 dark:text-zinc-400">{summary.hint}</span>}
       {summary.linkToTokens && (
-        <Link to="/tokens" className="block text-xs font-medium text-accent-600 hover:underline dark:text-accent-400" data-testid={testIds.agentDetail.authTokensLink}>
+        <Link
+          to="/tokens"
+          className="block text-xs font-medium text-accent-600 hover:underline dark:text-accent-400"
+          data-testid={testIds.agentDetail.authTokensLink}
+        >
           Registration tokens →
         </Link>
       )}
@@ -454,7 +495,12 @@ function DeploymentHistory({ gatewayId }: { gatewayId: string }) {
     <QueryCard
       query={history}
       retry
-      empty={<EmptyState title="Nothing deployed to this gateway yet" description="Deployments that target this gateway — by id or by tag — are listed here with their outcome." />}
+      empty={
+        <EmptyState
+          title="Nothing deployed to this gateway yet"
+          description="Deployments that target this gateway — by id or by tag — are listed here with their outcome."
+        />
+      }
       data-testid={testIds.agentDetail.deploymentHistory}
     >
       {(entries) => (
@@ -470,12 +516,27 @@ function DeploymentHistory({ gatewayId }: { gatewayId: string }) {
           </THead>
           <TBody>
             {entries.map((entry) => (
-              <Tr key={`${entry.deployment_id}-${entry.updated_at}`} data-testid={testIds.agentDetail.deploymentHistoryRow} data-id={entry.deployment_id} data-status={entry.status}>
+              <Tr
+                key={`${entry.deployment_id}-${entry.updated_at}`}
+                data-testid={testIds.agentDetail.deploymentHistoryRow}
+                data-id={entry.deployment_id}
+                data-status={entry.status}
+              >
                 <Td>
-                  <Link to={`/deployments/${entry.deployment_id}`} className="font-medium hover:text-accent-600 dark:hover:text-accent-400">
+                  <Link
+                    to={`/deployments/${entry.deployment_id}`}
+                    className="font-medium hover:text-accent-600 dark:hover:text-accent-400"
+                  >
                     {entry.template_name}
                   </Link>
-                  {entry.error && <p className="mt-0.5 max-w-md truncate font-mono text-xs text-red-600 dark:text-red-400" title={entry.error}>{entry.error}</p>}
+                  {entry.error && (
+                    <p
+                      className="mt-0.5 max-w-md truncate font-mono text-xs text-red-600 dark:text-red-400"
+                      title={entry.error}
+                    >
+                      {entry.error}
+                    </p>
+                  )}
                 </Td>
                 <Td className="tabular-nums">v{entry.version}</Td>
                 <Td>

@@ -75,7 +75,8 @@ export function AgentsPage() {
     const next: Sort = current === column ? (`-${column}` as Sort) : column;
     setParam('sort', next);
   };
-  const sortMark = (column: 'name' | 'last_seen') => (filters.sort === column ? ' ↑' : filters.sort === `-${column}` ? ' ↓' : '');
+  const sortMark = (column: 'name' | 'last_seen') =>
+    filters.sort === column ? ' ↑' : filters.sort === `-${column}` ? ' ↓' : '';
 
   return (
     <div data-testid={testIds.agents.page}>
@@ -98,7 +99,10 @@ export function AgentsPage() {
         toolbar={
           <div className="flex flex-wrap items-center gap-2 border-b border-zinc-100 p-3 dark:border-zinc-800">
             <div className="relative min-w-56 flex-1">
-              <IconSearch size={15} className="pointer-events-none absolute top-1/2 left-2.5 -translate-y-1/2 text-zinc-400" />
+              <IconSearch
+                size={15}
+                className="pointer-events-none absolute top-1/2 left-2.5 -translate-y-1/2 text-zinc-400"
+              />
               <Input
                 type="search"
                 placeholder="Search by name"
@@ -109,15 +113,41 @@ export function AgentsPage() {
                 data-testid={testIds.agents.search}
               />
             </div>
-            <Select aria-label="Health" className="w-36" value={filters.health ?? ''} onChange={(e) => setParam('health', e.target.value || undefined)} data-testid={testIds.agents.healthFilter}>
+            <Select
+              aria-label="Health"
+              className="w-36"
+              value={filters.health ?? ''}
+              onChange={(e) => setParam('health', e.target.value || undefined)}
+              data-testid={testIds.agents.healthFilter}
+            >
               <option value="">Any health</option>
-              {healthStatuses.map((h) => <option key={h} value={h}>{label(h)}</option>)}
+              {healthStatuses.map((h) => (
+                <option key={h} value={h}>
+                  {label(h)}
+                </option>
+              ))}
             </Select>
-            <Select aria-label="Status" className="w-36" value={filters.status ?? ''} onChange={(e) => setParam('status', e.target.value || undefined)} data-testid={testIds.agents.statusFilter}>
+            <Select
+              aria-label="Status"
+              className="w-36"
+              value={filters.status ?? ''}
+              onChange={(e) => setParam('status', e.target.value || undefined)}
+              data-testid={testIds.agents.statusFilter}
+            >
               <option value="">Any status</option>
-              {gatewayStatuses.map((st) => <option key={st} value={st}>{label(st)}</option>)}
+              {gatewayStatuses.map((st) => (
+                <option key={st} value={st}>
+                  {label(st)}
+                </option>
+              ))}
             </Select>
-            <Select aria-label="Tag" className="w-44" value={filters.tag ?? ''} onChange={(e) => setParam('tag', e.target.value || undefined)} data-testid={testIds.agents.tagFilter}>
+            <Select
+              aria-label="Tag"
+              className="w-44"
+              value={filters.tag ?? ''}
+              onChange={(e) => setParam('tag', e.target.value || undefined)}
+              data-testid={testIds.agents.tagFilter}
+            >
               <option value="">Any tag</option>
               {filters.tag && !tagOptions.includes(filters.tag) && <option value={filters.tag}>{filters.tag}</option>}
               {tagOptions.map((t) => (
@@ -161,7 +191,11 @@ export function AgentsPage() {
               }
             />
           ) : (
-            <EmptyState icon={<IconServer size={20} />} title="No gateways yet" description="Connect your first OpenTelemetry gateway in three steps.">
+            <EmptyState
+              icon={<IconServer size={20} />}
+              title="No gateways yet"
+              description="Connect your first OpenTelemetry gateway in three steps."
+            >
               <StartGatewayGuide origin={window.location.origin} canCreateToken={canCreateToken} />
             </EmptyState>
           )
@@ -173,7 +207,11 @@ export function AgentsPage() {
               <THead>
                 <tr>
                   <Th>
-                    <button type="button" className="hover:text-zinc-900 dark:hover:text-zinc-100" onClick={() => sortBy('name')}>
+                    <button
+                      type="button"
+                      className="hover:text-zinc-900 dark:hover:text-zinc-100"
+                      onClick={() => sortBy('name')}
+                    >
                       Name{sortMark('name')}
                     </button>
                   </Th>
@@ -181,7 +219,11 @@ export function AgentsPage() {
                   <Th>Health</Th>
                   <Th>Version</Th>
                   <Th>
-                    <button type="button" className="hover:text-zinc-900 dark:hover:text-zinc-100" onClick={() => sortBy('last_seen')}>
+                    <button
+                      type="button"
+                      className="hover:text-zinc-900 dark:hover:text-zinc-100"
+                      onClick={() => sortBy('last_seen')}
+                    >
                       Last seen{sortMark('last_seen')}
                     </button>
                   </Th>
@@ -206,7 +248,11 @@ export function AgentsPage() {
                     data-health={gateway.health.status}
                   >
                     <Td className="max-w-64">
-                      <Link to={`/agents/${gateway.id}`} className="block truncate font-medium text-zinc-900 hover:text-accent-600 dark:text-zinc-100 dark:hover:text-accent-400" data-testid={testIds.agents.rowLink}>
+                      <Link
+                        to={`/agents/${gateway.id}`}
+                        className="block truncate font-medium text-zinc-900 hover:text-accent-600 dark:text-zinc-100 dark:hover:text-accent-400"
+                        data-testid={testIds.agents.rowLink}
+                      >
                         {gateway.name}
                       </Link>
                       {gateway.hostname && gateway.hostname !== gateway.name && (
@@ -223,7 +269,9 @@ export function AgentsPage() {
                     </Td>
                     <Td className="font-mono text-xs text-zinc-600 dark:text-zinc-400">{gateway.version ?? '—'}</Td>
                     <Td className="text-xs whitespace-nowrap text-zinc-600 dark:text-zinc-400">
-                      <span title={dateTime(gateway.last_seen)}>{gateway.connected ? 'now' : relativeTime(gateway.last_seen, now)}</span>
+                      <span title={dateTime(gateway.last_seen)}>
+                        {gateway.connected ? 'now' : relativeTime(gateway.last_seen, now)}
+                      </span>
                     </Td>
                     <Td className="max-w-72">
                       <TagList tags={gateway.tags} />
@@ -237,7 +285,11 @@ export function AgentsPage() {
             </Table>
             {list.hasNextPage && (
               <div className="flex justify-center border-t border-zinc-100 p-3 dark:border-zinc-800">
-                <Button onClick={() => void list.fetchNextPage()} loading={list.isFetchingNextPage} data-testid={testIds.agents.loadMore}>
+                <Button
+                  onClick={() => void list.fetchNextPage()}
+                  loading={list.isFetchingNextPage}
+                  data-testid={testIds.agents.loadMore}
+                >
                   Load more
                 </Button>
               </div>

@@ -49,7 +49,8 @@ export function LoginPage() {
               one control plane.
             </p>
             <p className="mt-3 max-w-sm text-sm text-zinc-400">
-              Enrol collectors, ship configuration safely in canary batches, and see what each rule does to your telemetry bill before it lands.
+              Enrol collectors, ship configuration safely in canary batches, and see what each rule does to your
+              telemetry bill before it lands.
             </p>
             <FlowIllustration />
           </div>
@@ -63,7 +64,9 @@ export function LoginPage() {
           </div>
           <div>
             <h1 className="text-xl font-semibold tracking-tight">Sign in</h1>
-            <p className="mt-1 text-sm text-zinc-500 dark:text-zinc-400">Use the account your Flowgate administrator created.</p>
+            <p className="mt-1 text-sm text-zinc-500 dark:text-zinc-400">
+              Use the account your Flowgate administrator created.
+            </p>
           </div>
           <Field label="Email">
             {(id) => (
@@ -93,12 +96,23 @@ export function LoginPage() {
             )}
           </Field>
           {apiError && (
-            <div role="alert" className="rounded-lg bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-950/40 dark:text-red-300" data-testid={testIds.login.error}>
+            <div
+              role="alert"
+              className="rounded-lg bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-950/40 dark:text-red-300"
+              data-testid={testIds.login.error}
+            >
               {apiError.message}
               <span className="ml-2 font-mono text-[11px] opacity-70">{apiError.code}</span>
             </div>
           )}
-          <Button type="submit" variant="primary" className="w-full" loading={pending} disabled={!email || !password} data-testid={testIds.login.submit}>
+          <Button
+            type="submit"
+            variant="primary"
+            className="w-full"
+            loading={pending}
+            disabled={!email || !password}
+            data-testid={testIds.login.submit}
+          >
             Sign in
           </Button>
         </form>
@@ -113,12 +127,25 @@ function FlowIllustration() {
   return (
     <svg viewBox="0 0 360 180" className="mt-10 w-full max-w-md" aria-hidden="true">
       {inputs.map((y, i) => (
-        <path key={y} d={`M0 ${y} C 120 ${y}, 140 90, 200 90`} stroke="rgb(129 140 248)" strokeOpacity={0.25 + i * 0.12} strokeWidth={6 - i * 0.6} fill="none" />
+        <path
+          key={y}
+          d={`M0 ${y} C 120 ${y}, 140 90, 200 90`}
+          stroke="rgb(129 140 248)"
+          strokeOpacity={0.25 + i * 0.12}
+          strokeWidth={6 - i * 0.6}
+          fill="none"
+        />
       ))}
       <rect x="196" y="66" width="48" height="48" rx="12" fill="rgb(79 70 229)" />
       <path d="M210 82h20M210 90h14M210 98h8" stroke="white" strokeWidth="3" strokeLinecap="round" />
       <path d="M244 90 C 290 90, 300 70, 360 70" stroke="rgb(52 211 153)" strokeWidth="3" fill="none" />
-      <path d="M244 90 C 290 90, 300 110, 360 110" stroke="rgb(52 211 153)" strokeOpacity="0.6" strokeWidth="2" fill="none" />
+      <path
+        d="M244 90 C 290 90, 300 110, 360 110"
+        stroke="rgb(52 211 153)"
+        strokeOpacity="0.6"
+        strokeWidth="2"
+        fill="none"
+      />
     </svg>
   );
 }

@@ -53,7 +53,11 @@ export function DashboardPage() {
         <ErrorState error={summary.error} onRetry={() => void summary.refetch()} />
       ) : summary.data.total === 0 ? (
         <Card data-testid={testIds.dashboard.onboarding}>
-          <EmptyState icon={<IconServer size={20} />} title="Welcome to Flowgate" description="Connect your first OpenTelemetry gateway. Once it runs, this page shows fleet health, throughput and rollouts live.">
+          <EmptyState
+            icon={<IconServer size={20} />}
+            title="Welcome to Flowgate"
+            description="Connect your first OpenTelemetry gateway. Once it runs, this page shows fleet health, throughput and rollouts live."
+          >
             <StartGatewayGuide origin={window.location.origin} canCreateToken={canCreateToken} />
           </EmptyState>
         </Card>
@@ -73,23 +77,47 @@ function Overview({ summary }: { summary: FleetSummary }) {
   return (
     <div className="space-y-5">
       <div className="grid grid-cols-2 gap-4 lg:grid-cols-4">
-        <StatCard label="Gateways" value={summary.total} hint={versionHint(Object.keys(summary.by_version).length)} data-testid={testIds.dashboard.statTotal} />
-        <StatCard label="Connected now" value={summary.connected} hint={`${percent(summary.connected, summary.total)} of the fleet`} tone={summary.connected === summary.total ? 'success' : 'default'} data-testid={testIds.dashboard.statConnected} />
+        <StatCard
+          label="Gateways"
+          value={summary.total}
+          hint={versionHint(Object.keys(summary.by_version).length)}
+          data-testid={testIds.dashboard.statTotal}
+        />
+        <StatCard
+          label="Connected now"
+          value={summary.connected}
+          hint={`${percent(summary.connected, summary.total)} of the fleet`}
+          tone={summary.connected === summary.total ? 'success' : 'default'}
+          data-testid={testIds.dashboard.statConnected}
+        />
         <StatCard
           label="Healthy"
           value={healthy}
-          hint={healthy === summary.total ? 'The whole fleet' : `${percent(healthy, summary.total)} · ${summary.total - healthy} ${summary.total - healthy === 1 ? 'needs' : 'need'} a look`}
+          hint={
+            healthy === summary.total
+              ? 'The whole fleet'
+              : `${percent(healthy, summary.total)} · ${summary.total - healthy} ${summary.total - healthy === 1 ? 'needs' : 'need'} a look`
+          }
           tone={healthy === summary.total ? 'success' : 'default'}
           data-testid={testIds.dashboard.statHealthy}
         />
-        <StatCard label="Active rollouts" value={deployments.isPending ? '…' : activeRollouts} hint="In progress or paused" data-testid={testIds.dashboard.statRollouts} />
+        <StatCard
+          label="Active rollouts"
+          value={deployments.isPending ? '…' : activeRollouts}
+          hint="In progress or paused"
+          data-testid={testIds.dashboard.statRollouts}
+        />
       </div>
 
       <div className="grid gap-5 lg:grid-cols-3">
         <Card
           className="lg:col-span-2"
           title="Items received vs sent"
-          description={throughput.sampled > 0 ? `Summed over the ${throughput.sampled} most recently seen gateways, per minute` : 'Per minute'}
+          description={
+            throughput.sampled > 0
+              ? `Summed over the ${throughput.sampled} most recently seen gateways, per minute`
+              : 'Per minute'
+          }
           data-testid={testIds.dashboard.throughputChart}
         >
           {throughput.isPending ? (
@@ -115,16 +143,26 @@ function HealthBreakdown({ summary }: { summary: FleetSummary }) {
   const versions = Object.entries(summary.by_version).sort(([, a], [, b]) => b - a);
   return (
     <Card title="Fleet health" data-testid={testIds.dashboard.healthBreakdown}>
-      <div className="flex h-2.5 overflow-hidden rounded-full bg-zinc-100 dark:bg-zinc-800" role="img" aria-label={healthOrder.map((h) => `${summary.by_health[h] ?? 0} ${h}`).join(', ')}>
+      <div
+        className="flex h-2.5 overflow-hidden rounded-full bg-zinc-100 dark:bg-zinc-800"
+        role="img"
+        aria-label={healthOrder.map((h) => `${summary.by_health[h] ?? 0} ${h}`).join(', ')}
+      >
         {healthOrder.map((h) => {
           const n = summary.by_health[h] ?? 0;
-          return n > 0 ? <span key={h} className={healthColor[h]} style={{ width: `${(n / summary.total) * 100}%` }} /> : null;
+          return n > 0 ? (
+            <span key={h} className={healthColor[h]} style={{ width: `${(n / summary.total) * 100}%` }} />
+          ) : null;
         })}
       </div>
       <ul className="mt-4 space-y-1">
         {healthOrder.map((h) => (
           <li key={h}>
-            <Link to={`/agents?health=${h}`} className="flex items-center justify-between rounded-md px-1.5 py-1 text-sm hover:bg-zinc-50 dark:hover:bg-zinc-800/60" data-status={h}>
+            <Link
+              to={`/agents?health=${h}`}
+              className="flex items-center justify-between rounded-md px-1.5 py-1 text-sm hover:bg-zinc-50 dark:hover:bg-zinc-800/60"
+              data-status={h}
+            >
               <span className="flex items-center gap-2">
                 <span className={cn('size-2 rounded-full', healthColor[h])} />
                 <span className="capitalize">{h}</span>
@@ -163,7 +201,19 @@ function RecentDeployments({ deployments }: { deployments: QueryCardQuery<Deploy
         </Link>
       }
       compactError
-      empty={<EmptyState className="py-8" icon={<IconRocket size={18} />} title="No deployments yet" description="Deploy a template to roll configuration out safely." actions={<ButtonLink to="/templates" size="sm">Open templates</ButtonLink>} />}
+      empty={
+        <EmptyState
+          className="py-8"
+          icon={<IconRocket size={18} />}
+          title="No deployments yet"
+          description="Deploy a template to roll configuration out safely."
+          actions={
+            <ButtonLink to="/templates" size="sm">
+              Open templates
+            </ButtonLink>
+          }
+        />
+      }
       data-testid={testIds.dashboard.recentDeployments}
     >
       {(recent) => (
@@ -172,7 +222,10 @@ function RecentDeployments({ deployments }: { deployments: QueryCardQuery<Deploy
             const total = Object.values(d.counts).reduce((a, b) => a + b, 0);
             return (
               <li key={d.id}>
-                <Link to={`/deployments/${d.id}`} className="grid grid-cols-[1fr_auto] items-center gap-x-4 gap-y-1.5 px-4 py-2.5 hover:bg-zinc-50 dark:hover:bg-zinc-800/50">
+                <Link
+                  to={`/deployments/${d.id}`}
+                  className="grid grid-cols-[1fr_auto] items-center gap-x-4 gap-y-1.5 px-4 py-2.5 hover:bg-zinc-50 dark:hover:bg-zinc-800/50"
+                >
                   <span className="truncate text-sm font-medium">{d.name || `${d.template_name} v${d.version}`}</span>
                   <DeploymentStatusBadge status={d.status} />
                   <ProgressBar counts={d.counts} />
@@ -194,8 +247,14 @@ function Attention({ deployments }: { deployments: Deployment[] }) {
   const now = useNow();
   const unhealthyFilters = { health: 'unhealthy', limit: 5 };
   const offlineFilters = { health: 'offline', limit: 5 };
-  const unhealthy = useQuery({ queryKey: gatewayKeys.list(orgId, unhealthyFilters), queryFn: ({ signal }) => gatewaysApi.list(orgId, unhealthyFilters, undefined, signal) });
-  const offline = useQuery({ queryKey: gatewayKeys.list(orgId, offlineFilters), queryFn: ({ signal }) => gatewaysApi.list(orgId, offlineFilters, undefined, signal) });
+  const unhealthy = useQuery({
+    queryKey: gatewayKeys.list(orgId, unhealthyFilters),
+    queryFn: ({ signal }) => gatewaysApi.list(orgId, unhealthyFilters, undefined, signal),
+  });
+  const offline = useQuery({
+    queryKey: gatewayKeys.list(orgId, offlineFilters),
+    queryFn: ({ signal }) => gatewaysApi.list(orgId, offlineFilters, undefined, signal),
+  });
   const stuck = deployments.filter((d) => d.status === 'paused' || d.status === 'failed');
   const gateways: GatewaySummary[] = [...(unhealthy.data?.items ?? []), ...(offline.data?.items ?? [])];
   const failedConfig = gateways.filter((g) => g.remote_config_status === 'FAILED');
@@ -207,17 +266,24 @@ function Attention({ deployments }: { deployments: Deployment[] }) {
         <PageLoading />
       ) : empty ? (
         <div className="flex items-center gap-3 px-4 py-6 text-sm text-zinc-600 dark:text-zinc-400">
-          <span className="flex size-8 items-center justify-center rounded-full bg-emerald-50 text-emerald-600 dark:bg-emerald-950 dark:text-emerald-400">✓</span>
+          <span className="flex size-8 items-center justify-center rounded-full bg-emerald-50 text-emerald-600 dark:bg-emerald-950 dark:text-emerald-400">
+            ✓
+          </span>
           Nothing needs you right now: every gateway is healthy and no rollout is stuck.
         </div>
       ) : (
         <ul className="divide-y divide-zinc-100 dark:divide-zinc-800">
           {stuck.map((d) => (
             <li key={d.id} data-testid={testIds.dashboard.attentionItem} data-kind="deployment">
-              <Link to={`/deployments/${d.id}`} className="flex items-center gap-3 px-4 py-2.5 hover:bg-zinc-50 dark:hover:bg-zinc-800/50">
+              <Link
+                to={`/deployments/${d.id}`}
+                className="flex items-center gap-3 px-4 py-2.5 hover:bg-zinc-50 dark:hover:bg-zinc-800/50"
+              >
                 <IconAlert size={15} className="shrink-0 text-amber-600" />
                 <span className="min-w-0 flex-1">
-                  <span className="block truncate text-sm font-medium">{d.name || `${d.template_name} v${d.version}`}</span>
+                  <span className="block truncate text-sm font-medium">
+                    {d.name || `${d.template_name} v${d.version}`}
+                  </span>
                   {d.reason && <span className="block truncate text-xs text-zinc-500">{d.reason}</span>}
                 </span>
                 <DeploymentStatusBadge status={d.status} />
@@ -226,7 +292,10 @@ function Attention({ deployments }: { deployments: Deployment[] }) {
           ))}
           {gateways.map((g) => (
             <li key={g.id} data-testid={testIds.dashboard.attentionItem} data-kind="gateway">
-              <Link to={`/agents/${g.id}`} className="flex items-center gap-3 px-4 py-2.5 hover:bg-zinc-50 dark:hover:bg-zinc-800/50">
+              <Link
+                to={`/agents/${g.id}`}
+                className="flex items-center gap-3 px-4 py-2.5 hover:bg-zinc-50 dark:hover:bg-zinc-800/50"
+              >
                 <IconServer size={15} className="shrink-0 text-zinc-400" />
                 <span className="min-w-0 flex-1">
                   <span className="block truncate text-sm font-medium">{g.name}</span>

@@ -35,7 +35,12 @@ interface TagRow {
 export function DeploymentCreatePage() {
   const canWrite = useCan('deployments:write');
   if (!canWrite) {
-    return <EmptyState title="Your role cannot start deployments" description="Editors, admins and owners can deploy. Ask one of them, or for a role change." />;
+    return (
+      <EmptyState
+        title="Your role cannot start deployments"
+        description="Editors, admins and owners can deploy. Ask one of them, or for a role change."
+      />
+    );
   }
   return <DeploymentForm />;
 }
@@ -65,12 +70,19 @@ function DeploymentForm() {
     if (!templateId && templates.data && templates.data[0]) setTemplateId(templates.data[0].id);
   }, [templateId, templates.data]);
   useEffect(() => {
-    if (versions.data && versions.data.length > 0 && (version === null || !versions.data.some((v) => v.version === version))) {
+    if (
+      versions.data &&
+      versions.data.length > 0 &&
+      (version === null || !versions.data.some((v) => v.version === version))
+    ) {
       setVersion(Math.max(...versions.data.map((v) => v.version)));
     }
   }, [versions.data, version]);
 
-  const tags = useMemo(() => Object.fromEntries(tagRows.filter((r) => r.key.trim()).map((r) => [r.key.trim(), r.value.trim()])), [tagRows]);
+  const tags = useMemo(
+    () => Object.fromEntries(tagRows.filter((r) => r.key.trim()).map((r) => [r.key.trim(), r.value.trim()])),
+    [tagRows],
+  );
   const debouncedTags = useDebounced(tags, 300);
   const hasTags = Object.keys(debouncedTags).length > 0;
   const count = useQuery({
@@ -138,7 +150,10 @@ function DeploymentForm() {
       />
       <div className="grid gap-5 lg:grid-cols-[1fr_20rem]">
         <div className="space-y-5">
-          <Card title="1 · What" description="A template version. Versions are immutable, so what you review is what ships.">
+          <Card
+            title="1 · What"
+            description="A template version. Versions are immutable, so what you review is what ships."
+          >
             <div className="grid gap-4 sm:grid-cols-[1fr_10rem]">
               <Field label="Template">
                 {(id) => (
@@ -161,7 +176,13 @@ function DeploymentForm() {
               </Field>
               <Field label="Version">
                 {(id) => (
-                  <Select id={id} value={version ?? ''} onChange={(e) => setVersion(Number(e.target.value))} disabled={!versions.data} data-testid={testIds.deploymentCreate.version}>
+                  <Select
+                    id={id}
+                    value={version ?? ''}
+                    onChange={(e) => setVersion(Number(e.target.value))}
+                    disabled={!versions.data}
+                    data-testid={testIds.deploymentCreate.version}
+                  >
                     {[...(versions.data ?? [])]
                       .sort((a, b) => b.version - a.version)
                       .map((v) => (
@@ -175,7 +196,9 @@ function DeploymentForm() {
               </Field>
             </div>
             {versions.data && version !== null && (
-              <p className="mt-2 text-xs text-zinc-500">{versions.data.find((v) => v.version === version)?.message || 'No message for this version.'}</p>
+              <p className="mt-2 text-xs text-zinc-500">
+                {versions.data.find((v) => v.version === version)?.message || 'No message for this version.'}
+              </p>
             )}
           </Card>
 
@@ -194,7 +217,18 @@ function DeploymentForm() {
               />
             }
           >
-            {mode === 'tags' ? <TagSelector rows={tagRows} onChange={setTagRows} count={count.data} counting={count.isFetching} countError={count.error} hasTags={hasTags} /> : <GatewayPicker selected={selected} onChange={setSelected} />}
+            {mode === 'tags' ? (
+              <TagSelector
+                rows={tagRows}
+                onChange={setTagRows}
+                count={count.data}
+                counting={count.isFetching}
+                countError={count.error}
+                hasTags={hasTags}
+              />
+            ) : (
+              <GatewayPicker selected={selected} onChange={setSelected} />
+            )}
           </Card>
 
           <Card
@@ -214,27 +248,65 @@ function DeploymentForm() {
             {strategy === 'canary' ? (
               <div className="space-y-4">
                 <div className="grid gap-4 sm:grid-cols-2">
-                  <Field label="Batches (cumulative %)" error={batches ? undefined : 'Increasing percents ending at 100, e.g. 10, 50, 100'} hint="Each number is the share of targets reached after that batch.">
-                    {(id) => <Input id={id} value={batchesText} onChange={(e) => setBatchesText(e.target.value)} className="font-mono" data-testid={testIds.deploymentCreate.batches} />}
+                  <Field
+                    label="Batches (cumulative %)"
+                    error={batches ? undefined : 'Increasing percents ending at 100, e.g. 10, 50, 100'}
+                    hint="Each number is the share of targets reached after that batch."
+                  >
+                    {(id) => (
+                      <Input
+                        id={id}
+                        value={batchesText}
+                        onChange={(e) => setBatchesText(e.target.value)}
+                        className="font-mono"
+                        data-testid={testIds.deploymentCreate.batches}
+                      />
+                    )}
                   </Field>
-                  <Field label="Soak time (seconds)" hint="How long a batch must stay applied and healthy before the next one starts.">
-                    {(id) => <Input id={id} type="number" min={0} max={86400} value={soak} onChange={(e) => setSoak(e.target.value)} data-testid={testIds.deploymentCreate.soakSeconds} />}
+                  <Field
+                    label="Soak time (seconds)"
+                    hint="How long a batch must stay applied and healthy before the next one starts."
+                  >
+                    {(id) => (
+                      <Input
+                        id={id}
+                        type="number"
+                        min={0}
+                        max={86400}
+                        value={soak}
+                        onChange={(e) => setSoak(e.target.value)}
+                        data-testid={testIds.deploymentCreate.soakSeconds}
+                      />
+                    )}
                   </Field>
                 </div>
                 {sizes && targetCount > 0 && (
                   <div className="flex flex-wrap gap-2 text-xs">
                     {sizes.map((size, i) => (
-                      <span key={i} className="rounded-lg bg-zinc-100 px-2.5 py-1 text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300">
-                        Batch {i + 1}: <span className="font-semibold tabular-nums">{size}</span> gateway{size === 1 ? '' : 's'}
+                      <span
+                        key={i}
+                        className="rounded-lg bg-zinc-100 px-2.5 py-1 text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300"
+                      >
+                        Batch {i + 1}: <span className="font-semibold tabular-nums">{size}</span> gateway
+                        {size === 1 ? '' : 's'}
                       </span>
                     ))}
                   </div>
                 )}
               </div>
             ) : (
-              <p className="text-sm text-zinc-600 dark:text-zinc-400">Every target receives the version at once. Use this for a handful of gateways or a change you have already proven.</p>
+              <p className="text-sm text-zinc-600 dark:text-zinc-400">
+                Every target receives the version at once. Use this for a handful of gateways or a change you have
+                already proven.
+              </p>
             )}
-            <Checkbox className="mt-4" label="Pause on the first failure (recommended)" checked={pauseOnFailure} onChange={(e) => setPauseOnFailure(e.target.checked)} data-testid={testIds.deploymentCreate.pauseOnFailure} />
+            <Checkbox
+              className="mt-4"
+              label="Pause on the first failure (recommended)"
+              checked={pauseOnFailure}
+              onChange={(e) => setPauseOnFailure(e.target.checked)}
+              data-testid={testIds.deploymentCreate.pauseOnFailure}
+            />
           </Card>
         </div>
 
@@ -250,18 +322,43 @@ function DeploymentForm() {
               <div className="flex justify-between gap-2">
                 <dt className="text-zinc-500">Targets</dt>
                 <dd className="font-medium tabular-nums">
-                  {mode === 'tags' && !hasTags ? '—' : mode === 'tags' && count.isFetching ? <Spinner size="sm" /> : targetCount}
+                  {mode === 'tags' && !hasTags ? (
+                    '—'
+                  ) : mode === 'tags' && count.isFetching ? (
+                    <Spinner size="sm" />
+                  ) : (
+                    targetCount
+                  )}
                 </dd>
               </div>
               <div className="flex justify-between gap-2">
                 <dt className="text-zinc-500">Strategy</dt>
-                <dd className="font-medium">{strategy === 'canary' ? `${batches?.length ?? '?'} batches` : 'All at once'}</dd>
+                <dd className="font-medium">
+                  {strategy === 'canary' ? `${batches?.length ?? '?'} batches` : 'All at once'}
+                </dd>
               </div>
             </dl>
             <Field label="Name (optional)" className="mt-4">
-              {(id) => <Input id={id} value={name} maxLength={200} onChange={(e) => setName(e.target.value)} placeholder="Drop debug logs in prod" data-testid={testIds.deploymentCreate.name} />}
+              {(id) => (
+                <Input
+                  id={id}
+                  value={name}
+                  maxLength={200}
+                  onChange={(e) => setName(e.target.value)}
+                  placeholder="Drop debug logs in prod"
+                  data-testid={testIds.deploymentCreate.name}
+                />
+              )}
             </Field>
-            <Button type="submit" variant="primary" className="mt-4 w-full" icon={<IconRocket size={15} />} loading={create.isPending} disabled={!canSubmit} data-testid={testIds.deploymentCreate.submit}>
+            <Button
+              type="submit"
+              variant="primary"
+              className="mt-4 w-full"
+              icon={<IconRocket size={15} />}
+              loading={create.isPending}
+              disabled={!canSubmit}
+              data-testid={testIds.deploymentCreate.submit}
+            >
               Start deployment
             </Button>
             {create.error !== null && (
@@ -303,7 +400,8 @@ function TagSelector({
 }) {
   const agentTags = useAgentTags();
   const keys = agentTags.data?.map((t) => t.key) ?? [];
-  const update = (index: number, patch: Partial<TagRow>) => onChange(rows.map((r, i) => (i === index ? { ...r, ...patch } : r)));
+  const update = (index: number, patch: Partial<TagRow>) =>
+    onChange(rows.map((r, i) => (i === index ? { ...r, ...patch } : r)));
   return (
     <div className="space-y-3">
       <datalist id="agent-tag-keys">
@@ -315,22 +413,51 @@ function TagSelector({
         const values = agentTags.data?.find((t) => t.key === row.key)?.values ?? [];
         return (
           <div key={index} className="flex items-center gap-2">
-            <Input list="agent-tag-keys" placeholder="key (e.g. env)" aria-label="Tag key" value={row.key} onChange={(e) => update(index, { key: e.target.value })} className="font-mono" data-testid={testIds.deploymentCreate.tagKey} />
+            <Input
+              list="agent-tag-keys"
+              placeholder="key (e.g. env)"
+              aria-label="Tag key"
+              value={row.key}
+              onChange={(e) => update(index, { key: e.target.value })}
+              className="font-mono"
+              data-testid={testIds.deploymentCreate.tagKey}
+            />
             <span className="text-zinc-400">=</span>
             <datalist id={`agent-tag-values-${index}`}>
               {values.map((v) => (
                 <option key={v} value={v} />
               ))}
             </datalist>
-            <Input list={`agent-tag-values-${index}`} placeholder="value (e.g. prod)" aria-label="Tag value" value={row.value} onChange={(e) => update(index, { value: e.target.value })} className="font-mono" data-testid={testIds.deploymentCreate.tagValue} />
-            <Button variant="ghost" size="sm" aria-label="Remove this tag" disabled={rows.length === 1} onClick={() => onChange(rows.filter((_, i) => i !== index))} data-testid={testIds.deploymentCreate.tagRemove}>
+            <Input
+              list={`agent-tag-values-${index}`}
+              placeholder="value (e.g. prod)"
+              aria-label="Tag value"
+              value={row.value}
+              onChange={(e) => update(index, { value: e.target.value })}
+              className="font-mono"
+              data-testid={testIds.deploymentCreate.tagValue}
+            />
+            <Button
+              variant="ghost"
+              size="sm"
+              aria-label="Remove this tag"
+              disabled={rows.length === 1}
+              onClick={() => onChange(rows.filter((_, i) => i !== index))}
+              data-testid={testIds.deploymentCreate.tagRemove}
+            >
               <IconX size={14} />
             </Button>
           </div>
         );
       })}
       <div className="flex items-center justify-between">
-        <Button variant="ghost" size="sm" icon={<IconPlus size={14} />} onClick={() => onChange([...rows, { key: '', value: '' }])} data-testid={testIds.deploymentCreate.tagAdd}>
+        <Button
+          variant="ghost"
+          size="sm"
+          icon={<IconPlus size={14} />}
+          onClick={() => onChange([...rows, { key: '', value: '' }])}
+          data-testid={testIds.deploymentCreate.tagAdd}
+        >
           Add tag
         </Button>
         <span className="text-sm" data-testid={testIds.deploymentCreate.matchCount} data-count={count?.count ?? ''}>
@@ -343,7 +470,12 @@ function TagSelector({
           ) : countError ? (
             <span className="text-red-600">Could not count: {toApiError(countError).code}</span>
           ) : count ? (
-            <span className={cn('font-medium', count.count === 0 ? 'text-amber-700 dark:text-amber-400' : 'text-emerald-700 dark:text-emerald-400')}>
+            <span
+              className={cn(
+                'font-medium',
+                count.count === 0 ? 'text-amber-700 dark:text-amber-400' : 'text-emerald-700 dark:text-emerald-400',
+              )}
+            >
               {count.count}
               {count.exact ? '' : '+'} gateway{count.count === 1 ? '' : 's'} match{count.count === 1 ? 'es' : ''} now
             </span>
@@ -360,7 +492,10 @@ function GatewayPicker({ selected, onChange }: { selected: Set<string>; onChange
   const [search, setSearch] = useState('');
   const debounced = useDebounced(search, 250);
   const filters = { name: debounced || undefined, limit: 200, sort: 'name' as const };
-  const list = useQuery({ queryKey: gatewayKeys.list(orgId, filters), queryFn: ({ signal }) => gatewaysApi.list(orgId, filters, undefined, signal) });
+  const list = useQuery({
+    queryKey: gatewayKeys.list(orgId, filters),
+    queryFn: ({ signal }) => gatewaysApi.list(orgId, filters, undefined, signal),
+  });
   const toggle = (gateway: GatewaySummary) => {
     const next = new Set(selected);
     if (next.has(gateway.id)) next.delete(gateway.id);
@@ -371,8 +506,19 @@ function GatewayPicker({ selected, onChange }: { selected: Set<string>; onChange
     <div className="space-y-2">
       <div className="flex items-center gap-2">
         <div className="relative flex-1">
-          <IconSearch size={15} className="pointer-events-none absolute top-1/2 left-2.5 -translate-y-1/2 text-zinc-400" />
-          <Input type="search" placeholder="Filter by name" aria-label="Filter gateways" className="pl-8" value={search} onChange={(e) => setSearch(e.target.value)} data-testid={testIds.deploymentCreate.gatewaySearch} />
+          <IconSearch
+            size={15}
+            className="pointer-events-none absolute top-1/2 left-2.5 -translate-y-1/2 text-zinc-400"
+          />
+          <Input
+            type="search"
+            placeholder="Filter by name"
+            aria-label="Filter gateways"
+            className="pl-8"
+            value={search}
+            onChange={(e) => setSearch(e.target.value)}
+            data-testid={testIds.deploymentCreate.gatewaySearch}
+          />
         </div>
         <span className="text-xs text-zinc-500 tabular-nums">{selected.size} selected</span>
       </div>

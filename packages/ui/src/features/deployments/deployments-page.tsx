@@ -21,14 +21,23 @@ export function DeploymentsPage() {
   const deployments = list.data?.pages.flatMap((p) => p.items) ?? [];
 
   const newButton = canWrite && (
-    <ButtonLink to="/deployments/new" variant="primary" icon={<IconPlus size={15} />} data-testid={testIds.deployments.create}>
+    <ButtonLink
+      to="/deployments/new"
+      variant="primary"
+      icon={<IconPlus size={15} />}
+      data-testid={testIds.deployments.create}
+    >
       New deployment
     </ButtonLink>
   );
 
   return (
     <div data-testid={testIds.deployments.page}>
-      <PageHeader title="Deployments" description="Roll a template version out to gateways — all at once, or in canary batches that pause on the first failure." actions={newButton} />
+      <PageHeader
+        title="Deployments"
+        description="Roll a template version out to gateways — all at once, or in canary batches that pause on the first failure."
+        actions={newButton}
+      />
       <QueryCard
         query={list}
         retry
@@ -38,13 +47,7 @@ export function DeploymentsPage() {
             icon={<IconRocket size={20} />}
             title="No deployments yet"
             description="A deployment sends one template version to a set of gateways, picked by id or by tag, and tracks each gateway until it reports the config applied."
-            actions={
-              canWrite ? (
-                newButton
-              ) : (
-                <ButtonLink to="/templates">See templates</ButtonLink>
-              )
-            }
+            actions={canWrite ? newButton : <ButtonLink to="/templates">See templates</ButtonLink>}
           />
         }
       >
@@ -77,7 +80,11 @@ export function DeploymentsPage() {
                       data-status={d.status}
                     >
                       <Td className="max-w-72">
-                        <Link to={`/deployments/${d.id}`} className="font-medium hover:text-accent-600 dark:hover:text-accent-400" data-testid={testIds.deployments.rowLink}>
+                        <Link
+                          to={`/deployments/${d.id}`}
+                          className="font-medium hover:text-accent-600 dark:hover:text-accent-400"
+                          data-testid={testIds.deployments.rowLink}
+                        >
                           {d.name || `${d.template_name} v${d.version}`}
                         </Link>
                         {d.name && (
@@ -93,7 +100,9 @@ export function DeploymentsPage() {
                         <ProgressBar counts={d.counts} />
                         <p className="mt-1 text-[11px] text-zinc-500 tabular-nums">
                           {d.counts.applied ?? 0}/{total} applied
-                          {(d.counts.failed ?? 0) > 0 && <span className="text-red-600 dark:text-red-400"> · {d.counts.failed} failed</span>}
+                          {(d.counts.failed ?? 0) > 0 && (
+                            <span className="text-red-600 dark:text-red-400"> · {d.counts.failed} failed</span>
+                          )}
                         </p>
                       </Td>
                       <Td className="font-mono text-xs text-zinc-600 dark:text-zinc-400">{targetSummary(d)}</Td>

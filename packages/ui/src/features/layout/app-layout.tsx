@@ -1,7 +1,14 @@
 /** @jsxRuntime automatic */
 import { Suspense } from 'react';
 import { NavLink, Outlet } from 'react-router-dom';
-import { IconDashboard, IconKey, IconRocket, IconServer, IconSettings, IconTemplate } from '../../components/ui/icons.tsx';
+import {
+  IconDashboard,
+  IconKey,
+  IconRocket,
+  IconServer,
+  IconSettings,
+  IconTemplate,
+} from '../../components/ui/icons.tsx';
 import { PageLoading } from '../../components/ui/spinner.tsx';
 import { cn } from '../../lib/cn.ts';
 import { testIds } from '../../lib/testids.ts';
@@ -27,7 +34,10 @@ export function AppLayout() {
   const live = useLiveEvents(orgId);
   return (
     <div className="flex h-screen overflow-hidden" data-testid={testIds.app.shell}>
-      <aside className="flex w-56 shrink-0 flex-col border-r border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900" data-testid={testIds.nav.sidebar}>
+      <aside
+        className="flex w-56 shrink-0 flex-col border-r border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900"
+        data-testid={testIds.nav.sidebar}
+      >
         <div className="flex h-14 items-center px-4">
           <BrandMark />
         </div>

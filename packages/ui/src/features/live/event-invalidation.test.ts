@@ -6,7 +6,13 @@ const org = '11111111-1111-4111-8111-111111111111';
 
 describe('keysForEvent', () => {
   it('maps gateway events to the org gateway caches', () => {
-    for (const type of ['gateway.created', 'gateway.updated', 'gateway.connected', 'gateway.disconnected', 'gateway.deleted'] as const) {
+    for (const type of [
+      'gateway.created',
+      'gateway.updated',
+      'gateway.connected',
+      'gateway.disconnected',
+      'gateway.deleted',
+    ] as const) {
       assert.deepEqual(keysForEvent({ type, org_id: org, id: 'g1' }, org), [['org', org, 'gateways']]);
     }
   });
@@ -19,7 +25,9 @@ describe('keysForEvent', () => {
   });
 
   it('refreshes templates on a template change', () => {
-    assert.deepEqual(keysForEvent({ type: 'template.updated', org_id: org, id: 't1' }, org), [['org', org, 'templates']]);
+    assert.deepEqual(keysForEvent({ type: 'template.updated', org_id: org, id: 't1' }, org), [
+      ['org', org, 'templates'],
+    ]);
   });
 
   it('ignores events of another org', () => {

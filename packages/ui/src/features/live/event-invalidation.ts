@@ -30,6 +30,14 @@ export function dedupeKeys(keys: QueryKey[]): QueryKey[] {
   const serialized = keys.map((k) => ({ key: k, text: JSON.stringify(k) }));
   const unique = serialized.filter((a, i) => serialized.findIndex((b) => b.text === a.text) === i);
   return unique
-    .filter((a) => !unique.some((b) => b !== a && b.key.length < a.key.length && b.key.every((part, i) => JSON.stringify(part) === JSON.stringify(a.key[i]))))
+    .filter(
+      (a) =>
+        !unique.some(
+          (b) =>
+            b !== a &&
+            b.key.length < a.key.length &&
+            b.key.every((part, i) => JSON.stringify(part) === JSON.stringify(a.key[i])),
+        ),
+    )
     .map((a) => a.key);
 }

@@ -81,7 +81,10 @@ function TemplateWorkspace({ template }: { template: TemplateDetail }) {
     return () => window.removeEventListener('beforeunload', onBeforeUnload);
   }, [dirty]);
   const leaving = useRef(false);
-  const blocker = useBlocker(({ currentLocation, nextLocation }) => !leaving.current && dirty && currentLocation.pathname !== nextLocation.pathname);
+  const blocker = useBlocker(
+    ({ currentLocation, nextLocation }) =>
+      !leaving.current && dirty && currentLocation.pathname !== nextLocation.pathname,
+  );
 
   const loadLatest = () => {
     setBase({ version: template.latest.version, yaml: template.latest.config_yaml });
@@ -116,7 +119,11 @@ function TemplateWorkspace({ template }: { template: TemplateDetail }) {
   };
 
   return (
-    <div className={tab === 'editor' ? 'flex h-[calc(100vh-3rem)] min-h-[36rem] flex-col' : 'flex flex-col'} data-testid={testIds.templateEditor.page} data-id={template.id}>
+    <div
+      className={tab === 'editor' ? 'flex h-[calc(100vh-3rem)] min-h-[36rem] flex-col' : 'flex flex-col'}
+      data-testid={testIds.templateEditor.page}
+      data-id={template.id}
+    >
       <div className="mb-4 flex flex-wrap items-start justify-between gap-3">
         <div className="min-w-0">
           <Link to="/templates" className="text-xs text-zinc-500 hover:text-zinc-900 dark:hover:text-zinc-100">
@@ -144,7 +151,12 @@ function TemplateWorkspace({ template }: { template: TemplateDetail }) {
         </div>
         <div className="flex flex-wrap items-center gap-2">
           {canDelete && (
-            <Button variant="danger-ghost" icon={<IconTrash size={15} />} onClick={() => setDeleteOpen(true)} data-testid={testIds.templateEditor.delete}>
+            <Button
+              variant="danger-ghost"
+              icon={<IconTrash size={15} />}
+              onClick={() => setDeleteOpen(true)}
+              data-testid={testIds.templateEditor.delete}
+            >
               Delete
             </Button>
           )}
@@ -159,7 +171,13 @@ function TemplateWorkspace({ template }: { template: TemplateDetail }) {
             </ButtonLink>
           )}
           {canWrite && (
-            <Button variant="primary" onClick={openSave} disabled={!dirty} data-testid={testIds.templateEditor.save} title="Save a new version (Ctrl+S)">
+            <Button
+              variant="primary"
+              onClick={openSave}
+              disabled={!dirty}
+              data-testid={testIds.templateEditor.save}
+              title="Save a new version (Ctrl+S)"
+            >
               Save version
             </Button>
           )}
@@ -167,11 +185,16 @@ function TemplateWorkspace({ template }: { template: TemplateDetail }) {
       </div>
 
       {(stale || newerOnServer) && dirty && (
-        <div className="mb-4 flex items-center gap-3 rounded-xl border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950/40 dark:text-amber-200" role="alert" data-testid={testIds.templateEditor.staleBanner}>
+        <div
+          className="mb-4 flex items-center gap-3 rounded-xl border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950/40 dark:text-amber-200"
+          role="alert"
+          data-testid={testIds.templateEditor.staleBanner}
+        >
           <IconAlert size={16} className="shrink-0" />
           <p className="flex-1">
-            Version {template.latest_version} was saved by {template.latest.author ?? 'someone else'} after you started editing v{base.version}.
-            {stale && <span className="ml-1 font-mono text-[11px]">STALE_VERSION</span>} Copy your changes, load the latest version, and apply them again.
+            Version {template.latest_version} was saved by {template.latest.author ?? 'someone else'} after you started
+            editing v{base.version}.{stale && <span className="ml-1 font-mono text-[11px]">STALE_VERSION</span>} Copy
+            your changes, load the latest version, and apply them again.
           </p>
           <Button size="sm" onClick={loadLatest} data-testid={testIds.templateEditor.reloadLatest}>
             Load v{template.latest_version} (discard my edits)
@@ -185,7 +208,12 @@ function TemplateWorkspace({ template }: { template: TemplateDetail }) {
         onChange={setTab}
         tabs={[
           { id: 'editor', label: 'Editor', testId: testIds.templateEditor.tabEditor },
-          { id: 'history', label: 'History & diff', testId: testIds.templateEditor.tabHistory, count: template.latest_version },
+          {
+            id: 'history',
+            label: 'History & diff',
+            testId: testIds.templateEditor.tabHistory,
+            count: template.latest_version,
+          },
           { id: 'dry-run', label: 'Dry run', testId: testIds.templateEditor.tabDryRun },
         ]}
       />
@@ -236,7 +264,12 @@ function TemplateWorkspace({ template }: { template: TemplateDetail }) {
       <ConfirmDialog
         open={deleteOpen}
         title={`Delete ${template.name}?`}
-        body={<p>All {template.latest_version} versions are deleted. A template used by an active deployment cannot be deleted.</p>}
+        body={
+          <p>
+            All {template.latest_version} versions are deleted. A template used by an active deployment cannot be
+            deleted.
+          </p>
+        }
         confirmLabel="Delete template"
         onClose={() => setDeleteOpen(false)}
         onConfirm={async () => {
@@ -262,7 +295,9 @@ function TemplateWorkspace({ template }: { template: TemplateDetail }) {
           </>
         }
       >
-        <p className="text-sm text-zinc-600 dark:text-zinc-300">Your changes to {template.name} are not saved as a version and will be lost.</p>
+        <p className="text-sm text-zinc-600 dark:text-zinc-300">
+          Your changes to {template.name} are not saved as a version and will be lost.
+        </p>
       </Dialog>
     </div>
   );

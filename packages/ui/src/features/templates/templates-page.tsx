@@ -21,14 +21,23 @@ export function TemplatesPage() {
   const navigate = useNavigate();
 
   const createButton = canWrite && (
-    <Button variant="primary" icon={<IconPlus size={15} />} onClick={() => setCreating(true)} data-testid={testIds.templates.create}>
+    <Button
+      variant="primary"
+      icon={<IconPlus size={15} />}
+      onClick={() => setCreating(true)}
+      data-testid={testIds.templates.create}
+    >
       New template
     </Button>
   );
 
   return (
     <div data-testid={testIds.templates.page}>
-      <PageHeader title="Templates" description="Versioned collector configurations. Edit with live validation, compare versions, dry-run, then deploy." actions={createButton} />
+      <PageHeader
+        title="Templates"
+        description="Versioned collector configurations. Edit with live validation, compare versions, dry-run, then deploy."
+        actions={createButton}
+      />
       <QueryCard
         query={templates}
         retry
@@ -68,7 +77,11 @@ export function TemplatesPage() {
                     data-name={template.name}
                   >
                     <Td className="max-w-md">
-                      <Link to={`/templates/${template.id}`} className="font-medium hover:text-accent-600 dark:hover:text-accent-400" data-testid={testIds.templates.rowLink}>
+                      <Link
+                        to={`/templates/${template.id}`}
+                        className="font-medium hover:text-accent-600 dark:hover:text-accent-400"
+                        data-testid={testIds.templates.rowLink}
+                      >
                         {template.name}
                       </Link>
                       {template.description && <p className="truncate text-xs text-zinc-500">{template.description}</p>}

@@ -20,8 +20,18 @@ import { CreateTokenDialog } from './components/create-token-dialog.tsx';
 import { SupervisorConfigPanel } from './components/supervisor-config-panel.tsx';
 import { revokeTokenConsequences, tokenState, tokenStateHint, type TokenState } from './components/token-state.ts';
 
-const stateTone: Record<TokenState, Tone> = { active: 'success', revoked: 'muted', expired: 'warning', used_up: 'neutral' };
-const stateLabel: Record<TokenState, string> = { active: 'Active', revoked: 'Revoked', expired: 'Expired', used_up: 'Used up' };
+const stateTone: Record<TokenState, Tone> = {
+  active: 'success',
+  revoked: 'muted',
+  expired: 'warning',
+  used_up: 'neutral',
+};
+const stateLabel: Record<TokenState, string> = {
+  active: 'Active',
+  revoked: 'Revoked',
+  expired: 'Expired',
+  used_up: 'Used up',
+};
 
 export function TokensPage() {
   const orgId = useOrgId();
@@ -38,7 +48,12 @@ export function TokensPage() {
   });
 
   const createButton = canWrite && (
-    <Button variant="primary" icon={<IconPlus size={15} />} onClick={() => setCreating(true)} data-testid={testIds.tokens.create}>
+    <Button
+      variant="primary"
+      icon={<IconPlus size={15} />}
+      onClick={() => setCreating(true)}
+      data-testid={testIds.tokens.create}
+    >
       New token
     </Button>
   );
@@ -82,14 +97,22 @@ export function TokensPage() {
                 const state = tokenState(token);
                 const hint = tokenStateHint(state);
                 return (
-                  <Tr key={token.id} data-testid={testIds.tokens.row} data-id={token.id} data-name={token.name} data-status={state}>
+                  <Tr
+                    key={token.id}
+                    data-testid={testIds.tokens.row}
+                    data-id={token.id}
+                    data-name={token.name}
+                    data-status={state}
+                  >
                     <Td className="font-medium">{token.name}</Td>
                     <Td className="font-mono text-xs text-zinc-500">{token.prefix}…</Td>
                     <Td title={hint?.detail}>
                       <Badge tone={stateTone[state]} dot>
                         {stateLabel[state]}
                       </Badge>
-                      {hint?.short && <span className="mt-0.5 block text-[11px] text-zinc-500 dark:text-zinc-400">{hint.short}</span>}
+                      {hint?.short && (
+                        <span className="mt-0.5 block text-[11px] text-zinc-500 dark:text-zinc-400">{hint.short}</span>
+                      )}
                     </Td>
                     <Td className="tabular-nums">
                       {token.uses}
@@ -102,7 +125,12 @@ export function TokensPage() {
                     {canWrite && (
                       <Td className="text-right">
                         {token.is_active && (
-                          <Button size="sm" variant="danger-ghost" onClick={() => setRevoking(token)} data-testid={testIds.tokens.revoke}>
+                          <Button
+                            size="sm"
+                            variant="danger-ghost"
+                            onClick={() => setRevoking(token)}
+                            data-testid={testIds.tokens.revoke}
+                          >
                             Revoke
                           </Button>
                         )}

@@ -5,7 +5,9 @@ import { buildQuery } from './client.ts';
 
 describe('apiErrorFromResponse', () => {
   it('parses the error envelope', () => {
-    const body = JSON.stringify({ error: { code: 'STALE_VERSION', message: 'The template changed since you loaded it', request_id: 'req-7' } });
+    const body = JSON.stringify({
+      error: { code: 'STALE_VERSION', message: 'The template changed since you loaded it', request_id: 'req-7' },
+    });
     const error = apiErrorFromResponse(409, body, null);
     assert.equal(error.code, 'STALE_VERSION');
     assert.equal(error.message, 'The template changed since you loaded it');
@@ -22,7 +24,15 @@ describe('apiErrorFromResponse', () => {
 
   it('exposes validation details per field', () => {
     const body = JSON.stringify({
-      error: { code: 'VALIDATION_FAILED', message: 'The request is not valid', request_id: 'r', details: [{ path: '/name', message: 'must NOT have fewer than 1 characters' }, { instancePath: '/strategy/batches', message: 'too many' }] },
+      error: {
+        code: 'VALIDATION_FAILED',
+        message: 'The request is not valid',
+        request_id: 'r',
+        details: [
+          { path: '/name', message: 'must NOT have fewer than 1 characters' },
+          { instancePath: '/strategy/batches', message: 'too many' },
+        ],
+      },
     });
     const error = apiErrorFromResponse(400, body, null);
     assert.deepEqual(fieldProblems(error), [
@@ -36,7 +46,10 @@ describe('apiErrorFromResponse', () => {
 
 describe('buildQuery', () => {
   it('drops empty values and repeats arrays', () => {
-    assert.equal(buildQuery({ org_id: 'o', name: '', cursor: undefined, tag: ['env=prod', 'region=eu'], limit: 50 }), '?org_id=o&tag=env%3Dprod&tag=region%3Deu&limit=50');
+    assert.equal(
+      buildQuery({ org_id: 'o', name: '', cursor: undefined, tag: ['env=prod', 'region=eu'], limit: 50 }),
+      '?org_id=o&tag=env%3Dprod&tag=region%3Deu&limit=50',
+    );
     assert.equal(buildQuery({}), '');
   });
 });

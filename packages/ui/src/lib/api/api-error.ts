@@ -49,7 +49,8 @@ export function apiErrorFromResponse(status: number, bodyText: string, headerReq
 
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
-  if (error instanceof Error) return new ApiError({ code: 'NETWORK_ERROR', message: error.message || 'Network error', status: 0 });
+  if (error instanceof Error)
+    return new ApiError({ code: 'NETWORK_ERROR', message: error.message || 'Network error', status: 0 });
   return new ApiError({ code: 'UNKNOWN', message: String(error), status: 0 });
 }
 
@@ -69,13 +70,18 @@ export function fieldProblems(error: unknown): FieldProblem[] {
   const list: unknown[] = Array.isArray(details)
     ? details
     : typeof details === 'object' && details !== null && Array.isArray((details as { errors?: unknown }).errors)
-      ? ((details as { errors: unknown[] }).errors)
+      ? (details as { errors: unknown[] }).errors
       : [];
   const problems: FieldProblem[] = [];
   for (const entry of list) {
     if (typeof entry !== 'object' || entry === null) continue;
     const record = entry as Record<string, unknown>;
-    const rawPath = typeof record.path === 'string' ? record.path : typeof record.instancePath === 'string' ? record.instancePath : '';
+    const rawPath =
+      typeof record.path === 'string'
+        ? record.path
+        : typeof record.instancePath === 'string'
+          ? record.instancePath
+          : '';
     const message = typeof record.message === 'string' ? record.message : '';
     if (!message) continue;
     problems.push({ path: rawPath.replace(/^\/+/, '').replace(/\//g, '.'), message });

@@ -57,7 +57,11 @@ export async function apiRequest<T>(path: string, options: RequestOptions = {}):
     });
   } catch (error) {
     if (error instanceof DOMException && error.name === 'AbortError') throw error;
-    throw new ApiError({ code: 'NETWORK_ERROR', message: 'Cannot reach the Flowgate server. Check your connection.', status: 0 });
+    throw new ApiError({
+      code: 'NETWORK_ERROR',
+      message: 'Cannot reach the Flowgate server. Check your connection.',
+      status: 0,
+    });
   }
   const text = await response.text();
   if (!response.ok) {
@@ -78,9 +82,12 @@ export async function apiRequest<T>(path: string, options: RequestOptions = {}):
 
 export const api = {
   get: <T>(path: string, query?: QueryParams, signal?: AbortSignal) => apiRequest<T>(path, { query, signal }),
-  post: <T>(path: string, body?: unknown, query?: QueryParams) => apiRequest<T>(path, { method: 'POST', body: body ?? {}, query }),
-  put: <T>(path: string, body?: unknown, query?: QueryParams) => apiRequest<T>(path, { method: 'PUT', body: body ?? {}, query }),
-  patch: <T>(path: string, body?: unknown, query?: QueryParams) => apiRequest<T>(path, { method: 'PATCH', body: body ?? {}, query }),
+  post: <T>(path: string, body?: unknown, query?: QueryParams) =>
+    apiRequest<T>(path, { method: 'POST', body: body ?? {}, query }),
+  put: <T>(path: string, body?: unknown, query?: QueryParams) =>
+    apiRequest<T>(path, { method: 'PUT', body: body ?? {}, query }),
+  patch: <T>(path: string, body?: unknown, query?: QueryParams) =>
+    apiRequest<T>(path, { method: 'PATCH', body: body ?? {}, query }),
   delete: <T>(path: string, query?: QueryParams) => apiRequest<T>(path, { method: 'DELETE', query }),
 };
 

@@ -55,7 +55,14 @@ import type {
   CreateOrgBody as CreateOrgBodySchema,
 } from '@flowgate/config-model';
 
-export type { ComponentHealthNode, FlowgateEvent, EventType, Role, HealthStatus, ErrorCode } from '@flowgate/config-model';
+export type {
+  ComponentHealthNode,
+  FlowgateEvent,
+  EventType,
+  Role,
+  HealthStatus,
+  ErrorCode,
+} from '@flowgate/config-model';
 
 export interface Page<T> {
   items: T[];

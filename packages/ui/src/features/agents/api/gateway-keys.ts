@@ -14,6 +14,7 @@ export const gatewayKeys = {
   count: (orgId: string, tags: Tags) => [...gatewayKeys.all(orgId), 'count', tags] as const,
   tags: (orgId: string) => [...gatewayKeys.all(orgId), 'tags'] as const,
   detail: (orgId: string, id: string) => [...gatewayKeys.all(orgId), 'detail', id] as const,
-  part: (orgId: string, id: string, part: 'status' | 'health' | 'version' | 'config' | 'metrics') => [...gatewayKeys.detail(orgId, id), part] as const,
+  part: (orgId: string, id: string, part: 'status' | 'health' | 'version' | 'config' | 'metrics') =>
+    [...gatewayKeys.detail(orgId, id), part] as const,
   fleetMetrics: (orgId: string, ids: string[]) => [...gatewayKeys.all(orgId), 'fleet-metrics', ids] as const,
 };

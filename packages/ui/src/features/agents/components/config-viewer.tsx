@@ -14,7 +14,11 @@ import { testIds } from '../../../lib/testids.ts';
 import { useGatewayConfig } from '../hooks/use-gateways.ts';
 import { RemoteConfigBadge } from './gateway-badges.tsx';
 
-const sourceLabel = { deployment: 'From a deployment', effective: 'Reported by the agent', base: 'Organization base config' } as const;
+const sourceLabel = {
+  deployment: 'From a deployment',
+  effective: 'Reported by the agent',
+  base: 'Organization base config',
+} as const;
 
 /** The YAML a gateway runs (effective, as reported) and the YAML Flowgate assigned to it. */
 export function ConfigViewer({ gatewayId, gatewayName }: { gatewayId: string; gatewayName: string }) {
@@ -44,12 +48,18 @@ export function ConfigViewer({ gatewayId, gatewayName }: { gatewayId: string; ga
             {sourceLabel[data.source]}
           </Badge>
           {data.template_id && (
-            <Link className="inline-flex items-center gap-1 font-medium text-accent-600 hover:underline dark:text-accent-400" to={`/templates/${data.template_id}`}>
+            <Link
+              className="inline-flex items-center gap-1 font-medium text-accent-600 hover:underline dark:text-accent-400"
+              to={`/templates/${data.template_id}`}
+            >
               <IconTemplate size={13} /> Template{data.config_version !== null ? ` v${data.config_version}` : ''}
             </Link>
           )}
           {data.deployment_id && (
-            <Link className="font-medium text-accent-600 hover:underline dark:text-accent-400" to={`/deployments/${data.deployment_id}`}>
+            <Link
+              className="font-medium text-accent-600 hover:underline dark:text-accent-400"
+              to={`/deployments/${data.deployment_id}`}
+            >
               Deployment
             </Link>
           )}
@@ -59,13 +69,21 @@ export function ConfigViewer({ gatewayId, gatewayName }: { gatewayId: string; ga
         </div>
       </div>
       {data.remote_config.status === 'FAILED' && data.remote_config.error_message && (
-        <ErrorState compact title="The gateway rejected the last configuration" error={new ApiError({ code: 'REMOTE_CONFIG_FAILED', message: data.remote_config.error_message, status: 0 })} />
+        <ErrorState
+          compact
+          title="The gateway rejected the last configuration"
+          error={new ApiError({ code: 'REMOTE_CONFIG_FAILED', message: data.remote_config.error_message, status: 0 })}
+        />
       )}
       {yaml ? (
         <CodeBlock code={yaml} filename={`${safeName}-${view}.yaml`} lineNumbers maxHeight="calc(100vh - 22rem)" />
       ) : (
         <EmptyState
-          title={view === 'effective' ? 'The agent has not reported its effective configuration' : 'Flowgate has not assigned a configuration yet'}
+          title={
+            view === 'effective'
+              ? 'The agent has not reported its effective configuration'
+              : 'Flowgate has not assigned a configuration yet'
+          }
           description={
             view === 'effective'
               ? 'Agents report it when they have the ReportsEffectiveConfig capability. Supervisor-managed gateways do this by default.'

@@ -6,12 +6,21 @@ import { gatewayAuthSummary, gatewayTokenActions } from './gateway-token.ts';
 type Auth = GatewayDetail['auth'];
 const NOW = Date.parse('2026-06-01T00:00:00Z');
 const format = (iso: string) => `at ${iso}`;
-const edge = (state: NonNullable<Auth['registration_token']>['state']) => ({ id: '11111111-1111-4111-8111-111111111111', name: 'edge-fleet', prefix: 'fgr_ab12', state });
-const summary = (auth: Auth, tokenExpiresAt: string | null = null) => gatewayAuthSummary({ auth, token_expires_at: tokenExpiresAt }, { now: NOW, format });
+const edge = (state: NonNullable<Auth['registration_token']>['state']) => ({
+  id: '11111111-1111-4111-8111-111111111111',
+  name: 'edge-fleet',
+  prefix: 'fgr_ab12',
+  state,
+});
+const summary = (auth: Auth, tokenExpiresAt: string | null = null) =>
+  gatewayAuthSummary({ auth, token_expires_at: tokenExpiresAt }, { now: NOW, format });
 
 describe('gateway auth summary', () => {
   it('own token: says so with its expiry', () => {
-    const s = summary({ method: 'gateway_token', zero_touch: false, registration_token: edge('active') }, '2027-03-01T12:00:00Z');
+    const s = summary(
+      { method: 'gateway_token', zero_touch: false, registration_token: edge('active') },
+      '2027-03-01T12:00:00Z',
+    );
     assert.equal(s.label, 'Own gateway token — expires at 2027-03-01T12:00:00Z');
     assert.equal(s.hint, null);
     assert.equal(s.expired, false);
@@ -26,9 +35,15 @@ describe('gateway auth summary', () => {
   });
 
   it('own token given to a zero-touch gateway: says its registration token still admits it', () => {
-    const s = summary({ method: 'gateway_token', zero_touch: true, registration_token: edge('active') }, '2027-03-01T12:00:00Z');
+    const s = summary(
+      { method: 'gateway_token', zero_touch: true, registration_token: edge('active') },
+      '2027-03-01T12:00:00Z',
+    );
     assert.match(s.label, /^Own gateway token — expires/);
-    assert.match(s.hint ?? '', /zero-touch with registration token edge-fleet \(fgr_ab12…\): that token also admits it until it is revoked/);
+    assert.match(
+      s.hint ?? '',
+      /zero-touch with registration token edge-fleet \(fgr_ab12…\): that token also admits it until it is revoked/,
+    );
     assert.equal(s.linkToTokens, true);
   });
 
@@ -41,9 +56,13 @@ describe('gateway auth summary', () => {
   });
 
   it('zero-touch with an expired or used-up token: it keeps reconnecting; with a revoked one it is refused', () => {
-    assert.equal(summary({ method: 'registration_token', zero_touch: true, registration_token: edge('used_up') }).label, 'Registration token edge-fleet (fgr_ab12…) — zero-touch; used up');
+    assert.equal(
+      summary({ method: 'registration_token', zero_touch: true, registration_token: edge('used_up') }).label,
+      'Registration token edge-fleet (fgr_ab12…) — zero-touch; used up',
+    );
     for (const state of ['expired', 'used_up'] as const) {
-      const hint = summary({ method: 'registration_token', zero_touch: true, registration_token: edge(state) }).hint ?? '';
+      const hint =
+        summary({ method: 'registration_token', zero_touch: true, registration_token: edge(state) }).hint ?? '';
       assert.match(hint, /keeps reconnecting with it until it is revoked/);
     }
     const revoked = summary({ method: 'registration_token', zero_touch: true, registration_token: edge('revoked') });
@@ -75,14 +94,20 @@ describe('gateway token actions', () => {
   });
 
   it('own token on a zero-touch gateway: revoking is offered but does not claim to cut it off', () => {
-    const text = gatewayTokenActions({ method: 'gateway_token', zero_touch: true, registration_token: edge('active') }, 'gw-1');
+    const text = gatewayTokenActions(
+      { method: 'gateway_token', zero_touch: true, registration_token: edge('active') },
+      'gw-1',
+    );
     assert.doesNotMatch(text.revoke ?? '', /is refused/);
     assert.match(text.revoke ?? '', /can still reconnect with registration token edge-fleet/);
     assert.match(text.revoked ?? '', /can still reconnect/);
   });
 
   it('zero-touch: revoking is not offered (the server answers 409); it says to revoke the registration token instead', () => {
-    const text = gatewayTokenActions({ method: 'registration_token', zero_touch: true, registration_token: edge('active') }, 'gw-1');
+    const text = gatewayTokenActions(
+      { method: 'registration_token', zero_touch: true, registration_token: edge('active') },
+      'gw-1',
+    );
     assert.equal(text.revoke, null);
     assert.match(text.revokeDisabledReason ?? '', /no gateway token of its own/);
     assert.match(text.revokeDisabledReason ?? '', /revoke registration token edge-fleet \(fgr_ab12…\)/);

@@ -4,7 +4,12 @@ import { dateTime } from '../../../lib/format.ts';
 type GatewayAuth = GatewayDetail['auth'];
 type RegistrationTokenRef = NonNullable<GatewayAuth['registration_token']>;
 
-const stateWord: Record<RegistrationTokenRef['state'], string> = { active: 'active', expired: 'expired', used_up: 'used up', revoked: 'revoked' };
+const stateWord: Record<RegistrationTokenRef['state'], string> = {
+  active: 'active',
+  expired: 'expired',
+  used_up: 'used up',
+  revoked: 'revoked',
+};
 
 export interface GatewayAuthSummary {
   method: GatewayAuth['method'];
@@ -40,15 +45,35 @@ export function gatewayAuthSummary(
     let hint: string | null = expired ? 'It is refused until it gets a new token (rotate) or enrols again.' : null;
     if (auth.zero_touch) {
       const via = token ? `registration token ${tokenName(token)}` : 'a registration token';
-      hint = [hint, `Enrolled zero-touch with ${via}: that token also admits it until it is revoked.`].filter(Boolean).join(' ');
+      hint = [hint, `Enrolled zero-touch with ${via}: that token also admits it until it is revoked.`]
+        .filter(Boolean)
+        .join(' ');
     }
-    return { method: auth.method, label: `Own gateway token — ${when}`, hint, linkToTokens: auth.zero_touch && token?.state !== 'revoked', expired };
+    return {
+      method: auth.method,
+      label: `Own gateway token — ${when}`,
+      hint,
+      linkToTokens: auth.zero_touch && token?.state !== 'revoked',
+      expired,
+    };
   }
   if (auth.method === 'registration_token') {
     if (!token) {
-      return { method: auth.method, label: 'Registration token — zero-touch', hint: 'The registration token it enrolled with is no longer on record.', linkToTokens: false, expired: false };
+      return {
+        method: auth.method,
+        label: 'Registration token — zero-touch',
+        hint: 'The registration token it enrolled with is no longer on record.',
+        linkToTokens: false,
+        expired: false,
+      };
     }
-    return { method: auth.method, label: `Registration token ${tokenName(token)} — zero-touch; ${stateWord[token.state]}`, hint: zeroTouchHint(token.state), linkToTokens: true, expired: false };
+    return {
+      method: auth.method,
+      label: `Registration token ${tokenName(token)} — zero-touch; ${stateWord[token.state]}`,
+      hint: zeroTouchHint(token.state),
+      linkToTokens: true,
+      expired: false,
+    };
   }
   return {
     method: auth.method,
@@ -90,8 +115,11 @@ export function gatewayTokenActions(auth: GatewayAuth, gatewayName: string): Gat
         ? `${gatewayName}'s own token stops working and its connection is dropped. It was enrolled zero-touch: its supervisor can still reconnect with ${via} until that token is revoked.`
         : `${gatewayName} is refused at its next connection or poll until it enrols again with a registration token.`,
       revokeDisabledReason: null,
-      rotate: 'A new token is issued and the current one stops working. The new token is shown once: give it to the gateway, or it will be disconnected.',
-      revoked: auth.zero_touch ? `${gatewayName} can still reconnect with ${via} until that token is revoked.` : `${gatewayName} can no longer connect with it.`,
+      rotate:
+        'A new token is issued and the current one stops working. The new token is shown once: give it to the gateway, or it will be disconnected.',
+      revoked: auth.zero_touch
+        ? `${gatewayName} can still reconnect with ${via} until that token is revoked.`
+        : `${gatewayName} can no longer connect with it.`,
     };
   }
   if (auth.method === 'registration_token') {

@@ -6,7 +6,10 @@ import type { ComponentHealthNode } from '../../../lib/api/types.ts';
 export function isComponentHealthNode(value: unknown): value is ComponentHealthNode {
   if (typeof value !== 'object' || value === null) return false;
   const node = value as Record<string, unknown>;
-  return typeof node.healthy === 'boolean' && (node.components === undefined || (typeof node.components === 'object' && node.components !== null));
+  return (
+    typeof node.healthy === 'boolean' &&
+    (node.components === undefined || (typeof node.components === 'object' && node.components !== null))
+  );
 }
 
 export function childrenOf(node: ComponentHealthNode): [string, ComponentHealthNode][] {

@@ -7,7 +7,12 @@ import { testIds } from '../../../lib/testids.ts';
 import { HealthTree } from './health-tree.tsx';
 import { initialExpanded, isComponentHealthNode, nodeTone, statusLabel, summarizeHealth } from './health-tree-model.ts';
 
-const node = (healthy: boolean, status: string, components: Record<string, ComponentHealthNode> = {}, last_error = ''): ComponentHealthNode => ({
+const node = (
+  healthy: boolean,
+  status: string,
+  components: Record<string, ComponentHealthNode> = {},
+  last_error = '',
+): ComponentHealthNode => ({
   healthy,
   status,
   last_error,
@@ -48,7 +53,9 @@ describe('health tree model', () => {
     assert.ok(expanded.has('root'));
     assert.ok(expanded.has('root/pipeline:logs'), 'unhealthy branch open');
     assert.ok(expanded.has('root/pipeline:metrics'), 'first level open');
-    const deep = node(true, 'StatusOK', { a: node(true, 'StatusOK', { b: node(true, 'StatusOK', { c: node(true, 'StatusOK') }) }) });
+    const deep = node(true, 'StatusOK', {
+      a: node(true, 'StatusOK', { b: node(true, 'StatusOK', { c: node(true, 'StatusOK') }) }),
+    });
     assert.ok(!initialExpanded(deep).has('root/a/b'), 'healthy deep branch stays closed');
   });
 
@@ -56,7 +63,9 @@ describe('health tree model', () => {
     const summary = summarizeHealth(root);
     assert.equal(summary.total, 6);
     assert.equal(summary.unhealthy, 2);
-    assert.deepEqual(summary.errors, [{ path: 'pipeline:logs › exporter:otlphttp', message: 'connection refused: backend:4318' }]);
+    assert.deepEqual(summary.errors, [
+      { path: 'pipeline:logs › exporter:otlphttp', message: 'connection refused: backend:4318' },
+    ]);
   });
 
   it('narrows untyped API data', () => {
@@ -78,7 +87,12 @@ describe('<HealthTree>', () => {
 
   it('marks each node with its health for tests and assistive tech', () => {
     assert.match(html, /role="tree"/);
-    assert.match(html, new RegExp(`data-testid="${testIds.agentDetail.healthTreeNode}" data-path="root/pipeline:logs/exporter:otlphttp" data-healthy="false" data-tone="error"`));
+    assert.match(
+      html,
+      new RegExp(
+        `data-testid="${testIds.agentDetail.healthTreeNode}" data-path="root/pipeline:logs/exporter:otlphttp" data-healthy="false" data-tone="error"`,
+      ),
+    );
     assert.match(html, /aria-expanded="true"[^>]*data-path="root\/pipeline:logs"/);
   });
 
@@ -87,7 +101,9 @@ describe('<HealthTree>', () => {
   });
 
   it('says all healthy when nothing is wrong', () => {
-    const ok = renderToStaticMarkup(<HealthTree root={node(true, 'StatusOK', { 'pipeline:traces': node(true, 'StatusOK') })} />);
+    const ok = renderToStaticMarkup(
+      <HealthTree root={node(true, 'StatusOK', { 'pipeline:traces': node(true, 'StatusOK') })} />,
+    );
     assert.match(ok, /all healthy/);
     assert.doesNotMatch(ok, /data-healthy="false"/);
   });

@@ -5,7 +5,14 @@ import type { ComponentHealthNode } from '../../../lib/api/types.ts';
 import { cn } from '../../../lib/cn.ts';
 import { relativeTime } from '../../../lib/format.ts';
 import { testIds } from '../../../lib/testids.ts';
-import { childrenOf, initialExpanded, nodeTone, statusLabel, summarizeHealth, type HealthTone } from './health-tree-model.ts';
+import {
+  childrenOf,
+  initialExpanded,
+  nodeTone,
+  statusLabel,
+  summarizeHealth,
+  type HealthTone,
+} from './health-tree-model.ts';
 
 const dotByTone: Record<HealthTone, string> = {
   ok: 'bg-emerald-500',
@@ -91,7 +98,10 @@ function TreeItem({ name, node, path, depth, expanded, onToggle, now }: TreeItem
       data-healthy={String(node.healthy)}
       data-tone={tone}
     >
-      <div className="group flex items-start gap-1.5 rounded-md py-1 pr-2 hover:bg-zinc-50 dark:hover:bg-zinc-800/50" style={{ paddingLeft: `${depth * 18 + 4}px` }}>
+      <div
+        className="group flex items-start gap-1.5 rounded-md py-1 pr-2 hover:bg-zinc-50 dark:hover:bg-zinc-800/50"
+        style={{ paddingLeft: `${depth * 18 + 4}px` }}
+      >
         {hasChildren ? (
           <button
             type="button"
@@ -112,15 +122,28 @@ function TreeItem({ name, node, path, depth, expanded, onToggle, now }: TreeItem
             {kind && <span className="text-[11px] font-medium tracking-wide text-zinc-400 uppercase">{kind}</span>}
             <span className="font-mono text-[13px] text-zinc-800 dark:text-zinc-200">{label}</span>
             <span className={cn('text-xs font-medium', textByTone[tone])}>{statusLabel(node)}</span>
-            {node.status_time && <span className="text-[11px] text-zinc-400">{relativeTime(node.status_time, now)}</span>}
+            {node.status_time && (
+              <span className="text-[11px] text-zinc-400">{relativeTime(node.status_time, now)}</span>
+            )}
           </div>
-          {node.last_error && <p className="mt-0.5 font-mono text-xs break-words text-red-700 dark:text-red-400">{node.last_error}</p>}
+          {node.last_error && (
+            <p className="mt-0.5 font-mono text-xs break-words text-red-700 dark:text-red-400">{node.last_error}</p>
+          )}
         </div>
       </div>
       {isOpen && (
         <ul role="group">
           {children.map(([childName, child]) => (
-            <TreeItem key={childName} name={childName} node={child} path={`${path}/${childName}`} depth={depth + 1} expanded={expanded} onToggle={onToggle} now={now} />
+            <TreeItem
+              key={childName}
+              name={childName}
+              node={child}
+              path={`${path}/${childName}`}
+              depth={depth + 1}
+              expanded={expanded}
+              onToggle={onToggle}
+              now={now}
+            />
           ))}
         </ul>
       )}

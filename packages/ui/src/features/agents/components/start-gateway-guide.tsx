@@ -47,7 +47,9 @@ export function StartGatewayGuide({ origin, canCreateToken }: { origin: string; 
 function Step({ n, title, children }: { n: number; title: string; children: ReactNode }) {
   return (
     <li className="flex gap-3">
-      <span className="flex size-6 shrink-0 items-center justify-center rounded-full bg-accent-600 text-xs font-semibold text-white">{n}</span>
+      <span className="flex size-6 shrink-0 items-center justify-center rounded-full bg-accent-600 text-xs font-semibold text-white">
+        {n}
+      </span>
       <div className="min-w-0 flex-1 text-sm text-zinc-700 dark:text-zinc-300">
         <p className="font-medium text-zinc-900 dark:text-zinc-100">{title}</p>
         <div className="mt-0.5">{children}</div>

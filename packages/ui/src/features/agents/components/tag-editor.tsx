@@ -16,7 +16,15 @@ function sameTags(a: Tags, b: Tags): boolean {
 }
 
 /** Edit a gateway's tags as chips; changes are saved together (PUT replaces the whole set). */
-export function TagEditor({ tags, editable, onSave }: { tags: Tags; editable: boolean; onSave: (tags: Tags) => Promise<unknown> }) {
+export function TagEditor({
+  tags,
+  editable,
+  onSave,
+}: {
+  tags: Tags;
+  editable: boolean;
+  onSave: (tags: Tags) => Promise<unknown>;
+}) {
   const [draft, setDraft] = useState<Tags>(tags);
   const [input, setInput] = useState('');
   const [saving, setSaving] = useState(false);
@@ -58,12 +66,22 @@ export function TagEditor({ tags, editable, onSave }: { tags: Tags; editable: bo
   return (
     <div data-testid={testIds.agentDetail.tagEditor} className="space-y-3">
       <div className="flex flex-wrap gap-1.5">
-        {entries.length === 0 && <span className="text-sm text-zinc-400">No tags. Tags let deployments target groups of gateways (env=prod, region=eu).</span>}
+        {entries.length === 0 && (
+          <span className="text-sm text-zinc-400">
+            No tags. Tags let deployments target groups of gateways (env=prod, region=eu).
+          </span>
+        )}
         {entries.map(([key, value]) => (
           <TagChip key={key} data-testid={testIds.agentDetail.tagChip}>
             {value ? `${key}=${value}` : key}
             {editable && (
-              <button type="button" onClick={() => remove(key)} aria-label={`Remove tag ${key}`} className="-mr-0.5 rounded text-zinc-400 hover:text-red-600" data-testid={testIds.agentDetail.tagRemove}>
+              <button
+                type="button"
+                onClick={() => remove(key)}
+                aria-label={`Remove tag ${key}`}
+                className="-mr-0.5 rounded text-zinc-400 hover:text-red-600"
+                data-testid={testIds.agentDetail.tagRemove}
+              >
                 <IconX size={12} />
               </button>
             )}

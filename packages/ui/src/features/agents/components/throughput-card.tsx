@@ -6,7 +6,10 @@ import { compactNumber } from '../../../lib/format.ts';
 
 export const throughputColors = { received: '#6366f1', sent: '#10b981', refused: '#ef4444' };
 
-export function pointsOf(series: GatewayMetricsPoint[], field: 'received' | 'sent' | 'refused' | 'dropped'): ChartPoint[] {
+export function pointsOf(
+  series: GatewayMetricsPoint[],
+  field: 'received' | 'sent' | 'refused' | 'dropped',
+): ChartPoint[] {
   return series
     .map((p) => ({ t: Date.parse(p.at), v: p[field] }))
     .filter((p) => Number.isFinite(p.t))
@@ -23,7 +26,19 @@ export function sum(points: ChartPoint[]): number {
   return points.reduce((acc, p) => acc + p.v, 0);
 }
 
-export function ThroughputChart({ received, sent, refused, height = 200, testId }: { received: ChartPoint[]; sent: ChartPoint[]; refused?: ChartPoint[]; height?: number; testId?: string }) {
+export function ThroughputChart({
+  received,
+  sent,
+  refused,
+  height = 200,
+  testId,
+}: {
+  received: ChartPoint[];
+  sent: ChartPoint[];
+  refused?: ChartPoint[];
+  height?: number;
+  testId?: string;
+}) {
   const totalReceived = sum(received);
   const totalSent = sum(sent);
   const totalRefused = refused ? sum(refused) : 0;
@@ -32,7 +47,8 @@ export function ThroughputChart({ received, sent, refused, height = 200, testId 
     { name: 'Received', color: throughputColors.received, points: received },
     { name: 'Sent', color: throughputColors.sent, points: sent },
   ];
-  if (refused && totalRefused > 0) series.push({ name: 'Refused', color: throughputColors.refused, points: refused, fill: false });
+  if (refused && totalRefused > 0)
+    series.push({ name: 'Refused', color: throughputColors.refused, points: refused, fill: false });
   const empty = received.length === 0 && sent.length === 0;
   return (
     <div className="space-y-3">
@@ -41,16 +57,26 @@ export function ThroughputChart({ received, sent, refused, height = 200, testId 
           items={[
             { name: 'Received', color: throughputColors.received, value: compactNumber(totalReceived) },
             { name: 'Sent', color: throughputColors.sent, value: compactNumber(totalSent) },
-            ...(totalRefused > 0 ? [{ name: 'Refused', color: throughputColors.refused, value: compactNumber(totalRefused) }] : []),
+            ...(totalRefused > 0
+              ? [{ name: 'Refused', color: throughputColors.refused, value: compactNumber(totalRefused) }]
+              : []),
           ]}
         />
         {saved !== null && (
-          <span className="rounded-md bg-emerald-50 px-2 py-0.5 text-xs font-medium text-emerald-700 dark:bg-emerald-950/60 dark:text-emerald-300" title="1 − sent / received over this window">
+          <span
+            className="rounded-md bg-emerald-50 px-2 py-0.5 text-xs font-medium text-emerald-700 dark:bg-emerald-950/60 dark:text-emerald-300"
+            title="1 − sent / received over this window"
+          >
             {Math.round(saved * 100)}% less data sent
           </span>
         )}
       </div>
-      <TimeSeriesChart series={series} height={height} data-testid={testId} emptyText="No throughput reported yet — metrics appear once the gateway sends its own telemetry." />
+      <TimeSeriesChart
+        series={series}
+        height={height}
+        data-testid={testId}
+        emptyText="No throughput reported yet — metrics appear once the gateway sends its own telemetry."
+      />
     </div>
   );
 }

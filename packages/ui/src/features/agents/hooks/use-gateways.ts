@@ -17,32 +17,52 @@ export function useGatewayList(filters: GatewayFilters) {
 
 export function useFleetSummary() {
   const orgId = useOrgId();
-  return useQuery({ queryKey: gatewayKeys.summary(orgId), queryFn: ({ signal }) => gatewaysApi.summary(orgId, signal) });
+  return useQuery({
+    queryKey: gatewayKeys.summary(orgId),
+    queryFn: ({ signal }) => gatewaysApi.summary(orgId, signal),
+  });
 }
 
 export function useGateway(id: string) {
   const orgId = useOrgId();
-  return useQuery({ queryKey: gatewayKeys.detail(orgId, id), queryFn: ({ signal }) => gatewaysApi.detail(orgId, id, signal) });
+  return useQuery({
+    queryKey: gatewayKeys.detail(orgId, id),
+    queryFn: ({ signal }) => gatewaysApi.detail(orgId, id, signal),
+  });
 }
 
 export function useGatewayConfig(id: string, enabled = true) {
   const orgId = useOrgId();
-  return useQuery({ queryKey: gatewayKeys.part(orgId, id, 'config'), queryFn: ({ signal }) => gatewaysApi.config(orgId, id, signal), enabled });
+  return useQuery({
+    queryKey: gatewayKeys.part(orgId, id, 'config'),
+    queryFn: ({ signal }) => gatewaysApi.config(orgId, id, signal),
+    enabled,
+  });
 }
 
 export function useGatewayMetrics(id: string) {
   const orgId = useOrgId();
-  return useQuery({ queryKey: gatewayKeys.part(orgId, id, 'metrics'), queryFn: ({ signal }) => gatewaysApi.metrics(orgId, id, signal) });
+  return useQuery({
+    queryKey: gatewayKeys.part(orgId, id, 'metrics'),
+    queryFn: ({ signal }) => gatewaysApi.metrics(orgId, id, signal),
+  });
 }
 
 export function useGatewayDeployments(id: string) {
   const orgId = useOrgId();
-  return useQuery({ queryKey: deploymentKeys.forGateway(orgId, id), queryFn: ({ signal }) => gatewaysApi.deployments(orgId, id, signal) });
+  return useQuery({
+    queryKey: deploymentKeys.forGateway(orgId, id),
+    queryFn: ({ signal }) => gatewaysApi.deployments(orgId, id, signal),
+  });
 }
 
 export function useAgentTags() {
   const orgId = useOrgId();
-  return useQuery({ queryKey: gatewayKeys.tags(orgId), queryFn: ({ signal }) => gatewaysApi.tags(orgId, signal), staleTime: 60_000 });
+  return useQuery({
+    queryKey: gatewayKeys.tags(orgId),
+    queryFn: ({ signal }) => gatewaysApi.tags(orgId, signal),
+    staleTime: 60_000,
+  });
 }
 
 /** Mutations on one gateway; each refreshes the gateway caches on success. */
@@ -52,7 +72,10 @@ export function useGatewayMutations(id: string) {
   const refresh = () => queryClient.invalidateQueries({ queryKey: gatewayKeys.all(orgId) });
   return {
     rename: useMutation({ mutationFn: (name: string) => gatewaysApi.rename(orgId, id, name), onSuccess: refresh }),
-    setTags: useMutation({ mutationFn: (tags: Record<string, string>) => gatewaysApi.setTags(orgId, id, tags), onSuccess: refresh }),
+    setTags: useMutation({
+      mutationFn: (tags: Record<string, string>) => gatewaysApi.setTags(orgId, id, tags),
+      onSuccess: refresh,
+    }),
     restart: useMutation({ mutationFn: () => gatewaysApi.restart(orgId, id) }),
     revokeToken: useMutation({ mutationFn: () => gatewaysApi.revokeToken(orgId, id), onSuccess: refresh }),
     rotateToken: useMutation({ mutationFn: () => gatewaysApi.rotateToken(orgId, id), onSuccess: refresh }),

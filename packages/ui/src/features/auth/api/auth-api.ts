@@ -7,7 +7,11 @@ export const authKeys = {
 
 export function login(email: string, password: string): Promise<LoginResponse> {
   // A wrong password answers 401 INVALID_CREDENTIALS: show it, don't treat it as an expired session.
-  return apiRequest<LoginResponse>('/auth/login', { method: 'POST', body: { email, password }, skipAuthRedirect: true });
+  return apiRequest<LoginResponse>('/auth/login', {
+    method: 'POST',
+    body: { email, password },
+    skipAuthRedirect: true,
+  });
 }
 
 export function fetchMe(signal?: AbortSignal): Promise<MeResponse> {

@@ -15,7 +15,10 @@ const BUCKET_MS = 60_000;
 export function useFleetThroughput() {
   const orgId = useOrgId();
   const filters = { limit: SAMPLE, sort: '-last_seen' as const };
-  const gateways = useQuery({ queryKey: gatewayKeys.list(orgId, filters), queryFn: ({ signal }) => gatewaysApi.list(orgId, filters, undefined, signal) });
+  const gateways = useQuery({
+    queryKey: gatewayKeys.list(orgId, filters),
+    queryFn: ({ signal }) => gatewaysApi.list(orgId, filters, undefined, signal),
+  });
   const ids = (gateways.data?.items ?? []).map((g) => g.id);
   const metrics = useQueries({
     queries: ids.map((id) => ({
@@ -24,8 +27,14 @@ export function useFleetThroughput() {
     })),
   });
   const loaded = metrics.filter((m) => m.data).map((m) => m.data!.series);
-  const received: ChartPoint[] = mergeSeries(loaded.map((s) => pointsOf(s, 'received')), BUCKET_MS);
-  const sent: ChartPoint[] = mergeSeries(loaded.map((s) => pointsOf(s, 'sent')), BUCKET_MS);
+  const received: ChartPoint[] = mergeSeries(
+    loaded.map((s) => pointsOf(s, 'received')),
+    BUCKET_MS,
+  );
+  const sent: ChartPoint[] = mergeSeries(
+    loaded.map((s) => pointsOf(s, 'sent')),
+    BUCKET_MS,
+  );
   return {
     received,
     sent,

@@ -1,4 +1,9 @@
-import type { Deployment, DeploymentDetail, DeploymentStrategy, DeploymentTargetState } from '../../../lib/api/types.ts';
+import type {
+  Deployment,
+  DeploymentDetail,
+  DeploymentStrategy,
+  DeploymentTargetState,
+} from '../../../lib/api/types.ts';
 import type { DeploymentAction } from '../api/deployments-api.ts';
 
 // Pure logic behind the deployment views: batches, progress and which actions a state allows.
@@ -31,7 +36,12 @@ export function countByStatus(targets: DeploymentTargetState[]): Record<string, 
  * skipped), failed when any failed, active while some are applying (or it is the current batch of a
  * running deployment), waiting otherwise.
  */
-export function groupByBatch(targets: DeploymentTargetState[], strategy: DeploymentStrategy, deploymentStatus: string, currentBatch: number): BatchGroup[] {
+export function groupByBatch(
+  targets: DeploymentTargetState[],
+  strategy: DeploymentStrategy,
+  deploymentStatus: string,
+  currentBatch: number,
+): BatchGroup[] {
   const byBatch = new Map<number, DeploymentTargetState[]>();
   for (const t of targets) {
     const list = byBatch.get(t.batch) ?? [];
@@ -39,7 +49,10 @@ export function groupByBatch(targets: DeploymentTargetState[], strategy: Deploym
     byBatch.set(t.batch, list);
   }
   const batches = [...byBatch.keys()].sort((a, b) => a - b);
-  const percents = strategy.type === 'canary' && strategy.batches && strategy.batches.length === batches.length ? strategy.batches : null;
+  const percents =
+    strategy.type === 'canary' && strategy.batches && strategy.batches.length === batches.length
+      ? strategy.batches
+      : null;
   const running = deploymentStatus === 'in_progress' || deploymentStatus === 'pending';
   const over = TERMINAL.has(deploymentStatus);
   return batches.map((batch, index) => {
@@ -47,7 +60,10 @@ export function groupByBatch(targets: DeploymentTargetState[], strategy: Deploym
     const counts = countByStatus(list);
     const settled = list.every((t) => FINAL_OK.has(t.status) || SKIPPED.has(t.status));
     const allSkipped = list.length > 0 && list.every((t) => SKIPPED.has(t.status));
-    const rolledBack = list.length > 0 && list.some((t) => t.status === 'rolled_back') && list.every((t) => t.status === 'rolled_back' || SKIPPED.has(t.status));
+    const rolledBack =
+      list.length > 0 &&
+      list.some((t) => t.status === 'rolled_back') &&
+      list.every((t) => t.status === 'rolled_back' || SKIPPED.has(t.status));
     let state: BatchState;
     if ((counts.failed ?? 0) > 0) state = 'failed';
     else if (rolledBack) state = 'rolled_back';
@@ -57,7 +73,14 @@ export function groupByBatch(targets: DeploymentTargetState[], strategy: Deploym
     else if (over) state = 'skipped';
     else if ((counts.applying ?? 0) > 0 || (running && batch === currentBatch)) state = 'active';
     else state = 'waiting';
-    return { batch, position: index + 1, percent: percents ? (percents[index] ?? null) : null, targets: list, counts, state };
+    return {
+      batch,
+      position: index + 1,
+      percent: percents ? (percents[index] ?? null) : null,
+      targets: list,
+      counts,
+      state,
+    };
   });
 }
 
@@ -130,7 +153,10 @@ export function parseBatches(text: string): number[] | null {
 
 export function targetSummary(deployment: Pick<DeploymentDetail, 'target'>): string {
   const { gateway_ids: ids, tags } = deployment.target;
-  if (tags && Object.keys(tags).length > 0) return Object.entries(tags).map(([k, v]) => `${k}=${v}`).join(', ');
+  if (tags && Object.keys(tags).length > 0)
+    return Object.entries(tags)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(', ');
   if (ids) return `${ids.length} gateway${ids.length === 1 ? '' : 's'}`;
   return '—';
 }

@@ -10,13 +10,27 @@ import { BatchProgress, ProgressBar } from './deployment-progress.tsx';
 let seq = 0;
 const target = (batch: number, status: string, error: string | null = null): DeploymentTargetState => {
   seq += 1;
-  return { gateway_id: `00000000-0000-4000-8000-${String(seq).padStart(12, '0')}`, gateway_name: `gw-${seq}`, batch, status, error, config_hash: null, updated_at: '2026-01-01T00:00:00Z' };
+  return {
+    gateway_id: `00000000-0000-4000-8000-${String(seq).padStart(12, '0')}`,
+    gateway_name: `gw-${seq}`,
+    batch,
+    status,
+    error,
+    config_hash: null,
+    updated_at: '2026-01-01T00:00:00Z',
+  };
 };
 const canary: DeploymentStrategy = { type: 'canary', batches: [10, 50, 100], soak_seconds: 30 };
 
 describe('groupByBatch', () => {
   it('orders batches, attaches cumulative percents and classifies each', () => {
-    const targets = [target(2, 'pending'), target(0, 'applied'), target(1, 'applying'), target(1, 'applied'), target(2, 'pending')];
+    const targets = [
+      target(2, 'pending'),
+      target(0, 'applied'),
+      target(1, 'applying'),
+      target(1, 'applied'),
+      target(2, 'pending'),
+    ];
     const groups = groupByBatch(targets, canary, 'in_progress', 1);
     assert.deepEqual(
       groups.map((g) => [g.batch, g.position, g.percent, g.state, g.targets.length]),
@@ -29,7 +43,12 @@ describe('groupByBatch', () => {
   });
 
   it('marks a batch with a failure as failed even while others apply', () => {
-    const groups = groupByBatch([target(0, 'failed', 'invalid keys'), target(0, 'applying'), target(1, 'pending')], canary, 'paused', 0);
+    const groups = groupByBatch(
+      [target(0, 'failed', 'invalid keys'), target(0, 'applying'), target(1, 'pending')],
+      canary,
+      'paused',
+      0,
+    );
     assert.equal(groups[0]?.state, 'failed');
     assert.equal(groups[1]?.state, 'waiting');
   });
@@ -41,7 +60,12 @@ describe('groupByBatch', () => {
   });
 
   it('counts excluded/superseded targets as settled, and a batch of only those as skipped', () => {
-    const groups = groupByBatch([target(0, 'applied'), target(0, 'superseded'), target(1, 'cancelled')], { type: 'all_at_once' }, 'cancelled', 0);
+    const groups = groupByBatch(
+      [target(0, 'applied'), target(0, 'superseded'), target(1, 'cancelled')],
+      { type: 'all_at_once' },
+      'cancelled',
+      0,
+    );
     assert.equal(groups[0]?.state, 'done');
     assert.equal(groups[1]?.state, 'skipped');
     assert.equal(groups[0]?.percent, null, 'no percents without a canary strategy');
@@ -50,7 +74,13 @@ describe('groupByBatch', () => {
 
 describe('deployment helpers', () => {
   it('summarises progress', () => {
-    const p = progressOf([target(0, 'applied'), target(0, 'failed'), target(1, 'applying'), target(1, 'pending'), target(1, 'excluded')]);
+    const p = progressOf([
+      target(0, 'applied'),
+      target(0, 'failed'),
+      target(1, 'applying'),
+      target(1, 'pending'),
+      target(1, 'excluded'),
+    ]);
     assert.deepEqual(p, { total: 5, applied: 1, failed: 1, applying: 1, pending: 1, skipped: 1, done: 3 / 5 });
   });
 
@@ -77,8 +107,16 @@ describe('deployment helpers', () => {
 });
 
 describe('<BatchProgress>', () => {
-  const targets = [target(0, 'applied'), target(0, 'applied'), target(1, 'failed', 'exporter otlp: invalid endpoint'), target(1, 'applied'), target(2, 'pending')];
-  const html = renderToStaticMarkup(<BatchProgress batches={groupByBatch(targets, canary, 'paused', 1)} soakSeconds={30} />);
+  const targets = [
+    target(0, 'applied'),
+    target(0, 'applied'),
+    target(1, 'failed', 'exporter otlp: invalid endpoint'),
+    target(1, 'applied'),
+    target(2, 'pending'),
+  ];
+  const html = renderToStaticMarkup(
+    <BatchProgress batches={groupByBatch(targets, canary, 'paused', 1)} soakSeconds={30} />,
+  );
 
   it('shows one card per batch with its state and applied count', () => {
     assert.equal(html.split(`data-testid="${testIds.deploymentDetail.batch}"`).length - 1, 3);
@@ -110,7 +148,12 @@ describe('<ProgressBar>', () => {
 
 describe('finished deployments', () => {
   it('shows rolled-back batches as rolled back and unreached ones as not reached', () => {
-    const groups = groupByBatch([target(0, 'rolled_back'), target(0, 'rolled_back'), target(1, 'cancelled'), target(2, 'pending')], canary, 'rolled_back', 0);
+    const groups = groupByBatch(
+      [target(0, 'rolled_back'), target(0, 'rolled_back'), target(1, 'cancelled'), target(2, 'pending')],
+      canary,
+      'rolled_back',
+      0,
+    );
     assert.deepEqual(
       groups.map((g) => g.state),
       ['rolled_back', 'skipped', 'skipped'],

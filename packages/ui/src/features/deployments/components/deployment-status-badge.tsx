@@ -28,9 +28,21 @@ export function humanize(status: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-export function DeploymentStatusBadge({ status, testId = testIds.deployments.statusBadge }: { status: string; testId?: string }) {
+export function DeploymentStatusBadge({
+  status,
+  testId = testIds.deployments.statusBadge,
+}: {
+  status: string;
+  testId?: string;
+}) {
   return (
-    <Badge tone={deploymentTone[status] ?? 'neutral'} dot pulse={status === 'in_progress'} data-testid={testId} data-status={status}>
+    <Badge
+      tone={deploymentTone[status] ?? 'neutral'}
+      dot
+      pulse={status === 'in_progress'}
+      data-testid={testId}
+      data-status={status}
+    >
       {humanize(status)}
     </Badge>
   );
@@ -38,7 +50,13 @@ export function DeploymentStatusBadge({ status, testId = testIds.deployments.sta
 
 export function TargetStatusBadge({ status }: { status: string }) {
   return (
-    <Badge tone={targetTone[status] ?? 'neutral'} dot pulse={status === 'applying'} data-testid={testIds.deploymentDetail.targetStatus} data-status={status}>
+    <Badge
+      tone={targetTone[status] ?? 'neutral'}
+      dot
+      pulse={status === 'applying'}
+      data-testid={testIds.deploymentDetail.targetStatus}
+      data-status={status}
+    >
       {humanize(status)}
     </Badge>
   );

@@ -28,11 +28,22 @@ const gateway = (name: string, acceptsRemoteConfig = true): GatewaySummary => ({
   created_at: '2026-01-01T00:00:00Z',
 });
 const render = (query: QueryCardQuery<{ items: GatewaySummary[] }>, filtered = false) =>
-  renderToStaticMarkup(<GatewayOptions query={query} filtered={filtered} selected={new Set()} onToggle={() => undefined} />);
+  renderToStaticMarkup(
+    <GatewayOptions query={query} filtered={filtered} selected={new Set()} onToggle={() => undefined} />,
+  );
 
 describe('GatewayOptions', () => {
   it('shows the API error code and message with Retry when the gateways cannot be loaded, not "no gateway matches"', () => {
-    const html = render({ status: 'error', error: new ApiError({ code: 'FORBIDDEN', message: 'Your role cannot list gateways', status: 403, requestId: 'req-9' }), refetch });
+    const html = render({
+      status: 'error',
+      error: new ApiError({
+        code: 'FORBIDDEN',
+        message: 'Your role cannot list gateways',
+        status: 403,
+        requestId: 'req-9',
+      }),
+      refetch,
+    });
     assert.ok(html.includes(`data-testid="${testIds.app.errorState}"`));
     assert.match(html, /Could not load the gateways/);
     assert.match(html, /FORBIDDEN/);
@@ -43,12 +54,19 @@ describe('GatewayOptions', () => {
   });
 
   it('tells an empty organization from a name filter that matches nothing', () => {
-    assert.match(render({ status: 'success', data: { items: [] }, refetch }), /No gateway has enrolled in this organization yet/);
+    assert.match(
+      render({ status: 'success', data: { items: [] }, refetch }),
+      /No gateway has enrolled in this organization yet/,
+    );
     assert.match(render({ status: 'success', data: { items: [] }, refetch }, true), /No gateway matches this name/);
   });
 
   it('lists one option per gateway, disabled when it does not accept remote config', () => {
-    const html = render({ status: 'success', data: { items: [gateway('gw-fra-01'), gateway('gw-legacy', false)] }, refetch });
+    const html = render({
+      status: 'success',
+      data: { items: [gateway('gw-fra-01'), gateway('gw-legacy', false)] },
+      refetch,
+    });
     assert.equal(html.split(`data-testid="${testIds.deploymentCreate.gatewayOption}"`).length - 1, 2);
     assert.match(html, /data-name="gw-legacy"><input type="checkbox"[^>]*disabled=""/);
     assert.match(html, /Does not accept remote config/);

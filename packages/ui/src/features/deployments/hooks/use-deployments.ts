@@ -26,7 +26,10 @@ export function useRecentDeployments(limit: number) {
 
 export function useDeployment(id: string) {
   const orgId = useOrgId();
-  return useQuery({ queryKey: deploymentKeys.detail(orgId, id), queryFn: ({ signal }) => deploymentsApi.detail(orgId, id, signal) });
+  return useQuery({
+    queryKey: deploymentKeys.detail(orgId, id),
+    queryFn: ({ signal }) => deploymentsApi.detail(orgId, id, signal),
+  });
 }
 
 export function useCreateDeployment() {
@@ -44,7 +47,8 @@ export function useDeploymentAction(id: string) {
   return useMutation({
     mutationFn: (action: DeploymentAction) => deploymentsApi.act(orgId, id, action),
     onSuccess: (detail) => {
-      if (detail && typeof detail === 'object' && 'targets' in detail) queryClient.setQueryData(deploymentKeys.detail(orgId, id), detail);
+      if (detail && typeof detail === 'object' && 'targets' in detail)
+        queryClient.setQueryData(deploymentKeys.detail(orgId, id), detail);
       void queryClient.invalidateQueries({ queryKey: deploymentKeys.all(orgId) });
       void queryClient.invalidateQueries({ queryKey: gatewayKeys.all(orgId) });
     },

@@ -8,7 +8,16 @@ export function BrandMark({ inverted = false, compact = false }: { inverted?: bo
         <rect width="32" height="32" rx="8" className="fill-accent-600" />
         <path d="M8 11h16M8 16h11M8 21h6" stroke="white" strokeWidth="3" strokeLinecap="round" />
       </svg>
-      {!compact && <span className={cn('text-[15px] font-semibold tracking-tight', inverted ? 'text-white' : 'text-zinc-900 dark:text-zinc-50')}>Flowgate</span>}
+      {!compact && (
+        <span
+          className={cn(
+            'text-[15px] font-semibold tracking-tight',
+            inverted ? 'text-white' : 'text-zinc-900 dark:text-zinc-50',
+          )}
+        >
+          Flowgate
+        </span>
+      )}
     </span>
   );
 }

@@ -7,7 +7,12 @@ import { useSession } from '../../auth/hooks/session.tsx';
 export function UserMenu() {
   const { user, role, logout } = useSession();
   if (!user) return null;
-  const initials = (user.name ?? user.email).split(/[\s@.]+/).filter(Boolean).slice(0, 2).map((s) => s[0]?.toUpperCase()).join('');
+  const initials = (user.name ?? user.email)
+    .split(/[\s@.]+/)
+    .filter(Boolean)
+    .slice(0, 2)
+    .map((s) => s[0]?.toUpperCase())
+    .join('');
   return (
     <div className="flex items-center gap-2 rounded-lg px-1 py-1" data-testid={testIds.header.userMenu}>
       <span className="flex size-7 shrink-0 items-center justify-center rounded-full bg-zinc-200 text-[11px] font-semibold text-zinc-700 dark:bg-zinc-700 dark:text-zinc-200">

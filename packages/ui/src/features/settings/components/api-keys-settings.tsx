@@ -31,7 +31,10 @@ function ApiKeysManager() {
   const orgId = useOrgId();
   const queryClient = useQueryClient();
   const toast = useToast();
-  const keys = useQuery({ queryKey: settingsKeys.apiKeys(orgId), queryFn: ({ signal }) => settingsApi.apiKeys(orgId, signal) });
+  const keys = useQuery({
+    queryKey: settingsKeys.apiKeys(orgId),
+    queryFn: ({ signal }) => settingsApi.apiKeys(orgId, signal),
+  });
   const [name, setName] = useState('');
   const [role, setRole] = useState<Role>('viewer');
   const [days, setDays] = useState('90');
@@ -39,7 +42,8 @@ function ApiKeysManager() {
   const [deleting, setDeleting] = useState<ApiKey | null>(null);
   const refresh = () => queryClient.invalidateQueries({ queryKey: settingsKeys.apiKeys(orgId) });
   const create = useMutation({
-    mutationFn: () => settingsApi.createApiKey(orgId, { name: name.trim(), role, expires_in_days: days ? Number(days) : undefined }),
+    mutationFn: () =>
+      settingsApi.createApiKey(orgId, { name: name.trim(), role, expires_in_days: days ? Number(days) : undefined }),
     onSuccess: (key) => {
       setCreated(key);
       setName('');
@@ -55,12 +59,30 @@ function ApiKeysManager() {
 
   return (
     <div className="space-y-5">
-      <Card title="Create an API key" description="For CI pipelines and scripts: send it as Authorization: Bearer <key>. It acts with the role you choose.">
+      <Card
+        title="Create an API key"
+        description="For CI pipelines and scripts: send it as Authorization: Bearer <key>. It acts with the role you choose."
+      >
         <form onSubmit={submit} className="grid items-start gap-3 md:grid-cols-[1fr_10rem_9rem_auto]">
-          <Field label="Name">{(id) => <Input id={id} value={name} onChange={(e) => setName(e.target.value)} placeholder="github-actions" data-testid={testIds.settings.apiKeyName} />}</Field>
+          <Field label="Name">
+            {(id) => (
+              <Input
+                id={id}
+                value={name}
+                onChange={(e) => setName(e.target.value)}
+                placeholder="github-actions"
+                data-testid={testIds.settings.apiKeyName}
+              />
+            )}
+          </Field>
           <Field label="Role">
             {(id) => (
-              <Select id={id} value={role} onChange={(e) => setRole(e.target.value as Role)} data-testid={testIds.settings.apiKeyRole}>
+              <Select
+                id={id}
+                value={role}
+                onChange={(e) => setRole(e.target.value as Role)}
+                data-testid={testIds.settings.apiKeyRole}
+              >
                 {roles.map((r) => (
                   <option key={r} value={r}>
                     {r}
@@ -69,8 +91,19 @@ function ApiKeysManager() {
               </Select>
             )}
           </Field>
-          <Field label="Expires in (days)">{(id) => <Input id={id} type="number" min={1} max={3650} value={days} onChange={(e) => setDays(e.target.value)} />}</Field>
-          <Button type="submit" variant="primary" className="md:mt-[1.375rem]" loading={create.isPending} disabled={!name.trim()} data-testid={testIds.settings.apiKeyCreate}>
+          <Field label="Expires in (days)">
+            {(id) => (
+              <Input id={id} type="number" min={1} max={3650} value={days} onChange={(e) => setDays(e.target.value)} />
+            )}
+          </Field>
+          <Button
+            type="submit"
+            variant="primary"
+            className="md:mt-[1.375rem]"
+            loading={create.isPending}
+            disabled={!name.trim()}
+            data-testid={testIds.settings.apiKeyCreate}
+          >
             Create key
           </Button>
         </form>
@@ -82,7 +115,10 @@ function ApiKeysManager() {
                 <IconAlert size={15} /> Copy “{created.name}” now — it is not shown again.
               </p>
               <div className="mt-2 flex items-center gap-2 rounded-lg bg-white p-2 dark:bg-zinc-900">
-                <code className="min-w-0 flex-1 font-mono text-xs break-all" data-testid={testIds.settings.apiKeyPlaintext}>
+                <code
+                  className="min-w-0 flex-1 font-mono text-xs break-all"
+                  data-testid={testIds.settings.apiKeyPlaintext}
+                >
                   {created.key}
                 </code>
                 <CopyButton text={created.key} />
@@ -94,7 +130,17 @@ function ApiKeysManager() {
           )}
         </div>
       </Card>
-      <QueryCard query={keys} title="API keys" empty={<EmptyState className="py-8" title="No API keys" description="Create one to automate deployments from CI or to script the fleet." />}>
+      <QueryCard
+        query={keys}
+        title="API keys"
+        empty={
+          <EmptyState
+            className="py-8"
+            title="No API keys"
+            description="Create one to automate deployments from CI or to script the fleet."
+          />
+        }
+      >
         {(apiKeys) => (
           <Table>
             <THead>
@@ -115,10 +161,17 @@ function ApiKeysManager() {
                   <Td>
                     <Badge tone="neutral">{key.role}</Badge>
                   </Td>
-                  <Td className="text-xs text-zinc-500">{key.last_used_at ? relativeTime(key.last_used_at) : 'never'}</Td>
+                  <Td className="text-xs text-zinc-500">
+                    {key.last_used_at ? relativeTime(key.last_used_at) : 'never'}
+                  </Td>
                   <Td className="text-xs text-zinc-500">{key.expires_at ? dateTime(key.expires_at) : 'never'}</Td>
                   <Td className="text-right">
-                    <Button size="sm" variant="danger-ghost" onClick={() => setDeleting(key)} data-testid={testIds.settings.apiKeyDelete}>
+                    <Button
+                      size="sm"
+                      variant="danger-ghost"
+                      onClick={() => setDeleting(key)}
+                      data-testid={testIds.settings.apiKeyDelete}
+                    >
                       Delete
                     </Button>
                   </Td>

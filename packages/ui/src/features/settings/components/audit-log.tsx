@@ -33,8 +33,17 @@ function AuditTable() {
   const [expanded, setExpanded] = useState<string | null>(null);
   const debouncedAction = useDebounced(action.trim(), 300);
   const debouncedType = useDebounced(resourceType.trim(), 300);
-  const query: AuditQuery = { limit: PAGE_SIZE, cursor: cursors.at(-1), action: debouncedAction || undefined, resource_type: debouncedType || undefined };
-  const page = useQuery({ queryKey: settingsKeys.audit(orgId, query), queryFn: ({ signal }) => settingsApi.audit(orgId, query, signal), placeholderData: keepPreviousData });
+  const query: AuditQuery = {
+    limit: PAGE_SIZE,
+    cursor: cursors.at(-1),
+    action: debouncedAction || undefined,
+    resource_type: debouncedType || undefined,
+  };
+  const page = useQuery({
+    queryKey: settingsKeys.audit(orgId, query),
+    queryFn: ({ signal }) => settingsApi.audit(orgId, query, signal),
+    placeholderData: keepPreviousData,
+  });
 
   const resetPaging = () => setCursors([undefined]);
 
@@ -47,20 +56,60 @@ function AuditTable() {
       retry
       toolbar={
         <div className="flex flex-wrap gap-2 border-b border-zinc-100 p-3 dark:border-zinc-800">
-          <Input className="w-56" placeholder="Action, e.g. template.create" aria-label="Filter by action" value={action} onChange={(e) => { setAction(e.target.value); resetPaging(); }} data-testid={testIds.settings.auditAction} />
-          <Input className="w-56" placeholder="Resource type, e.g. gateway" aria-label="Filter by resource type" value={resourceType} onChange={(e) => { setResourceType(e.target.value); resetPaging(); }} data-testid={testIds.settings.auditResourceType} />
+          <Input
+            className="w-56"
+            placeholder="Action, e.g. template.create"
+            aria-label="Filter by action"
+            value={action}
+            onChange={(e) => {
+              setAction(e.target.value);
+              resetPaging();
+            }}
+            data-testid={testIds.settings.auditAction}
+          />
+          <Input
+            className="w-56"
+            placeholder="Resource type, e.g. gateway"
+            aria-label="Filter by resource type"
+            value={resourceType}
+            onChange={(e) => {
+              setResourceType(e.target.value);
+              resetPaging();
+            }}
+            data-testid={testIds.settings.auditResourceType}
+          />
         </div>
       }
-      empty={<EmptyState className="py-8" title="No entries" description={action || resourceType ? 'Nothing matches these filters.' : 'Changes appear here as people and API keys make them.'} />}
+      empty={
+        <EmptyState
+          className="py-8"
+          title="No entries"
+          description={
+            action || resourceType
+              ? 'Nothing matches these filters.'
+              : 'Changes appear here as people and API keys make them.'
+          }
+        />
+      }
       isEmpty={(data) => data.items.length === 0}
       footer={
         <div className="flex items-center justify-between border-t border-zinc-100 px-4 py-2.5 text-xs text-zinc-500 dark:border-zinc-800">
           <span>Page {cursors.length}</span>
           <div className="flex gap-2">
-            <Button size="sm" disabled={cursors.length <= 1} onClick={() => setCursors((c) => c.slice(0, -1))} data-testid={testIds.settings.auditPrev}>
+            <Button
+              size="sm"
+              disabled={cursors.length <= 1}
+              onClick={() => setCursors((c) => c.slice(0, -1))}
+              data-testid={testIds.settings.auditPrev}
+            >
               Newer
             </Button>
-            <Button size="sm" disabled={!page.data?.next_cursor} onClick={() => page.data?.next_cursor && setCursors((c) => [...c, page.data.next_cursor ?? undefined])} data-testid={testIds.settings.auditNext}>
+            <Button
+              size="sm"
+              disabled={!page.data?.next_cursor}
+              onClick={() => page.data?.next_cursor && setCursors((c) => [...c, page.data.next_cursor ?? undefined])}
+              data-testid={testIds.settings.auditNext}
+            >
               Older
             </Button>
           </div>
@@ -84,13 +133,27 @@ function AuditTable() {
               const open = expanded === entry.id;
               return (
                 <Fragment key={entry.id}>
-                  <Tr interactive className="cursor-pointer" onClick={() => setExpanded(open ? null : entry.id)} data-testid={testIds.settings.auditRow} data-id={entry.id} data-action={entry.action}>
+                  <Tr
+                    interactive
+                    className="cursor-pointer"
+                    onClick={() => setExpanded(open ? null : entry.id)}
+                    data-testid={testIds.settings.auditRow}
+                    data-id={entry.id}
+                    data-action={entry.action}
+                  >
                     <Td>
-                      <button type="button" aria-expanded={open} aria-label="Show change details" className="rounded p-0.5 text-zinc-400 hover:text-zinc-700">
+                      <button
+                        type="button"
+                        aria-expanded={open}
+                        aria-label="Show change details"
+                        className="rounded p-0.5 text-zinc-400 hover:text-zinc-700"
+                      >
                         <IconChevronRight size={14} className={cn('transition-transform', open && 'rotate-90')} />
                       </button>
                     </Td>
-                    <Td className="text-xs whitespace-nowrap text-zinc-600 dark:text-zinc-400">{dateTime(entry.created_at)}</Td>
+                    <Td className="text-xs whitespace-nowrap text-zinc-600 dark:text-zinc-400">
+                      {dateTime(entry.created_at)}
+                    </Td>
                     <Td className="text-xs">
                       {entry.actor_label ?? entry.actor_id ?? '—'}
                       <span className="ml-1 text-zinc-400">({entry.actor_type})</span>
@@ -98,7 +161,9 @@ function AuditTable() {
                     <Td className="font-mono text-xs">{entry.action}</Td>
                     <Td className="text-xs">
                       {entry.resource_type}
-                      {entry.resource_id && <span className="ml-1 font-mono text-zinc-400">{entry.resource_id.slice(0, 8)}</span>}
+                      {entry.resource_id && (
+                        <span className="ml-1 font-mono text-zinc-400">{entry.resource_id.slice(0, 8)}</span>
+                      )}
                     </Td>
                     <Td className="font-mono text-[11px] text-zinc-400" title={entry.request_id ?? undefined}>
                       {entry.request_id ? entry.request_id.slice(0, 8) : '—'}

@@ -24,7 +24,8 @@ export function DeleteSecretDialog({ name, onClose }: { name: string | null; onC
   const toast = useToast();
   const [inUse, setInUse] = useState<SecretInUseDetails | null>(null);
   const remove = useMutation({
-    mutationFn: (request: { name: string; force: boolean }) => settingsApi.deleteSecret(orgId, request.name, { force: request.force }),
+    mutationFn: (request: { name: string; force: boolean }) =>
+      settingsApi.deleteSecret(orgId, request.name, { force: request.force }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: settingsKeys.secrets(orgId) }),
   });
 
@@ -39,7 +40,12 @@ export function DeleteSecretDialog({ name, onClose }: { name: string | null; onC
       { name, force },
       {
         onSuccess: () => {
-          toast.success(`Secret ${name} deleted`, force ? `Add a secret named ${name} again before the gateways that use it can receive that configuration.` : undefined);
+          toast.success(
+            `Secret ${name} deleted`,
+            force
+              ? `Add a secret named ${name} again before the gateways that use it can receive that configuration.`
+              : undefined,
+          );
           close();
         },
         onError: (error) => {
@@ -67,15 +73,33 @@ export function DeleteSecretDialog({ name, onClose }: { name: string | null; onC
           </Button>
           {inUse ? (
             <>
-              <Button loading={pendingPlain} disabled={remove.isPending} onClick={() => run(false)} data-testid={testIds.settings.secretDeleteRetry}>
+              <Button
+                loading={pendingPlain}
+                disabled={remove.isPending}
+                onClick={() => run(false)}
+                data-testid={testIds.settings.secretDeleteRetry}
+              >
                 Check again
               </Button>
-              <Button variant="danger" loading={pendingForce} disabled={remove.isPending} onClick={() => run(true)} data-testid={testIds.settings.secretDeleteAnyway}>
+              <Button
+                variant="danger"
+                loading={pendingForce}
+                disabled={remove.isPending}
+                onClick={() => run(true)}
+                data-testid={testIds.settings.secretDeleteAnyway}
+              >
                 Delete anyway
               </Button>
             </>
           ) : (
-            <Button variant="danger" autoFocus loading={pendingPlain} disabled={remove.isPending} onClick={() => run(false)} data-testid={testIds.dialog.confirm}>
+            <Button
+              variant="danger"
+              autoFocus
+              loading={pendingPlain}
+              disabled={remove.isPending}
+              onClick={() => run(false)}
+              data-testid={testIds.dialog.confirm}
+            >
               Delete secret
             </Button>
           )}
@@ -87,8 +111,9 @@ export function DeleteSecretDialog({ name, onClose }: { name: string | null; onC
           <SecretInUseNotice name={name} details={inUse} />
         ) : (
           <p>
-            If a gateway’s configuration or a template’s latest or deployed version still references <code className="font-mono text-xs">{`\${secret:${name ?? ''}}`}</code>, nothing is deleted: you see what uses it
-            first.
+            If a gateway’s configuration or a template’s latest or deployed version still references{' '}
+            <code className="font-mono text-xs">{`\${secret:${name ?? ''}}`}</code>, nothing is deleted: you see what
+            uses it first.
           </p>
         )}
         <InlineError error={otherError} />
@@ -107,9 +132,21 @@ export function SecretInUseNotice({ name, details }: { name: string; details: Se
       </p>
       <ul className="divide-y divide-zinc-100 rounded-lg border border-zinc-200 dark:divide-zinc-800 dark:border-zinc-800">
         {details.used_by.map((ref) => (
-          <li key={`${ref.kind}:${ref.id}`} className="flex items-center gap-2 px-3 py-1.5" data-testid={testIds.settings.secretInUseRef} data-kind={ref.kind} data-id={ref.id} data-name={ref.name}>
-            <Badge tone={ref.kind === 'gateway' ? 'info' : 'neutral'}>{ref.kind === 'gateway' ? 'Gateway' : 'Template'}</Badge>
-            <Link to={secretReferencePath(ref)} className="min-w-0 truncate font-medium text-accent-600 hover:underline dark:text-accent-400">
+          <li
+            key={`${ref.kind}:${ref.id}`}
+            className="flex items-center gap-2 px-3 py-1.5"
+            data-testid={testIds.settings.secretInUseRef}
+            data-kind={ref.kind}
+            data-id={ref.id}
+            data-name={ref.name}
+          >
+            <Badge tone={ref.kind === 'gateway' ? 'info' : 'neutral'}>
+              {ref.kind === 'gateway' ? 'Gateway' : 'Template'}
+            </Badge>
+            <Link
+              to={secretReferencePath(ref)}
+              className="min-w-0 truncate font-medium text-accent-600 hover:underline dark:text-accent-400"
+            >
               {ref.name}
             </Link>
           </li>

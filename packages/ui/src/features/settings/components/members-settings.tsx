@@ -30,14 +30,27 @@ export function MembersSettings() {
   const canWrite = useCan('members:write');
   const queryClient = useQueryClient();
   const toast = useToast();
-  const members = useQuery({ queryKey: settingsKeys.members(orgId), queryFn: ({ signal }) => settingsApi.members(orgId, signal) });
+  const members = useQuery({
+    queryKey: settingsKeys.members(orgId),
+    queryFn: ({ signal }) => settingsApi.members(orgId, signal),
+  });
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<Role>('editor');
   const [removing, setRemoving] = useState<Member | null>(null);
   const refresh = () => queryClient.invalidateQueries({ queryKey: settingsKeys.members(orgId) });
-  const add = useMutation({ mutationFn: () => settingsApi.addMember(orgId, { email: email.trim(), role }), onSuccess: refresh });
-  const changeRole = useMutation({ mutationFn: (m: { userId: string; role: Role }) => settingsApi.addMember(orgId, { user_id: m.userId, role: m.role }), onSuccess: refresh });
-  const remove = useMutation({ mutationFn: (userId: string) => settingsApi.removeMember(orgId, userId), onSuccess: refresh });
+  const add = useMutation({
+    mutationFn: () => settingsApi.addMember(orgId, { email: email.trim(), role }),
+    onSuccess: refresh,
+  });
+  const changeRole = useMutation({
+    mutationFn: (m: { userId: string; role: Role }) =>
+      settingsApi.addMember(orgId, { user_id: m.userId, role: m.role }),
+    onSuccess: refresh,
+  });
+  const remove = useMutation({
+    mutationFn: (userId: string) => settingsApi.removeMember(orgId, userId),
+    onSuccess: refresh,
+  });
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -53,14 +66,31 @@ export function MembersSettings() {
   return (
     <div className="space-y-5">
       {canWrite && (
-        <Card title="Add a member" description="The person needs a Flowgate account; an instance admin can create one below.">
+        <Card
+          title="Add a member"
+          description="The person needs a Flowgate account; an instance admin can create one below."
+        >
           <form onSubmit={submit} className="grid items-start gap-3 md:grid-cols-[1fr_12rem_auto]">
             <Field label="Email">
-              {(id) => <Input id={id} type="email" value={email} onChange={(e) => setEmail(e.target.value)} placeholder="teammate@example.com" data-testid={testIds.settings.memberEmail} />}
+              {(id) => (
+                <Input
+                  id={id}
+                  type="email"
+                  value={email}
+                  onChange={(e) => setEmail(e.target.value)}
+                  placeholder="teammate@example.com"
+                  data-testid={testIds.settings.memberEmail}
+                />
+              )}
             </Field>
             <Field label="Role" hint={roleDescriptions[role]}>
               {(id) => (
-                <Select id={id} value={role} onChange={(e) => setRole(e.target.value as Role)} data-testid={testIds.settings.memberRole}>
+                <Select
+                  id={id}
+                  value={role}
+                  onChange={(e) => setRole(e.target.value as Role)}
+                  data-testid={testIds.settings.memberRole}
+                >
                   {roles.map((r) => (
                     <option key={r} value={r}>
                       {r}
@@ -69,7 +99,14 @@ export function MembersSettings() {
                 </Select>
               )}
             </Field>
-            <Button type="submit" variant="primary" className="md:mt-[1.375rem]" loading={add.isPending} disabled={!email.trim()} data-testid={testIds.settings.memberAdd}>
+            <Button
+              type="submit"
+              variant="primary"
+              className="md:mt-[1.375rem]"
+              loading={add.isPending}
+              disabled={!email.trim()}
+              data-testid={testIds.settings.memberAdd}
+            >
               Add member
             </Button>
           </form>
@@ -91,7 +128,12 @@ export function MembersSettings() {
             </THead>
             <TBody>
               {memberList.map((member) => (
-                <Tr key={member.user_id} data-testid={testIds.settings.memberRow} data-id={member.user_id} data-name={member.email}>
+                <Tr
+                  key={member.user_id}
+                  data-testid={testIds.settings.memberRow}
+                  data-id={member.user_id}
+                  data-name={member.email}
+                >
                   <Td>
                     <p className="font-medium">{member.name ?? member.email}</p>
                     {member.name && <p className="text-xs text-zinc-500">{member.email}</p>}
@@ -105,7 +147,10 @@ export function MembersSettings() {
                         onChange={(e) =>
                           changeRole.mutate(
                             { userId: member.user_id, role: e.target.value as Role },
-                            { onSuccess: () => toast.success('Role changed'), onError: (err) => toast.error(err, 'Role not changed') },
+                            {
+                              onSuccess: () => toast.success('Role changed'),
+                              onError: (err) => toast.error(err, 'Role not changed'),
+                            },
                           )
                         }
                       >
@@ -123,7 +168,12 @@ export function MembersSettings() {
                   {canWrite && (
                     <Td className="text-right">
                       {member.user_id !== user?.id && (
-                        <Button size="sm" variant="danger-ghost" onClick={() => setRemoving(member)} data-testid={testIds.settings.memberRemove}>
+                        <Button
+                          size="sm"
+                          variant="danger-ghost"
+                          onClick={() => setRemoving(member)}
+                          data-testid={testIds.settings.memberRemove}
+                        >
                           Remove
                         </Button>
                       )}
@@ -156,7 +206,9 @@ function CreateUserCard() {
   const [email, setEmail] = useState('');
   const [name, setName] = useState('');
   const [password, setPassword] = useState('');
-  const create = useMutation({ mutationFn: () => settingsApi.createUser({ email: email.trim(), password, name: name.trim() || undefined }) });
+  const create = useMutation({
+    mutationFn: () => settingsApi.createUser({ email: email.trim(), password, name: name.trim() || undefined }),
+  });
   const submit = (event: FormEvent) => {
     event.preventDefault();
     create.mutate(undefined, {
@@ -169,14 +221,32 @@ function CreateUserCard() {
     });
   };
   return (
-    <Card title="Create a user account" description="Instance admins only. Share the initial password through a safe channel.">
+    <Card
+      title="Create a user account"
+      description="Instance admins only. Share the initial password through a safe channel."
+    >
       <form onSubmit={submit} className="grid items-start gap-3 md:grid-cols-[1fr_1fr_1fr_auto]">
-        <Field label="Email">{(id) => <Input id={id} type="email" value={email} onChange={(e) => setEmail(e.target.value)} />}</Field>
+        <Field label="Email">
+          {(id) => <Input id={id} type="email" value={email} onChange={(e) => setEmail(e.target.value)} />}
+        </Field>
         <Field label="Name">{(id) => <Input id={id} value={name} onChange={(e) => setName(e.target.value)} />}</Field>
         <Field label="Initial password" hint="At least 8 characters">
-          {(id) => <Input id={id} type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} />}
+          {(id) => (
+            <Input
+              id={id}
+              type="password"
+              autoComplete="new-password"
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+            />
+          )}
         </Field>
-        <Button type="submit" className="md:mt-[1.375rem]" loading={create.isPending} disabled={!email.trim() || password.length < 8}>
+        <Button
+          type="submit"
+          className="md:mt-[1.375rem]"
+          loading={create.isPending}
+          disabled={!email.trim() || password.length < 8}
+        >
           Create account
         </Button>
       </form>

@@ -38,12 +38,31 @@ export function OrgsSettings() {
 
   return (
     <div className="space-y-5">
-      <Card title="Create an organization" description="Organizations isolate gateways, templates, tokens and people. You become its owner.">
+      <Card
+        title="Create an organization"
+        description="Organizations isolate gateways, templates, tokens and people. You become its owner."
+      >
         <form onSubmit={submit} className="flex items-start gap-3">
           <Field label="Name" className="flex-1">
-            {(id) => <Input id={id} value={name} maxLength={120} onChange={(e) => setName(e.target.value)} placeholder="Platform team" data-testid={testIds.settings.orgName} />}
+            {(id) => (
+              <Input
+                id={id}
+                value={name}
+                maxLength={120}
+                onChange={(e) => setName(e.target.value)}
+                placeholder="Platform team"
+                data-testid={testIds.settings.orgName}
+              />
+            )}
           </Field>
-          <Button type="submit" variant="primary" className="mt-[1.375rem]" loading={create.isPending} disabled={!name.trim()} data-testid={testIds.settings.orgCreate}>
+          <Button
+            type="submit"
+            variant="primary"
+            className="mt-[1.375rem]"
+            loading={create.isPending}
+            disabled={!name.trim()}
+            data-testid={testIds.settings.orgCreate}
+          >
             Create
           </Button>
         </form>
@@ -68,7 +87,9 @@ export function OrgsSettings() {
                 <Tr key={org.id}>
                   <Td className="font-medium">{org.name}</Td>
                   <Td className="font-mono text-xs text-zinc-500">{org.slug}</Td>
-                  <Td>{org.role ? <Badge tone="neutral">{org.role}</Badge> : <span className="text-zinc-400">—</span>}</Td>
+                  <Td>
+                    {org.role ? <Badge tone="neutral">{org.role}</Badge> : <span className="text-zinc-400">—</span>}
+                  </Td>
                   <Td className="text-xs text-zinc-500">{dateTime(org.created_at)}</Td>
                   <Td className="text-right">
                     {org.id === orgId ? (

@@ -14,11 +14,28 @@ const GATEWAY_ID = '00000000-0000-4000-8000-000000000001';
 const TEMPLATE_ID = '00000000-0000-4000-8000-000000000002';
 
 const inUseError = (details: unknown) =>
-  apiErrorFromResponse(409, JSON.stringify({ error: { code: 'SECRET_IN_USE', message: 'Secret "LOKI_TOKEN" is referenced by gateway "gw-1"', request_id: 'r-1', details } }), null);
+  apiErrorFromResponse(
+    409,
+    JSON.stringify({
+      error: {
+        code: 'SECRET_IN_USE',
+        message: 'Secret "LOKI_TOKEN" is referenced by gateway "gw-1"',
+        request_id: 'r-1',
+        details,
+      },
+    }),
+    null,
+  );
 
 describe('secretInUse', () => {
   it('reads what references the secret from a 409 SECRET_IN_USE', () => {
-    const details = { used_by: [{ kind: 'gateway', id: GATEWAY_ID, name: 'gw-fra-01' }, { kind: 'template', id: TEMPLATE_ID, name: 'logs-severity-filter' }], total: 2 };
+    const details = {
+      used_by: [
+        { kind: 'gateway', id: GATEWAY_ID, name: 'gw-fra-01' },
+        { kind: 'template', id: TEMPLATE_ID, name: 'logs-severity-filter' },
+      ],
+      total: 2,
+    };
     assert.deepEqual(secretInUse(inUseError(details)), details);
   });
 
@@ -29,7 +46,12 @@ describe('secretInUse', () => {
   });
 
   it('drops entries it cannot link and never counts fewer than it lists', () => {
-    const details = secretInUse(inUseError({ used_by: [{ kind: 'gateway', id: GATEWAY_ID, name: 'gw-1' }, { kind: 'pipeline', id: 'x', name: 'y' }, 'junk'], total: 0 }));
+    const details = secretInUse(
+      inUseError({
+        used_by: [{ kind: 'gateway', id: GATEWAY_ID, name: 'gw-1' }, { kind: 'pipeline', id: 'x', name: 'y' }, 'junk'],
+        total: 0,
+      }),
+    );
     assert.deepEqual(details, { used_by: [{ kind: 'gateway', id: GATEWAY_ID, name: 'gw-1' }], total: 1 });
     assert.deepEqual(secretInUse(inUseError(undefined)), { used_by: [], total: 0 });
   });
@@ -52,12 +74,21 @@ describe('forceDeleteWarning', () => {
   const tpl = { kind: 'template', id: TEMPLATE_ID, name: 't' } as const;
 
   it('warns that the gateways cannot receive that configuration until the secret exists again', () => {
-    assert.equal(forceDeleteWarning('K', { used_by: [gw], total: 1 }), 'If you delete it anyway, those gateways cannot receive that configuration until a secret named K exists again.');
+    assert.equal(
+      forceDeleteWarning('K', { used_by: [gw], total: 1 }),
+      'If you delete it anyway, those gateways cannot receive that configuration until a secret named K exists again.',
+    );
   });
 
   it('speaks of templates only when templates reference it', () => {
-    assert.equal(forceDeleteWarning('K', { used_by: [tpl], total: 1 }), 'If you delete it anyway, templates that reference it fail validation until a secret named K exists again.');
-    assert.match(forceDeleteWarning('K', { used_by: [gw, tpl], total: 2 }), /those gateways cannot receive .* and templates that reference it fail validation/);
+    assert.equal(
+      forceDeleteWarning('K', { used_by: [tpl], total: 1 }),
+      'If you delete it anyway, templates that reference it fail validation until a secret named K exists again.',
+    );
+    assert.match(
+      forceDeleteWarning('K', { used_by: [gw, tpl], total: 2 }),
+      /those gateways cannot receive .* and templates that reference it fail validation/,
+    );
   });
 
   it('counts unlisted references as possibly templates', () => {
@@ -74,11 +105,30 @@ describe('SecretInUseNotice', () => {
     );
 
   it('lists each gateway and template with a link to its page, and warns what deleting anyway breaks', () => {
-    const html = render({ used_by: [{ kind: 'gateway', id: GATEWAY_ID, name: 'gw-fra-01' }, { kind: 'template', id: TEMPLATE_ID, name: 'logs-severity-filter' }], total: 2 });
-    assert.match(html, new RegExp(`data-testid="${testIds.settings.secretInUseRef}" data-kind="gateway"[^>]*>.*?<a [^>]*href="/agents/${GATEWAY_ID}"[^>]*>gw-fra-01</a>`));
-    assert.match(html, new RegExp(`data-testid="${testIds.settings.secretInUseRef}" data-kind="template"[^>]*>.*?<a [^>]*href="/templates/${TEMPLATE_ID}"[^>]*>logs-severity-filter</a>`));
+    const html = render({
+      used_by: [
+        { kind: 'gateway', id: GATEWAY_ID, name: 'gw-fra-01' },
+        { kind: 'template', id: TEMPLATE_ID, name: 'logs-severity-filter' },
+      ],
+      total: 2,
+    });
+    assert.match(
+      html,
+      new RegExp(
+        `data-testid="${testIds.settings.secretInUseRef}" data-kind="gateway"[^>]*>.*?<a [^>]*href="/agents/${GATEWAY_ID}"[^>]*>gw-fra-01</a>`,
+      ),
+    );
+    assert.match(
+      html,
+      new RegExp(
+        `data-testid="${testIds.settings.secretInUseRef}" data-kind="template"[^>]*>.*?<a [^>]*href="/templates/${TEMPLATE_ID}"[^>]*>logs-severity-filter</a>`,
+      ),
+    );
     assert.ok(!html.includes(testIds.settings.secretInUseMore), 'no "and N more" when everything is listed');
-    assert.match(html, /those gateways cannot receive that configuration until a secret named LOKI_TOKEN exists again, and templates that reference it fail validation/);
+    assert.match(
+      html,
+      /those gateways cannot receive that configuration until a secret named LOKI_TOKEN exists again, and templates that reference it fail validation/,
+    );
   });
 
   it('says how many more there are when the server capped the list', () => {
@@ -105,6 +155,9 @@ describe('settingsApi.deleteSecret', () => {
     const urls = capture();
     await settingsApi.deleteSecret('org-1', 'LOKI_TOKEN');
     await settingsApi.deleteSecret('org-1', 'LOKI_TOKEN', { force: true });
-    assert.deepEqual(urls, ['DELETE /api/v1/secrets/LOKI_TOKEN?org_id=org-1', 'DELETE /api/v1/secrets/LOKI_TOKEN?org_id=org-1&force=true']);
+    assert.deepEqual(urls, [
+      'DELETE /api/v1/secrets/LOKI_TOKEN?org_id=org-1',
+      'DELETE /api/v1/secrets/LOKI_TOKEN?org_id=org-1&force=true',
+    ]);
   });
 });

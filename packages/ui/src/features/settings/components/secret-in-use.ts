@@ -4,7 +4,9 @@ import type { SecretInUseDetails, SecretReference } from '../../../lib/api/types
 const isReference = (value: unknown): value is SecretReference => {
   if (typeof value !== 'object' || value === null) return false;
   const ref = value as Record<string, unknown>;
-  return (ref.kind === 'gateway' || ref.kind === 'template') && typeof ref.id === 'string' && typeof ref.name === 'string';
+  return (
+    (ref.kind === 'gateway' || ref.kind === 'template') && typeof ref.id === 'string' && typeof ref.name === 'string'
+  );
 };
 
 /**
@@ -13,9 +15,13 @@ const isReference = (value: unknown): value is SecretReference => {
  */
 export function secretInUse(error: unknown): SecretInUseDetails | null {
   if (!(error instanceof ApiError) || error.code !== 'SECRET_IN_USE') return null;
-  const details = typeof error.details === 'object' && error.details !== null ? (error.details as Record<string, unknown>) : {};
+  const details =
+    typeof error.details === 'object' && error.details !== null ? (error.details as Record<string, unknown>) : {};
   const usedBy = Array.isArray(details.used_by) ? details.used_by.filter(isReference) : [];
-  const total = typeof details.total === 'number' && Number.isInteger(details.total) ? Math.max(details.total, usedBy.length) : usedBy.length;
+  const total =
+    typeof details.total === 'number' && Number.isInteger(details.total)
+      ? Math.max(details.total, usedBy.length)
+      : usedBy.length;
   return { used_by: usedBy, total };
 }
 
@@ -37,7 +43,8 @@ export function forceDeleteWarning(name: string, details: SecretInUseDetails): s
   const gateways = details.used_by.some((ref) => ref.kind === 'gateway');
   const templates = details.used_by.some((ref) => ref.kind === 'template') || unlistedReferences(details) > 0;
   const until = `until a secret named ${name} exists again`;
-  if (gateways && templates) return `If you delete it anyway, those gateways cannot receive that configuration ${until}, and templates that reference it fail validation until then.`;
+  if (gateways && templates)
+    return `If you delete it anyway, those gateways cannot receive that configuration ${until}, and templates that reference it fail validation until then.`;
   if (gateways) return `If you delete it anyway, those gateways cannot receive that configuration ${until}.`;
   return `If you delete it anyway, templates that reference it fail validation ${until}.`;
 }

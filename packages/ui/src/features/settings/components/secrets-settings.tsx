@@ -28,7 +28,10 @@ function SecretsManager() {
   const orgId = useOrgId();
   const queryClient = useQueryClient();
   const toast = useToast();
-  const secrets = useQuery({ queryKey: settingsKeys.secrets(orgId), queryFn: ({ signal }) => settingsApi.secrets(orgId, signal) });
+  const secrets = useQuery({
+    queryKey: settingsKeys.secrets(orgId),
+    queryFn: ({ signal }) => settingsApi.secrets(orgId, signal),
+  });
   const [name, setName] = useState('');
   const [value, setValue] = useState('');
   const [deleting, setDeleting] = useState<string | null>(null);
@@ -42,7 +45,10 @@ function SecretsManager() {
     const exists = secrets.data?.some((s) => s.name === name.trim());
     put.mutate(undefined, {
       onSuccess: () => {
-        toast.success(exists ? `Secret ${name.trim()} updated` : `Secret ${name.trim()} added`, `Reference it in templates as \${secret:${name.trim()}}`);
+        toast.success(
+          exists ? `Secret ${name.trim()} updated` : `Secret ${name.trim()} added`,
+          `Reference it in templates as \${secret:${name.trim()}}`,
+        );
         setName('');
         setValue('');
       },
@@ -51,15 +57,47 @@ function SecretsManager() {
 
   return (
     <div className="space-y-5">
-      <Card title="Add or replace a secret" description="Values are encrypted at rest and never shown again. Templates reference them as ${secret:NAME}; they are resolved only in the config sent to a gateway.">
+      <Card
+        title="Add or replace a secret"
+        description="Values are encrypted at rest and never shown again. Templates reference them as ${secret:NAME}; they are resolved only in the config sent to a gateway."
+      >
         <form onSubmit={submit} className="grid items-start gap-3 md:grid-cols-[14rem_1fr_auto]">
-          <Field label="Name" error={name && !nameValid ? 'Letters, digits and _; not starting with a digit' : undefined}>
-            {(id) => <Input id={id} value={name} onChange={(e) => setName(e.target.value)} className="font-mono" placeholder="DATADOG_API_KEY" autoComplete="off" data-testid={testIds.settings.secretName} />}
+          <Field
+            label="Name"
+            error={name && !nameValid ? 'Letters, digits and _; not starting with a digit' : undefined}
+          >
+            {(id) => (
+              <Input
+                id={id}
+                value={name}
+                onChange={(e) => setName(e.target.value)}
+                className="font-mono"
+                placeholder="DATADOG_API_KEY"
+                autoComplete="off"
+                data-testid={testIds.settings.secretName}
+              />
+            )}
           </Field>
           <Field label="Value">
-            {(id) => <Input id={id} type="password" value={value} onChange={(e) => setValue(e.target.value)} autoComplete="new-password" data-testid={testIds.settings.secretValue} />}
+            {(id) => (
+              <Input
+                id={id}
+                type="password"
+                value={value}
+                onChange={(e) => setValue(e.target.value)}
+                autoComplete="new-password"
+                data-testid={testIds.settings.secretValue}
+              />
+            )}
           </Field>
-          <Button type="submit" variant="primary" className="md:mt-[1.375rem]" loading={put.isPending} disabled={!nameValid || !value} data-testid={testIds.settings.secretSave}>
+          <Button
+            type="submit"
+            variant="primary"
+            className="md:mt-[1.375rem]"
+            loading={put.isPending}
+            disabled={!nameValid || !value}
+            data-testid={testIds.settings.secretSave}
+          >
             Save secret
           </Button>
         </form>
@@ -70,7 +108,13 @@ function SecretsManager() {
       <QueryCard
         query={secrets}
         title="Secrets"
-        empty={<EmptyState className="py-8" title="No secrets yet" description="Keep API keys and passwords out of templates: store them here and write ${secret:NAME} instead." />}
+        empty={
+          <EmptyState
+            className="py-8"
+            title="No secrets yet"
+            description="Keep API keys and passwords out of templates: store them here and write ${secret:NAME} instead."
+          />
+        }
       >
         {(secretList) => (
           <Table>
@@ -89,7 +133,12 @@ function SecretsManager() {
                   <Td className="font-mono text-xs text-zinc-500">{`\${secret:${secret.name}}`}</Td>
                   <Td className="text-xs text-zinc-500">{dateTime(secret.updated_at)}</Td>
                   <Td className="text-right">
-                    <Button size="sm" variant="danger-ghost" onClick={() => setDeleting(secret.name)} data-testid={testIds.settings.secretDelete}>
+                    <Button
+                      size="sm"
+                      variant="danger-ghost"
+                      onClick={() => setDeleting(secret.name)}
+                      data-testid={testIds.settings.secretDelete}
+                    >
                       Delete
                     </Button>
                   </Td>

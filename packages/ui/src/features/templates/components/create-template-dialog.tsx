@@ -28,7 +28,13 @@ export function CreateTemplateDialog({ open, onClose }: { open: boolean; onClose
   const submit = (event: FormEvent) => {
     event.preventDefault();
     create.mutate(
-      { name: name.trim(), description: description.trim() || undefined, type, config_yaml: starterConfigYaml, message: 'Initial version' },
+      {
+        name: name.trim(),
+        description: description.trim() || undefined,
+        type,
+        config_yaml: starterConfigYaml,
+        message: 'Initial version',
+      },
       {
         onSuccess: (template) => {
           toast.success('Template created', 'Edit it, then deploy it to your gateways.');
@@ -50,7 +56,14 @@ export function CreateTemplateDialog({ open, onClose }: { open: boolean; onClose
       footer={
         <>
           <Button onClick={close}>Cancel</Button>
-          <Button type="submit" form="create-template" variant="primary" loading={create.isPending} disabled={!name.trim()} data-testid={testIds.templates.createSubmit}>
+          <Button
+            type="submit"
+            form="create-template"
+            variant="primary"
+            loading={create.isPending}
+            disabled={!name.trim()}
+            data-testid={testIds.templates.createSubmit}
+          >
             Create template
           </Button>
         </>
@@ -58,14 +71,39 @@ export function CreateTemplateDialog({ open, onClose }: { open: boolean; onClose
     >
       <form id="create-template" onSubmit={submit} className="space-y-4">
         <Field label="Name" error={problemFor(create.error, 'name')}>
-          {(id) => <Input id={id} autoFocus required maxLength={200} value={name} onChange={(e) => setName(e.target.value)} placeholder="prod-metrics-cost-cut" data-testid={testIds.templates.createName} />}
+          {(id) => (
+            <Input
+              id={id}
+              autoFocus
+              required
+              maxLength={200}
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+              placeholder="prod-metrics-cost-cut"
+              data-testid={testIds.templates.createName}
+            />
+          )}
         </Field>
         <Field label="Description" hint="Optional: what this configuration is for.">
-          {(id) => <Textarea id={id} rows={2} maxLength={2000} value={description} onChange={(e) => setDescription(e.target.value)} data-testid={testIds.templates.createDescription} />}
+          {(id) => (
+            <Textarea
+              id={id}
+              rows={2}
+              maxLength={2000}
+              value={description}
+              onChange={(e) => setDescription(e.target.value)}
+              data-testid={testIds.templates.createDescription}
+            />
+          )}
         </Field>
         <Field label="Type">
           {(id) => (
-            <Select id={id} value={type} onChange={(e) => setType(e.target.value)} data-testid={testIds.templates.createType}>
+            <Select
+              id={id}
+              value={type}
+              onChange={(e) => setType(e.target.value)}
+              data-testid={testIds.templates.createType}
+            >
               {templateTypes.map((t) => (
                 <option key={t} value={t}>
                   {t}

@@ -50,7 +50,9 @@ describe('DiffView', () => {
   });
 
   it('shows how many unchanged lines a gap hides', () => {
-    const html = renderToStaticMarkup(<DiffView diff={'@@ -8,1 +8,1 @@\n-a: 1\n+a: 2\n'} fromLabel="v1" toLabel="v2" />);
+    const html = renderToStaticMarkup(
+      <DiffView diff={'@@ -8,1 +8,1 @@\n-a: 1\n+a: 2\n'} fromLabel="v1" toLabel="v2" />,
+    );
     assert.match(html, /⋯ 7 unchanged lines/);
   });
 });

@@ -17,7 +17,10 @@ export function DiffView({ diff, fromLabel, toLabel }: DiffViewProps) {
   const stats = diffStats(parsed);
 
   return (
-    <div className="overflow-hidden rounded-lg border border-zinc-200 dark:border-zinc-800" data-testid={testIds.templateEditor.diffView}>
+    <div
+      className="overflow-hidden rounded-lg border border-zinc-200 dark:border-zinc-800"
+      data-testid={testIds.templateEditor.diffView}
+    >
       <div className="grid grid-cols-2 border-b border-zinc-200 bg-zinc-50 text-xs font-medium text-zinc-600 dark:border-zinc-800 dark:bg-zinc-900 dark:text-zinc-400">
         <div className="flex items-center justify-between border-r border-zinc-200 px-3 py-2 dark:border-zinc-800">
           <span>{fromLabel}</span>
@@ -25,7 +28,12 @@ export function DiffView({ diff, fromLabel, toLabel }: DiffViewProps) {
         </div>
         <div className="flex items-center justify-between px-3 py-2">
           <span>{toLabel}</span>
-          <span className="font-mono text-emerald-600 dark:text-emerald-400" data-testid={testIds.templateEditor.diffStats} data-added={stats.added} data-removed={stats.removed}>
+          <span
+            className="font-mono text-emerald-600 dark:text-emerald-400"
+            data-testid={testIds.templateEditor.diffStats}
+            data-added={stats.added}
+            data-removed={stats.removed}
+          >
             +{stats.added}
           </span>
         </div>
@@ -44,7 +52,12 @@ export function DiffView({ diff, fromLabel, toLabel }: DiffViewProps) {
             <tbody>
               {rows.map((row, index) =>
                 row.type === 'gap' ? (
-                  <tr key={index} className="bg-accent-50/60 text-accent-700 dark:bg-accent-950/30 dark:text-accent-300" data-testid={testIds.templateEditor.diffRow} data-kind="gap">
+                  <tr
+                    key={index}
+                    className="bg-accent-50/60 text-accent-700 dark:bg-accent-950/30 dark:text-accent-300"
+                    data-testid={testIds.templateEditor.diffRow}
+                    data-kind="gap"
+                  >
                     <td colSpan={4} className="px-3 py-1 text-[11px]">
                       {row.hidden > 0 ? `⋯ ${row.hidden} unchanged ${row.hidden === 1 ? 'line' : 'lines'}` : '⋯'}
                       {row.section && <span className="ml-2 text-zinc-500">{row.section}</span>}
@@ -75,8 +88,12 @@ function Side({ cell, other, right = false }: { cell: SideCell | null; other: Si
   if (!cell) {
     return (
       <>
-        <td className={cn('bg-zinc-50 dark:bg-zinc-900/60', !right && 'border-r border-zinc-200 dark:border-zinc-800')} />
-        <td className={cn('bg-zinc-50 dark:bg-zinc-900/60', !right && 'border-r border-zinc-200 dark:border-zinc-800')} />
+        <td
+          className={cn('bg-zinc-50 dark:bg-zinc-900/60', !right && 'border-r border-zinc-200 dark:border-zinc-800')}
+        />
+        <td
+          className={cn('bg-zinc-50 dark:bg-zinc-900/60', !right && 'border-r border-zinc-200 dark:border-zinc-800')}
+        />
       </>
     );
   }
@@ -86,7 +103,12 @@ function Side({ cell, other, right = false }: { cell: SideCell | null; other: Si
       : cell.kind === 'add'
         ? 'bg-emerald-50 text-emerald-900 dark:bg-emerald-950/40 dark:text-emerald-200'
         : 'text-zinc-700 dark:text-zinc-300';
-  const numberTone = cell.kind === 'del' ? 'bg-red-100/70 dark:bg-red-950/60' : cell.kind === 'add' ? 'bg-emerald-100/70 dark:bg-emerald-950/60' : '';
+  const numberTone =
+    cell.kind === 'del'
+      ? 'bg-red-100/70 dark:bg-red-950/60'
+      : cell.kind === 'add'
+        ? 'bg-emerald-100/70 dark:bg-emerald-950/60'
+        : '';
   const paired = other && other.kind !== 'context' && cell.kind !== 'context';
   let content = <>{cell.text || ' '}</>;
   if (paired) {
@@ -95,7 +117,18 @@ function Side({ cell, other, right = false }: { cell: SideCell | null; other: Si
     content = (
       <Fragment>
         {change.prefix}
-        {middle && <mark className={cn('rounded-sm', cell.kind === 'del' ? 'bg-red-200/80 text-inherit dark:bg-red-800/60' : 'bg-emerald-200/80 text-inherit dark:bg-emerald-800/60')}>{middle}</mark>}
+        {middle && (
+          <mark
+            className={cn(
+              'rounded-sm',
+              cell.kind === 'del'
+                ? 'bg-red-200/80 text-inherit dark:bg-red-800/60'
+                : 'bg-emerald-200/80 text-inherit dark:bg-emerald-800/60',
+            )}
+          >
+            {middle}
+          </mark>
+        )}
         {change.suffix}
       </Fragment>
     );
@@ -103,8 +136,16 @@ function Side({ cell, other, right = false }: { cell: SideCell | null; other: Si
   return (
     <>
       <td className={cn('px-2 text-right align-top text-zinc-400 select-none', numberTone)}>{cell.no}</td>
-      <td className={cn('px-2 align-top whitespace-pre-wrap [overflow-wrap:anywhere]', tone, !right && 'border-r border-zinc-200 dark:border-zinc-800')}>
-        <span className="mr-1 select-none opacity-50">{cell.kind === 'del' ? '−' : cell.kind === 'add' ? '+' : ' '}</span>
+      <td
+        className={cn(
+          'px-2 align-top whitespace-pre-wrap [overflow-wrap:anywhere]',
+          tone,
+          !right && 'border-r border-zinc-200 dark:border-zinc-800',
+        )}
+      >
+        <span className="mr-1 select-none opacity-50">
+          {cell.kind === 'del' ? '−' : cell.kind === 'add' ? '+' : ' '}
+        </span>
         {content}
       </td>
     </>

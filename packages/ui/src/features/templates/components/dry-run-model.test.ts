@@ -6,7 +6,10 @@ import { changePercent, compareCounts } from './dry-run-model.ts';
 
 describe('dry-run counts', () => {
   it('joins input and output by name and puts drops first', () => {
-    const rows = compareCounts({ 'http.server.duration': 40, 'system.cpu.time': 10, 'debug.metric': 5 }, { 'http.server.duration': 40, 'system.cpu.time': 4, 'new.metric': 2 });
+    const rows = compareCounts(
+      { 'http.server.duration': 40, 'system.cpu.time': 10, 'debug.metric': 5 },
+      { 'http.server.duration': 40, 'system.cpu.time': 4, 'new.metric': 2 },
+    );
     assert.deepEqual(
       rows.map((r) => [r.name, r.change]),
       [
@@ -27,7 +30,12 @@ describe('dry-run counts', () => {
 
 describe('validation errors answered as HTTP errors', () => {
   it('turns INVALID_YAML details into problems with line and column', () => {
-    const error = new ApiError({ code: 'INVALID_YAML', message: 'The YAML could not be parsed', status: 400, details: [{ message: 'Nested mappings are not allowed', line: 3, column: 9 }] });
+    const error = new ApiError({
+      code: 'INVALID_YAML',
+      message: 'The YAML could not be parsed',
+      status: 400,
+      details: [{ message: 'Nested mappings are not allowed', line: 3, column: 9 }],
+    });
     assert.deepEqual(resultFromError(error), {
       valid: false,
       errors: [{ code: 'INVALID_YAML', message: 'Nested mappings are not allowed', path: null, line: 3, column: 9 }],

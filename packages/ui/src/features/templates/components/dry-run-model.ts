@@ -14,7 +14,8 @@ export function compareCounts(input: Record<string, number>, output: Record<stri
   for (const name of names) {
     const i = input[name] ?? 0;
     const o = output[name] ?? 0;
-    const change: CountChange = i > 0 && o === 0 ? 'dropped' : i === 0 && o > 0 ? 'added' : o < i ? 'reduced' : o > i ? 'increased' : 'unchanged';
+    const change: CountChange =
+      i > 0 && o === 0 ? 'dropped' : i === 0 && o > 0 ? 'added' : o < i ? 'reduced' : o > i ? 'increased' : 'unchanged';
     rows.push({ name, input: i, output: o, change });
   }
   const rank: Record<CountChange, number> = { dropped: 0, reduced: 1, added: 2, increased: 3, unchanged: 4 };

@@ -16,7 +16,13 @@ import { changePercent, compareCounts, type CountChange } from './dry-run-model.
 
 type SampleChoice = 'metrics' | 'logs' | 'all' | 'custom';
 
-const changeTone: Record<CountChange, Tone> = { dropped: 'danger', reduced: 'warning', unchanged: 'muted', increased: 'info', added: 'accent' };
+const changeTone: Record<CountChange, Tone> = {
+  dropped: 'danger',
+  reduced: 'warning',
+  unchanged: 'muted',
+  increased: 'info',
+  added: 'accent',
+};
 
 /** Runs the template's processors on sample telemetry and shows what goes in and what comes out. */
 export function DryRunPanel({ templateId, latestVersion }: { templateId: string; latestVersion: number }) {
@@ -48,7 +54,12 @@ export function DryRunPanel({ templateId, latestVersion }: { templateId: string;
       <form onSubmit={run} className="space-y-4">
         <Field label="Version">
           {(id) => (
-            <Select id={id} value={version} onChange={(e) => setVersion(Number(e.target.value))} data-testid={testIds.templateEditor.dryRunVersion}>
+            <Select
+              id={id}
+              value={version}
+              onChange={(e) => setVersion(Number(e.target.value))}
+              data-testid={testIds.templateEditor.dryRunVersion}
+            >
               {Array.from({ length: latestVersion }, (_, i) => latestVersion - i).map((v) => (
                 <option key={v} value={v}>
                   v{v}
@@ -60,7 +71,12 @@ export function DryRunPanel({ templateId, latestVersion }: { templateId: string;
         </Field>
         <Field label="Sample telemetry" hint="Built-in samples are realistic host and app signals.">
           {(id) => (
-            <Select id={id} value={sample} onChange={(e) => setSample(e.target.value as SampleChoice)} data-testid={testIds.templateEditor.dryRunSample}>
+            <Select
+              id={id}
+              value={sample}
+              onChange={(e) => setSample(e.target.value as SampleChoice)}
+              data-testid={testIds.templateEditor.dryRunSample}
+            >
               <option value="metrics">Metrics sample</option>
               <option value="logs">Logs sample</option>
               <option value="all">Metrics and logs</option>
@@ -70,13 +86,30 @@ export function DryRunPanel({ templateId, latestVersion }: { templateId: string;
         </Field>
         {sample === 'custom' && (
           <Field label="OTLP JSON" error={customError ?? undefined}>
-            {(id) => <Textarea id={id} rows={8} className="font-mono text-xs" placeholder='{"resourceMetrics": [...]}' value={custom} onChange={(e) => setCustom(e.target.value)} />}
+            {(id) => (
+              <Textarea
+                id={id}
+                rows={8}
+                className="font-mono text-xs"
+                placeholder='{"resourceMetrics": [...]}'
+                value={custom}
+                onChange={(e) => setCustom(e.target.value)}
+              />
+            )}
           </Field>
         )}
-        <Button type="submit" variant="primary" icon={<IconPlay size={14} />} loading={dryRun.isPending} data-testid={testIds.templateEditor.dryRunRun}>
+        <Button
+          type="submit"
+          variant="primary"
+          icon={<IconPlay size={14} />}
+          loading={dryRun.isPending}
+          data-testid={testIds.templateEditor.dryRunRun}
+        >
           Run dry-run
         </Button>
-        <p className="text-xs text-zinc-500">The processors run in a real collector process on the server; nothing is sent to your backends.</p>
+        <p className="text-xs text-zinc-500">
+          The processors run in a real collector process on the server; nothing is sent to your backends.
+        </p>
       </form>
       <div className="min-w-0">
         {dryRun.isError ? (
@@ -114,12 +147,17 @@ function DryRunResultView({ result }: { result: DryRunResult }) {
           const i = result.input_counts[key];
           const o = result.output_counts[key];
           return (
-            <div key={key} className="rounded-xl border border-zinc-200 bg-white px-3 py-2.5 dark:border-zinc-800 dark:bg-zinc-900">
+            <div
+              key={key}
+              className="rounded-xl border border-zinc-200 bg-white px-3 py-2.5 dark:border-zinc-800 dark:bg-zinc-900"
+            >
               <p className="text-xs text-zinc-500">{label}</p>
               <p className="mt-1 text-lg font-semibold tabular-nums">
                 {compactNumber(i)} <span className="text-zinc-400">→</span> {compactNumber(o)}
               </p>
-              <p className={o < i ? 'text-xs text-emerald-700 dark:text-emerald-400' : 'text-xs text-zinc-500'}>{i === 0 && o === 0 ? 'none in sample' : changePercent(i, o)}</p>
+              <p className={o < i ? 'text-xs text-emerald-700 dark:text-emerald-400' : 'text-xs text-zinc-500'}>
+                {i === 0 && o === 0 ? 'none in sample' : changePercent(i, o)}
+              </p>
             </div>
           );
         })}
@@ -129,12 +167,26 @@ function DryRunResultView({ result }: { result: DryRunResult }) {
       <p className="text-xs text-zinc-500">Ran in {result.duration_ms} ms.</p>
       <div className="grid gap-3 xl:grid-cols-2">
         <details>
-          <summary className="cursor-pointer text-xs font-medium text-zinc-600 dark:text-zinc-400">Input (OTLP JSON)</summary>
-          <CodeBlock className="mt-2" code={JSON.stringify(result.input, null, 2)} filename="dry-run-input.json" maxHeight="24rem" />
+          <summary className="cursor-pointer text-xs font-medium text-zinc-600 dark:text-zinc-400">
+            Input (OTLP JSON)
+          </summary>
+          <CodeBlock
+            className="mt-2"
+            code={JSON.stringify(result.input, null, 2)}
+            filename="dry-run-input.json"
+            maxHeight="24rem"
+          />
         </details>
         <details>
-          <summary className="cursor-pointer text-xs font-medium text-zinc-600 dark:text-zinc-400">Output (OTLP JSON)</summary>
-          <CodeBlock className="mt-2" code={JSON.stringify(result.output, null, 2)} filename="dry-run-output.json" maxHeight="24rem" />
+          <summary className="cursor-pointer text-xs font-medium text-zinc-600 dark:text-zinc-400">
+            Output (OTLP JSON)
+          </summary>
+          <CodeBlock
+            className="mt-2"
+            code={JSON.stringify(result.output, null, 2)}
+            filename="dry-run-output.json"
+            maxHeight="24rem"
+          />
         </details>
       </div>
     </div>
@@ -155,12 +207,23 @@ function CountsTable({ title, rows }: { title: string; rows: ReturnType<typeof c
         </thead>
         <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
           {rows.map((row) => (
-            <tr key={row.name} data-testid={testIds.templateEditor.dryRunRow} data-name={row.name} data-change={row.change}>
+            <tr
+              key={row.name}
+              data-testid={testIds.templateEditor.dryRunRow}
+              data-name={row.name}
+              data-change={row.change}
+            >
               <td className="px-4 py-1.5 font-mono text-xs">{row.name}</td>
               <td className="px-4 py-1.5 text-right tabular-nums">{compactNumber(row.input)}</td>
               <td className="px-4 py-1.5 text-right tabular-nums">{compactNumber(row.output)}</td>
               <td className="px-4 py-1.5 text-right">
-                <Badge tone={changeTone[row.change]}>{row.change === 'unchanged' ? 'unchanged' : row.change === 'dropped' ? 'dropped' : changePercent(row.input, row.output)}</Badge>
+                <Badge tone={changeTone[row.change]}>
+                  {row.change === 'unchanged'
+                    ? 'unchanged'
+                    : row.change === 'dropped'
+                      ? 'dropped'
+                      : changePercent(row.input, row.output)}
+                </Badge>
               </td>
             </tr>
           ))}

@@ -14,8 +14,12 @@ export function ValidationStatus({ state, result }: { state: ValidationState; re
   if (state.state === 'error') {
     status = 'error';
     content = (
-      <span className="inline-flex items-center gap-1.5 text-amber-700 dark:text-amber-400" title={`${state.error.message} (${state.error.code})`}>
-        <IconAlert size={14} /> Validation unavailable · <span className="font-mono text-[11px]">{state.error.code}</span>
+      <span
+        className="inline-flex items-center gap-1.5 text-amber-700 dark:text-amber-400"
+        title={`${state.error.message} (${state.error.code})`}
+      >
+        <IconAlert size={14} /> Validation unavailable ·{' '}
+        <span className="font-mono text-[11px]">{state.error.code}</span>
       </span>
     );
   } else if (!result) {
@@ -29,7 +33,12 @@ export function ValidationStatus({ state, result }: { state: ValidationState; re
     status = 'valid';
     content = (
       <span className="inline-flex items-center gap-1.5 text-emerald-700 dark:text-emerald-400">
-        <IconCheck size={14} /> Valid{result.warnings.length > 0 && <span className="text-amber-700 dark:text-amber-400">· {result.warnings.length} warning{result.warnings.length === 1 ? '' : 's'}</span>}
+        <IconCheck size={14} /> Valid
+        {result.warnings.length > 0 && (
+          <span className="text-amber-700 dark:text-amber-400">
+            · {result.warnings.length} warning{result.warnings.length === 1 ? '' : 's'}
+          </span>
+        )}
       </span>
     );
   } else {
@@ -37,12 +46,20 @@ export function ValidationStatus({ state, result }: { state: ValidationState; re
     content = (
       <span className="inline-flex items-center gap-1.5 text-red-700 dark:text-red-400">
         <IconAlert size={14} /> {result.errors.length} error{result.errors.length === 1 ? '' : 's'}
-        {result.warnings.length > 0 && <span className="text-amber-700 dark:text-amber-400">· {result.warnings.length} warning{result.warnings.length === 1 ? '' : 's'}</span>}
+        {result.warnings.length > 0 && (
+          <span className="text-amber-700 dark:text-amber-400">
+            · {result.warnings.length} warning{result.warnings.length === 1 ? '' : 's'}
+          </span>
+        )}
       </span>
     );
   }
   return (
-    <span className="inline-flex items-center gap-2 text-xs font-medium" data-testid={testIds.templateEditor.validationStatus} data-status={checking && result === null ? 'checking' : status}>
+    <span
+      className="inline-flex items-center gap-2 text-xs font-medium"
+      data-testid={testIds.templateEditor.validationStatus}
+      data-status={checking && result === null ? 'checking' : status}
+    >
       {content}
       {state.state === 'checking' && result && <Spinner size="sm" className="text-zinc-400" />}
       {result?.collector_checked && (
@@ -54,8 +71,17 @@ export function ValidationStatus({ state, result }: { state: ValidationState; re
   );
 }
 
-export function ProblemsList({ result, onSelect }: { result: ValidationResult | null; onSelect: (issue: ValidationIssue) => void }) {
-  const problems = [...(result?.errors ?? []).map((i) => ({ issue: i, severity: 'error' as const })), ...(result?.warnings ?? []).map((i) => ({ issue: i, severity: 'warning' as const }))];
+export function ProblemsList({
+  result,
+  onSelect,
+}: {
+  result: ValidationResult | null;
+  onSelect: (issue: ValidationIssue) => void;
+}) {
+  const problems = [
+    ...(result?.errors ?? []).map((i) => ({ issue: i, severity: 'error' as const })),
+    ...(result?.warnings ?? []).map((i) => ({ issue: i, severity: 'warning' as const })),
+  ];
   if (problems.length === 0) {
     return (
       <p className="px-3 py-3 text-xs text-zinc-500" data-testid={testIds.templateEditor.problemsEmpty}>
@@ -76,7 +102,12 @@ export function ProblemsList({ result, onSelect }: { result: ValidationResult | 
             data-code={issue.code}
             data-line={issue.line ?? ''}
           >
-            <span className={cn('mt-0.5 shrink-0', severity === 'error' ? 'text-red-600 dark:text-red-400' : 'text-amber-600 dark:text-amber-400')}>
+            <span
+              className={cn(
+                'mt-0.5 shrink-0',
+                severity === 'error' ? 'text-red-600 dark:text-red-400' : 'text-amber-600 dark:text-amber-400',
+              )}
+            >
               {severity === 'error' ? <IconAlert size={13} /> : <IconInfo size={13} />}
             </span>
             <span className="min-w-0 flex-1">
@@ -84,7 +115,9 @@ export function ProblemsList({ result, onSelect }: { result: ValidationResult | 
               {issue.path && <span className="ml-2 font-mono text-zinc-500">{issue.path}</span>}
             </span>
             <span className="shrink-0 font-mono text-[11px] text-zinc-400">{issue.code}</span>
-            <span className="min-w-20 shrink-0 text-right font-mono text-[11px] whitespace-nowrap text-zinc-500">{issue.line ? `Ln ${issue.line}${issue.column ? `, Col ${issue.column}` : ''}` : ''}</span>
+            <span className="min-w-20 shrink-0 text-right font-mono text-[11px] whitespace-nowrap text-zinc-500">
+              {issue.line ? `Ln ${issue.line}${issue.column ? `, Col ${issue.column}` : ''}` : ''}
+            </span>
           </button>
         </li>
       ))}

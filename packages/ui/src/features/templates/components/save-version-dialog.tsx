@@ -35,7 +35,13 @@ export function SaveVersionDialog({
       footer={
         <>
           <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" form="save-version" variant="primary" loading={saving} data-testid={testIds.templateEditor.saveSubmit}>
+          <Button
+            type="submit"
+            form="save-version"
+            variant="primary"
+            loading={saving}
+            data-testid={testIds.templateEditor.saveSubmit}
+          >
             Save version
           </Button>
         </>
@@ -44,12 +50,21 @@ export function SaveVersionDialog({
       <form id="save-version" onSubmit={submit} className="space-y-3">
         <Field label="What changed?" hint="A short message, like a commit message.">
           {(id) => (
-            <Input id={id} autoFocus maxLength={500} value={message} onChange={(e) => setMessage(e.target.value)} placeholder="Drop debug logs before export" data-testid={testIds.templateEditor.saveMessage} />
+            <Input
+              id={id}
+              autoFocus
+              maxLength={500}
+              value={message}
+              onChange={(e) => setMessage(e.target.value)}
+              placeholder="Drop debug logs before export"
+              data-testid={testIds.templateEditor.saveMessage}
+            />
           )}
         </Field>
         {errorCount > 0 && (
           <p className="rounded-lg bg-amber-50 px-3 py-2 text-xs text-amber-800 dark:bg-amber-950/40 dark:text-amber-300">
-            This configuration has {errorCount} validation error{errorCount === 1 ? '' : 's'}. You can save it as a draft version, but it cannot be deployed until they are fixed.
+            This configuration has {errorCount} validation error{errorCount === 1 ? '' : 's'}. You can save it as a
+            draft version, but it cannot be deployed until they are fixed.
           </p>
         )}
       </form>

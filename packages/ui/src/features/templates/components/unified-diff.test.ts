@@ -107,7 +107,12 @@ describe('toSideBySide', () => {
 
 describe('inlineChange', () => {
   it('isolates the changed middle of a line', () => {
-    assert.deepEqual(inlineChange('endpoint: 0.0.0.0:4317', 'endpoint: 0.0.0.0:4318'), { prefix: 'endpoint: 0.0.0.0:431', before: '7', after: '8', suffix: '' });
+    assert.deepEqual(inlineChange('endpoint: 0.0.0.0:4317', 'endpoint: 0.0.0.0:4318'), {
+      prefix: 'endpoint: 0.0.0.0:431',
+      before: '7',
+      after: '8',
+      suffix: '',
+    });
     assert.deepEqual(inlineChange('a: [x, y]', 'a: [x]'), { prefix: 'a: [x', before: ', y', after: '', suffix: ']' });
   });
 });

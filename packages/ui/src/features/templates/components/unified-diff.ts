@@ -154,7 +154,10 @@ export function diffStats(diff: ParsedDiff): { added: number; removed: number } 
 }
 
 /** Split two versions of a line into common prefix, changed middles and common suffix. */
-export function inlineChange(before: string, after: string): { prefix: string; before: string; after: string; suffix: string } {
+export function inlineChange(
+  before: string,
+  after: string,
+): { prefix: string; before: string; after: string; suffix: string } {
   let start = 0;
   while (start < before.length && start < after.length && before[start] === after[start]) start += 1;
   let endB = before.length;
@@ -163,5 +166,10 @@ export function inlineChange(before: string, after: string): { prefix: string; b
     endB -= 1;
     endA -= 1;
   }
-  return { prefix: before.slice(0, start), before: before.slice(start, endB), after: after.slice(start, endA), suffix: before.slice(endB) };
+  return {
+    prefix: before.slice(0, start),
+    before: before.slice(start, endB),
+    after: after.slice(start, endA),
+    suffix: before.slice(endB),
+  };
 }

@@ -47,7 +47,13 @@ export function VersionHistory({ templateId, latestVersion }: { templateId: stri
       <div className="min-w-0 space-y-3">
         <div className="flex flex-wrap items-center gap-2 text-sm">
           <span className="text-zinc-500">Compare</span>
-          <Select className="w-28" value={from} onChange={(e) => setFrom(Number(e.target.value))} aria-label="From version" data-testid={testIds.templateEditor.diffFrom}>
+          <Select
+            className="w-28"
+            value={from}
+            onChange={(e) => setFrom(Number(e.target.value))}
+            aria-label="From version"
+            data-testid={testIds.templateEditor.diffFrom}
+          >
             {list.map((v) => (
               <option key={v.version} value={v.version}>
                 v{v.version}
@@ -55,7 +61,13 @@ export function VersionHistory({ templateId, latestVersion }: { templateId: stri
             ))}
           </Select>
           <span className="text-zinc-500">→</span>
-          <Select className="w-28" value={to} onChange={(e) => setTo(Number(e.target.value))} aria-label="To version" data-testid={testIds.templateEditor.diffTo}>
+          <Select
+            className="w-28"
+            value={to}
+            onChange={(e) => setTo(Number(e.target.value))}
+            aria-label="To version"
+            data-testid={testIds.templateEditor.diffTo}
+          >
             {list.map((v) => (
               <option key={v.version} value={v.version}>
                 v{v.version}
@@ -64,9 +76,14 @@ export function VersionHistory({ templateId, latestVersion }: { templateId: stri
           </Select>
         </div>
         {list.length < 2 ? (
-          <EmptyState title="Only one version so far" description="Save a change in the editor to create version 2; the difference appears here side by side." />
+          <EmptyState
+            title="Only one version so far"
+            description="Save a change in the editor to create version 2; the difference appears here side by side."
+          />
         ) : from === to ? (
-          <p className="rounded-lg border border-dashed border-zinc-300 p-6 text-center text-sm text-zinc-500 dark:border-zinc-700">Pick two different versions to compare.</p>
+          <p className="rounded-lg border border-dashed border-zinc-300 p-6 text-center text-sm text-zinc-500 dark:border-zinc-700">
+            Pick two different versions to compare.
+          </p>
         ) : diff.isPending ? (
           <PageLoading label="Computing diff…" />
         ) : diff.isError ? (
@@ -79,7 +96,17 @@ export function VersionHistory({ templateId, latestVersion }: { templateId: stri
   );
 }
 
-function VersionRow({ version, selected, compared, onClick }: { version: TemplateVersionSummary; selected: boolean; compared: boolean; onClick: () => void }) {
+function VersionRow({
+  version,
+  selected,
+  compared,
+  onClick,
+}: {
+  version: TemplateVersionSummary;
+  selected: boolean;
+  compared: boolean;
+  onClick: () => void;
+}) {
   return (
     <li>
       <button
@@ -100,7 +127,9 @@ function VersionRow({ version, selected, compared, onClick }: { version: Templat
           <span className="text-sm font-semibold">v{version.version}</span>
           <span className="font-mono text-[11px] text-zinc-400">{version.hash.slice(0, 8)}</span>
         </div>
-        <p className="mt-0.5 truncate text-xs text-zinc-700 dark:text-zinc-300">{version.message || <span className="text-zinc-400 italic">No message</span>}</p>
+        <p className="mt-0.5 truncate text-xs text-zinc-700 dark:text-zinc-300">
+          {version.message || <span className="text-zinc-400 italic">No message</span>}
+        </p>
         <p className="mt-0.5 text-[11px] text-zinc-500">
           {version.author ?? 'unknown'} · {dateTime(version.created_at)}
         </p>

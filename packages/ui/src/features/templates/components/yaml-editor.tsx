@@ -44,7 +44,11 @@ declare global {
 }
 
 /** Converts validation issues into Monaco markers; an issue without a line marks line 1. */
-export function issuesToMarkers(issues: ValidationIssue[], severity: monaco.MarkerSeverity, model: monaco.editor.ITextModel): monaco.editor.IMarkerData[] {
+export function issuesToMarkers(
+  issues: ValidationIssue[],
+  severity: monaco.MarkerSeverity,
+  model: monaco.editor.ITextModel,
+): monaco.editor.IMarkerData[] {
   const lineCount = model.getLineCount();
   return issues.map((issue) => {
     const line = Math.min(Math.max(issue.line ?? 1, 1), lineCount);
@@ -52,7 +56,9 @@ export function issuesToMarkers(issues: ValidationIssue[], severity: monaco.Mark
     const column = Math.min(Math.max(issue.column ?? 1, 1), maxColumn);
     // Underline from the column to the end of the YAML token there — a component id such as
     // otlphttp/tempo or a URL, up to a YAML separator — or the whole line when no column is known.
-    const token = issue.column ? /^(?:[^\s,[\]{}:#]|:(?=[^\s,\]}]))+/.exec(model.getLineContent(line).slice(column - 1)) : null;
+    const token = issue.column
+      ? /^(?:[^\s,[\]{}:#]|:(?=[^\s,\]}]))+/.exec(model.getLineContent(line).slice(column - 1))
+      : null;
     return {
       severity,
       message: issue.path ? `${issue.message}\n${issue.path}` : issue.message,
@@ -66,7 +72,16 @@ export function issuesToMarkers(issues: ValidationIssue[], severity: monaco.Mark
   });
 }
 
-export function YamlEditor({ value, onChange, errors, warnings, readOnly = false, height = '100%', onReady, onSaveShortcut }: YamlEditorProps) {
+export function YamlEditor({
+  value,
+  onChange,
+  errors,
+  warnings,
+  readOnly = false,
+  height = '100%',
+  onReady,
+  onSaveShortcut,
+}: YamlEditorProps) {
   const { theme } = useTheme();
   const editorRef = useRef<StandaloneEditor | null>(null);
   const saveRef = useRef(onSaveShortcut);
@@ -97,7 +112,12 @@ export function YamlEditor({ value, onChange, errors, warnings, readOnly = false
         const model = editor.getModel();
         if (!model) return [];
         return monaco.editor.getModelMarkers({ owner: MARKER_OWNER, resource: model.uri }).map((m) => ({
-          severity: m.severity === monaco.MarkerSeverity.Error ? 'error' : m.severity === monaco.MarkerSeverity.Warning ? 'warning' : 'info',
+          severity:
+            m.severity === monaco.MarkerSeverity.Error
+              ? 'error'
+              : m.severity === monaco.MarkerSeverity.Warning
+                ? 'warning'
+                : 'info',
           line: m.startLineNumber,
           message: m.message,
         }));

@@ -82,6 +82,7 @@ export function resultFromError(error: ApiError): ValidationResult | null {
       },
     ];
   });
-  if (errors.length === 0) errors.push({ code: error.code, message: error.message, path: null, line: null, column: null });
+  if (errors.length === 0)
+    errors.push({ code: error.code, message: error.message, path: null, line: null, column: null });
   return { valid: false, errors, warnings: [], collector_checked: false };
 }

@@ -85,7 +85,10 @@ export function CreateTokenDialog({ open, onClose }: { open: boolean; onClose: (
               </code>
               <CopyButton text={command} />
             </div>
-            <p className="mt-2 text-xs text-zinc-500">The gateway enrols, receives its own OpAMP token, and appears on the Agents page within seconds. It keeps working when this token expires, is used up or is revoked.</p>
+            <p className="mt-2 text-xs text-zinc-500">
+              The gateway enrols, receives its own OpAMP token, and appears on the Agents page within seconds. It keeps
+              working when this token expires, is used up or is revoked.
+            </p>
           </div>
         </div>
       </Dialog>
@@ -101,22 +104,70 @@ export function CreateTokenDialog({ open, onClose }: { open: boolean; onClose: (
       footer={
         <>
           <Button onClick={close}>Cancel</Button>
-          <Button type="submit" form="create-token" variant="primary" loading={create.isPending} disabled={!name.trim()} data-testid={testIds.tokens.createSubmit}>
+          <Button
+            type="submit"
+            form="create-token"
+            variant="primary"
+            loading={create.isPending}
+            disabled={!name.trim()}
+            data-testid={testIds.tokens.createSubmit}
+          >
             Create token
           </Button>
         </>
       }
     >
       <form id="create-token" onSubmit={submit} className="space-y-4">
-        <Field label="Name" hint="Where it will be used, e.g. “eu-west k8s cluster”." error={problemFor(create.error, 'name')}>
-          {(id) => <Input id={id} autoFocus required maxLength={120} value={name} onChange={(e) => setName(e.target.value)} data-testid={testIds.tokens.createName} />}
+        <Field
+          label="Name"
+          hint="Where it will be used, e.g. “eu-west k8s cluster”."
+          error={problemFor(create.error, 'name')}
+        >
+          {(id) => (
+            <Input
+              id={id}
+              autoFocus
+              required
+              maxLength={120}
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+              data-testid={testIds.tokens.createName}
+            />
+          )}
         </Field>
         <div className="grid grid-cols-2 gap-4">
-          <Field label="Expires in (days)" hint="Then it enrols no new gateways; those it enrolled keep connecting." error={problemFor(create.error, 'expires_in_days')}>
-            {(id) => <Input id={id} type="number" min={1} max={3650} value={days} onChange={(e) => setDays(e.target.value)} data-testid={testIds.tokens.createExpires} />}
+          <Field
+            label="Expires in (days)"
+            hint="Then it enrols no new gateways; those it enrolled keep connecting."
+            error={problemFor(create.error, 'expires_in_days')}
+          >
+            {(id) => (
+              <Input
+                id={id}
+                type="number"
+                min={1}
+                max={3650}
+                value={days}
+                onChange={(e) => setDays(e.target.value)}
+                data-testid={testIds.tokens.createExpires}
+              />
+            )}
           </Field>
-          <Field label="Max gateways" hint="Empty: unlimited. Once reached it enrols no new ones; those enrolled keep connecting." error={problemFor(create.error, 'max_uses')}>
-            {(id) => <Input id={id} type="number" min={1} value={maxUses} onChange={(e) => setMaxUses(e.target.value)} data-testid={testIds.tokens.createMaxUses} />}
+          <Field
+            label="Max gateways"
+            hint="Empty: unlimited. Once reached it enrols no new ones; those enrolled keep connecting."
+            error={problemFor(create.error, 'max_uses')}
+          >
+            {(id) => (
+              <Input
+                id={id}
+                type="number"
+                min={1}
+                value={maxUses}
+                onChange={(e) => setMaxUses(e.target.value)}
+                data-testid={testIds.tokens.createMaxUses}
+              />
+            )}
           </Field>
         </div>
         <InlineError error={create.error} />

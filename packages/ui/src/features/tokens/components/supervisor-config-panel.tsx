@@ -47,13 +47,20 @@ export function SupervisorConfigPanel({ tokens }: { tokens: RegistrationToken[] 
       data-testid={testIds.tokens.supervisorPanel}
     >
       {tokens.length === 0 ? (
-        <p className="text-sm text-zinc-500">Create an active registration token first; the supervisor config references it.</p>
+        <p className="text-sm text-zinc-500">
+          Create an active registration token first; the supervisor config references it.
+        </p>
       ) : (
         <div className="space-y-4">
           <form onSubmit={submit} className="grid items-end gap-3 sm:grid-cols-[1fr_1fr_auto]">
             <Field label="Registration token">
               {(id) => (
-                <Select id={id} value={chosen} onChange={(e) => setTokenId(e.target.value)} data-testid={testIds.tokens.supervisorToken}>
+                <Select
+                  id={id}
+                  value={chosen}
+                  onChange={(e) => setTokenId(e.target.value)}
+                  data-testid={testIds.tokens.supervisorToken}
+                >
                   {tokens.map((t) => (
                     <option key={t.id} value={t.id}>
                       {t.name} ({t.prefix}…)
@@ -63,19 +70,43 @@ export function SupervisorConfigPanel({ tokens }: { tokens: RegistrationToken[] 
               )}
             </Field>
             <Field label="Gateway name (optional)">
-              {(id) => <Input id={id} value={name} onChange={(e) => setName(e.target.value)} placeholder="from host.name" data-testid={testIds.tokens.supervisorName} />}
+              {(id) => (
+                <Input
+                  id={id}
+                  value={name}
+                  onChange={(e) => setName(e.target.value)}
+                  placeholder="from host.name"
+                  data-testid={testIds.tokens.supervisorName}
+                />
+              )}
             </Field>
-            <Button type="submit" variant="primary" loading={config.isFetching} data-testid={testIds.tokens.supervisorGenerate}>
+            <Button
+              type="submit"
+              variant="primary"
+              loading={config.isFetching}
+              data-testid={testIds.tokens.supervisorGenerate}
+            >
               Generate
             </Button>
           </form>
           {config.isError && <ErrorState compact error={config.error} />}
           {config.data && (
             <div className="space-y-3">
-              <CodeBlock code={config.data.supervisor_yaml} filename="supervisor.yaml" title="supervisor.yaml" lineNumbers maxHeight="22rem" data-testid={testIds.tokens.supervisorYaml} />
+              <CodeBlock
+                code={config.data.supervisor_yaml}
+                filename="supervisor.yaml"
+                title="supervisor.yaml"
+                lineNumbers
+                maxHeight="22rem"
+                data-testid={testIds.tokens.supervisorYaml}
+              />
               <CodeBlock code={config.data.command} title="Run it" data-testid={testIds.tokens.supervisorCommand} />
-              {config.data.flowgate_command && <CodeBlock code={config.data.flowgate_command} title="Or let Flowgate run the collector for you" />}
-              <p className="text-xs text-zinc-500">Replace the token placeholder with the plaintext you copied when the token was created.</p>
+              {config.data.flowgate_command && (
+                <CodeBlock code={config.data.flowgate_command} title="Or let Flowgate run the collector for you" />
+              )}
+              <p className="text-xs text-zinc-500">
+                Replace the token placeholder with the plaintext you copied when the token was created.
+              </p>
             </div>
           )}
         </div>

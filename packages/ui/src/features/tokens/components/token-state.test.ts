@@ -3,7 +3,9 @@ import { describe, it } from 'node:test';
 import { revokeTokenConsequences, tokenState, tokenStateHint } from './token-state.ts';
 
 const NOW = Date.parse('2026-06-01T00:00:00Z');
-const token = (over: Partial<{ is_active: boolean; expires_at: string | null; max_uses: number | null; uses: number }> = {}) => ({
+const token = (
+  over: Partial<{ is_active: boolean; expires_at: string | null; max_uses: number | null; uses: number }> = {},
+) => ({
   is_active: true,
   expires_at: '2026-07-01T00:00:00Z',
   max_uses: null,

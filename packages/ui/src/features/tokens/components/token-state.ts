@@ -2,7 +2,10 @@ import type { RegistrationToken } from '../../../lib/api/types.ts';
 
 export type TokenState = 'active' | 'revoked' | 'expired' | 'used_up';
 
-export function tokenState(token: Pick<RegistrationToken, 'is_active' | 'expires_at' | 'max_uses' | 'uses'>, now: number = Date.now()): TokenState {
+export function tokenState(
+  token: Pick<RegistrationToken, 'is_active' | 'expires_at' | 'max_uses' | 'uses'>,
+  now: number = Date.now(),
+): TokenState {
   if (!token.is_active) return 'revoked';
   if (token.expires_at && Date.parse(token.expires_at) <= now) return 'expired';
   if (token.max_uses !== null && token.uses >= token.max_uses) return 'used_up';
@@ -27,7 +30,8 @@ export function tokenStateHint(state: TokenState): { short: string | null; detai
     case 'revoked':
       return {
         short: null,
-        detail: 'Revoked: it enrols no new gateways, and the gateways enrolled zero-touch with it are refused when they connect.',
+        detail:
+          'Revoked: it enrols no new gateways, and the gateways enrolled zero-touch with it are refused when they connect.',
       };
   }
 }
