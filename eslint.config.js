@@ -41,12 +41,14 @@ export default tseslint.config(
     rules: restrict([
       repoPackages(
         [],
-        'packages/opamp is protocol-only: it knows nothing of orgs, templates or the database. Expose a callback and let packages/server/src/opamp adapt it.',
+        'packages/opamp is protocol-only: it knows nothing of orgs, templates or the database. ' +
+          'Expose a callback and let packages/server/src/opamp adapt it.',
       ),
       {
         group: ['pg', '@electric-sql/*', 'ioredis', 'fastify', '@fastify/*'],
         message:
-          'packages/opamp is domain-free: no database, Redis or Fastify. Take a plain http.Server or callbacks instead.',
+          'packages/opamp is domain-free: no database, Redis or Fastify. ' +
+          'Take a plain http.Server or callbacks instead.',
       },
     ]),
   },
@@ -55,7 +57,8 @@ export default tseslint.config(
     rules: restrict([
       repoPackages(
         ['config-model'],
-        'The UI imports only @flowgate/config-model (shared schemas and types). Call the server over HTTP through lib/api.',
+        'The UI imports only @flowgate/config-model (shared schemas ' +
+          'and types). Call the server over HTTP through lib/api.',
       ),
     ]),
   },
@@ -78,7 +81,8 @@ export default tseslint.config(
       {
         group: ['fastify', '@fastify/*', 'ws'],
         message:
-          'Only routes, app.ts, main.ts, platform/http and the OpAMP adapter touch Fastify/ws. Services take plain arguments; keep HTTP in routes.',
+          'Only routes, app.ts, main.ts, platform/http and the OpAMP adapter ' +
+          'touch Fastify/ws. Services take plain arguments; keep HTTP in routes.',
       },
       {
         group: ['pg', '@electric-sql/*'],
@@ -111,7 +115,8 @@ export default tseslint.config(
       {
         group: ['**/packages/server/src/**', '@flowgate/server', '@flowgate/server/*'],
         message:
-          'e2e and bench treat the server as a black box: start it as a process and talk HTTP/OpAMP. Use @flowgate/opamp for the agent side.',
+          'e2e and bench treat the server as a black box: start it as a process and talk ' +
+          'HTTP/OpAMP. Use @flowgate/opamp for the agent side.',
       },
     ]),
   },

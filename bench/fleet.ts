@@ -45,7 +45,9 @@ const { values: args } = parseArgs({
 });
 if (args.help) {
   process.stderr.write(
-    'npm run bench:fleet -- --agents N [--transport ws|http] [--heartbeat S] [--apply-delay-ms 200] [--fail-share 0] [--window S] [--rest-requests 200] [--extra-gateways M] [--workers W] [--skip-floor] [--skip-deploy] [--skip-storm] [--cpu-prof DIR] [--keep-db]\n',
+    'npm run bench:fleet -- --agents N [--transport ws|http] [--heartbeat S] [--apply-delay-ms 200] ' +
+      '[--fail-share 0] [--window S] [--rest-requests 200] [--extra-gateways M] [--workers W] ' +
+      '[--skip-floor] [--skip-deploy] [--skip-storm] [--cpu-prof DIR] [--keep-db]\n',
   );
   process.exit(0);
 }
@@ -73,16 +75,19 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const fdLimit = openFilesLimit();
 if (transport === 'websocket' && N > fdLimit - 500) {
   process.stderr.write(
-    `--agents ${N} cannot be held by one server process here: RLIMIT_NOFILE is ${fdLimit} (soft; see /proc/self/limits) and ` +
-      `each WebSocket needs a descriptor. Raise it (ulimit -n; needs CAP_SYS_RESOURCE above the hard limit) or use --agents ≤ ${fdLimit - 500}.\n`,
+    `--agents ${N} cannot be held by one server process here: ` +
+      `RLIMIT_NOFILE is ${fdLimit} (soft; see /proc/self/limits) and ` +
+      `each WebSocket needs a descriptor. Raise it (ulimit -n; ` +
+      `needs CAP_SYS_RESOURCE above the hard limit) or use --agents ≤ ${fdLimit - 500}.\n`,
   );
   process.exit(2);
 }
 
-// ─────────────────────────────────────────────────────────── helpers
+// ──────────────────────────────────── helpers
 
 interface Api {
-  (method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  (method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
   timed(path: string): Promise<number>;
 }
 
@@ -235,7 +240,7 @@ const stats = (xs: number[]) => ({
   max_ms: round(xs.length ? Math.max(...xs) : null),
 });
 
-// ─────────────────────────────────────────────────────────── run
+// ──────────────────────────────────── run
 
 const result: Record<string, unknown> = {
   bench: 'fleet',
@@ -295,10 +300,12 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
 
 try {
   log(
-    `fleet bench: ${N} ${transport} agents, heartbeat ${heartbeat}s, ${result.config && (result.config as { database: string }).database}; machine ${JSON.stringify(result.machine)}`,
+    `fleet bench: ${N} ${transport} agents, heartbeat ${heartbeat}s, ` +
+      `${result.config && (result.config as { database: string }).database}; ` +
+      `machine ${JSON.stringify(result.machine)}`,
   );
 
-  // ── 1. floor ────────────────────────────────────────────
+  // ── 1. floor ─────────────────────────────────
   let floor: (ReturnType<typeof steadyView> & { connect_ms: number }) | null = null;
   if (!args['skip-floor']) {
     floorProc = spawn(
@@ -340,7 +347,7 @@ try {
   }
   result.floor = floor;
 
-  // ── 2. control plane ────────────────────────────────────
+  // ── 2. control plane ─────────────────────────
   const env: Record<string, string> = { LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn' };
   if (process.env.DATABASE_URL) {
     dbName = `flowgate_bench_${N}_${randomBytes(3).toString('hex')}`;
@@ -442,7 +449,7 @@ try {
     log(`ratios: ${JSON.stringify(result.ratios)}`);
   }
 
-  // ── 3. REST latency at N (+ M offline) gateways ─────────
+  // ── 3. REST latency at N (+ M offline) gateways ──
   if (extraGateways > 0) {
     log(`extra: enrolling ${extraGateways} offline gateways over plain HTTP`);
     const tExtra = Date.now();
@@ -480,7 +487,7 @@ try {
   result.rest = rest;
   log(`rest: ${JSON.stringify(rest)}`);
 
-  // ── 4. deployment to all N ──────────────────────────────
+  // ── 4. deployment to all N ───────────────────
   let ids = online(await allGateways(api)).map((g) => g.id);
   if (!args['skip-deploy']) {
     const tpl = await api('POST', '/api/v1/templates', {
@@ -506,13 +513,15 @@ try {
       const postMs = Date.now() - t0;
       const hash: string = dep.targets?.[0]?.config_hash;
       log(
-        `deployment ${dep.id}: POST answered in ${postMs} ms, ${dep.targets?.length} targets, hash ${hash?.slice(0, 12)}…`,
+        `deployment ${dep.id}: POST answered in ${postMs} ms, ` +
+          `${dep.targets?.length} targets, hash ${hash?.slice(0, 12)}…`,
       );
       const expectFailed = Math.round(N * Number(args['fail-share']));
       await sim.waitFor('deployment applied by agents', (s) => s.applied + s.failed >= N, 120_000 + N * 20);
       const ds = await sim.deployStats(hash, t0);
       log(
-        `deployment: agents done (${ds.applied.length} applied, ${ds.failed} failed, ${ds.missing} without this config); waiting for the server's record`,
+        `deployment: agents done (${ds.applied.length} applied, ${ds.failed} failed, ` +
+          `${ds.missing} without this config); waiting for the server's record`,
       );
       let lastCounts = 0;
       // The list carries the counts without the N targets the detail view returns.
@@ -561,7 +570,7 @@ try {
 
   await stopProfile();
 
-  // ── 5. reconnect storm after a restart ──────────────────
+  // ── 5. reconnect storm after a restart ───────
   if (!args['skip-storm']) {
     const beforeIds = new Set(ids);
     const tTerm = Date.now();
@@ -624,7 +633,7 @@ try {
     .filter((l) => l.trim())
     .slice(-5);
 
-  // ── targets (issue 7) ───────────────────────────────────
+  // ── targets (issue 7) ────────────────────────
   const fg = result.flowgate as typeof steady & { enrol_ms: number };
   const dep = result.deployment as
     { applied?: { max_ms: number | null }; server_all_recorded_ms: number | null } | undefined;
@@ -633,7 +642,9 @@ try {
   const ratios = result.ratios as { mem_per_agent_vs_floor: number | null } | undefined;
   const listP95 = (rest.list_page_100 as { p95_ms: number }).p95_ms;
   result.targets = {
-    note: 'issue 7 targets are stated for 50,000 (RSS/CPU, list p95) and 10,000 (deployment, storm) gateways; compare at the matching N',
+    note:
+      'issue 7 targets are stated for 50,000 (RSS/CPU, list p95) ' +
+      'and 10,000 (deployment, storm) gateways; compare at the matching N',
     rss_le_2gib: fg.rss_max_mib <= 2048,
     cpu_le_50pct_machine: (fg.cpu_pct_machine ?? 100) <= 50,
     // Applied = the server shows every target applied (what a user sees), not only the agents' side.

@@ -47,6 +47,8 @@ for (const file of positionals) {
       .map(([k, us]) => `${(us / 1e6).toFixed(2).padStart(8)}s ${((100 * us) / total).toFixed(1).padStart(5)}%  ${k}`)
       .join('\n');
   process.stdout.write(
-    `${file}: ${(total / 1e6).toFixed(1)} s sampled over ${((p.endTime - p.startTime) / 1e6).toFixed(1)} s\n\nby function (self)\n${show(fnTime)}\n\nby file (self)\n${show(fileTime)}\n\n`,
+    `${file}: ${(total / 1e6).toFixed(1)} s sampled over ${((p.endTime - p.startTime) / 1e6).toFixed(1)} s\n\n` +
+      `by function (self)\n${show(fnTime)}\n\n` +
+      `by file (self)\n${show(fileTime)}\n\n`,
   );
 }

@@ -19,7 +19,10 @@ function reply(id: number, body: unknown) {
   process.send!({ id, body });
 }
 
-/** Runs fn over items with at most `limit` in flight (a connect burst larger than the listen backlog only causes SYN retries). */
+/**
+ * Runs fn over items with at most `limit` in flight (a connect
+ * burst larger than the listen backlog only causes SYN retries).
+ */
 async function pool<T>(items: T[], limit: number, fn: (t: T) => Promise<void>): Promise<void> {
   let next = 0;
   const runners = Array.from({ length: Math.min(limit, items.length) }, async () => {

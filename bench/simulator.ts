@@ -86,7 +86,8 @@ export class Simulator {
     };
     if (Math.ceil(this.opts.agents / this.opts.workers) > perWorker) {
       throw new Error(
-        `${this.opts.agents} agents over ${this.opts.workers} workers exceeds ${perWorker} per worker (open files limit ${openFilesLimit()})`,
+        `${this.opts.agents} agents over ${this.opts.workers} workers exceeds ` +
+          `${perWorker} per worker (open files limit ${openFilesLimit()})`,
       );
     }
   }
@@ -194,7 +195,8 @@ export class Simulator {
       if (Date.now() - lastLog > 5000) {
         lastLog = Date.now();
         this.opts.log(
-          `  … ${label}: connected ${last.connected}/${last.agents}, full state acked ${last.fullStateAcked}, configs ${last.configs} (applied ${last.applied}, failed ${last.failed})`,
+          `  … ${label}: connected ${last.connected}/${last.agents}, full state acked ` +
+            `${last.fullStateAcked}, configs ${last.configs} (applied ${last.applied}, failed ${last.failed})`,
         );
       }
       await new Promise((r) => setTimeout(r, intervalMs));

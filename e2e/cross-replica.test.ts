@@ -61,7 +61,9 @@ test(
     const t = await a.api('POST', '/api/v1/templates', {
       name: 'x-replica',
       config_yaml:
-        'receivers:\n  otlp:\n    protocols:\n      http: {}\nexporters:\n  debug: {}\nservice:\n  pipelines:\n    logs:\n      receivers: [otlp]\n      exporters: [debug]\n',
+        'receivers:\n  otlp:\n    protocols:\n      http: {}\n' +
+        'exporters:\n  debug: {}\n' +
+        'service:\n  pipelines:\n    logs:\n      receivers: [otlp]\n      exporters: [debug]\n',
     });
     assert.equal(t.status, 201, JSON.stringify(t.body));
     const d = await a.api('POST', '/api/v1/deployments', {

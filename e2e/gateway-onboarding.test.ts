@@ -139,7 +139,8 @@ function assertIdentity(d: Json, gw: RealGateway) {
 }
 
 test(
-  'a gateway onboarded by gateway/onboard.sh (registration → OpAMP token) shows service, version, host, components, health and effective config',
+  'a gateway onboarded by gateway/onboard.sh (registration → OpAMP token) ' +
+    'shows service, version, host, components, health and effective config',
   { skip, timeout: 120_000 },
   async () => {
     const t = Date.now();
@@ -185,7 +186,8 @@ test(
 );
 
 test(
-  'a gateway enrolled zero-touch (registration token in the supervisor config from GET /api/v1/supervisor/config) shows the same',
+  'a gateway enrolled zero-touch (registration token in the supervisor ' +
+    'config from GET /api/v1/supervisor/config) shows the same',
   { skip, timeout: 120_000 },
   async () => {
     const t = Date.now();
@@ -241,7 +243,8 @@ test(
     assert.equal(
       d.name,
       'e2e-zero-touch',
-      'named as asked in GET /api/v1/supervisor/config?name= (not after the host, which it shares with the other gateway)',
+      'named as asked in GET /api/v1/supervisor/config?name= (not ' +
+        'after the host, which it shares with the other gateway)',
     );
     note(`zero-touch gateway "${d.name}" healthy after ${((Date.now() - t) / 1000).toFixed(1)} s`);
   },
@@ -287,7 +290,8 @@ service:
       },
       90_000,
       async () =>
-        `${JSON.stringify(await deployment(server, dep.id))}\n${scripted.diagnostics(2000)}\n${zeroTouch.diagnostics(2000)}`,
+        `${JSON.stringify(await deployment(server, dep.id))}\n` +
+        `${scripted.diagnostics(2000)}\n${zeroTouch.diagnostics(2000)}`,
     );
     assert.deepEqual(
       done.targets.map((x: Json) => x.status),
@@ -327,7 +331,8 @@ service:
 );
 
 test(
-  "the restart command restarts the collector (new process) and it comes back healthy, the supervisor's connection untouched",
+  'the restart command restarts the collector (new process) ' +
+    "and it comes back healthy, the supervisor's connection untouched",
   { skip, timeout: 90_000 },
   async () => {
     for (const [id, gw] of [
@@ -373,7 +378,8 @@ async function snapshot() {
 }
 
 test(
-  'a control-plane restart (same data, same port) ends with the same gateway records, same instance_uid, connected and healthy',
+  'a control-plane restart (same data, same port) ' +
+    'ends with the same gateway records, same instance_uid, connected and healthy',
   { skip, timeout: 150_000 },
   async () => {
     const t = Date.now();
@@ -408,7 +414,8 @@ test(
 );
 
 test(
-  'a supervisor restart (SIGTERM, started again on the same storage) ends with the same gateway record, connected and healthy',
+  'a supervisor restart (SIGTERM, started again on the same storage) ' +
+    'ends with the same gateway record, connected and healthy',
   { skip, timeout: 150_000 },
   async () => {
     const before = await snapshot();

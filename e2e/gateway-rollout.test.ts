@@ -105,7 +105,8 @@ before(async () => {
   busy = createServer();
   await new Promise<void>((r) => busy!.listen(busyPort, '127.0.0.1', () => r()));
   note(
-    `control plane on ${server.url}; gateways ${ids.join(', ')} healthy and tagged ring=e2e; port ${busyPort} held busy`,
+    `control plane on ${server.url}; gateways ${ids.join(', ')} ` +
+      `healthy and tagged ring=e2e; port ${busyPort} held busy`,
   );
 });
 
@@ -163,7 +164,8 @@ test('version 1 reaches both gateways (all at once, by tag)', { skip, timeout: 9
 });
 
 test(
-  'a canary whose config fails on the first batch pauses; the second batch never receives it; rollback restores version 1 everywhere',
+  'a canary whose config fails on the first batch pauses; ' +
+    'the second batch never receives it; rollback restores version 1 everywhere',
   { skip, timeout: 150_000 },
   async () => {
     assert.ok(v1Hash, 'needs version 1 deployed');
@@ -216,7 +218,8 @@ test(
       },
       60_000,
       async () =>
-        `${JSON.stringify((await gatewayDetail(server, first.gateway_id)).remote_config)}\n${gwOf(first.gateway_id).diagnostics()}`,
+        `${JSON.stringify((await gatewayDetail(server, first.gateway_id)).remote_config)}\n` +
+        `${gwOf(first.gateway_id).diagnostics()}`,
     );
     note(`${first.gateway_name} recovered by the control plane: ${back.remote_config.recovery}`);
     // Longer than a soak: the second batch still has nothing of v2.
@@ -296,7 +299,8 @@ test('a good canary completes batch by batch, every target applied', { skip, tim
   const secondStart = Math.min(...secondEvents.map((e) => Date.parse(e.created_at)));
   assert.ok(
     secondStart - Date.parse(appliedFirst.created_at) >= SOAK * 1000 - 500,
-    `the second batch started after the first was applied and soaked ${SOAK} s (${secondStart - Date.parse(appliedFirst.created_at)} ms)`,
+    `the second batch started after the first was applied and soaked ` +
+      `${SOAK} s (${secondStart - Date.parse(appliedFirst.created_at)} ms)`,
   );
   for (const id of ids) {
     const d = await waitHealthy(server, id, 30_000);

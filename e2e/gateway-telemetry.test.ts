@@ -120,7 +120,8 @@ before(async () => {
     throw new Error(`${err.message}\n${gw.diagnostics()}`);
   });
   note(
-    `control plane on ${server.url}, gateway ${gwId} (flowgate gateway run) healthy, OTLP HTTP on 127.0.0.1:${gw.ports.http}, sink on ${sink.url}`,
+    `control plane on ${server.url}, gateway ${gwId} (flowgate gateway run) ` +
+      `healthy, OTLP HTTP on 127.0.0.1:${gw.ports.http}, sink on ${sink.url}`,
   );
 });
 
@@ -205,7 +206,8 @@ async function assertFiltered(batch: string) {
 }
 
 test(
-  'a deployed config drops one metric by name, one high-cardinality attribute and DEBUG logs: the sink gets everything else and none of it',
+  'a deployed config drops one metric by name, one high-cardinality attribute ' +
+    'and DEBUG logs: the sink gets everything else and none of it',
   { skip, timeout: 120_000 },
   async () => {
     const t = Date.now();
@@ -239,7 +241,8 @@ test(
 );
 
 test(
-  "a config the collector rejects ends FAILED with the collector's own error; the gateway goes on with the last good config and says how it recovered",
+  "a config the collector rejects ends FAILED with the collector's own error; " +
+    'the gateway goes on with the last good config and says how it recovered',
   { skip, timeout: 120_000 },
   async () => {
     assert.ok(goodHash, 'needs the previous test');
@@ -313,7 +316,8 @@ test(
     assert.match(recovered.effective_config_yaml, /filter\/e2e/);
     assert.ok(!/send_batch_max_size: 10\b/.test(recovered.effective_config_yaml), 'the rejected config never ran');
     note(
-      `collector ${pidBefore} → ${gw.collectorPid()} (validate_config kept the running collector: ${pidBefore === gw.collectorPid()})`,
+      `collector ${pidBefore} → ${gw.collectorPid()} (validate_config ` +
+        `kept the running collector: ${pidBefore === gw.collectorPid()})`,
     );
     // Good traffic keeps arriving, processed by the last good config.
     await sendBatch('2');
@@ -373,7 +377,8 @@ test(
     assert.equal(fm.incoming, expected.received.metric_points);
     assert.ok(m.last_updated, 'with the time of the last report');
     note(
-      `own metrics matched after ${((Date.now() - t) / 1000).toFixed(1)} s: ${JSON.stringify(m.totals)}; processors ${JSON.stringify(m.processors)}`,
+      `own metrics matched after ${((Date.now() - t) / 1000).toFixed(1)} s: ` +
+        `${JSON.stringify(m.totals)}; processors ${JSON.stringify(m.processors)}`,
     );
   },
 );

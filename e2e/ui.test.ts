@@ -130,7 +130,9 @@ service:
 `;
 const METRICS_V2 = METRICS_V1.replace(
   '  batch: {}\n',
-  '  filter/drop-debug:\n    error_mode: ignore\n    metrics:\n      metric:\n        - name == "debug.heartbeat"\n        - IsMatch(name, "^go\\\\.gc\\\\..*")\n  batch:\n    send_batch_size: 8192\n',
+  '  filter/drop-debug:\n    error_mode: ignore\n    metrics:\n      metric:\n' +
+    '        - name == "debug.heartbeat"\n        - IsMatch(name, "^go\\\\.gc\\\\..*")\n' +
+    '  batch:\n    send_batch_size: 8192\n',
 ).replace('processors: [memory_limiter, batch]', 'processors: [memory_limiter, filter/drop-debug, batch]');
 const LOGS_V1 = `receivers:
   otlp:
@@ -363,7 +365,9 @@ describe('web UI in a real browser', { skip }, () => {
       const starter = await editor.get(page);
 
       // A traces pipeline that exports to an exporter nobody defined.
-      const broken = `${starter}    traces:\n      receivers: [otlp]\n      processors: [batch]\n      exporters: [otlphttp/tempo]\n`;
+      const broken =
+        `${starter}    traces:\n      receivers: [otlp]\n` +
+        `      processors: [batch]\n      exporters: [otlphttp/tempo]\n`;
       await editor.set(page, broken);
       await page.waitForSelector(sel(testIds.templateEditor.validationStatus, { status: 'invalid' }), {
         timeout: 20_000,
@@ -642,11 +646,11 @@ describe('web UI in a real browser', { skip }, () => {
       password: 'e2e-viewer-password',
       name: 'SRE on-call',
     });
-    await ok(
-      'POST',
-      `/api/v1/orgs/${(await ok<{ memberships: { org_id: string }[] }>('GET', '/api/v1/auth/me')).memberships[0]!.org_id}/members`,
-      { email: 'sre-oncall@flowgate.e2e', role: 'viewer' },
-    );
+    const me = await ok<{ memberships: { org_id: string }[] }>('GET', '/api/v1/auth/me');
+    await ok('POST', `/api/v1/orgs/${me.memberships[0]!.org_id}/members`, {
+      email: 'sre-oncall@flowgate.e2e',
+      role: 'viewer',
+    });
 
     const rejectsFilter = (config: string) =>
       config.includes('filter/drop-debug')

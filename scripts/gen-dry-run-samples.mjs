@@ -236,6 +236,7 @@ if (check) {
   const m = samples.metrics.resourceMetrics[0].scopeMetrics[0].metrics;
   const points = m.reduce((n, x) => n + (x.sum ?? x.gauge).dataPoints.length, 0);
   process.stdout.write(
-    `gen-dry-run-samples: wrote ${rel} (${m.length} metrics, ${points} data points, ${samples.logs.resourceLogs[0].scopeLogs[0].logRecords.length} log records)\n`,
+    `gen-dry-run-samples: wrote ${rel} (${m.length} metrics, ${points} data points, ` +
+      `${samples.logs.resourceLogs[0].scopeLogs[0].logRecords.length} log records)\n`,
   );
 }

@@ -13,7 +13,9 @@ import {
 } from '@flowgate/opamp';
 import { description } from './payloads.ts';
 
-/** Enrols `count` offline gateways named `${prefix}-<i>`; resolves with how many the server answered without an error. */
+/**
+ * Enrols `count` offline gateways named `${prefix}-<i>`; resolves with how many the server answered without an error.
+ */
 export async function enrolOfflineGateways(opts: {
   url: string;
   token: string;

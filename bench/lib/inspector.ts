@@ -56,7 +56,10 @@ export class InspectorSession {
   }
 }
 
-/** HeapProfiler.collectGarbage: V8's low-memory full GC, which also returns freed pages. Returns the JS heap in use after it. */
+/**
+ * HeapProfiler.collectGarbage: V8's low-memory full GC, which
+ * also returns freed pages. Returns the JS heap in use after it.
+ */
 export async function collectGarbage(url: string): Promise<{ heapUsedBytes: number; heapTotalBytes: number }> {
   const s = await InspectorSession.open(url);
   try {

@@ -169,7 +169,10 @@ export class SimAgent {
       this.applyRemoteConfig(rc.configHash, Object.values(rc.config.configMap)[0]?.body ?? new Uint8Array());
   }
 
-  /** Heartbeats of a fleet that connected in a burst would all fire together: move ours to a random phase once per connection. */
+  /**
+   * Heartbeats of a fleet that connected in a burst would all fire
+   * together: move ours to a random phase once per connection.
+   */
   private spreadHeartbeats(): void {
     const hb = this.shared.heartbeatSeconds * 1000;
     if (hb <= 0 || this.shared.transport !== 'websocket') return;

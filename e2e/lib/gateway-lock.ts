@@ -88,7 +88,8 @@ export async function acquireGatewayLock(
     }
     if (Date.now() - started > timeoutMs)
       throw new Error(
-        `[gateway-lock] ${label}: lock ${dir} still held by ${owner ? `pid ${owner.pid} (${owner.label})` : 'an unknown owner'} after ${timeoutMs} ms`,
+        `[gateway-lock] ${label}: lock ${dir} still held by ` +
+          `${owner ? `pid ${owner.pid} (${owner.label})` : 'an unknown owner'} after ${timeoutMs} ms`,
       );
     if (Date.now() - lastNote > 30_000) {
       lastNote = Date.now();

@@ -184,7 +184,10 @@ export class RealGateway {
     } catch {
       /* none yet */
     }
-    return `--- ${this.name} supervisor output (tail) ---\n${this.out.slice(-chars)}\n--- ${this.name} agent.log (tail) ---\n${agentLog}`;
+    return (
+      `--- ${this.name} supervisor output (tail) ---\n${this.out.slice(-chars)}\n` +
+      `--- ${this.name} agent.log (tail) ---\n${agentLog}`
+    );
   }
 
   get running(): boolean {
@@ -263,7 +266,7 @@ export class RealGateway {
   }
 }
 
-// ── control-plane API helpers ────────────────────────────────────────────────────────────────
+// ── control-plane API helpers ────────────────────────────
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 export type Json = any;

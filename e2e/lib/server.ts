@@ -29,7 +29,8 @@ export interface ServerProcess {
   child: ChildProcess;
   output(): string;
   token(): Promise<string>;
-  api<T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  api<T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 

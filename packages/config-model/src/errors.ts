@@ -130,9 +130,14 @@ export const errorCatalogue = {
   SECRET_IN_USE: {
     status: 409,
     message:
-      'The secret is referenced by a gateway configuration or a template: remove the reference or deploy a configuration without it, or delete with ?force=true',
+      'The secret is referenced by a gateway configuration or a template: ' +
+      'remove the reference or deploy a configuration without it, or delete with ?force=true',
     description:
-      "A gateway's desired or applied configuration, the latest version of a template or the version of an active deployment references ${secret:NAME}; details.used_by lists them (first 20, kind gateway or template) and details.total counts them. Remove the reference and deploy a configuration without it, or delete with ?force=true (those gateways then cannot receive that configuration until the secret exists again).",
+      "A gateway's desired or applied configuration, the latest version of a template or the version of " +
+      'an active deployment references ${secret:NAME}; details.used_by lists them (first 20, ' +
+      'kind gateway or template) and details.total counts them. Remove the reference and deploy a ' +
+      'configuration without it, or delete with ?force=true (those gateways then cannot receive that ' +
+      'configuration until the secret exists again).',
   },
   CAPABILITY_MISSING: {
     status: 409,
@@ -147,9 +152,15 @@ export const errorCatalogue = {
   GATEWAY_HAS_NO_TOKEN: {
     status: 409,
     message:
-      'The gateway has no OpAMP token of its own: it was enrolled zero-touch and connects with its registration token. Revoke that registration token to cut it off',
+      'The gateway has no OpAMP token of its own: it was enrolled zero-touch and connects ' +
+      'with its registration token. Revoke that registration token to cut it off',
     description:
-      "Revoking a gateway token is refused for a gateway enrolled zero-touch (auth.method registration_token): its supervisor presents the registration token on every connection, so there is no token of its own to revoke. Revoke the registration token (DELETE /api/v1/registration-tokens/{id}, named in the gateway's auth.registration_token) to cut it off (that cuts off every gateway enrolled zero-touch with it). Rotating still works: it issues the gateway a token of its own to configure it with.",
+      'Revoking a gateway token is refused for a gateway enrolled zero-touch (auth.method registration_token): ' +
+      'its supervisor presents the registration token on every connection, ' +
+      'so there is no token of its own to revoke. Revoke the registration token ' +
+      "(DELETE /api/v1/registration-tokens/{id}, named in the gateway's auth.registration_token) " +
+      'to cut it off (that cuts off every gateway enrolled zero-touch with it). ' +
+      'Rotating still works: it issues the gateway a token of its own to configure it with.',
   },
   INVALID_STATE: {
     status: 409,
@@ -180,7 +191,8 @@ export const errorCatalogue = {
     status: 504,
     message: 'The dry-run did not finish in time',
     description:
-      'The collector did not start or return the output within the dry-run time limit (30 s); simplify the processors or try again.',
+      'The collector did not start or return the output within the ' +
+      'dry-run time limit (30 s); simplify the processors or try again.',
   },
   DRY_RUN_UNAVAILABLE: {
     status: 503,

@@ -35,7 +35,10 @@ export interface OpampClientOptions {
   headers?: Record<string, string>;
   /** 16 bytes. Default: a fresh UUIDv7. */
   instanceUid?: Uint8Array;
-  /** AgentCapabilities mask; ReportsStatus is always added. Default: status, remote config, effective config, health, heartbeat. */
+  /**
+   * AgentCapabilities mask; ReportsStatus is always added. Default:
+   * status, remote config, effective config, health, heartbeat.
+   */
   capabilities?: bigint;
   /** Source address to bind (spreads a big simulated fleet over several local IPs). */
   localAddress?: string;

@@ -30,14 +30,21 @@ import { uuidFromBytes } from './uuid.ts';
 function fieldFacts(f: DescField): string {
   const type =
     f.fieldKind === 'map'
-      ? `map<${ScalarType[f.mapKey]},${f.mapKind === 'message' ? f.message.typeName : f.mapKind === 'enum' ? f.enum.typeName : ScalarType[f.scalar]}>`
+      ? `map<${ScalarType[f.mapKey]},` +
+        (f.mapKind === 'message' ? f.message.typeName : f.mapKind === 'enum' ? f.enum.typeName : ScalarType[f.scalar]) +
+        '>'
       : f.fieldKind === 'message'
         ? f.message.typeName
         : f.fieldKind === 'enum'
           ? f.enum.typeName
           : f.fieldKind === 'scalar'
             ? ScalarType[f.scalar]
-            : `${f.fieldKind === 'list' ? 'repeated ' : ''}${f.listKind === 'message' ? f.message.typeName : f.listKind === 'enum' ? f.enum.typeName : ScalarType[f.scalar]}`;
+            : (f.fieldKind === 'list' ? 'repeated ' : '') +
+              (f.listKind === 'message'
+                ? f.message.typeName
+                : f.listKind === 'enum'
+                  ? f.enum.typeName
+                  : ScalarType[f.scalar]);
   return `#${f.number} ${f.name} ${type}${f.oneof ? ` oneof(${f.oneof.name})` : ''} json=${f.jsonName}`;
 }
 
@@ -271,73 +278,79 @@ test('fields the peer does not know survive its round trip as unknown fields', (
   assert.ok(equals(AgentToServerSchema, fromBinary(AgentToServerSchema, through), a2s));
 });
 
-test('the real @elastic/opamp-client-node HTTP client talks to our server: description, remote config, APPLIED', async (t) => {
-  const files = { 'config.yaml': { body: 'sampling: 0.5' } };
-  const hash = configHash(files);
-  const seen: AgentToServer[] = [];
-  const srv = await startTestOpampServer({
-    onMessage: (_conn, msg) => {
-      seen.push(msg);
-      const applied = msg.remoteConfigStatus?.status === RemoteConfigStatuses.RemoteConfigStatuses_APPLIED;
-      if (applied) return undefined;
-      return create(ServerToAgentSchema, {
-        capabilities: 0x3n,
-        remoteConfig: {
-          config: {
-            configMap: { 'config.yaml': { body: bytes(files['config.yaml'].body), contentType: 'text/yaml' } },
+test(
+  'the real @elastic/opamp-client-node HTTP client talks to our server: ' + 'description, remote config, APPLIED',
+  async (t) => {
+    const files = { 'config.yaml': { body: 'sampling: 0.5' } };
+    const hash = configHash(files);
+    const seen: AgentToServer[] = [];
+    const srv = await startTestOpampServer({
+      onMessage: (_conn, msg) => {
+        seen.push(msg);
+        const applied = msg.remoteConfigStatus?.status === RemoteConfigStatuses.RemoteConfigStatuses_APPLIED;
+        if (applied) return undefined;
+        return create(ServerToAgentSchema, {
+          capabilities: 0x3n,
+          remoteConfig: {
+            config: {
+              configMap: { 'config.yaml': { body: bytes(files['config.yaml'].body), contentType: 'text/yaml' } },
+            },
+            configHash: hash,
           },
-          configHash: hash,
-        },
-      });
-    },
-  });
-  t.after(() => srv.close());
+        });
+      },
+    });
+    t.after(() => srv.close());
 
-  let received: string | undefined;
-  const client = createOpAMPClient({
-    endpoint: srv.httpUrl,
-    heartbeatIntervalSeconds: 0.2,
-    capabilities: BigInt(
-      AgentCapabilities.AgentCapabilities_AcceptsRemoteConfig | AgentCapabilities.AgentCapabilities_ReportsRemoteConfig,
-    ),
-    onMessage: ({ remoteConfig }) => {
-      if (!remoteConfig || received) return;
-      received = new TextDecoder().decode(remoteConfig.config?.configMap['config.yaml']?.body);
-      client.setRemoteConfigStatus({
-        status: elastic.RemoteConfigStatuses.RemoteConfigStatuses_APPLIED,
-        lastRemoteConfigHash: remoteConfig.configHash,
-      } as never);
-    },
-  });
-  client.setAgentDescription({
-    identifyingAttributes: { 'service.name': 'elastic-peer' },
-    nonIdentifyingAttributes: { 'host.name': 'h1' },
-  });
-  client.start();
-  const deadline = Date.now() + 10_000;
-  while (
-    !seen.some((m) => m.remoteConfigStatus?.status === RemoteConfigStatuses.RemoteConfigStatuses_APPLIED) &&
-    Date.now() < deadline
-  ) {
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  await client.shutdown();
+    let received: string | undefined;
+    const client = createOpAMPClient({
+      endpoint: srv.httpUrl,
+      heartbeatIntervalSeconds: 0.2,
+      capabilities: BigInt(
+        AgentCapabilities.AgentCapabilities_AcceptsRemoteConfig |
+          AgentCapabilities.AgentCapabilities_ReportsRemoteConfig,
+      ),
+      onMessage: ({ remoteConfig }) => {
+        if (!remoteConfig || received) return;
+        received = new TextDecoder().decode(remoteConfig.config?.configMap['config.yaml']?.body);
+        client.setRemoteConfigStatus({
+          status: elastic.RemoteConfigStatuses.RemoteConfigStatuses_APPLIED,
+          lastRemoteConfigHash: remoteConfig.configHash,
+        } as never);
+      },
+    });
+    client.setAgentDescription({
+      identifyingAttributes: { 'service.name': 'elastic-peer' },
+      nonIdentifyingAttributes: { 'host.name': 'h1' },
+    });
+    client.start();
+    const deadline = Date.now() + 10_000;
+    while (
+      !seen.some((m) => m.remoteConfigStatus?.status === RemoteConfigStatuses.RemoteConfigStatuses_APPLIED) &&
+      Date.now() < deadline
+    ) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await client.shutdown();
 
-  assert.equal(received, 'sampling: 0.5');
-  const first = seen[0]!;
-  assert.equal(uuidFromBytes(first.instanceUid).length, 36, '16-byte instance_uid');
-  assert.equal(first.agentDescription?.identifyingAttributes[0]?.key, 'service.name');
-  assert.deepEqual(first.agentDescription?.identifyingAttributes[0]?.value?.value, {
-    case: 'stringValue',
-    value: 'elastic-peer',
-  });
-  const applied = seen.find((m) => m.remoteConfigStatus?.status === RemoteConfigStatuses.RemoteConfigStatuses_APPLIED);
-  assert.ok(applied, 'peer reported APPLIED');
-  assert.deepEqual(applied.remoteConfigStatus?.lastRemoteConfigHash, hash);
-  const seqs = seen.map((m) => m.sequenceNum);
-  assert.deepEqual(
-    seqs,
-    seqs.map((_, i) => seqs[0]! + BigInt(i)),
-    'peer sequence numbers are consecutive',
-  );
-});
+    assert.equal(received, 'sampling: 0.5');
+    const first = seen[0]!;
+    assert.equal(uuidFromBytes(first.instanceUid).length, 36, '16-byte instance_uid');
+    assert.equal(first.agentDescription?.identifyingAttributes[0]?.key, 'service.name');
+    assert.deepEqual(first.agentDescription?.identifyingAttributes[0]?.value?.value, {
+      case: 'stringValue',
+      value: 'elastic-peer',
+    });
+    const applied = seen.find(
+      (m) => m.remoteConfigStatus?.status === RemoteConfigStatuses.RemoteConfigStatuses_APPLIED,
+    );
+    assert.ok(applied, 'peer reported APPLIED');
+    assert.deepEqual(applied.remoteConfigStatus?.lastRemoteConfigHash, hash);
+    const seqs = seen.map((m) => m.sequenceNum);
+    assert.deepEqual(
+      seqs,
+      seqs.map((_, i) => seqs[0]! + BigInt(i)),
+      'peer sequence numbers are consecutive',
+    );
+  },
+);

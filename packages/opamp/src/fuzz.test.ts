@@ -86,7 +86,8 @@ test('fuzz: 100,000 hostile frames over WebSocket and HTTP are all answered, not
   const after = settledHeap();
   const mb = (n: number): string => `${(n / 1048576).toFixed(1)} MB`;
   t.diagnostic(
-    `${report.ws.sent} WS + ${report.http.sent} HTTP frames in ${report.durationMs} ms; heap ${mb(baseline)} → ${mb(after)}; seed ${seed}`,
+    `${report.ws.sent} WS + ${report.http.sent} HTTP frames in ` +
+      `${report.durationMs} ms; heap ${mb(baseline)} → ${mb(after)}; seed ${seed}`,
   );
   assert.ok(after < 2 * baseline + 50 * 1048576, `heap grew from ${mb(baseline)} to ${mb(after)}`);
 });

@@ -249,40 +249,47 @@ test('gzip: gzipped requests are accepted; replies are gzipped only when the age
   await client.stop();
 });
 
-test('bad bodies: 400 with an error_response; wrong content type 415; unknown encoding 415; server keeps serving', async (t) => {
-  const seen: string[] = [];
-  const srv = await startTestOpampServer({
-    onMessage: (_c, m) => (seen.push(uuidFromBytes(m.instanceUid)), undefined),
-  });
-  t.after(() => srv.close());
-  const cases: Array<[string, Uint8Array]> = [
-    ['garbage', Uint8Array.from([0xff, 0xff, 0xff, 0xff])],
-    ['truncated', goodBody().subarray(0, 5)],
-    ['no instance_uid', toBinary(AgentToServerSchema, create(AgentToServerSchema, { sequenceNum: 3n }))],
-    [
-      '15-byte instance_uid',
-      toBinary(AgentToServerSchema, create(AgentToServerSchema, { instanceUid: uid.subarray(1) })),
-    ],
-    ['WS header on HTTP', Uint8Array.from([0x01, ...goodBody()])],
-  ];
-  for (const [name, body] of cases) {
-    const r = await post(srv.httpUrl, body);
-    assert.equal(r.status, 400, name);
-    assert.equal(r.headers['content-type'], 'application/x-protobuf', name);
-    assert.equal(decodeReply(r).errorResponse?.type, ServerErrorResponseType.ServerErrorResponseType_BadRequest, name);
-  }
-  const badGzip = await post(srv.httpUrl, Uint8Array.from([0x1f, 0x8b, 1, 2, 3]), { 'Content-Encoding': 'gzip' });
-  assert.equal(badGzip.status, 400);
-  const json = await post(srv.httpUrl, '{}', { 'Content-Type': 'application/json' });
-  assert.equal(json.status, 415);
-  const br = await post(srv.httpUrl, goodBody(), { 'Content-Encoding': 'br' });
-  assert.equal(br.status, 415);
-  assert.equal(
-    (await post(srv.httpUrl, goodBody(), { 'Content-Type': 'application/x-protobuf; charset=binary' })).status,
-    200,
-  );
-  assert.deepEqual(seen, [uuidFromBytes(uid)], 'only the well-formed request reached onMessage');
-});
+test(
+  'bad bodies: 400 with an error_response; wrong content type 415; ' + 'unknown encoding 415; server keeps serving',
+  async (t) => {
+    const seen: string[] = [];
+    const srv = await startTestOpampServer({
+      onMessage: (_c, m) => (seen.push(uuidFromBytes(m.instanceUid)), undefined),
+    });
+    t.after(() => srv.close());
+    const cases: Array<[string, Uint8Array]> = [
+      ['garbage', Uint8Array.from([0xff, 0xff, 0xff, 0xff])],
+      ['truncated', goodBody().subarray(0, 5)],
+      ['no instance_uid', toBinary(AgentToServerSchema, create(AgentToServerSchema, { sequenceNum: 3n }))],
+      [
+        '15-byte instance_uid',
+        toBinary(AgentToServerSchema, create(AgentToServerSchema, { instanceUid: uid.subarray(1) })),
+      ],
+      ['WS header on HTTP', Uint8Array.from([0x01, ...goodBody()])],
+    ];
+    for (const [name, body] of cases) {
+      const r = await post(srv.httpUrl, body);
+      assert.equal(r.status, 400, name);
+      assert.equal(r.headers['content-type'], 'application/x-protobuf', name);
+      assert.equal(
+        decodeReply(r).errorResponse?.type,
+        ServerErrorResponseType.ServerErrorResponseType_BadRequest,
+        name,
+      );
+    }
+    const badGzip = await post(srv.httpUrl, Uint8Array.from([0x1f, 0x8b, 1, 2, 3]), { 'Content-Encoding': 'gzip' });
+    assert.equal(badGzip.status, 400);
+    const json = await post(srv.httpUrl, '{}', { 'Content-Type': 'application/json' });
+    assert.equal(json.status, 415);
+    const br = await post(srv.httpUrl, goodBody(), { 'Content-Encoding': 'br' });
+    assert.equal(br.status, 415);
+    assert.equal(
+      (await post(srv.httpUrl, goodBody(), { 'Content-Type': 'application/x-protobuf; charset=binary' })).status,
+      200,
+    );
+    assert.deepEqual(seen, [uuidFromBytes(uid)], 'only the well-formed request reached onMessage');
+  },
+);
 
 test('a throwing callback over HTTP: 500 with an UNAVAILABLE error_response', async (t) => {
   const srv = await startTestOpampServer({

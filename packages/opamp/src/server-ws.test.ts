@@ -140,7 +140,8 @@ test('admission runs before the upgrade: 401 is a plain HTTP response and no soc
   const raw = await new Promise<string>((resolve, reject) => {
     const sock = net.connect(srv.port, '127.0.0.1', () => {
       sock.write(
-        `GET /v1/opamp HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+        `GET /v1/opamp HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+          `Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`,
       );
     });
     let data = '';
@@ -193,22 +194,25 @@ test('429 + Retry-After at the upgrade is honoured by the client before it recon
   );
 });
 
-test('a message over maxMessageBytes closes the socket with 1009, also when it only inflates past the limit', async (t) => {
-  const errors: ProtocolErrorInfo<unknown>[] = [];
-  const srv = await startTestOpampServer({ maxMessageBytes: 1024, onProtocolError: (i) => errors.push(i) });
-  t.after(() => srv.close());
+test(
+  'a message over maxMessageBytes closes the socket with 1009, ' + 'also when it only inflates past the limit',
+  async (t) => {
+    const errors: ProtocolErrorInfo<unknown>[] = [];
+    const srv = await startTestOpampServer({ maxMessageBytes: 1024, onProtocolError: (i) => errors.push(i) });
+    t.after(() => srv.close());
 
-  const plain = await openRawWs(srv.wsUrl);
-  plain.ws.send(new Uint8Array(2048));
-  assert.equal((await plain.closed).code, 1009);
+    const plain = await openRawWs(srv.wsUrl);
+    plain.ws.send(new Uint8Array(2048));
+    assert.equal((await plain.closed).code, 1009);
 
-  const deflate = await openRawWs(srv.wsUrl, { perMessageDeflate: { threshold: 0 } });
-  assert.match(deflate.ws.extensions, /permessage-deflate/, 'compression is negotiable');
-  deflate.ws.send(new Uint8Array(64 * 1024)); // compresses to ~100 bytes, inflates to 64 KiB
-  assert.equal((await deflate.closed).code, 1009);
-  assert.ok(errors.length >= 2);
-  assert.equal(errors[0]!.remoteAddress, '127.0.0.1');
-});
+    const deflate = await openRawWs(srv.wsUrl, { perMessageDeflate: { threshold: 0 } });
+    assert.match(deflate.ws.extensions, /permessage-deflate/, 'compression is negotiable');
+    deflate.ws.send(new Uint8Array(64 * 1024)); // compresses to ~100 bytes, inflates to 64 KiB
+    assert.equal((await deflate.closed).code, 1009);
+    assert.ok(errors.length >= 2);
+    assert.equal(errors[0]!.remoteAddress, '127.0.0.1');
+  },
+);
 
 test('a text frame is refused with close 1003 and reported with the remote address', async (t) => {
   const errors: ProtocolErrorInfo<unknown>[] = [];
@@ -326,55 +330,58 @@ test('a throwing callback is answered with UNAVAILABLE and logged; the socket st
   peer.ws.close();
 });
 
-test('transport selection and mounting: 400 for GET, 415 for a wrong content type, other paths left alone', async (t) => {
-  const opamp = createOpampServer({
-    admit: () => ({ ok: true, context: {} }),
-    onMessage: () => undefined,
-    wsPingIntervalMs: 0,
-  });
-  const server = http.createServer((_req, res) => {
-    res.writeHead(200, { 'Content-Type': 'text/plain' });
-    res.end('app');
-  });
-  server.on('upgrade', (_req, socket) => {
-    socket.end("HTTP/1.1 418 I'm a teapot\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
-  });
-  opamp.attach(server);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as net.AddressInfo).port;
-  t.after(async () => {
-    await opamp.close();
-    server.closeAllConnections();
-    await new Promise((r) => server.close(r));
-  });
-  assert.equal(server.keepAliveTimeout, 65_000);
+test(
+  'transport selection and mounting: 400 for GET, ' + '415 for a wrong content type, other paths left alone',
+  async (t) => {
+    const opamp = createOpampServer({
+      admit: () => ({ ok: true, context: {} }),
+      onMessage: () => undefined,
+      wsPingIntervalMs: 0,
+    });
+    const server = http.createServer((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/plain' });
+      res.end('app');
+    });
+    server.on('upgrade', (_req, socket) => {
+      socket.end("HTTP/1.1 418 I'm a teapot\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+    });
+    opamp.attach(server);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as net.AddressInfo).port;
+    t.after(async () => {
+      await opamp.close();
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    });
+    assert.equal(server.keepAliveTimeout, 65_000);
 
-  const get = await fetch(`http://127.0.0.1:${port}/v1/opamp`);
-  assert.equal(get.status, 400);
-  assert.match(await get.text(), /POST application\/x-protobuf or upgrade to WebSocket/);
-  const wrongType = await fetch(`http://127.0.0.1:${port}/v1/opamp?x=1`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: '{}',
-  });
-  assert.equal(wrongType.status, 415);
-  assert.match(await wrongType.text(), /application\/x-protobuf/);
-  const other = await fetch(`http://127.0.0.1:${port}/health`);
-  assert.equal(await other.text(), 'app', 'the existing request handler still serves other paths');
+    const get = await fetch(`http://127.0.0.1:${port}/v1/opamp`);
+    assert.equal(get.status, 400);
+    assert.match(await get.text(), /POST application\/x-protobuf or upgrade to WebSocket/);
+    const wrongType = await fetch(`http://127.0.0.1:${port}/v1/opamp?x=1`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{}',
+    });
+    assert.equal(wrongType.status, 415);
+    assert.match(await wrongType.text(), /application\/x-protobuf/);
+    const other = await fetch(`http://127.0.0.1:${port}/health`);
+    assert.equal(await other.text(), 'app', 'the existing request handler still serves other paths');
 
-  const teapot = new WebSocket(`ws://127.0.0.1:${port}/elsewhere`);
-  teapot.on('error', () => {});
-  const status = await new Promise<number>((resolve) =>
-    teapot.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)),
-  );
-  assert.equal(status, 418, 'the existing upgrade listener still gets other paths');
-  teapot.terminate();
+    const teapot = new WebSocket(`ws://127.0.0.1:${port}/elsewhere`);
+    teapot.on('error', () => {});
+    const status = await new Promise<number>((resolve) =>
+      teapot.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)),
+    );
+    assert.equal(status, 418, 'the existing upgrade listener still gets other paths');
+    teapot.terminate();
 
-  const client = new OpampClient({ url: `ws://127.0.0.1:${port}/v1/opamp`, heartbeatSeconds: 0, reconnect: false });
-  await client.start();
-  assert.equal(opamp.connections(), 1);
-  await client.stop();
-});
+    const client = new OpampClient({ url: `ws://127.0.0.1:${port}/v1/opamp`, heartbeatSeconds: 0, reconnect: false });
+    await client.start();
+    assert.equal(opamp.connections(), 1);
+    await client.stop();
+  },
+);
 
 test('close() sends 1001 to connected agents, which reconnect when the server is back', async () => {
   const first = await startTestOpampServer();
@@ -446,19 +453,22 @@ test('a reply object shared between agents is not modified; each agent gets its 
   b.ws.close();
 });
 
-test('probe(): a live peer answers the ping (true); a half-open one does not (false), nor a closed socket', async (t) => {
-  const conns: OpampConnection<unknown>[] = [];
-  const srv = await startTestOpampServer({ wsPingIntervalMs: 0, onConnected: (c) => conns.push(c) });
-  t.after(() => srv.close());
-  const alive = await openRawWs(srv.wsUrl);
-  await until(() => conns.length === 1, 'first connection');
-  const dead = await openRawWs(srv.wsUrl, { autoPong: false });
-  await until(() => conns.length === 2, 'second connection');
-  assert.equal(await conns[0]!.probe(2000), true);
-  assert.equal(await conns[1]!.probe(300), false);
-  alive.ws.close();
-  await alive.closed;
-  await delay(50);
-  assert.equal(await conns[0]!.probe(2000), false);
-  dead.ws.terminate();
-});
+test(
+  'probe(): a live peer answers the ping (true); ' + 'a half-open one does not (false), nor a closed socket',
+  async (t) => {
+    const conns: OpampConnection<unknown>[] = [];
+    const srv = await startTestOpampServer({ wsPingIntervalMs: 0, onConnected: (c) => conns.push(c) });
+    t.after(() => srv.close());
+    const alive = await openRawWs(srv.wsUrl);
+    await until(() => conns.length === 1, 'first connection');
+    const dead = await openRawWs(srv.wsUrl, { autoPong: false });
+    await until(() => conns.length === 2, 'second connection');
+    assert.equal(await conns[0]!.probe(2000), true);
+    assert.equal(await conns[1]!.probe(300), false);
+    alive.ws.close();
+    await alive.closed;
+    await delay(50);
+    assert.equal(await conns[0]!.probe(2000), false);
+    dead.ws.terminate();
+  },
+);

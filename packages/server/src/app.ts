@@ -102,7 +102,8 @@ export async function createFlowgate(config: FlowgateConfig, opts: FlowgateOptio
 
   app.decorateRequest('principal', null);
   app.setErrorHandler(errorHandler);
-  app.removeContentTypeParser('text/plain'); // the REST API takes JSON: a text/plain body answers 415, not a confusing 400
+  // the REST API takes JSON: a text/plain body answers 415, not a confusing 400
+  app.removeContentTypeParser('text/plain');
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', String(req.id));
   });
@@ -111,17 +112,18 @@ export async function createFlowgate(config: FlowgateConfig, opts: FlowgateOptio
     metrics.httpDuration.labels(req.method, route, String(reply.statusCode)).observe(reply.elapsedTime / 1000);
   });
 
+  const errorCodes = Object.entries(errorCatalogue)
+    .map(([c, s]) => `- \`${c}\` (${s.status}): ${s.description}`)
+    .join('\n');
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
       info: {
         title: 'Flowgate API',
         version: '0.1.0',
-        description: `Control plane for OpenTelemetry Collector gateways.\n\nErrors: {"error": {"code", "message", "request_id", "details"?}}. Codes:\n\n${Object.entries(
-          errorCatalogue,
-        )
-          .map(([c, s]) => `- \`${c}\` (${s.status}): ${s.description}`)
-          .join('\n')}`,
+        description:
+          'Control plane for OpenTelemetry Collector gateways.\n\n' +
+          `Errors: {"error": {"code", "message", "request_id", "details"?}}. Codes:\n\n${errorCodes}`,
       },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],

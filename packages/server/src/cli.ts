@@ -2,12 +2,14 @@
 import { parseArgs } from 'node:util';
 import { loadConfig, ConfigError } from './config/env.ts';
 
+// A backslash at the end of a line continues it: `flowgate user create` is one line of the help.
 const HELP = `flowgate — control plane for OpenTelemetry Collector gateways
 
 Usage:
   flowgate start                         Run the control plane (REST API, OpAMP, UI)
   flowgate migrate                       Apply database migrations and exit
-  flowgate user create --email E --password P [--name N] [--org ORG_ID] [--role viewer|editor|admin|owner] [--instance-admin]
+  flowgate user create --email E --password P [--name N] [--org ORG_ID] \
+[--role viewer|editor|admin|owner] [--instance-admin]
   flowgate gateway run --server URL --registration-token TOKEN [--name NAME] [--storage DIR] [--extension-mode]
                        [--otlp-grpc-endpoint HOST:PORT] [--otlp-http-endpoint HOST:PORT] [--metrics-port PORT]
                                          Enrol and run a local gateway (supervisor + collector) in the foreground

@@ -28,8 +28,10 @@ export async function runGateway(args: string[]): Promise<number> {
   });
   if (!values.server || (!values['registration-token'] && !values['opamp-token'])) {
     process.stderr.write(
-      'usage: flowgate gateway run --server URL --registration-token TOKEN [--name NAME] [--storage DIR] [--extension-mode] [--http]\n' +
-        '         [--otlp-grpc-endpoint HOST:PORT] [--otlp-http-endpoint HOST:PORT] [--metrics-port PORT]   (several gateways on one host need their own)\n',
+      'usage: flowgate gateway run --server URL --registration-token TOKEN ' +
+        '[--name NAME] [--storage DIR] [--extension-mode] [--http]\n' +
+        '         [--otlp-grpc-endpoint HOST:PORT] [--otlp-http-endpoint HOST:PORT] [--metrics-port PORT]' +
+        '   (several gateways on one host need their own)\n',
     );
     return 2;
   }

@@ -16,7 +16,10 @@ export async function startServer(config: FlowgateConfig = loadConfig()): Promis
   if (flowgate.bootstrap.generatedPassword) {
     const line = '─'.repeat(64);
     process.stdout.write(
-      `\n${line}\n  Flowgate is ready: open ${url} and log in as\n    email:    ${flowgate.bootstrap.email}\n    password: ${flowgate.bootstrap.generatedPassword}\n  This password is shown once. Set FLOWGATE_ADMIN_PASSWORD to choose your own.\n${line}\n\n`,
+      `\n${line}\n  Flowgate is ready: open ${url} and log in as\n` +
+        `    email:    ${flowgate.bootstrap.email}\n` +
+        `    password: ${flowgate.bootstrap.generatedPassword}\n` +
+        `  This password is shown once. Set FLOWGATE_ADMIN_PASSWORD to choose your own.\n${line}\n\n`,
     );
   } else {
     process.stdout.write(`\nFlowgate is ready: open ${url}\n\n`);

@@ -35,9 +35,13 @@ const setsBy = (types: (kind: ComponentKindName) => Iterable<string>): Component
 export const distributionComponents: ComponentSets = setsBy((kind) =>
   (componentCatalogue[kind] as readonly CatalogueEntry[]).map((c) => c.type),
 );
-export const distributionLabel = `the ${componentCatalogue.distribution.name} ${componentCatalogue.distribution.version} distribution`;
+const { name: distributionName, version: distributionVersion } = componentCatalogue.distribution;
+export const distributionLabel = `the ${distributionName} ${distributionVersion} distribution`;
 
-/** Component sets from a gateway's AvailableComponents as stored: {receivers: {otlp: {...}}, ...}; null when it reported none. */
+/**
+ * Component sets from a gateway's AvailableComponents as stored:
+ * {receivers: {otlp: {...}}, ...}; null when it reported none.
+ */
 export function componentSetsFromAvailable(available: unknown): ComponentSets | null {
   if (!available || typeof available !== 'object') return null;
   const a = available as Record<string, unknown>;

@@ -4,8 +4,11 @@
 import { parseDocument, isMap, isScalar, isSeq, type Node } from 'yaml';
 
 export const MASK = '***';
-const CREDENTIAL_KEY =
-  /(pass(word)?|secret|token|api[_-]?key|apikey|credentials?|private[_-]?key|authorization|bearer|client[_-]?secret|access[_-]?key|x-api-key|dd-api-key)$/i;
+const CREDENTIAL_KEY = new RegExp(
+  '(pass(word)?|secret|token|api[_-]?key|apikey|credentials?|private[_-]?key|authorization|bearer|' +
+    'client[_-]?secret|access[_-]?key|x-api-key|dd-api-key)$',
+  'i',
+);
 
 export function isCredentialKey(key: string): boolean {
   return CREDENTIAL_KEY.test(key);

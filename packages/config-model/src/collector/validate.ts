@@ -206,7 +206,8 @@ function checkSections(ctx: Ctx, root: YAMLMap): Defined {
         error(
           ctx,
           validationCodes.invalidComponentId,
-          `"${c.key}" is not a valid ${kindSingular[kind]} id: use type[/name], the type starting with a letter (letters, digits, _), the name without spaces or "/"`,
+          `"${c.key}" is not a valid ${kindSingular[kind]} id: use type[/name], ` +
+            `the type starting with a letter (letters, digits, _), the name without spaces or "/"`,
           path,
           c.keyNode,
         );
@@ -297,7 +298,8 @@ function checkService(ctx: Ctx, root: YAMLMap, defined: Defined): Usage {
     error(
       ctx,
       validationCodes.notAMap,
-      '"service.pipelines" must be a map of pipeline ids (traces, metrics, logs, profiles, optionally /name) to pipelines',
+      '"service.pipelines" must be a map of pipeline ids (traces, ' +
+        'metrics, logs, profiles, optionally /name) to pipelines',
       'service::pipelines',
       pipelinesNode,
     );
@@ -363,7 +365,8 @@ function checkPipeline(ctx: Ctx, id: string, keyNode: Node, value: Node | null, 
     error(
       ctx,
       validationCodes.invalidPipelineId,
-      `"${id}" is not a valid pipeline id: use ${pipelineSignals.join(', ')} optionally followed by /name (e.g. metrics/backend)`,
+      `"${id}" is not a valid pipeline id: use ${pipelineSignals.join(', ')} ` +
+        `optionally followed by /name (e.g. metrics/backend)`,
       path,
       keyNode,
     );
@@ -469,7 +472,8 @@ function checkUnused(ctx: Ctx, defined: Defined, usage: Usage) {
       warn(
         ctx,
         validationCodes.unusedComponent,
-        `${kindSingular[kind][0]!.toUpperCase()}${kindSingular[kind].slice(1)} "${id}" is defined but not used in ${where}; the collector ignores it`,
+        `${kindSingular[kind][0]!.toUpperCase()}${kindSingular[kind].slice(1)} ` +
+          `"${id}" is defined but not used in ${where}; the collector ignores it`,
         join(kind, id),
         node,
       );
@@ -504,7 +508,8 @@ function checkAvailability(ctx: Ctx, defined: Defined, sources: ComponentSource[
         error(
           ctx,
           validationCodes.componentNotAvailable,
-          `${kindSingular[kind][0]!.toUpperCase()}${kindSingular[kind].slice(1)} type "${type}" is not available on ${names}: its collector does not include it (AvailableComponents)`,
+          `${kindSingular[kind][0]!.toUpperCase()}${kindSingular[kind].slice(1)} type "${type}" ` +
+            `is not available on ${names}: its collector does not include it (AvailableComponents)`,
           join(kind, id),
           node,
         );
@@ -519,7 +524,9 @@ function checkOpamp(ctx: Ctx, defined: Defined, usage: Usage) {
     error(
       ctx,
       validationCodes.opampExtensionInConfig,
-      `Remove "extensions.${id}": the OpAMP supervisor injects its own opamp extension, and a remote configuration is merged after it, so this would replace the link between the supervisor and its collector and cut the gateway off from Flowgate`,
+      `Remove "extensions.${id}": the OpAMP supervisor injects its own opamp extension, ` +
+        `and a remote configuration is merged after it, so this would replace the link ` +
+        `between the supervisor and its collector and cut the gateway off from Flowgate`,
       join('extensions', id),
       node,
     );
@@ -529,7 +536,9 @@ function checkOpamp(ctx: Ctx, defined: Defined, usage: Usage) {
     error(
       ctx,
       validationCodes.opampExtensionRemoved,
-      `"service.extensions" replaces the supervisor's list and does not include "opamp": the collector would run without its OpAMP link and the gateway would stop reporting to Flowgate. Add opamp to the list (it need not be defined under extensions) or remove service.extensions`,
+      `"service.extensions" replaces the supervisor's list and does not include "opamp": ` +
+        `the collector would run without its OpAMP link and the gateway would stop reporting to Flowgate. ` +
+        `Add opamp to the list (it need not be defined under extensions) or remove service.extensions`,
       'service::extensions',
       se.node,
     );
@@ -565,7 +574,8 @@ function checkValues(ctx: Ctx, root: YAMLMap, secretNames: ReadonlySet<string> |
             error(
               ctx,
               validationCodes.unknownProvider,
-              `Unknown reference scheme "${ref.scheme}" in ${ref.text}: use \${secret:NAME} for Flowgate secrets or \${env:NAME}`,
+              `Unknown reference scheme "${ref.scheme}" in ${ref.text}: ` +
+                `use \${secret:NAME} for Flowgate secrets or \${env:NAME}`,
               path,
               scalar,
             );
@@ -574,7 +584,8 @@ function checkValues(ctx: Ctx, root: YAMLMap, secretNames: ReadonlySet<string> |
               error(
                 ctx,
                 validationCodes.invalidSecretName,
-                `${ref.text} is not a valid secret reference: names are letters, digits and _ (not starting with a digit)`,
+                `${ref.text} is not a valid secret reference: ` +
+                  `names are letters, digits and _ (not starting with a digit)`,
                 path,
                 scalar,
               );
@@ -582,7 +593,8 @@ function checkValues(ctx: Ctx, root: YAMLMap, secretNames: ReadonlySet<string> |
               error(
                 ctx,
                 validationCodes.secretNotFound,
-                `Secret "${ref.value}" does not exist in this organization: create it (PUT /api/v1/secrets) before deploying`,
+                `Secret "${ref.value}" does not exist in this organization: ` +
+                  `create it (PUT /api/v1/secrets) before deploying`,
                 path,
                 scalar,
               );
@@ -595,7 +607,8 @@ function checkValues(ctx: Ctx, root: YAMLMap, secretNames: ReadonlySet<string> |
       warn(
         ctx,
         validationCodes.literalCredential,
-        `"${scalarKey}" holds a literal credential: store it as a secret and write \${secret:NAME} here, so it is encrypted at rest and never shown back`,
+        `"${scalarKey}" holds a literal credential: store it as a secret and write ` +
+          `\${secret:NAME} here, so it is encrypted at rest and never shown back`,
         path,
         scalar,
       );

@@ -146,7 +146,8 @@ export const RegistrationTokenState = Type.Union(
   [Type.Literal('active'), Type.Literal('expired'), Type.Literal('used_up'), Type.Literal('revoked')],
   {
     description:
-      'active: enrols new gateways; expired / used_up: enrols no new ones, but the gateways it enrolled zero-touch keep reconnecting with it; revoked: refuses them too',
+      'active: enrols new gateways; expired / used_up: enrols no new ones, ' +
+      'but the gateways it enrolled zero-touch keep reconnecting with it; revoked: refuses them too',
   },
 );
 export type RegistrationTokenState = Static<typeof RegistrationTokenState>;
@@ -155,11 +156,15 @@ export type RegistrationTokenState = Static<typeof RegistrationTokenState>;
 export const GatewayAuth = Type.Object({
   method: Type.Union([Type.Literal('gateway_token'), Type.Literal('registration_token'), Type.Literal('none')], {
     description:
-      'gateway_token: it has an OpAMP token of its own (see token_expires_at); registration_token: it has none and was enrolled zero-touch, its supervisor presents the registration token on every connection; none: its own token was revoked and it was not enrolled zero-touch, so it is refused until it is given a new one (rotate) or enrols again',
+      'gateway_token: it has an OpAMP token of its own (see token_expires_at); registration_token: ' +
+      'it has none and was enrolled zero-touch, its supervisor presents the registration token on ' +
+      'every connection; none: its own token was revoked and it was not enrolled zero-touch, ' +
+      'so it is refused until it is given a new one (rotate) or enrols again',
   }),
   zero_touch: Type.Boolean({
     description:
-      'Enrolled zero-touch (OpAMP with a registration token). Such a gateway is also admitted with that registration token until it is revoked, even after it was given a token of its own.',
+      'Enrolled zero-touch (OpAMP with a registration token). Such a gateway is also admitted with ' +
+      'that registration token until it is revoked, even after it was given a token of its own.',
   }),
   registration_token: Nullable(
     Type.Object(
@@ -171,7 +176,8 @@ export const GatewayAuth = Type.Object({
       },
       {
         description:
-          'The registration token the gateway enrolled with; null when unknown (deleted, or enrolled before it was recorded)',
+          'The registration token the gateway enrolled with; ' +
+          'null when unknown (deleted, or enrolled before it was recorded)',
       },
     ),
   ),

@@ -139,7 +139,10 @@ export const DeleteSecretQuery = Type.Object(
   },
   { additionalProperties: false },
 );
-/** What references a secret: a gateway (desired or applied configuration) or a template (latest or actively deployed version). */
+/**
+ * What references a secret: a gateway (desired or applied
+ * configuration) or a template (latest or actively deployed version).
+ */
 export const SecretReference = Type.Object({
   kind: Type.Union([Type.Literal('gateway'), Type.Literal('template')]),
   id: Uuid,

@@ -216,10 +216,12 @@ test('forged, expired, alg:none, unknown-user and garbage tokens → 401 TOKEN_I
     .setExpirationTime('1h')
     .sign(rightKey);
   const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
-  const algNone = `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub: adminUserId, type: 'access', iss: 'flowgate', jti: randomUUID(), exp: now + 3600 })}.`;
+  const algNonePayload = { sub: adminUserId, type: 'access', iss: 'flowgate', jti: randomUUID(), exp: now + 3600 };
+  const algNone = `${b64({ alg: 'none', typ: 'JWT' })}.${b64(algNonePayload)}.`;
   // A valid token's payload re-signed with a tampered claim (sub swapped) keeps the old signature.
   const [h, , s] = fg.adminToken.split('.');
-  const tampered = `${h}.${b64({ sub: randomUUID(), type: 'access', iss: 'flowgate', jti: randomUUID(), exp: now + 3600 })}.${s}`;
+  const tamperedPayload = { sub: randomUUID(), type: 'access', iss: 'flowgate', jti: randomUUID(), exp: now + 3600 };
+  const tampered = `${h}.${b64(tamperedPayload)}.${s}`;
   // Sanity: the right key with valid claims is accepted, so the rejections below are about the defect.
   const good = await new SignJWT(claims)
     .setProtectedHeader({ alg: 'HS256' })

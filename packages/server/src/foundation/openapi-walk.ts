@@ -559,7 +559,8 @@ const VOLATILE_COLUMNS = ['last_used_at'];
 
 export async function snapshotOrg(fg: Flowgate, orgId: string): Promise<Record<string, string[]>> {
   const tables = await fg.db.query<{ table_name: string }>(
-    `SELECT table_name FROM information_schema.columns WHERE table_schema = 'public' AND column_name = 'org_id' ORDER BY table_name`,
+    `SELECT table_name FROM information_schema.columns ` +
+      `WHERE table_schema = 'public' AND column_name = 'org_id' ORDER BY table_name`,
   );
   const out: Record<string, string[]> = {};
   for (const { table_name } of tables) {

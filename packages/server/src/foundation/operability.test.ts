@@ -42,35 +42,41 @@ test('GET /readyz answers 200 and names the database kind', async () => {
   assert.equal(body.database, process.env.DATABASE_URL ? 'postgres' : 'pglite');
 });
 
-test('GET /metrics has HTTP latency histograms labelled by route pattern, the database pool and the process', async () => {
-  const a = api(fg, fg.adminToken);
-  await a.get('/api/v1/auth/me');
-  await a.get(`/api/v1/orgs/${fg.defaultOrgId}/members`);
-  const r = await inject(fg, { method: 'GET', url: '/metrics' });
-  assert.equal(r.status, 200);
-  assert.match(String(r.headers['content-type']), /^text\/plain/);
-  const lines = r.text.split('\n');
-  const bucket = (route: string) =>
-    lines.find((l) => l.startsWith('flowgate_http_request_duration_seconds_bucket{') && l.includes(`route="${route}"`));
-  assert.ok(bucket('/api/v1/auth/me'), 'no latency histogram for /api/v1/auth/me');
-  assert.match(bucket('/api/v1/auth/me')!, /method="GET"/);
-  assert.match(bucket('/api/v1/auth/me')!, /status_code="200"/);
-  // The route pattern, not the raw URL: one series per route, whatever the ids.
-  assert.ok(bucket('/api/v1/orgs/:org_id/members'), 'the members route is not labelled by its pattern');
-  assert.ok(!r.text.includes(`route="/api/v1/orgs/${fg.defaultOrgId}/members"`), 'raw ids leak into the route label');
-  assert.ok(lines.some((l) => l.startsWith('flowgate_http_request_duration_seconds_count{')));
-  assert.ok(
-    lines.some((l) => l.startsWith('flowgate_db_pool_connections{state="total"}')),
-    'no database pool gauge',
-  );
-  assert.ok(
-    lines.some(
-      (l) =>
-        l.startsWith('flowgate_process_resident_memory_bytes') || l.startsWith('flowgate_nodejs_heap_size_used_bytes'),
-    ),
-    'no process metrics',
-  );
-});
+test(
+  'GET /metrics has HTTP latency histograms labelled by route pattern, ' + 'the database pool and the process',
+  async () => {
+    const a = api(fg, fg.adminToken);
+    await a.get('/api/v1/auth/me');
+    await a.get(`/api/v1/orgs/${fg.defaultOrgId}/members`);
+    const r = await inject(fg, { method: 'GET', url: '/metrics' });
+    assert.equal(r.status, 200);
+    assert.match(String(r.headers['content-type']), /^text\/plain/);
+    const lines = r.text.split('\n');
+    const bucket = (route: string) =>
+      lines.find(
+        (l) => l.startsWith('flowgate_http_request_duration_seconds_bucket{') && l.includes(`route="${route}"`),
+      );
+    assert.ok(bucket('/api/v1/auth/me'), 'no latency histogram for /api/v1/auth/me');
+    assert.match(bucket('/api/v1/auth/me')!, /method="GET"/);
+    assert.match(bucket('/api/v1/auth/me')!, /status_code="200"/);
+    // The route pattern, not the raw URL: one series per route, whatever the ids.
+    assert.ok(bucket('/api/v1/orgs/:org_id/members'), 'the members route is not labelled by its pattern');
+    assert.ok(!r.text.includes(`route="/api/v1/orgs/${fg.defaultOrgId}/members"`), 'raw ids leak into the route label');
+    assert.ok(lines.some((l) => l.startsWith('flowgate_http_request_duration_seconds_count{')));
+    assert.ok(
+      lines.some((l) => l.startsWith('flowgate_db_pool_connections{state="total"}')),
+      'no database pool gauge',
+    );
+    assert.ok(
+      lines.some(
+        (l) =>
+          l.startsWith('flowgate_process_resident_memory_bytes') ||
+          l.startsWith('flowgate_nodejs_heap_size_used_bytes'),
+      ),
+      'no process metrics',
+    );
+  },
+);
 
 test('GET /openapi.json is OpenAPI 3 and documents the API; /docs serves the interactive docs', async () => {
   const r = await inject(fg, { method: 'GET', url: '/openapi.json' });
@@ -322,7 +328,9 @@ test('a closed database makes /readyz answer 503 DATABASE_UNAVAILABLE, and reque
 // PostgreSQL lost while running: the connection goes through a TCP proxy that the test cuts and
 // restores. Only meaningful with DATABASE_URL (the embedded database cannot go away).
 
-/** A TCP proxy to host:port that can be cut (listener closed, live connections destroyed) and restored on the same port. */
+/**
+ * A TCP proxy to host:port that can be cut (listener closed, live connections destroyed) and restored on the same port.
+ */
 async function tcpProxy(target: { host: string; port: number }) {
   const sockets = new Set<net.Socket>();
   let server: net.Server | null = null;
@@ -440,7 +448,8 @@ test(
     let killed: number;
     try {
       const res = await admin.query(
-        'SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+        'SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity ' +
+          'WHERE datname = $1 AND pid <> pg_backend_pid()',
         [dbName],
       );
       killed = res.rows[0].n;

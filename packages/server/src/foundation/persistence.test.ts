@@ -157,113 +157,117 @@ test('embedded data survives a restart and the admin is not created twice', asyn
   }
 });
 
-test('`flowgate start` as a new user: generated password, URL, /healthz, /docs, UI, API; SIGTERM exits 0; restart keeps everything', async (t) => {
-  const dataDir = tmp('cli');
-  const port = await freePort();
-  const databaseUrl = await childDatabase();
-  // No REDIS_URL: with it, login rate-limit counters are shared with every Flowgate of the test run
-  // (same client address 127.0.0.1), and this server's default limit (20 a minute) would be spent.
-  const env = cleanEnv({ PORT: String(port), FLOWGATE_DATA_DIR: dataDir, DATABASE_URL: databaseUrl });
-  const cli = spawnCli(['start'], env, dataDir);
-  const [, password] = await cli.waitFor(/password:\s+(\S+)/);
-  const [, url] = await cli.waitFor(/open (http:\/\/\S+)/);
-  assert.equal(url, `http://localhost:${port}`);
-  assert.match(cli.out(), new RegExp(`email:\\s+${ADMIN_EMAIL.replace('.', '\\.')}|admin@flowgate\\.local`));
-  assert.match(cli.out(), /shown once/);
+test(
+  '`flowgate start` as a new user: generated password, URL, /healthz, ' +
+    '/docs, UI, API; SIGTERM exits 0; restart keeps everything',
+  async (t) => {
+    const dataDir = tmp('cli');
+    const port = await freePort();
+    const databaseUrl = await childDatabase();
+    // No REDIS_URL: with it, login rate-limit counters are shared with every Flowgate of the test run
+    // (same client address 127.0.0.1), and this server's default limit (20 a minute) would be spent.
+    const env = cleanEnv({ PORT: String(port), FLOWGATE_DATA_DIR: dataDir, DATABASE_URL: databaseUrl });
+    const cli = spawnCli(['start'], env, dataDir);
+    const [, password] = await cli.waitFor(/password:\s+(\S+)/);
+    const [, url] = await cli.waitFor(/open (http:\/\/\S+)/);
+    assert.equal(url, `http://localhost:${port}`);
+    assert.match(cli.out(), new RegExp(`email:\\s+${ADMIN_EMAIL.replace('.', '\\.')}|admin@flowgate\\.local`));
+    assert.match(cli.out(), /shown once/);
 
-  const health = await http(`${url}/healthz`);
-  assert.equal(health.status, 200);
-  const docs = await http(`${url}/docs`);
-  assert.equal(docs.status, 200);
-  assert.match(docs.type, /text\/html/);
-  const login = await http(`${url}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: 'admin@flowgate.local', password }),
-  });
-  assert.equal(login.status, 200, login.text);
-  const token = (login.body as { access_token: string }).access_token;
-  const me = await http(`${url}/api/v1/auth/me`, { headers: { authorization: `Bearer ${token}` } });
-  assert.equal(me.status, 200);
-  const meBody = me.body as {
-    user: { email: string; is_instance_admin: boolean };
-    memberships: { org_id: string; role: string }[];
-  };
-  assert.equal(meBody.user.email, 'admin@flowgate.local');
-  assert.equal(meBody.memberships[0]?.role, 'owner');
-  const orgId = meBody.memberships[0]!.org_id;
-  if (existsSync(uiIndex)) {
-    for (const page of ['/', '/login']) {
-      const p = await http(`${url}${page}`);
-      assert.equal(p.status, 200, `${page}: ${p.status}`);
-      assert.match(p.type, /text\/html/);
-      assert.match(p.text, /<div id="root"|<script/);
+    const health = await http(`${url}/healthz`);
+    assert.equal(health.status, 200);
+    const docs = await http(`${url}/docs`);
+    assert.equal(docs.status, 200);
+    assert.match(docs.type, /text\/html/);
+    const login = await http(`${url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'admin@flowgate.local', password }),
+    });
+    assert.equal(login.status, 200, login.text);
+    const token = (login.body as { access_token: string }).access_token;
+    const me = await http(`${url}/api/v1/auth/me`, { headers: { authorization: `Bearer ${token}` } });
+    assert.equal(me.status, 200);
+    const meBody = me.body as {
+      user: { email: string; is_instance_admin: boolean };
+      memberships: { org_id: string; role: string }[];
+    };
+    assert.equal(meBody.user.email, 'admin@flowgate.local');
+    assert.equal(meBody.memberships[0]?.role, 'owner');
+    const orgId = meBody.memberships[0]!.org_id;
+    if (existsSync(uiIndex)) {
+      for (const page of ['/', '/login']) {
+        const p = await http(`${url}${page}`);
+        assert.equal(p.status, 200, `${page}: ${p.status}`);
+        assert.match(p.type, /text\/html/);
+        assert.match(p.text, /<div id="root"|<script/);
+      }
+    } else {
+      t.diagnostic('packages/ui/dist is not built: the login page was not checked (npm start builds it)');
     }
-  } else {
-    t.diagnostic('packages/ui/dist is not built: the login page was not checked (npm start builds it)');
-  }
-  // Logs are JSON lines; the password is not among them.
-  const logLines = cli
-    .out()
-    .split('\n')
-    .filter((l) => l.startsWith('{'));
-  assert.ok(logLines.length > 0 && logLines.every((l) => JSON.parse(l)));
-  assert.ok(!logLines.some((l) => l.includes(password!)), 'the generated password was logged');
+    // Logs are JSON lines; the password is not among them.
+    const logLines = cli
+      .out()
+      .split('\n')
+      .filter((l) => l.startsWith('{'));
+    assert.ok(logLines.length > 0 && logLines.every((l) => JSON.parse(l)));
+    assert.ok(!logLines.some((l) => l.includes(password!)), 'the generated password was logged');
 
-  const stopAt = Date.now();
-  cli.proc.kill('SIGTERM');
-  assert.equal(await cli.exit(15_000), 0, `exit code after SIGTERM; stderr: ${cli.err()}`);
-  t.diagnostic(`stopped ${Date.now() - stopAt} ms after SIGTERM`);
+    const stopAt = Date.now();
+    cli.proc.kill('SIGTERM');
+    assert.equal(await cli.exit(15_000), 0, `exit code after SIGTERM; stderr: ${cli.err()}`);
+    t.diagnostic(`stopped ${Date.now() - stopAt} ms after SIGTERM`);
 
-  // Add a user with the CLI while the server is down; migrations are already applied.
-  const created = await runCli(
-    [
-      'user',
-      'create',
-      '--email',
-      'cli-user@example.test',
-      '--password',
-      'cli-password-1',
-      '--org',
-      orgId,
-      '--role',
-      'editor',
-    ],
-    env,
-    dataDir,
-  );
-  assert.equal(created.code, 0, created.stderr);
-  assert.match(created.stdout, /created user cli-user@example\.test/);
-  const migrated = await runCli(['migrate'], env, dataDir);
-  assert.equal(migrated.code, 0, migrated.stderr);
-  assert.match(migrated.stdout, /database is up to date/);
+    // Add a user with the CLI while the server is down; migrations are already applied.
+    const created = await runCli(
+      [
+        'user',
+        'create',
+        '--email',
+        'cli-user@example.test',
+        '--password',
+        'cli-password-1',
+        '--org',
+        orgId,
+        '--role',
+        'editor',
+      ],
+      env,
+      dataDir,
+    );
+    assert.equal(created.code, 0, created.stderr);
+    assert.match(created.stdout, /created user cli-user@example\.test/);
+    const migrated = await runCli(['migrate'], env, dataDir);
+    assert.equal(migrated.code, 0, migrated.stderr);
+    assert.match(migrated.stdout, /database is up to date/);
 
-  // Restart: no new password, the old one still works, and so does the new user.
-  const again = spawnCli(['start'], env, dataDir);
-  await again.waitFor(/Flowgate is ready: open http/);
-  assert.ok(!/password:/.test(again.out()), 'a second password was generated on restart');
-  const relogin = await http(`${url}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: 'admin@flowgate.local', password }),
-  });
-  assert.equal(relogin.status, 200);
-  const userLogin = await http(`${url}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: 'cli-user@example.test', password: 'cli-password-1' }),
-  });
-  assert.equal(userLogin.status, 200, userLogin.text);
-  const userMe = await http(`${url}/api/v1/auth/me`, {
-    headers: { authorization: `Bearer ${(userLogin.body as { access_token: string }).access_token}` },
-  });
-  assert.deepEqual(
-    (userMe.body as { memberships: { org_id: string; role: string }[] }).memberships.map((m) => [m.org_id, m.role]),
-    [[orgId, 'editor']],
-  );
-  again.proc.kill('SIGTERM');
-  assert.equal(await again.exit(15_000), 0);
-});
+    // Restart: no new password, the old one still works, and so does the new user.
+    const again = spawnCli(['start'], env, dataDir);
+    await again.waitFor(/Flowgate is ready: open http/);
+    assert.ok(!/password:/.test(again.out()), 'a second password was generated on restart');
+    const relogin = await http(`${url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'admin@flowgate.local', password }),
+    });
+    assert.equal(relogin.status, 200);
+    const userLogin = await http(`${url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'cli-user@example.test', password: 'cli-password-1' }),
+    });
+    assert.equal(userLogin.status, 200, userLogin.text);
+    const userMe = await http(`${url}/api/v1/auth/me`, {
+      headers: { authorization: `Bearer ${(userLogin.body as { access_token: string }).access_token}` },
+    });
+    assert.deepEqual(
+      (userMe.body as { memberships: { org_id: string; role: string }[] }).memberships.map((m) => [m.org_id, m.role]),
+      [[orgId, 'editor']],
+    );
+    again.proc.kill('SIGTERM');
+    assert.equal(await again.exit(15_000), 0);
+  },
+);
 
 test('`flowgate migrate` applies the migrations to a new database once', async () => {
   const dataDir = tmp('migrate');

@@ -106,24 +106,27 @@ test('user B is a member of org B only, and org A has real resources to aim at',
   for (const n of ctxA.notes) t.diagnostic(`org A fixture — ${n}`);
 });
 
-test('B naming org A (org_id in query or path) gets 404 on every org-scoped operation and changes nothing in A', async (t) => {
-  const targets = scoped.filter(hasOrgIdParam);
-  let baseline = await snapshotOrg(fg, orgA);
-  const report: string[] = [];
-  for (const op of targets) {
-    await t.test(op.label, async () => {
-      const req = buildRequest(op, { orgId: orgA, pathValue: pathValueFor(ctxA, op), hints: hintsFor(ctxA) });
-      const r = await inject(fg, { method: req.method, url: req.url, token: tokenB, payload: req.payload });
-      report.push(`${op.label} ${req.url} → ${r.timedOut ? 'timeout' : r.status}`);
-      const now = await snapshotOrg(fg, orgA);
-      const diff = diffSnapshots(baseline, now);
-      baseline = now;
-      assertNotFound(op, r, `org_id=A as B`);
-      assert.equal(diff, '', `${op.label} as B changed org A:\n${diff}`);
-    });
-  }
-  t.diagnostic(`covered ${targets.length} operations:\n${report.join('\n')}`);
-});
+test(
+  'B naming org A (org_id in query or path) ' + 'gets 404 on every org-scoped operation and changes nothing in A',
+  async (t) => {
+    const targets = scoped.filter(hasOrgIdParam);
+    let baseline = await snapshotOrg(fg, orgA);
+    const report: string[] = [];
+    for (const op of targets) {
+      await t.test(op.label, async () => {
+        const req = buildRequest(op, { orgId: orgA, pathValue: pathValueFor(ctxA, op), hints: hintsFor(ctxA) });
+        const r = await inject(fg, { method: req.method, url: req.url, token: tokenB, payload: req.payload });
+        report.push(`${op.label} ${req.url} → ${r.timedOut ? 'timeout' : r.status}`);
+        const now = await snapshotOrg(fg, orgA);
+        const diff = diffSnapshots(baseline, now);
+        baseline = now;
+        assertNotFound(op, r, `org_id=A as B`);
+        assert.equal(diff, '', `${op.label} as B changed org A:\n${diff}`);
+      });
+    }
+    t.diagnostic(`covered ${targets.length} operations:\n${report.join('\n')}`);
+  },
+);
 
 test("B addressing org A's resources by id inside org B gets 404 and changes nothing in A", async (t) => {
   const targets = scoped.filter((op) => resourceParams(op).length > 0);
@@ -148,38 +151,41 @@ test("B addressing org A's resources by id inside org B gets 404 and changes not
   t.diagnostic(`covered ${targets.length} operations:\n${report.join('\n')}`);
 });
 
-test("B creating things in org B that reference org A's resources in the body is refused and A is unchanged", async (t) => {
-  const targets = scoped.filter((op) => isMutating(op) && op.body && resourceParams(op).length === 0);
-  let baseline = await snapshotOrg(fg, orgA);
-  const report: string[] = [];
-  for (const op of targets) {
-    const req = buildRequest(op, {
-      orgId: hasOrgIdParam(op) ? orgB : undefined,
-      pathValue: pathValueFor(ctxA, op),
-      hints: hintsFor(ctxA),
-    });
-    const body = JSON.stringify(req.payload ?? null);
-    const referenced = aIds.filter((id) => body.includes(id));
-    if (referenced.length === 0) continue;
-    await t.test(op.label, async () => {
-      const r = await inject(fg, { method: req.method, url: req.url, token: tokenB, payload: req.payload });
-      report.push(`${op.label} body ${body.slice(0, 200)} → ${r.status}`);
-      const now = await snapshotOrg(fg, orgA);
-      const diff = diffSnapshots(baseline, now);
-      baseline = now;
-      assert.ok(
-        r.status >= 400 && r.status < 500,
-        `${op.label} with org A's ids in the body must be refused, got ${describe(r)}`,
-      );
-      assert.equal(diff, '', `${op.label} as B changed org A:\n${diff}`);
-    });
-  }
-  t.diagnostic(
-    report.length
-      ? `covered ${report.length} operations:\n${report.join('\n')}`
-      : 'no operation takes an id of another resource in its required body yet',
-  );
-});
+test(
+  "B creating things in org B that reference org A's " + 'resources in the body is refused and A is unchanged',
+  async (t) => {
+    const targets = scoped.filter((op) => isMutating(op) && op.body && resourceParams(op).length === 0);
+    let baseline = await snapshotOrg(fg, orgA);
+    const report: string[] = [];
+    for (const op of targets) {
+      const req = buildRequest(op, {
+        orgId: hasOrgIdParam(op) ? orgB : undefined,
+        pathValue: pathValueFor(ctxA, op),
+        hints: hintsFor(ctxA),
+      });
+      const body = JSON.stringify(req.payload ?? null);
+      const referenced = aIds.filter((id) => body.includes(id));
+      if (referenced.length === 0) continue;
+      await t.test(op.label, async () => {
+        const r = await inject(fg, { method: req.method, url: req.url, token: tokenB, payload: req.payload });
+        report.push(`${op.label} body ${body.slice(0, 200)} → ${r.status}`);
+        const now = await snapshotOrg(fg, orgA);
+        const diff = diffSnapshots(baseline, now);
+        baseline = now;
+        assert.ok(
+          r.status >= 400 && r.status < 500,
+          `${op.label} with org A's ids in the body must be refused, got ${describe(r)}`,
+        );
+        assert.equal(diff, '', `${op.label} as B changed org A:\n${diff}`);
+      });
+    }
+    t.diagnostic(
+      report.length
+        ? `covered ${report.length} operations:\n${report.join('\n')}`
+        : 'no operation takes an id of another resource in its required body yet',
+    );
+  },
+);
 
 test("lists seen by B never contain org A's ids", async (t) => {
   const lists = ops.filter(

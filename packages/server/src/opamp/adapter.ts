@@ -52,7 +52,8 @@ const Cap = {
   AcceptsRestartCommand: 0x400n,
   ReportsRemoteConfig: 0x1000n,
 };
-export const SERVER_CAPABILITIES = 0x1n | 0x2n | 0x4n | 0x20n; // AcceptsStatus | OffersRemoteConfig | AcceptsEffectiveConfig | OffersConnectionSettings
+// AcceptsStatus | OffersRemoteConfig | AcceptsEffectiveConfig | OffersConnectionSettings
+export const SERVER_CAPABILITIES = 0x1n | 0x2n | 0x4n | 0x20n;
 const ReportFullState = 0x1n;
 const ReportAvailableComponents = 0x2n;
 const rcsName: Record<number, 'UNSET' | 'APPLIED' | 'APPLYING' | 'FAILED'> = {
@@ -335,7 +336,8 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
       log.warn({ uid, gateway: existing.id }, 'refusing a registration token for a gateway it did not enrol');
       return {
         error:
-          "this instance_uid belongs to a gateway that was not enrolled with this registration token: connect with that gateway's own OpAMP token (or the registration token that enrolled it)",
+          'this instance_uid belongs to a gateway that was not enrolled with this registration token: ' +
+          "connect with that gateway's own OpAMP token (or the registration token that enrolled it)",
       };
     }
     if (ctx.reconnectOnly)
@@ -474,7 +476,8 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
     const rows = await db.query<
       Pick<GatewayRow, 'id' | 'desired_config_hash' | 'failed_config_hash' | 'pending_restart' | 'applied_config_hash'>
     >(
-      'SELECT id, desired_config_hash, failed_config_hash, pending_restart, applied_config_hash FROM gateways WHERE org_id = $1 AND id = ANY($2::uuid[])',
+      'SELECT id, desired_config_hash, failed_config_hash, pending_restart, applied_config_hash FROM gateways ' +
+        'WHERE org_id = $1 AND id = ANY($2::uuid[])',
       [orgId, ids],
     );
     const hashes = [...new Set(rows.map((r) => r.desired_config_hash).filter((h): h is string => !!h))];
@@ -482,7 +485,8 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
     if (hashes.length) {
       const distinct = await db.query<{ desired_config_hash: string; desired_config: DesiredConfig | null }>(
         `SELECT DISTINCT ON (desired_config_hash) desired_config_hash, desired_config FROM gateways
-          WHERE org_id = $1 AND id = ANY($2::uuid[]) AND desired_config_hash = ANY($3::text[]) ORDER BY desired_config_hash`,
+          WHERE org_id = $1 AND id = ANY($2::uuid[]) AND desired_config_hash = ANY($3::text[])
+          ORDER BY desired_config_hash`,
         [orgId, ids, hashes],
       );
       for (const d of distinct) if (d.desired_config) configs.set(d.desired_config_hash, d.desired_config);
@@ -584,11 +588,14 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
       fallback === state.appliedConfig
         ? `the last applied configuration${fallback.version ? ` (version ${fallback.version})` : ''}`
         : 'the base configuration';
+    const failed = failedVersion ? `Version ${failedVersion}` : 'The configuration';
+    const shown = error && error.length > 1000 ? `${error.slice(0, 1000)}…` : error;
+    const reported = error ? ` The gateway reported: ${shown}` : '';
     Object.assign(patch, {
       desired_config: fallback,
       desired_config_hash: resolved.hash,
       current_config_version: fallback.version,
-      config_recovery: `${failedVersion ? `Version ${failedVersion}` : 'The configuration'} failed; the control plane re-sent ${what}.${error ? ` The gateway reported: ${error.length > 1000 ? `${error.slice(0, 1000)}…` : error}` : ''}`,
+      config_recovery: `${failed} failed; the control plane re-sent ${what}.${reported}`,
       config_recovery_at: new Date(),
     });
     state.desiredStored = fallback;
@@ -1053,7 +1060,8 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
         httpStates.delete(key);
         void db
           .query(
-            "UPDATE gateways SET connected = false WHERE id = $1 AND transport = 'http' AND last_seen < now() - interval '90 seconds'",
+            "UPDATE gateways SET connected = false WHERE id = $1 AND transport = 'http' " +
+              "AND last_seen < now() - interval '90 seconds'",
             [s.gatewayId],
           )
           .catch(() => undefined);

@@ -145,41 +145,44 @@ function upgradeStatus(url: string, headers: Record<string, string>): Promise<nu
 const bearer = (t: string) => ({ Authorization: `Bearer ${t}` });
 const protobuf = { 'Content-Type': 'application/x-protobuf' };
 
-test('hostile WebSocket frames on both paths: BAD_REQUEST each, the socket stays open and is served afterwards', async () => {
-  const gw = await registerGateway('bad-ws-target');
-  for (const path of ['/v1/opamp', '/api/v1/opamp/v1/opamp']) {
-    const peer = await openRawWs(`${base.replace('http', 'ws')}${path}`, { headers: bearer(gw.opamp_token) });
-    const uid = newInstanceUid();
-    const good = a2s({
-      instanceUid: uid,
-      sequenceNum: 1n,
-      capabilities: 1n,
-      agentDescription: description('bad-ws-target'),
-    });
-    const hostile: [string, Uint8Array][] = [
-      ['random bytes', Uint8Array.from([0x00, 0xff, 0xff, 0xff, 0xff, 0x0f, 0x01, 0x02])],
-      ['truncated message', frameWsPayload(good).subarray(0, 12)],
-      ['wrong header byte', Uint8Array.from([0x05, ...good])],
-      ['missing instance_uid', frameWsPayload(a2s({ sequenceNum: 1n, capabilities: 1n }))],
-      ['15-byte instance_uid', frameWsPayload(a2s({ instanceUid: uid.subarray(0, 15), sequenceNum: 1n }))],
-      ['17-byte instance_uid', frameWsPayload(a2s({ instanceUid: Uint8Array.from([...uid, 1]), sequenceNum: 1n }))],
-      ['empty frame', new Uint8Array(0)],
-      ['header only', Uint8Array.of(0)],
-    ];
-    for (const [what, frame] of hostile) {
-      peer.ws.send(frame, { binary: true });
-      const reply = await peer.next();
-      assert.equal(reply.errorResponse?.type, BadRequest, `${path}: ${what} → BAD_REQUEST`);
+test(
+  'hostile WebSocket frames on both paths: BAD_REQUEST each, ' + 'the socket stays open and is served afterwards',
+  async () => {
+    const gw = await registerGateway('bad-ws-target');
+    for (const path of ['/v1/opamp', '/api/v1/opamp/v1/opamp']) {
+      const peer = await openRawWs(`${base.replace('http', 'ws')}${path}`, { headers: bearer(gw.opamp_token) });
+      const uid = newInstanceUid();
+      const good = a2s({
+        instanceUid: uid,
+        sequenceNum: 1n,
+        capabilities: 1n,
+        agentDescription: description('bad-ws-target'),
+      });
+      const hostile: [string, Uint8Array][] = [
+        ['random bytes', Uint8Array.from([0x00, 0xff, 0xff, 0xff, 0xff, 0x0f, 0x01, 0x02])],
+        ['truncated message', frameWsPayload(good).subarray(0, 12)],
+        ['wrong header byte', Uint8Array.from([0x05, ...good])],
+        ['missing instance_uid', frameWsPayload(a2s({ sequenceNum: 1n, capabilities: 1n }))],
+        ['15-byte instance_uid', frameWsPayload(a2s({ instanceUid: uid.subarray(0, 15), sequenceNum: 1n }))],
+        ['17-byte instance_uid', frameWsPayload(a2s({ instanceUid: Uint8Array.from([...uid, 1]), sequenceNum: 1n }))],
+        ['empty frame', new Uint8Array(0)],
+        ['header only', Uint8Array.of(0)],
+      ];
+      for (const [what, frame] of hostile) {
+        peer.ws.send(frame, { binary: true });
+        const reply = await peer.next();
+        assert.equal(reply.errorResponse?.type, BadRequest, `${path}: ${what} → BAD_REQUEST`);
+      }
+      peer.ws.send(frameWsPayload(good), { binary: true });
+      const ok = await peer.next();
+      assert.equal(ok.errorResponse, undefined, `${path}: a good frame after the bad ones is served`);
+      assert.equal(uuidFromBytes(ok.instanceUid), uuidFromBytes(uid));
+      peer.ws.close();
+      await peer.closed;
     }
-    peer.ws.send(frameWsPayload(good), { binary: true });
-    const ok = await peer.next();
-    assert.equal(ok.errorResponse, undefined, `${path}: a good frame after the bad ones is served`);
-    assert.equal(uuidFromBytes(ok.instanceUid), uuidFromBytes(uid));
-    peer.ws.close();
-    await peer.closed;
-  }
-  await stillServing();
-});
+    await stillServing();
+  },
+);
 
 test('a text frame closes with 1003 and an oversized message with 1009; nothing else is disturbed', async () => {
   const gw = await registerGateway('bad-ws-close');
@@ -196,51 +199,54 @@ test('a text frame closes with 1003 and an oversized message with 1009; nothing 
   await stillServing();
 });
 
-test('hostile plain-HTTP requests: 400 with BAD_REQUEST, 415 for a wrong content type, 413 when oversized', async () => {
-  const gw = await registerGateway('bad-http-target');
-  const auth = bearer(gw.opamp_token);
-  const decodeError = (body: Buffer) => fromBinary(ServerToAgentSchema, body).errorResponse?.type;
-  for (const url of [httpUrl, `${base}/api/v1/opamp/v1/opamp`]) {
-    const uid = newInstanceUid();
-    const good = a2s({ instanceUid: uid, sequenceNum: 1n, capabilities: 1n });
-    for (const [what, body] of [
-      ['random bytes', Uint8Array.from([0xff, 0xff, 0xff, 0xff, 0xff, 0xff])],
-      ['truncated message', good.subarray(0, 10)],
-      ['missing instance_uid', a2s({ sequenceNum: 1n })],
-      ['15-byte instance_uid', a2s({ instanceUid: uid.subarray(0, 15) })],
-    ] as const) {
-      const r = await post(url, body, { ...auth, ...protobuf });
-      assert.equal(r.status, 400, `${what}: ${r.status}`);
-      assert.equal(decodeError(r.body), BadRequest, `${what}: BAD_REQUEST body`);
+test(
+  'hostile plain-HTTP requests: 400 with BAD_REQUEST, ' + '415 for a wrong content type, 413 when oversized',
+  async () => {
+    const gw = await registerGateway('bad-http-target');
+    const auth = bearer(gw.opamp_token);
+    const decodeError = (body: Buffer) => fromBinary(ServerToAgentSchema, body).errorResponse?.type;
+    for (const url of [httpUrl, `${base}/api/v1/opamp/v1/opamp`]) {
+      const uid = newInstanceUid();
+      const good = a2s({ instanceUid: uid, sequenceNum: 1n, capabilities: 1n });
+      for (const [what, body] of [
+        ['random bytes', Uint8Array.from([0xff, 0xff, 0xff, 0xff, 0xff, 0xff])],
+        ['truncated message', good.subarray(0, 10)],
+        ['missing instance_uid', a2s({ sequenceNum: 1n })],
+        ['15-byte instance_uid', a2s({ instanceUid: uid.subarray(0, 15) })],
+      ] as const) {
+        const r = await post(url, body, { ...auth, ...protobuf });
+        assert.equal(r.status, 400, `${what}: ${r.status}`);
+        assert.equal(decodeError(r.body), BadRequest, `${what}: BAD_REQUEST body`);
+      }
+      const truncatedGzip = await post(url, gzipSync(good).subarray(0, 12), {
+        ...auth,
+        ...protobuf,
+        'Content-Encoding': 'gzip',
+      });
+      assert.equal(truncatedGzip.status, 400);
+      for (const type of ['application/json', 'text/plain', 'application/octet-stream']) {
+        const r = await post(url, good, { ...auth, 'Content-Type': type });
+        assert.equal(r.status, 415, type);
+      }
+      const br = await post(url, good, { ...auth, ...protobuf, 'Content-Encoding': 'br' });
+      assert.equal(br.status, 415);
+      const get = await fetch(url, { headers: auth });
+      assert.equal(get.status, 400);
+      const ok = await post(url, good, { ...auth, ...protobuf });
+      assert.equal(ok.status, 200);
+      assert.equal(uuidFromBytes(fromBinary(ServerToAgentSchema, ok.body).instanceUid), uuidFromBytes(uid));
     }
-    const truncatedGzip = await post(url, gzipSync(good).subarray(0, 12), {
-      ...auth,
-      ...protobuf,
-      'Content-Encoding': 'gzip',
-    });
-    assert.equal(truncatedGzip.status, 400);
-    for (const type of ['application/json', 'text/plain', 'application/octet-stream']) {
-      const r = await post(url, good, { ...auth, 'Content-Type': type });
-      assert.equal(r.status, 415, type);
-    }
-    const br = await post(url, good, { ...auth, ...protobuf, 'Content-Encoding': 'br' });
-    assert.equal(br.status, 415);
-    const get = await fetch(url, { headers: auth });
-    assert.equal(get.status, 400);
-    const ok = await post(url, good, { ...auth, ...protobuf });
-    assert.equal(ok.status, 200);
-    assert.equal(uuidFromBytes(fromBinary(ServerToAgentSchema, ok.body).instanceUid), uuidFromBytes(uid));
-  }
-  // Size limit (4 MiB on the main port): raw and after gunzip.
-  const huge = new Uint8Array(4 * 1024 * 1024 + 1);
-  const tooBig = await post(httpUrl, huge, { ...auth, ...protobuf });
-  assert.equal(tooBig.status, 413);
-  const bomb = gzipSync(new Uint8Array(16 * 1024 * 1024));
-  assert.ok(bomb.length < 64 * 1024);
-  const bombed = await post(httpUrl, bomb, { ...auth, ...protobuf, 'Content-Encoding': 'gzip' });
-  assert.equal(bombed.status, 413);
-  await stillServing();
-});
+    // Size limit (4 MiB on the main port): raw and after gunzip.
+    const huge = new Uint8Array(4 * 1024 * 1024 + 1);
+    const tooBig = await post(httpUrl, huge, { ...auth, ...protobuf });
+    assert.equal(tooBig.status, 413);
+    const bomb = gzipSync(new Uint8Array(16 * 1024 * 1024));
+    assert.ok(bomb.length < 64 * 1024);
+    const bombed = await post(httpUrl, bomb, { ...auth, ...protobuf, 'Content-Encoding': 'gzip' });
+    assert.equal(bombed.status, 413);
+    await stillServing();
+  },
+);
 
 test('expired, deleted-gateway, other-secret and wrong-type tokens: 401 at the upgrade and at POST', async () => {
   const gw = await registerGateway('token-checks');
@@ -295,193 +301,210 @@ test('expired, deleted-gateway, other-secret and wrong-type tokens: 401 at the u
   await stillServing();
 });
 
-test('plain-HTTP agents: a gzip request is accepted and a large reply comes gzipped when the agent accepts it', async () => {
-  const uid = newInstanceUid();
-  const first = await post(
-    httpUrl,
-    gzipSync(
-      a2s({ instanceUid: uid, sequenceNum: 1n, capabilities: caps, agentDescription: description('gzip-agent') }),
-    ),
-    { ...bearer(regToken), ...protobuf, 'Content-Encoding': 'gzip' },
-  );
-  assert.equal(first.status, 200);
-  assert.ok(
-    fromBinary(ServerToAgentSchema, first.body).capabilities & 0x2n,
-    'enrolled; first reply carries server capabilities',
-  );
-  const gw = await eventually(
-    async () =>
-      (await admin().get('/api/v1/gateways?name=gzip-agent')).body.items[0] as
-        { id: string; org_id: string } | undefined,
-  );
-  const yaml = `receivers:\n  otlp: {}\n# ${'x'.repeat(4000)}\n`;
-  const hash = Buffer.from(configHash({ 'collector.yaml': { body: yaml } })).toString('hex');
-  await fg.features.gateways.setDesiredConfig(
-    systemScope(gw.org_id),
-    gw.id,
-    { files: { 'collector.yaml': yaml }, deployment_id: null, template_id: null, version: 1 },
-    hash,
-  );
-  const r = await post(httpUrl, gzipSync(a2s({ instanceUid: uid, sequenceNum: 2n, capabilities: caps })), {
-    ...bearer(regToken),
-    ...protobuf,
-    'Content-Encoding': 'gzip',
-    'Accept-Encoding': 'gzip',
-  });
-  assert.equal(r.status, 200);
-  assert.equal(r.headers['content-encoding'], 'gzip');
-  assert.ok(r.body.length < 1000, `compressed: ${r.body.length} bytes`);
-  const reply = fromBinary(ServerToAgentSchema, gunzipSync(r.body));
-  assert.equal(Buffer.from(reply.remoteConfig!.configHash).toString('hex'), hash);
-  assert.equal(Buffer.from(reply.remoteConfig!.config!.configMap['collector.yaml']!.body).toString(), yaml);
-  // Without Accept-Encoding the reply is plain protobuf.
-  const plain = await post(httpUrl, a2s({ instanceUid: uid, sequenceNum: 3n, capabilities: caps }), {
-    ...bearer(regToken),
-    ...protobuf,
-  });
-  assert.equal(plain.status, 200);
-  assert.equal(plain.headers['content-encoding'], undefined);
-  fromBinary(ServerToAgentSchema, plain.body);
-});
+test(
+  'plain-HTTP agents: a gzip request is accepted and a ' + 'large reply comes gzipped when the agent accepts it',
+  async () => {
+    const uid = newInstanceUid();
+    const first = await post(
+      httpUrl,
+      gzipSync(
+        a2s({ instanceUid: uid, sequenceNum: 1n, capabilities: caps, agentDescription: description('gzip-agent') }),
+      ),
+      { ...bearer(regToken), ...protobuf, 'Content-Encoding': 'gzip' },
+    );
+    assert.equal(first.status, 200);
+    assert.ok(
+      fromBinary(ServerToAgentSchema, first.body).capabilities & 0x2n,
+      'enrolled; first reply carries server capabilities',
+    );
+    const gw = await eventually(
+      async () =>
+        (await admin().get('/api/v1/gateways?name=gzip-agent')).body.items[0] as
+          { id: string; org_id: string } | undefined,
+    );
+    const yaml = `receivers:\n  otlp: {}\n# ${'x'.repeat(4000)}\n`;
+    const hash = Buffer.from(configHash({ 'collector.yaml': { body: yaml } })).toString('hex');
+    await fg.features.gateways.setDesiredConfig(
+      systemScope(gw.org_id),
+      gw.id,
+      { files: { 'collector.yaml': yaml }, deployment_id: null, template_id: null, version: 1 },
+      hash,
+    );
+    const r = await post(httpUrl, gzipSync(a2s({ instanceUid: uid, sequenceNum: 2n, capabilities: caps })), {
+      ...bearer(regToken),
+      ...protobuf,
+      'Content-Encoding': 'gzip',
+      'Accept-Encoding': 'gzip',
+    });
+    assert.equal(r.status, 200);
+    assert.equal(r.headers['content-encoding'], 'gzip');
+    assert.ok(r.body.length < 1000, `compressed: ${r.body.length} bytes`);
+    const reply = fromBinary(ServerToAgentSchema, gunzipSync(r.body));
+    assert.equal(Buffer.from(reply.remoteConfig!.configHash).toString('hex'), hash);
+    assert.equal(Buffer.from(reply.remoteConfig!.config!.configMap['collector.yaml']!.body).toString(), yaml);
+    // Without Accept-Encoding the reply is plain protobuf.
+    const plain = await post(httpUrl, a2s({ instanceUid: uid, sequenceNum: 3n, capabilities: caps }), {
+      ...bearer(regToken),
+      ...protobuf,
+    });
+    assert.equal(plain.status, 200);
+    assert.equal(plain.headers['content-encoding'], undefined);
+    fromBinary(ServerToAgentSchema, plain.body);
+  },
+);
 
-test('plain-HTTP agent state is bound to its credential: another org, or another gateway token, presenting the same instance_uid gets none of it', async () => {
-  // Org A: an HTTP agent enrolled by registration token, then a config (with a secret-looking value) assigned to it.
-  const uid = newInstanceUid();
-  const victim = agent({ url: httpUrl, instanceUid: uid });
-  await victim.start();
-  await victim.send({ agentDescription: description('victim-http') });
-  const gw = await eventually(
-    async () =>
-      (await admin().get('/api/v1/gateways?name=victim-http')).body.items[0] as
-        { id: string; org_id: string } | undefined,
-  );
-  const yaml = 'exporters:\n  otlphttp:\n    headers:\n      api-key: org-a-only\n';
-  const hash = Buffer.from(configHash({ 'collector.yaml': { body: yaml } })).toString('hex');
-  await fg.features.gateways.setDesiredConfig(
-    systemScope(gw.org_id),
-    gw.id,
-    { files: { 'collector.yaml': yaml }, deployment_id: null, template_id: null, version: 1 },
-    hash,
-  );
+test(
+  'plain-HTTP agent state is bound to its credential: another org, ' +
+    'or another gateway token, presenting the same instance_uid gets none of it',
+  async () => {
+    // Org A: an HTTP agent enrolled by registration token, then a config (with a secret-looking value) assigned to it.
+    const uid = newInstanceUid();
+    const victim = agent({ url: httpUrl, instanceUid: uid });
+    await victim.start();
+    await victim.send({ agentDescription: description('victim-http') });
+    const gw = await eventually(
+      async () =>
+        (await admin().get('/api/v1/gateways?name=victim-http')).body.items[0] as
+          { id: string; org_id: string } | undefined,
+    );
+    const yaml = 'exporters:\n  otlphttp:\n    headers:\n      api-key: org-a-only\n';
+    const hash = Buffer.from(configHash({ 'collector.yaml': { body: yaml } })).toString('hex');
+    await fg.features.gateways.setDesiredConfig(
+      systemScope(gw.org_id),
+      gw.id,
+      { files: { 'collector.yaml': yaml }, deployment_id: null, template_id: null, version: 1 },
+      hash,
+    );
 
-  // Org B: its own registration token; its agent claims org A's instance_uid.
-  const orgB = await admin().post('/api/v1/orgs', { name: `Other org ${randomUUID().slice(0, 8)}` });
-  assert.equal(orgB.status, 201, JSON.stringify(orgB.body));
-  const tokB = await admin().post(`/api/v1/registration-tokens?org_id=${orgB.body.id}`, {
-    name: 'b',
-    expires_in_days: 1,
-  });
-  assert.equal(tokB.status, 201);
-  const intruder = agent({ url: httpUrl, token: tokB.body.token, instanceUid: uid });
-  await intruder.start();
-  for (let i = 0; i < 3; i++) await intruder.send({ agentDescription: description('intruder-b') });
-  assert.ok(
-    intruder.received.every((m: ServerToAgent) => !m.remoteConfig),
-    "org B never receives org A's config",
-  );
-  // Its own gateway in org B, and org A's record is untouched.
-  const a = (await admin().get(`/api/v1/gateways/${gw.id}?org_id=${gw.org_id}`)).body;
-  assert.equal(a.name, 'victim-http');
-  assert.equal(
-    a.description.non_identifying['host.name'],
-    'victim-http',
-    "org A's record is not written by org B's agent",
-  );
-  const inB = await eventually(
-    async () =>
-      (await admin().get(`/api/v1/gateways?org_id=${orgB.body.id}&name=intruder-b`)).body.items[0] as
-        { id: string } | undefined,
-    3_000,
-  );
-  assert.notEqual(inB.id, gw.id);
+    // Org B: its own registration token; its agent claims org A's instance_uid.
+    const orgB = await admin().post('/api/v1/orgs', { name: `Other org ${randomUUID().slice(0, 8)}` });
+    assert.equal(orgB.status, 201, JSON.stringify(orgB.body));
+    const tokB = await admin().post(`/api/v1/registration-tokens?org_id=${orgB.body.id}`, {
+      name: 'b',
+      expires_in_days: 1,
+    });
+    assert.equal(tokB.status, 201);
+    const intruder = agent({ url: httpUrl, token: tokB.body.token, instanceUid: uid });
+    await intruder.start();
+    for (let i = 0; i < 3; i++) await intruder.send({ agentDescription: description('intruder-b') });
+    assert.ok(
+      intruder.received.every((m: ServerToAgent) => !m.remoteConfig),
+      "org B never receives org A's config",
+    );
+    // Its own gateway in org B, and org A's record is untouched.
+    const a = (await admin().get(`/api/v1/gateways/${gw.id}?org_id=${gw.org_id}`)).body;
+    assert.equal(a.name, 'victim-http');
+    assert.equal(
+      a.description.non_identifying['host.name'],
+      'victim-http',
+      "org A's record is not written by org B's agent",
+    );
+    const inB = await eventually(
+      async () =>
+        (await admin().get(`/api/v1/gateways?org_id=${orgB.body.id}&name=intruder-b`)).body.items[0] as
+          { id: string } | undefined,
+      3_000,
+    );
+    assert.notEqual(inB.id, gw.id);
 
-  // Same org, another gateway's OpAMP token with the victim's uid: not the victim's state either.
-  const other = await registerGateway('other-gw-token');
-  const sameOrg = agent({ url: httpUrl, token: other.opamp_token, instanceUid: uid });
-  await sameOrg.start();
-  await sameOrg.send({ agentDescription: description('other-gw-token') });
-  assert.ok(
-    sameOrg.received.every((m: ServerToAgent) => !m.remoteConfig),
-    "another gateway's token does not get the victim's config",
-  );
-  // The victim itself still gets its config in its next poll.
-  const mine = await victim.send({});
-  assert.equal(Buffer.from(mine!.remoteConfig!.configHash).toString('hex'), hash);
-  assert.equal(uuidFromBytes(mine!.instanceUid), uuidFromBytes(uid));
-  await stillServing();
-});
+    // Same org, another gateway's OpAMP token with the victim's uid: not the victim's state either.
+    const other = await registerGateway('other-gw-token');
+    const sameOrg = agent({ url: httpUrl, token: other.opamp_token, instanceUid: uid });
+    await sameOrg.start();
+    await sameOrg.send({ agentDescription: description('other-gw-token') });
+    assert.ok(
+      sameOrg.received.every((m: ServerToAgent) => !m.remoteConfig),
+      "another gateway's token does not get the victim's config",
+    );
+    // The victim itself still gets its config in its next poll.
+    const mine = await victim.send({});
+    assert.equal(Buffer.from(mine!.remoteConfig!.configHash).toString('hex'), hash);
+    assert.equal(uuidFromBytes(mine!.instanceUid), uuidFromBytes(uid));
+    await stillServing();
+  },
+);
 
-test('NUL characters in what an agent reports (description, health, effective config, error text) are stored without them, not refused', async () => {
-  const a = agent({ url: wsUrl });
-  await a.start();
-  await a.send({
-    agentDescription: description('nul\u0000host', 'svc\u0000name'),
-    health: create(ComponentHealthSchema, { healthy: false, status: 'Status\u0000Error', lastError: 'boom\u0000' }),
-    effectiveConfig: create(EffectiveConfigSchema, {
-      configMap: create(AgentConfigMapSchema, {
-        configMap: {
-          '': create(AgentConfigFileSchema, { body: Uint8Array.from([0x61, 0x3a, 0x20, 0x00, 0x62, 0x0a]) }),
-        },
+test(
+  'NUL characters in what an agent reports (description, health, ' +
+    'effective config, error text) are stored without them, not refused',
+  async () => {
+    const a = agent({ url: wsUrl });
+    await a.start();
+    await a.send({
+      agentDescription: description('nul\u0000host', 'svc\u0000name'),
+      health: create(ComponentHealthSchema, { healthy: false, status: 'Status\u0000Error', lastError: 'boom\u0000' }),
+      effectiveConfig: create(EffectiveConfigSchema, {
+        configMap: create(AgentConfigMapSchema, {
+          configMap: {
+            '': create(AgentConfigFileSchema, { body: Uint8Array.from([0x61, 0x3a, 0x20, 0x00, 0x62, 0x0a]) }),
+          },
+        }),
       }),
-    }),
-    remoteConfigStatus: create(RemoteConfigStatusSchema, {
-      lastRemoteConfigHash: new Uint8Array(32).fill(7),
-      status: RemoteConfigStatuses.RemoteConfigStatuses_FAILED,
-      errorMessage: 'bad\u0000config',
-    }),
-  });
-  const reply = await a.next(() => true);
-  assert.equal(reply.errorResponse, undefined);
-  const gw = await eventually(
-    async () =>
-      (await admin().get(`/api/v1/gateways?org_id=${fg.defaultOrgId}&name=nulhost`)).body.items[0] as
-        { id: string; connected: boolean } | undefined,
-  );
-  assert.equal(gw.connected, true);
-  const d = (await admin().get(`/api/v1/gateways/${gw.id}?org_id=${fg.defaultOrgId}`)).body;
-  assert.equal(d.description.identifying['service.name'], 'svcname');
-  assert.equal(d.component_health.status, 'StatusError');
-  assert.equal(d.remote_config.status, 'FAILED');
-  assert.equal(d.remote_config.error_message, 'badconfig');
-  assert.match(d.effective_config_yaml, /a: b/);
-  const events = (await admin().get(`/api/v1/gateways/${gw.id}/config-events?org_id=${fg.defaultOrgId}`)).body
-    .items as { status: string; error_message: string }[];
-  assert.ok(
-    events.some((e) => e.status === 'FAILED' && e.error_message === 'badconfig'),
-    JSON.stringify(events),
-  );
-  await stillServing();
-});
+      remoteConfigStatus: create(RemoteConfigStatusSchema, {
+        lastRemoteConfigHash: new Uint8Array(32).fill(7),
+        status: RemoteConfigStatuses.RemoteConfigStatuses_FAILED,
+        errorMessage: 'bad\u0000config',
+      }),
+    });
+    const reply = await a.next(() => true);
+    assert.equal(reply.errorResponse, undefined);
+    const gw = await eventually(
+      async () =>
+        (await admin().get(`/api/v1/gateways?org_id=${fg.defaultOrgId}&name=nulhost`)).body.items[0] as
+          { id: string; connected: boolean } | undefined,
+    );
+    assert.equal(gw.connected, true);
+    const d = (await admin().get(`/api/v1/gateways/${gw.id}?org_id=${fg.defaultOrgId}`)).body;
+    assert.equal(d.description.identifying['service.name'], 'svcname');
+    assert.equal(d.component_health.status, 'StatusError');
+    assert.equal(d.remote_config.status, 'FAILED');
+    assert.equal(d.remote_config.error_message, 'badconfig');
+    assert.match(d.effective_config_yaml, /a: b/);
+    const events = (await admin().get(`/api/v1/gateways/${gw.id}/config-events?org_id=${fg.defaultOrgId}`)).body
+      .items as { status: string; error_message: string }[];
+    assert.ok(
+      events.some((e) => e.status === 'FAILED' && e.error_message === 'badconfig'),
+      JSON.stringify(events),
+    );
+    await stillServing();
+  },
+);
 
-test('an agent flooding messages beyond its budget is throttled (UNAVAILABLE + retry_info), owes a full state, and nobody else is affected', async () => {
-  const gw = await registerGateway('flooder');
-  const peer = await openRawWs(wsUrl, { headers: bearer(gw.opamp_token) });
-  const uid = newInstanceUid();
-  const frames = 120; // the default budget is a burst of 60, then 10 per second
-  for (let i = 1; i <= frames; i++)
-    peer.ws.send(frameWsPayload(a2s({ instanceUid: uid, sequenceNum: BigInt(i), capabilities: 1n })), { binary: true });
-  const replies: ServerToAgent[] = [];
-  for (let i = 0; i < frames; i++) replies.push(await peer.next());
-  const throttled = replies.filter(
-    (r) => r.errorResponse?.type === ServerErrorResponseType.ServerErrorResponseType_Unavailable,
-  );
-  assert.ok(throttled.length >= frames - 60 - 10 && throttled.length <= frames - 60, `${throttled.length} throttled`);
-  const retry = throttled[0]!.errorResponse!.Details;
-  assert.equal(retry.case, 'retryInfo');
-  assert.ok(retry.value!.retryAfterNanoseconds >= 1_000_000_000n, 'retry after at least a second');
-  assert.ok(
-    replies.slice(0, 60).every((r) => !r.errorResponse),
-    'the burst is served',
-  );
-  // Meanwhile another agent is served normally.
-  await stillServing();
-  // After waiting as told, the agent is served again and asked for the full state it could not deliver.
-  await new Promise((r) => setTimeout(r, 1_100));
-  peer.ws.send(frameWsPayload(a2s({ instanceUid: uid, sequenceNum: BigInt(frames + 1), capabilities: 1n })), {
-    binary: true,
-  });
-  const again = await peer.next();
-  assert.equal(again.errorResponse, undefined);
-  assert.equal(again.flags & 0x1n, 0x1n, 'ReportFullState after dropped messages');
-  peer.ws.close();
-});
+test(
+  'an agent flooding messages beyond its budget is throttled (UNAVAILABLE ' +
+    '+ retry_info), owes a full state, and nobody else is affected',
+  async () => {
+    const gw = await registerGateway('flooder');
+    const peer = await openRawWs(wsUrl, { headers: bearer(gw.opamp_token) });
+    const uid = newInstanceUid();
+    const frames = 120; // the default budget is a burst of 60, then 10 per second
+    for (let i = 1; i <= frames; i++)
+      peer.ws.send(frameWsPayload(a2s({ instanceUid: uid, sequenceNum: BigInt(i), capabilities: 1n })), {
+        binary: true,
+      });
+    const replies: ServerToAgent[] = [];
+    for (let i = 0; i < frames; i++) replies.push(await peer.next());
+    const throttled = replies.filter(
+      (r) => r.errorResponse?.type === ServerErrorResponseType.ServerErrorResponseType_Unavailable,
+    );
+    assert.ok(throttled.length >= frames - 60 - 10 && throttled.length <= frames - 60, `${throttled.length} throttled`);
+    const retry = throttled[0]!.errorResponse!.Details;
+    assert.equal(retry.case, 'retryInfo');
+    assert.ok(retry.value!.retryAfterNanoseconds >= 1_000_000_000n, 'retry after at least a second');
+    assert.ok(
+      replies.slice(0, 60).every((r) => !r.errorResponse),
+      'the burst is served',
+    );
+    // Meanwhile another agent is served normally.
+    await stillServing();
+    // After waiting as told, the agent is served again and asked for the full state it could not deliver.
+    await new Promise((r) => setTimeout(r, 1_100));
+    peer.ws.send(frameWsPayload(a2s({ instanceUid: uid, sequenceNum: BigInt(frames + 1), capabilities: 1n })), {
+      binary: true,
+    });
+    const again = await peer.next();
+    assert.equal(again.errorResponse, undefined);
+    assert.equal(again.flags & 0x1n, 0x1n, 'ReportFullState after dropped messages');
+    peer.ws.close();
+  },
+);

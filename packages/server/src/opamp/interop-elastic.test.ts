@@ -83,93 +83,100 @@ async function findGateway(name: string): Promise<Gateway> {
   }, 15_000);
 }
 
-test('@elastic/opamp-client-node enrols with a registration token, is listed from its description, gets a pushed config and reports APPLIED', async (t) => {
-  const { client, received } = elasticAgent({
-    description: {
-      identifyingAttributes: { 'service.name': 'elastic-opamp-peer', 'service.version': '9.9.9' },
-      nonIdentifyingAttributes: { 'host.name': 'elastic-host-1', 'os.type': 'linux' },
-    },
-  });
-  client.start();
+test(
+  '@elastic/opamp-client-node enrols with a registration token, ' +
+    'is listed from its description, gets a pushed config and reports APPLIED',
+  async (t) => {
+    const { client, received } = elasticAgent({
+      description: {
+        identifyingAttributes: { 'service.name': 'elastic-opamp-peer', 'service.version': '9.9.9' },
+        nonIdentifyingAttributes: { 'host.name': 'elastic-host-1', 'os.type': 'linux' },
+      },
+    });
+    client.start();
 
-  // Enrolled under its instance_uid, named from host.name, live over plain HTTP.
-  const gw = await findGateway('elastic-host-1');
-  const uid = uuidFromBytes(client.getInstanceUid());
-  const detail = await eventually(async () => {
-    const d = (await admin().get(`/api/v1/gateways/${gw.id}`)).body;
-    return d.connected ? d : null;
-  });
-  assert.equal(detail.transport, 'http');
-  assert.equal(detail.connection.transport, 'http');
-  assert.equal(detail.instance_id, uid, 'enrolled under the instance_uid it sent');
-  assert.equal(detail.version, '9.9.9');
-  assert.deepEqual(detail.description.identifying, {
-    'service.name': 'elastic-opamp-peer',
-    'service.version': '9.9.9',
-  });
-  assert.equal(detail.description.non_identifying['host.name'], 'elastic-host-1');
-  assert.equal(detail.hostname, 'elastic-host-1');
-  assert.ok(
-    detail.capabilities.includes('AcceptsRemoteConfig') && detail.capabilities.includes('ReportsRemoteConfig'),
-    String(detail.capabilities),
-  );
-  assert.equal(detail.accepts_remote_config, true);
-  const tokens = await admin().get('/api/v1/registration-tokens');
-  assert.equal(
-    tokens.body.items.find((x: { name: string }) => x.name === 'elastic-interop').uses,
-    1,
-    'one enrolment, however many polls',
-  );
+    // Enrolled under its instance_uid, named from host.name, live over plain HTTP.
+    const gw = await findGateway('elastic-host-1');
+    const uid = uuidFromBytes(client.getInstanceUid());
+    const detail = await eventually(async () => {
+      const d = (await admin().get(`/api/v1/gateways/${gw.id}`)).body;
+      return d.connected ? d : null;
+    });
+    assert.equal(detail.transport, 'http');
+    assert.equal(detail.connection.transport, 'http');
+    assert.equal(detail.instance_id, uid, 'enrolled under the instance_uid it sent');
+    assert.equal(detail.version, '9.9.9');
+    assert.deepEqual(detail.description.identifying, {
+      'service.name': 'elastic-opamp-peer',
+      'service.version': '9.9.9',
+    });
+    assert.equal(detail.description.non_identifying['host.name'], 'elastic-host-1');
+    assert.equal(detail.hostname, 'elastic-host-1');
+    assert.ok(
+      detail.capabilities.includes('AcceptsRemoteConfig') && detail.capabilities.includes('ReportsRemoteConfig'),
+      String(detail.capabilities),
+    );
+    assert.equal(detail.accepts_remote_config, true);
+    const tokens = await admin().get('/api/v1/registration-tokens');
+    assert.equal(
+      tokens.body.items.find((x: { name: string }) => x.name === 'elastic-interop').uses,
+      1,
+      'one enrolment, however many polls',
+    );
 
-  // Push: the client gets it in its next poll and reports APPLIED for our hash.
-  const yaml =
-    'receivers:\n  otlp:\n    protocols:\n      http: {}\nexporters:\n  debug: {}\nservice:\n  pipelines:\n    traces:\n      receivers: [otlp]\n      exporters: [debug]\n';
-  const hashHex = Buffer.from(configHash({ 'collector.yaml': { body: yaml } })).toString('hex');
-  const pushedAt = Date.now();
-  await fg.features.gateways.setDesiredConfig(
-    systemScope(gw.org_id),
-    gw.id,
-    { files: { 'collector.yaml': yaml }, deployment_id: null, template_id: null, version: 1 },
-    hashHex,
-  );
-  await eventually(async () => received.length > 0, 10_000);
-  const latency = Date.now() - pushedAt;
-  assert.equal(received.length, 1);
-  assert.equal(received[0]!.hash, hashHex);
-  assert.deepEqual(received[0]!.files, { 'collector.yaml': yaml });
+    // Push: the client gets it in its next poll and reports APPLIED for our hash.
+    const yaml =
+      'receivers:\n  otlp:\n    protocols:\n      http: {}\n' +
+      'exporters:\n  debug: {}\n' +
+      'service:\n  pipelines:\n    traces:\n      receivers: [otlp]\n      exporters: [debug]\n';
+    const hashHex = Buffer.from(configHash({ 'collector.yaml': { body: yaml } })).toString('hex');
+    const pushedAt = Date.now();
+    await fg.features.gateways.setDesiredConfig(
+      systemScope(gw.org_id),
+      gw.id,
+      { files: { 'collector.yaml': yaml }, deployment_id: null, template_id: null, version: 1 },
+      hashHex,
+    );
+    await eventually(async () => received.length > 0, 10_000);
+    const latency = Date.now() - pushedAt;
+    assert.equal(received.length, 1);
+    assert.equal(received[0]!.hash, hashHex);
+    assert.deepEqual(received[0]!.files, { 'collector.yaml': yaml });
 
-  const status = await eventually(async () => {
-    const s = (await admin().get(`/api/v1/gateways/${gw.id}/status`)).body;
-    return s.config?.remote_config?.status === 'APPLIED' ? s : null;
-  });
-  assert.equal(status.gateway_id, gw.id);
-  assert.equal(status.config.remote_config.hash, hashHex);
-  assert.equal(status.config.source, 'deployment');
-  assert.match(
-    status.config.config_yaml,
-    /exporters:\n {2}debug: \{\}/,
-    'the assigned config (re-rendered with credentials masked)',
-  );
-  assert.equal(status.health.connected, true);
-  assert.equal(status.version.service_name, 'elastic-opamp-peer');
-  const events = (await admin().get(`/api/v1/gateways/${gw.id}/config-events`)).body.items as {
-    status: string;
-    config_hash: string | null;
-  }[];
-  assert.ok(
-    events.some((e) => e.status === 'APPLIED'),
-    JSON.stringify(events),
-  );
+    const status = await eventually(async () => {
+      const s = (await admin().get(`/api/v1/gateways/${gw.id}/status`)).body;
+      return s.config?.remote_config?.status === 'APPLIED' ? s : null;
+    });
+    assert.equal(status.gateway_id, gw.id);
+    assert.equal(status.config.remote_config.hash, hashHex);
+    assert.equal(status.config.source, 'deployment');
+    assert.match(
+      status.config.config_yaml,
+      /exporters:\n {2}debug: \{\}/,
+      'the assigned config (re-rendered with credentials masked)',
+    );
+    assert.equal(status.health.connected, true);
+    assert.equal(status.version.service_name, 'elastic-opamp-peer');
+    const events = (await admin().get(`/api/v1/gateways/${gw.id}/config-events`)).body.items as {
+      status: string;
+      config_hash: string | null;
+    }[];
+    assert.ok(
+      events.some((e) => e.status === 'APPLIED'),
+      JSON.stringify(events),
+    );
 
-  // Further polls neither re-send the applied config nor disturb the record.
-  await new Promise((r) => setTimeout(r, 800));
-  assert.equal(received.length, 1, 'an applied config is not offered again');
-  const list = await admin().get('/api/v1/gateways?name=elastic-host-1');
-  assert.equal(list.body.items.length, 1, 'polling does not enrol it again');
-  t.diagnostic(
-    `gateway ${gw.id} (${uid}); push reached the Elastic client in its next poll, ${latency} ms after setDesiredConfig; status APPLIED with our hash`,
-  );
-});
+    // Further polls neither re-send the applied config nor disturb the record.
+    await new Promise((r) => setTimeout(r, 800));
+    assert.equal(received.length, 1, 'an applied config is not offered again');
+    const list = await admin().get('/api/v1/gateways?name=elastic-host-1');
+    assert.equal(list.body.items.length, 1, 'polling does not enrol it again');
+    t.diagnostic(
+      `gateway ${gw.id} (${uid}); push reached the Elastic client in its next ` +
+        `poll, ${latency} ms after setDesiredConfig; status APPLIED with our hash`,
+    );
+  },
+);
 
 test('@elastic/opamp-client-node without host.name is named from service.name and a short id', async () => {
   const { client } = elasticAgent({ description: { identifyingAttributes: { 'service.name': 'elastic-svc-only' } } });

@@ -64,24 +64,27 @@ async function findGateway(name: string) {
   });
 }
 
-test('zero-touch enrolment over WebSocket with a registration token: named from host.name, listed, healthy', async () => {
-  const a = agent();
-  await a.start();
-  await a.send({
-    agentDescription: description('edge-ws-1'),
-    health: create(ComponentHealthSchema, { healthy: true, status: 'StatusOK' }),
-  });
-  const first = await a.next(() => true);
-  assert.ok(first.capabilities & 0x1n, 'capabilities in the first reply');
-  const gw = await findGateway('edge-ws-1');
-  assert.equal(gw.connected, true);
-  assert.equal(gw.transport, 'websocket');
-  assert.equal((gw.health as { status: string }).status, 'healthy');
-  assert.equal(gw.version, '0.161.0');
-  const detail = await admin().get(`/api/v1/gateways/${gw.id}`);
-  assert.equal(detail.body.description.identifying['service.name'], 'otelcol-flowgate');
-  assert.ok(detail.body.capabilities.includes('AcceptsRemoteConfig'));
-});
+test(
+  'zero-touch enrolment over WebSocket with a registration token: ' + 'named from host.name, listed, healthy',
+  async () => {
+    const a = agent();
+    await a.start();
+    await a.send({
+      agentDescription: description('edge-ws-1'),
+      health: create(ComponentHealthSchema, { healthy: true, status: 'StatusOK' }),
+    });
+    const first = await a.next(() => true);
+    assert.ok(first.capabilities & 0x1n, 'capabilities in the first reply');
+    const gw = await findGateway('edge-ws-1');
+    assert.equal(gw.connected, true);
+    assert.equal(gw.transport, 'websocket');
+    assert.equal((gw.health as { status: string }).status, 'healthy');
+    assert.equal(gw.version, '0.161.0');
+    const detail = await admin().get(`/api/v1/gateways/${gw.id}`);
+    assert.equal(detail.body.description.identifying['service.name'], 'otelcol-flowgate');
+    assert.ok(detail.body.capabilities.includes('AcceptsRemoteConfig'));
+  },
+);
 
 test('first message without description → ReportFullState; a sequence gap → ReportFullState', async () => {
   const a = agent();
@@ -100,71 +103,74 @@ test('first message without description → ReportFullState; a sequence gap → 
   assert.equal(r3.flags & 0x1n, 0x1n);
 });
 
-test('seed registration flow: POST /gateways → OpAMP token; heartbeat; instance mismatch 403; bad token 401', async () => {
-  const reg = await fg.app.inject({
-    method: 'POST',
-    url: '/api/v1/gateways',
-    headers: { authorization: `Bearer ${regToken}` },
-    payload: {
-      name: 'seed-gw',
-      instance_id: 'gateway-1',
-      hostname: 'seed.example',
-      ip_address: '10.0.0.1',
-      metadata: { version: '1.0.0' },
-    },
-  });
-  assert.equal(reg.statusCode, 201, reg.body);
-  const body = reg.json();
-  assert.equal(body.status, 'registered');
-  assert.match(body.opamp_endpoint, /\/v1\/opamp$/);
-  const hb = await fg.app.inject({
-    method: 'POST',
-    url: '/api/v1/opamp/heartbeat/gateway-1',
-    headers: { authorization: `Bearer ${body.opamp_token}` },
-  });
-  assert.equal(hb.statusCode, 200);
-  assert.deepEqual(hb.json(), { status: 'ok', gateway_id: body.id });
-  const mismatch = await fg.app.inject({
-    method: 'POST',
-    url: '/api/v1/opamp/heartbeat/gateway-2',
-    headers: { authorization: `Bearer ${body.opamp_token}` },
-  });
-  assert.equal(mismatch.statusCode, 403);
-  assert.equal(mismatch.json().error.code, 'INSTANCE_MISMATCH');
-  const bad = await fg.app.inject({
-    method: 'POST',
-    url: '/api/v1/opamp/heartbeat/gateway-1',
-    headers: { authorization: 'Bearer nope' },
-  });
-  assert.equal(bad.statusCode, 401);
-  const badReg = await fg.app.inject({
-    method: 'POST',
-    url: '/api/v1/gateways',
-    headers: { authorization: 'Bearer fgr_wrong' },
-    payload: { name: 'x', instance_id: 'y' },
-  });
-  assert.equal(badReg.statusCode, 401);
-  assert.equal(badReg.json().error.code, 'INVALID_REGISTRATION_TOKEN');
-  const status = await admin().get(`/api/v1/gateways/${body.id}/status`);
-  assert.equal(status.status, 200);
-  assert.equal(status.body.health.status, 'healthy');
-  const cfg = await fg.app.inject({
-    method: 'GET',
-    url: '/api/v1/opamp/config/gateway-1',
-    headers: { authorization: `Bearer ${body.opamp_token}` },
-  });
-  assert.equal(cfg.json().source, 'base');
-  assert.match(cfg.json().config_yaml, /receivers:/);
+test(
+  'seed registration flow: POST /gateways → OpAMP token; ' + 'heartbeat; instance mismatch 403; bad token 401',
+  async () => {
+    const reg = await fg.app.inject({
+      method: 'POST',
+      url: '/api/v1/gateways',
+      headers: { authorization: `Bearer ${regToken}` },
+      payload: {
+        name: 'seed-gw',
+        instance_id: 'gateway-1',
+        hostname: 'seed.example',
+        ip_address: '10.0.0.1',
+        metadata: { version: '1.0.0' },
+      },
+    });
+    assert.equal(reg.statusCode, 201, reg.body);
+    const body = reg.json();
+    assert.equal(body.status, 'registered');
+    assert.match(body.opamp_endpoint, /\/v1\/opamp$/);
+    const hb = await fg.app.inject({
+      method: 'POST',
+      url: '/api/v1/opamp/heartbeat/gateway-1',
+      headers: { authorization: `Bearer ${body.opamp_token}` },
+    });
+    assert.equal(hb.statusCode, 200);
+    assert.deepEqual(hb.json(), { status: 'ok', gateway_id: body.id });
+    const mismatch = await fg.app.inject({
+      method: 'POST',
+      url: '/api/v1/opamp/heartbeat/gateway-2',
+      headers: { authorization: `Bearer ${body.opamp_token}` },
+    });
+    assert.equal(mismatch.statusCode, 403);
+    assert.equal(mismatch.json().error.code, 'INSTANCE_MISMATCH');
+    const bad = await fg.app.inject({
+      method: 'POST',
+      url: '/api/v1/opamp/heartbeat/gateway-1',
+      headers: { authorization: 'Bearer nope' },
+    });
+    assert.equal(bad.statusCode, 401);
+    const badReg = await fg.app.inject({
+      method: 'POST',
+      url: '/api/v1/gateways',
+      headers: { authorization: 'Bearer fgr_wrong' },
+      payload: { name: 'x', instance_id: 'y' },
+    });
+    assert.equal(badReg.statusCode, 401);
+    assert.equal(badReg.json().error.code, 'INVALID_REGISTRATION_TOKEN');
+    const status = await admin().get(`/api/v1/gateways/${body.id}/status`);
+    assert.equal(status.status, 200);
+    assert.equal(status.body.health.status, 'healthy');
+    const cfg = await fg.app.inject({
+      method: 'GET',
+      url: '/api/v1/opamp/config/gateway-1',
+      headers: { authorization: `Bearer ${body.opamp_token}` },
+    });
+    assert.equal(cfg.json().source, 'base');
+    assert.match(cfg.json().config_yaml, /receivers:/);
 
-  // The same token then connects over plain HTTP OpAMP; the record is the same gateway.
-  const h = agent({ token: body.opamp_token, url: `${base}/v1/opamp` });
-  await h.start();
-  await h.send({ agentDescription: description('seed.example') });
-  await eventually(async () => (await admin().get(`/api/v1/gateways/${body.id}`)).body.transport === 'http');
-  const gw = (await admin().get(`/api/v1/gateways/${body.id}`)).body;
-  assert.equal(gw.name, 'seed-gw', 'a name chosen at registration is kept');
-  assert.equal(gw.connected, true);
-});
+    // The same token then connects over plain HTTP OpAMP; the record is the same gateway.
+    const h = agent({ token: body.opamp_token, url: `${base}/v1/opamp` });
+    await h.start();
+    await h.send({ agentDescription: description('seed.example') });
+    await eventually(async () => (await admin().get(`/api/v1/gateways/${body.id}`)).body.transport === 'http');
+    const gw = (await admin().get(`/api/v1/gateways/${body.id}`)).body;
+    assert.equal(gw.name, 'seed-gw', 'a name chosen at registration is kept');
+    assert.equal(gw.connected, true);
+  },
+);
 
 test('config push: WebSocket agent gets it at once, reports APPLIED; a FAILED hash is never re-pushed', async () => {
   const a = agent();
@@ -311,61 +317,67 @@ test('a revoked OpAMP token closes the live connection and is refused at the nex
   assert.equal(h.status, 401);
 });
 
-test('a used-up or expired registration token enrols nobody new, but the gateways it enrolled zero-touch keep reconnecting; revoking it cuts them off', async () => {
-  const t = await admin().post('/api/v1/registration-tokens', { name: 'one-shot', expires_in_days: 1, max_uses: 1 });
-  const a = agent({ token: t.body.token });
-  await a.start();
-  await a.send({ agentDescription: description('one-shot-1') });
-  const gw = await findGateway('one-shot-1');
-  const list = await admin().get('/api/v1/registration-tokens');
-  const row = list.body.items.find((x: { id: string }) => x.id === t.body.id);
-  assert.equal(row.uses, 1);
-  assert.equal('token' in row, false, 'no plaintext in lists');
+test(
+  'a used-up or expired registration token enrols nobody new, ' +
+    'but the gateways it enrolled zero-touch keep reconnecting; revoking it cuts them off',
+  async () => {
+    const t = await admin().post('/api/v1/registration-tokens', { name: 'one-shot', expires_in_days: 1, max_uses: 1 });
+    const a = agent({ token: t.body.token });
+    await a.start();
+    await a.send({ agentDescription: description('one-shot-1') });
+    const gw = await findGateway('one-shot-1');
+    const list = await admin().get('/api/v1/registration-tokens');
+    const row = list.body.items.find((x: { id: string }) => x.id === t.body.id);
+    assert.equal(row.uses, 1);
+    assert.equal('token' in row, false, 'no plaintext in lists');
 
-  // A second agent with the used-up token: told why, disconnected, not enrolled.
-  const b = new SimAgent({ url: ws, token: t.body.token, capabilities: caps, reconnect: false });
-  await b.start();
-  await b.send({ agentDescription: description('one-shot-2') });
-  const refused = await b.next((m) => !!m.errorResponse);
-  assert.match(refused.errorResponse!.errorMessage, /expired or used up/);
-  await eventually(async () => !b.client.connected);
-  assert.equal((await admin().get('/api/v1/gateways?name=one-shot-2')).body.items.length, 0);
-  const h = await fetch(`${base}/v1/opamp`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-protobuf', authorization: `Bearer ${t.body.token}` },
-    body: new Uint8Array([0x0a, 0x10, ...new Uint8Array(16).fill(7)]),
-  });
-  assert.equal(h.status, 200, 'the transport admits a spent token; the message is refused');
+    // A second agent with the used-up token: told why, disconnected, not enrolled.
+    const b = new SimAgent({ url: ws, token: t.body.token, capabilities: caps, reconnect: false });
+    await b.start();
+    await b.send({ agentDescription: description('one-shot-2') });
+    const refused = await b.next((m) => !!m.errorResponse);
+    assert.match(refused.errorResponse!.errorMessage, /expired or used up/);
+    await eventually(async () => !b.client.connected);
+    assert.equal((await admin().get('/api/v1/gateways?name=one-shot-2')).body.items.length, 0);
+    const h = await fetch(`${base}/v1/opamp`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-protobuf', authorization: `Bearer ${t.body.token}` },
+      body: new Uint8Array([0x0a, 0x10, ...new Uint8Array(16).fill(7)]),
+    });
+    assert.equal(h.status, 200, 'the transport admits a spent token; the message is refused');
 
-  // The enrolled gateway restarts (same instance_uid): back online, same record — also once the token expired.
-  await a.stop();
-  await fg.db.query("UPDATE registration_tokens SET expires_at = now() - interval '1 day' WHERE id = $1", [t.body.id]);
-  const again = agent({ token: t.body.token, instanceUid: a.client.instanceUid });
-  await again.start();
-  await again.send({ agentDescription: description('one-shot-1') });
-  const ok = await again.next(() => true);
-  assert.equal(ok.errorResponse, undefined);
-  const back = await eventually(async () => {
-    const g = (await admin().get(`/api/v1/gateways/${gw.id}`)).body;
-    return g.connected ? g : null;
-  });
-  assert.equal(back.id, gw.id);
-  assert.equal((await admin().get('/api/v1/gateways?name=one-shot-1')).body.items.length, 1);
+    // The enrolled gateway restarts (same instance_uid): back online, same record — also once the token expired.
+    await a.stop();
+    await fg.db.query("UPDATE registration_tokens SET expires_at = now() - interval '1 day' WHERE id = $1", [
+      t.body.id,
+    ]);
+    const again = agent({ token: t.body.token, instanceUid: a.client.instanceUid });
+    await again.start();
+    await again.send({ agentDescription: description('one-shot-1') });
+    const ok = await again.next(() => true);
+    assert.equal(ok.errorResponse, undefined);
+    const back = await eventually(async () => {
+      const g = (await admin().get(`/api/v1/gateways/${gw.id}`)).body;
+      return g.connected ? g : null;
+    });
+    assert.equal(back.id, gw.id);
+    assert.equal((await admin().get('/api/v1/gateways?name=one-shot-1')).body.items.length, 1);
 
-  // Revoked: the live connection is closed at once, and the door stays shut, even for the gateways it enrolled.
-  assert.equal((await admin().delete(`/api/v1/registration-tokens/${t.body.id}`)).status < 300, true);
-  await eventually(async () => !again.client.connected);
-  await eventually(async () => !(await admin().get(`/api/v1/gateways/${gw.id}`)).body.connected);
-  await again.stop();
-  const c = new SimAgent({
-    url: ws,
-    token: t.body.token,
-    capabilities: caps,
-    instanceUid: a.client.instanceUid,
-    reconnect: false,
-  });
-  await assert.rejects(c.start(), (err: Error & { status?: number }) => err.status === 401);
-});
+    // Revoked: the live connection is closed at once, and the door stays shut, even for the gateways it enrolled.
+    assert.equal((await admin().delete(`/api/v1/registration-tokens/${t.body.id}`)).status < 300, true);
+    await eventually(async () => !again.client.connected);
+    await eventually(async () => !(await admin().get(`/api/v1/gateways/${gw.id}`)).body.connected);
+    await again.stop();
+    const c = new SimAgent({
+      url: ws,
+      token: t.body.token,
+      capabilities: caps,
+      instanceUid: a.client.instanceUid,
+      reconnect: false,
+    });
+    await assert.rejects(c.start(), (err: Error & { status?: number }) => err.status === 401);
+  },
+);
 
 test('SSE event stream delivers gateway changes of the caller org only', async () => {
   const port = (fg.app.server.address() as { port: number }).port;
@@ -400,59 +412,63 @@ test('/metrics counts OpAMP messages and live connections by transport', async (
   assert.ok(ws >= 1, 'the live WebSocket is counted');
 });
 
-test("a registration token never makes its holder another gateway: presenting an existing gateway's instance_uid is refused unless that token enrolled it zero-touch", async () => {
-  // A script-onboarded gateway (its own OpAMP token), connected with its instance_uid.
-  const reg = await fg.app.inject({
-    method: 'POST',
-    url: '/api/v1/gateways',
-    headers: { authorization: `Bearer ${regToken}` },
-    payload: { name: 'own-token-gw', instance_id: 'own-token-gw' },
-  });
-  assert.equal(reg.statusCode, 201, reg.body);
-  const own = reg.json() as { id: string; opamp_token: string };
-  const real = agent({ token: own.opamp_token });
-  await real.start();
-  await real.send({ agentDescription: description('own-token-host') });
-  await real.next(() => true);
-  const uid = real.client.instanceUid;
-  await real.stop();
+test(
+  'a registration token never makes its holder another gateway: ' +
+    "presenting an existing gateway's instance_uid is refused unless that token enrolled it zero-touch",
+  async () => {
+    // A script-onboarded gateway (its own OpAMP token), connected with its instance_uid.
+    const reg = await fg.app.inject({
+      method: 'POST',
+      url: '/api/v1/gateways',
+      headers: { authorization: `Bearer ${regToken}` },
+      payload: { name: 'own-token-gw', instance_id: 'own-token-gw' },
+    });
+    assert.equal(reg.statusCode, 201, reg.body);
+    const own = reg.json() as { id: string; opamp_token: string };
+    const real = agent({ token: own.opamp_token });
+    await real.start();
+    await real.send({ agentDescription: description('own-token-host') });
+    await real.next(() => true);
+    const uid = real.client.instanceUid;
+    await real.stop();
 
-  // Someone with a registration token of the same org (even the one that registered it) presents that uid.
-  const thief = new SimAgent({ url: ws, token: regToken, capabilities: caps, instanceUid: uid, reconnect: false });
-  agents.push(thief);
-  await thief.start();
-  await thief.send({ agentDescription: description('thief-host') });
-  const refused = await thief.next(() => true);
-  assert.match(refused.errorResponse?.errorMessage ?? '', /not enrolled with this registration token/);
-  assert.equal(refused.remoteConfig, undefined, 'no configuration handed out');
-  const d = (await admin().get(`/api/v1/gateways/${own.id}`)).body;
-  assert.equal(d.description.non_identifying['host.name'], 'own-token-host', 'the gateway record is untouched');
+    // Someone with a registration token of the same org (even the one that registered it) presents that uid.
+    const thief = new SimAgent({ url: ws, token: regToken, capabilities: caps, instanceUid: uid, reconnect: false });
+    agents.push(thief);
+    await thief.start();
+    await thief.send({ agentDescription: description('thief-host') });
+    const refused = await thief.next(() => true);
+    assert.match(refused.errorResponse?.errorMessage ?? '', /not enrolled with this registration token/);
+    assert.equal(refused.remoteConfig, undefined, 'no configuration handed out');
+    const d = (await admin().get(`/api/v1/gateways/${own.id}`)).body;
+    assert.equal(d.description.non_identifying['host.name'], 'own-token-host', 'the gateway record is untouched');
 
-  // A zero-touch gateway enrolled with one token; another token of the org presents its uid.
-  const zt = agent();
-  await zt.start();
-  await zt.send({ agentDescription: description('zt-victim') });
-  await findGateway('zt-victim');
-  await zt.stop();
-  const other = (await admin().post('/api/v1/registration-tokens', { name: 'other-token', expires_in_days: 1 })).body
-    .token as string;
-  const thief2 = new SimAgent({
-    url: ws,
-    token: other,
-    capabilities: caps,
-    instanceUid: zt.client.instanceUid,
-    reconnect: false,
-  });
-  agents.push(thief2);
-  await thief2.start();
-  await thief2.send({ agentDescription: description('thief-2') });
-  assert.match(
-    (await thief2.next(() => true)).errorResponse?.errorMessage ?? '',
-    /not enrolled with this registration token/,
-  );
-  // Its own token still works.
-  const back = agent({ instanceUid: zt.client.instanceUid });
-  await back.start();
-  await back.send({ agentDescription: description('zt-victim') });
-  assert.equal((await back.next(() => true)).errorResponse, undefined);
-});
+    // A zero-touch gateway enrolled with one token; another token of the org presents its uid.
+    const zt = agent();
+    await zt.start();
+    await zt.send({ agentDescription: description('zt-victim') });
+    await findGateway('zt-victim');
+    await zt.stop();
+    const other = (await admin().post('/api/v1/registration-tokens', { name: 'other-token', expires_in_days: 1 })).body
+      .token as string;
+    const thief2 = new SimAgent({
+      url: ws,
+      token: other,
+      capabilities: caps,
+      instanceUid: zt.client.instanceUid,
+      reconnect: false,
+    });
+    agents.push(thief2);
+    await thief2.start();
+    await thief2.send({ agentDescription: description('thief-2') });
+    assert.match(
+      (await thief2.next(() => true)).errorResponse?.errorMessage ?? '',
+      /not enrolled with this registration token/,
+    );
+    // Its own token still works.
+    const back = agent({ instanceUid: zt.client.instanceUid });
+    await back.start();
+    await back.send({ agentDescription: description('zt-victim') });
+    assert.equal((await back.next(() => true)).errorResponse, undefined);
+  },
+);

@@ -10,7 +10,10 @@ import {
 
 export const sha256Hex = (value: string | Uint8Array) => createHash('sha256').update(value).digest('hex');
 
-/** Random secret token with a recognisable prefix, e.g. fgr_… (registration) or fgk_… (API key). 48 random bytes → 64 base64url chars. */
+/**
+ * Random secret token with a recognisable prefix, e.g. fgr_… (registration)
+ * or fgk_… (API key). 48 random bytes → 64 base64url chars.
+ */
 export function newSecretToken(kind: 'fgr' | 'fgk'): string {
   return `${kind}_${randomBytes(48).toString('base64url')}`;
 }

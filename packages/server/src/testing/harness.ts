@@ -131,7 +131,8 @@ export function api(fg: Flowgate, token: string) {
       ...(payload === undefined ? {} : { payload: payload as object }),
       headers: { authorization: `Bearer ${token}`, ...headers },
     });
-    let body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- test helper: bodies are asserted field by field
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test helper: bodies are asserted field by field
+    let body: any;
     try {
       body = res.body ? JSON.parse(res.body) : null;
     } catch {

@@ -275,7 +275,8 @@ export const testIds = {
 
 /**
  * Globals the UI exposes for browser tests. `templateEditor` is `{ getValue(), setValue(yaml), getMarkers() }`
- * while the template editor is mounted: `await page.evaluate((y) => window.__flowgateTemplateEditor.setValue(y), yaml)`;
+ * while the template editor is mounted:
+ * `await page.evaluate((y) => window.__flowgateTemplateEditor.setValue(y), yaml)`;
  * getMarkers() lists the validation markers Monaco holds (`{ severity, line, message }`).
  */
 export const testHooks = {

@@ -37,7 +37,8 @@ export async function insertAudit(
   rec: AuditRecord,
 ): Promise<void> {
   await sql.query(
-    `INSERT INTO audit_logs (org_id, actor_type, actor_id, actor_label, action, resource_type, resource_id, before, after, request_id)
+    `INSERT INTO audit_logs
+       (org_id, actor_type, actor_id, actor_label, action, resource_type, resource_id, before, after, request_id)
      VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)`,
     [
       orgId,
@@ -93,7 +94,8 @@ export async function listAudit(
   }
   params.push(q.limit + 1);
   const rows = await sql.query<Record<string, unknown> & { id: string; created_at: Date; cursor_at: string }>(
-    `SELECT *, ${CURSOR_AT} AS cursor_at FROM audit_logs WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT $${params.length}`,
+    `SELECT *, ${CURSOR_AT} AS cursor_at FROM audit_logs WHERE ${where.join(' AND ')} ` +
+      `ORDER BY created_at DESC, id DESC LIMIT $${params.length}`,
     params,
   );
   const page = rows.slice(0, q.limit);

@@ -186,7 +186,8 @@ export function createDeploymentsService(deps: {
     await gateways.command({ type: 'push', org_id: scope.orgId, gateway_id: ids[0]!, gateway_ids: ids });
     // Gateways that already run exactly this config (reported APPLIED with this hash) are done now.
     const already = await db.query<{ id: string }>(
-      "SELECT id FROM gateways WHERE org_id = $1 AND id = ANY($2::uuid[]) AND remote_config_hash = $3 AND remote_config_status = 'APPLIED'",
+      'SELECT id FROM gateways WHERE org_id = $1 AND id = ANY($2::uuid[]) AND remote_config_hash = $3 ' +
+        "AND remote_config_status = 'APPLIED'",
       [scope.orgId, ids, hash],
     );
     if (already.length)
@@ -250,7 +251,8 @@ export function createDeploymentsService(deps: {
           agent_healthy: boolean | null;
         }
       >(
-        `SELECT name, connected, transport, last_seen, status, (health->>'healthy')::boolean AS agent_healthy FROM gateways WHERE org_id = $1 AND id = ANY($2::uuid[])`,
+        `SELECT name, connected, transport, last_seen, status, (health->>'healthy')::boolean AS agent_healthy ` +
+          `FROM gateways WHERE org_id = $1 AND id = ANY($2::uuid[])`,
         [scope.orgId, applied],
       );
       const sick = rows.filter((r) => healthOf(r).status === 'unhealthy');
@@ -310,7 +312,9 @@ export function createDeploymentsService(deps: {
 
   let ticking = false;
   let lastReconcile = 0;
-  /** One engine pass over in-progress deployments; `reconcile` forces the safety net (else every RECONCILE_EVERY_MS). */
+  /**
+   * One engine pass over in-progress deployments; `reconcile` forces the safety net (else every RECONCILE_EVERY_MS).
+   */
   async function tick(opts: { reconcile?: boolean } = {}) {
     if (opts.reconcile) while (ticking) await new Promise((r) => setTimeout(r, 20));
     if (ticking) return;
@@ -493,7 +497,8 @@ export function createDeploymentsService(deps: {
         const ids = eligible.map((g) => g.id);
         const superseded = await sql.query<{ deployment_id: string }>(
           `UPDATE deployment_targets dt SET status = 'superseded', updated_at = now() FROM deployments d
-            WHERE d.id = dt.deployment_id AND dt.org_id = $1 AND dt.gateway_id = ANY($2::uuid[]) AND d.id <> $3 AND d.status IN ('pending', 'in_progress', 'paused')
+            WHERE d.id = dt.deployment_id AND dt.org_id = $1 AND dt.gateway_id = ANY($2::uuid[]) AND d.id <> $3
+              AND d.status IN ('pending', 'in_progress', 'paused')
               AND dt.status IN ('pending', 'applying', 'failed') RETURNING dt.deployment_id`,
           [scope.orgId, ids, row.id],
         );
@@ -593,7 +598,8 @@ export function createDeploymentsService(deps: {
         undefined,
         async (sql) => {
           await sql.query(
-            "UPDATE deployment_targets SET status = 'cancelled', updated_at = now() WHERE org_id = $1 AND deployment_id = $2 AND status = 'pending'",
+            "UPDATE deployment_targets SET status = 'cancelled', updated_at = now() " +
+              "WHERE org_id = $1 AND deployment_id = $2 AND status = 'pending'",
             [scope.orgId, id],
           );
         },
@@ -626,11 +632,13 @@ export function createDeploymentsService(deps: {
       await db.tx(async (sql) => {
         await store.updateDeployment(sql, scope, id, { status: 'rolled_back', reason: 'Rolled back by user' });
         await sql.query(
-          "UPDATE deployment_targets SET status = 'rolled_back', updated_at = now() WHERE org_id = $1 AND deployment_id = $2 AND status IN ('applying', 'applied', 'failed')",
+          "UPDATE deployment_targets SET status = 'rolled_back', updated_at = now() " +
+            "WHERE org_id = $1 AND deployment_id = $2 AND status IN ('applying', 'applied', 'failed')",
           [scope.orgId, id],
         );
         await sql.query(
-          "UPDATE deployment_targets SET status = 'cancelled', updated_at = now() WHERE org_id = $1 AND deployment_id = $2 AND status = 'pending'",
+          "UPDATE deployment_targets SET status = 'cancelled', updated_at = now() " +
+            "WHERE org_id = $1 AND deployment_id = $2 AND status = 'pending'",
           [scope.orgId, id],
         );
         for (const g of groups.values()) {

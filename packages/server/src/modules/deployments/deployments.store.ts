@@ -55,7 +55,8 @@ export async function insertDeployment(
 ): Promise<DeploymentRow> {
   return (
     await sql.query<DeploymentRow>(
-      `INSERT INTO deployments (org_id, name, template_id, version, config_hash, status, reason, target, strategy, batches, current_batch, excluded, created_by, created_by_label)
+      `INSERT INTO deployments (org_id, name, template_id, version, config_hash, status, reason, target, strategy,
+                               batches, current_batch, excluded, created_by, created_by_label)
      VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14) RETURNING *`,
       [
         scope.orgId,
@@ -91,7 +92,8 @@ export async function insertTargets(
 ) {
   if (targets.length === 0) return;
   await sql.query(
-    `INSERT INTO deployment_targets (deployment_id, org_id, gateway_id, batch, status, config_hash, previous_config, previous_hash)
+    `INSERT INTO deployment_targets
+       (deployment_id, org_id, gateway_id, batch, status, config_hash, previous_config, previous_hash)
      SELECT $1, $2, t.gateway_id, t.batch, 'pending', $3, t.previous_config, t.previous_hash
        FROM jsonb_to_recordset($4::jsonb) AS t(gateway_id uuid, batch int, previous_config jsonb, previous_hash text)
      ON CONFLICT (deployment_id, gateway_id) DO NOTHING`,
@@ -132,7 +134,8 @@ export async function listDeployments(sql: Sql, scope: OrgScope, limit: number, 
 
 export const targetCounts = (sql: Sql, scope: OrgScope, ids: string[]) =>
   sql.query<{ deployment_id: string; status: string; n: number }>(
-    'SELECT deployment_id, status, count(*)::int AS n FROM deployment_targets WHERE org_id = $1 AND deployment_id = ANY($2::uuid[]) GROUP BY 1, 2',
+    'SELECT deployment_id, status, count(*)::int AS n FROM deployment_targets ' +
+      'WHERE org_id = $1 AND deployment_id = ANY($2::uuid[]) GROUP BY 1, 2',
     [scope.orgId, ids],
   );
 
@@ -153,7 +156,8 @@ export async function setTargets(
 ) {
   if (gatewayIds.length === 0) return;
   await sql.query(
-    'UPDATE deployment_targets SET status = $4, error = $5, updated_at = now() WHERE org_id = $1 AND deployment_id = $2 AND gateway_id = ANY($3::uuid[])',
+    'UPDATE deployment_targets SET status = $4, error = $5, updated_at = now() ' +
+      'WHERE org_id = $1 AND deployment_id = $2 AND gateway_id = ANY($3::uuid[])',
     [scope.orgId, deploymentId, gatewayIds, status, error],
   );
 }
@@ -169,7 +173,8 @@ export async function updateDeployment(
   return (
     (
       await sql.query<DeploymentRow>(
-        `UPDATE deployments SET ${[...sets, 'updated_at = now()'].join(', ')} WHERE org_id = $1 AND id = $2 RETURNING *`,
+        `UPDATE deployments SET ${[...sets, 'updated_at = now()'].join(', ')} ` +
+          `WHERE org_id = $1 AND id = $2 RETURNING *`,
         [scope.orgId, id, ...keys.map((k) => patch[k])],
       )
     )[0] ?? null
@@ -184,7 +189,8 @@ export async function batchCounts(
   batch: number,
 ): Promise<Record<string, number>> {
   const rows = await sql.query<{ status: string; n: number }>(
-    'SELECT status, count(*)::int AS n FROM deployment_targets WHERE org_id = $1 AND deployment_id = $2 AND batch = $3 GROUP BY status',
+    'SELECT status, count(*)::int AS n FROM deployment_targets ' +
+      'WHERE org_id = $1 AND deployment_id = $2 AND batch = $3 GROUP BY status',
     [scope.orgId, deploymentId, batch],
   );
   return Object.fromEntries(rows.map((r) => [r.status, r.n]));
@@ -200,7 +206,8 @@ export const batchTargetIds = async (
 ) =>
   (
     await sql.query<{ gateway_id: string }>(
-      'SELECT gateway_id FROM deployment_targets WHERE org_id = $1 AND deployment_id = $2 AND batch = $3 AND status = $4',
+      'SELECT gateway_id FROM deployment_targets WHERE org_id = $1 AND deployment_id = $2 AND batch = $3 ' +
+        'AND status = $4',
       [scope.orgId, deploymentId, batch, status],
     )
   ).map((r) => r.gateway_id);
@@ -216,7 +223,8 @@ export const firstFailure = async (
   (
     await sql.query<{ gateway_name: string; error: string | null }>(
       `SELECT g.name AS gateway_name, dt.error FROM deployment_targets dt JOIN gateways g ON g.id = dt.gateway_id
-      WHERE dt.org_id = $1 AND dt.deployment_id = $2 AND dt.status = 'failed' AND dt.batch <= $3 AND ($4::timestamptz IS NULL OR dt.updated_at > $4)
+      WHERE dt.org_id = $1 AND dt.deployment_id = $2 AND dt.status = 'failed' AND dt.batch <= $3
+        AND ($4::timestamptz IS NULL OR dt.updated_at > $4)
       ORDER BY dt.batch, g.name, g.id LIMIT 1`,
       [scope.orgId, deploymentId, upToBatch, since],
     )
@@ -230,14 +238,18 @@ export const firstFailure = async (
 export const reconcileApplying = (sql: Sql, scope: OrgScope, deploymentId: string) =>
   sql.query<{ gateway_id: string }>(
     `UPDATE deployment_targets dt
-        SET status = CASE WHEN g.remote_config_hash = dt.config_hash AND g.remote_config_status = 'APPLIED' THEN 'applied' ELSE 'failed' END,
+        SET status = CASE WHEN g.remote_config_hash = dt.config_hash AND g.remote_config_status = 'APPLIED'
+                          THEN 'applied' ELSE 'failed' END,
             error = CASE WHEN g.remote_config_hash = dt.config_hash AND g.remote_config_status = 'APPLIED' THEN NULL
-                         WHEN g.remote_config_hash = dt.config_hash THEN coalesce(g.remote_config_error, 'the collector rejected the configuration')
+                         WHEN g.remote_config_hash = dt.config_hash
+                           THEN coalesce(g.remote_config_error, 'the collector rejected the configuration')
                          ELSE 'the collector rejected the configuration' END,
             updated_at = now()
        FROM gateways g
-      WHERE g.id = dt.gateway_id AND dt.org_id = $1 AND dt.deployment_id = $2 AND dt.status = 'applying' AND dt.updated_at < now() - interval '30 seconds'
-        AND ((g.remote_config_hash = dt.config_hash AND g.remote_config_status IN ('APPLIED', 'FAILED')) OR g.failed_config_hash = dt.config_hash)
+      WHERE g.id = dt.gateway_id AND dt.org_id = $1 AND dt.deployment_id = $2 AND dt.status = 'applying'
+        AND dt.updated_at < now() - interval '30 seconds'
+        AND ((g.remote_config_hash = dt.config_hash AND g.remote_config_status IN ('APPLIED', 'FAILED'))
+             OR g.failed_config_hash = dt.config_hash)
       RETURNING dt.gateway_id`,
     [scope.orgId, deploymentId],
   );
@@ -260,8 +272,10 @@ export const history = (sql: Sql, scope: OrgScope, gatewayId: string, limit = 10
     created_at: Date;
     updated_at: Date;
   }>(
-    `SELECT dt.deployment_id, d.template_id, t.name AS template_name, d.version, dt.status, dt.error, d.created_by_label AS by, dt.created_at, dt.updated_at
-       FROM deployment_targets dt JOIN deployments d ON d.id = dt.deployment_id LEFT JOIN templates t ON t.id = d.template_id
+    `SELECT dt.deployment_id, d.template_id, t.name AS template_name, d.version, dt.status, dt.error,
+            d.created_by_label AS by, dt.created_at, dt.updated_at
+       FROM deployment_targets dt JOIN deployments d ON d.id = dt.deployment_id
+       LEFT JOIN templates t ON t.id = d.template_id
       WHERE dt.org_id = $1 AND dt.gateway_id = $2 ORDER BY dt.created_at DESC LIMIT $3`,
     [scope.orgId, gatewayId, limit],
   );

@@ -14,7 +14,10 @@ let regToken: string;
 const agents: AutoAgent[] = [];
 const admin = () => api(fg, fg.adminToken);
 
-const GOOD_V1 = `receivers:\n  otlp:\n    protocols:\n      http:\n        endpoint: 127.0.0.1:4318\nexporters:\n  debug: {}\nservice:\n  pipelines:\n    metrics:\n      receivers: [otlp]\n      exporters: [debug]\n`;
+const GOOD_V1 =
+  'receivers:\n  otlp:\n    protocols:\n      http:\n        endpoint: 127.0.0.1:4318\n' +
+  'exporters:\n  debug: {}\n' +
+  'service:\n  pipelines:\n    metrics:\n      receivers: [otlp]\n      exporters: [debug]\n';
 const GOOD_V2 = GOOD_V1.replace('debug: {}', 'debug:\n    verbosity: basic');
 const BAD_V3 = GOOD_V1.replace('debug: {}', 'debug:\n    verbosity: basic\n    # agent-fails-this\n');
 
@@ -74,69 +77,77 @@ test('batches: cumulative percentages give every batch a gateway', () => {
   assert.deepEqual(assignBatches(3, [100]), [0, 0, 0]);
 });
 
-test('all at once by tag selector: every target applied, history recorded; a late gateway matching the selector follows', async () => {
-  const a = await startAgent('dep-a1', { env: 'prod', team: 'a' });
-  const b = await startAgent('dep-a2', { env: 'prod', team: 'a' });
-  const tid = await template('all-at-once', GOOD_V1);
-  const created = await admin().post('/api/v1/deployments', {
-    template_id: tid,
-    version: 1,
-    target: { tags: { team: 'a' } },
-    strategy: { type: 'all_at_once' },
-  });
-  assert.equal(created.status, 201, JSON.stringify(created.body));
-  assert.equal(created.body.targets.length, 2);
-  const done = await waitDeployment(created.body.id, 'completed');
-  assert.ok(done.targets.every((t: { status: string }) => t.status === 'applied'));
-  assert.ok(a.agent.effective.includes('endpoint: 127.0.0.1:4318'));
-  const hist = await admin().get(`/api/v1/gateways/${b.id}/deployments`);
-  assert.equal(hist.body.items[0].status, 'applied');
-  assert.equal(hist.body.items[0].version, 1);
-  assert.equal(hist.body.items[0].by, 'admin@flowgate.test');
-  const late = await startAgent('dep-a3', { team: 'a' });
-  await eventually(async () => late.agent.configs.length > 0);
-  const d = await waitDeployment(created.body.id, 'completed');
-  assert.equal(d.targets.length, 3, 'the late gateway became a target');
-});
+test(
+  'all at once by tag selector: every target applied, ' +
+    'history recorded; a late gateway matching the selector follows',
+  async () => {
+    const a = await startAgent('dep-a1', { env: 'prod', team: 'a' });
+    const b = await startAgent('dep-a2', { env: 'prod', team: 'a' });
+    const tid = await template('all-at-once', GOOD_V1);
+    const created = await admin().post('/api/v1/deployments', {
+      template_id: tid,
+      version: 1,
+      target: { tags: { team: 'a' } },
+      strategy: { type: 'all_at_once' },
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    assert.equal(created.body.targets.length, 2);
+    const done = await waitDeployment(created.body.id, 'completed');
+    assert.ok(done.targets.every((t: { status: string }) => t.status === 'applied'));
+    assert.ok(a.agent.effective.includes('endpoint: 127.0.0.1:4318'));
+    const hist = await admin().get(`/api/v1/gateways/${b.id}/deployments`);
+    assert.equal(hist.body.items[0].status, 'applied');
+    assert.equal(hist.body.items[0].version, 1);
+    assert.equal(hist.body.items[0].by, 'admin@flowgate.test');
+    const late = await startAgent('dep-a3', { team: 'a' });
+    await eventually(async () => late.agent.configs.length > 0);
+    const d = await waitDeployment(created.body.id, 'completed');
+    assert.equal(d.targets.length, 3, 'the late gateway became a target');
+  },
+);
 
-test('canary: a failure on the first batch pauses, the second batch never receives it, rollback restores the previous version', async () => {
-  const g1 = await startAgent('canary-1', { ring: 'canary-test' });
-  const g2 = await startAgent('canary-2', { ring: 'canary-test' });
-  const tid = await template('canary', GOOD_V1);
-  const v1 = await admin().post('/api/v1/deployments', {
-    template_id: tid,
-    version: 1,
-    target: { gateway_ids: [g1.id, g2.id] },
-  });
-  await waitDeployment(v1.body.id, 'completed');
-  const bad = await addVersion(tid, BAD_V3);
-  const dep = await admin().post('/api/v1/deployments', {
-    template_id: tid,
-    version: bad,
-    target: { tags: { ring: 'canary-test' } },
-    strategy: { type: 'canary', batches: [50, 100], soak_seconds: 0, pause_on_failure: true },
-  });
-  assert.equal(dep.status, 201);
-  const paused = await waitDeployment(dep.body.id, 'paused');
-  assert.match(paused.reason, /failed to apply version 2: 'exporters' unknown type/);
-  const first = paused.targets.find((t: { batch: number }) => t.batch === 0);
-  const second = paused.targets.find((t: { batch: number }) => t.batch === 1);
-  assert.equal(first.status, 'failed');
-  assert.equal(second.status, 'pending');
-  const secondAgent = first.gateway_id === g1.id ? g2.agent : g1.agent;
-  const firstAgent = first.gateway_id === g1.id ? g1.agent : g2.agent;
-  await new Promise((r) => setTimeout(r, 1500)); // engine ticks pass; nothing may reach batch 2
-  assert.ok(
-    !secondAgent.configs.some((c) => c.body.includes('agent-fails-this')),
-    'second batch never received the failing config',
-  );
-  const rb = await admin().post(`/api/v1/deployments/${dep.body.id}/rollback`);
-  assert.equal(rb.status, 200);
-  assert.equal(rb.body.status, 'rolled_back');
-  await eventually(async () => firstAgent.configs.at(-1)?.ok && firstAgent.effective === GOOD_V1);
-  const gw = (await admin().get(`/api/v1/gateways/${first.gateway_id}/config`)).body;
-  assert.equal(gw.config_version, 1);
-});
+test(
+  'canary: a failure on the first batch pauses, ' +
+    'the second batch never receives it, rollback restores the previous version',
+  async () => {
+    const g1 = await startAgent('canary-1', { ring: 'canary-test' });
+    const g2 = await startAgent('canary-2', { ring: 'canary-test' });
+    const tid = await template('canary', GOOD_V1);
+    const v1 = await admin().post('/api/v1/deployments', {
+      template_id: tid,
+      version: 1,
+      target: { gateway_ids: [g1.id, g2.id] },
+    });
+    await waitDeployment(v1.body.id, 'completed');
+    const bad = await addVersion(tid, BAD_V3);
+    const dep = await admin().post('/api/v1/deployments', {
+      template_id: tid,
+      version: bad,
+      target: { tags: { ring: 'canary-test' } },
+      strategy: { type: 'canary', batches: [50, 100], soak_seconds: 0, pause_on_failure: true },
+    });
+    assert.equal(dep.status, 201);
+    const paused = await waitDeployment(dep.body.id, 'paused');
+    assert.match(paused.reason, /failed to apply version 2: 'exporters' unknown type/);
+    const first = paused.targets.find((t: { batch: number }) => t.batch === 0);
+    const second = paused.targets.find((t: { batch: number }) => t.batch === 1);
+    assert.equal(first.status, 'failed');
+    assert.equal(second.status, 'pending');
+    const secondAgent = first.gateway_id === g1.id ? g2.agent : g1.agent;
+    const firstAgent = first.gateway_id === g1.id ? g1.agent : g2.agent;
+    await new Promise((r) => setTimeout(r, 1500)); // engine ticks pass; nothing may reach batch 2
+    assert.ok(
+      !secondAgent.configs.some((c) => c.body.includes('agent-fails-this')),
+      'second batch never received the failing config',
+    );
+    const rb = await admin().post(`/api/v1/deployments/${dep.body.id}/rollback`);
+    assert.equal(rb.status, 200);
+    assert.equal(rb.body.status, 'rolled_back');
+    await eventually(async () => firstAgent.configs.at(-1)?.ok && firstAgent.effective === GOOD_V1);
+    const gw = (await admin().get(`/api/v1/gateways/${first.gateway_id}/config`)).body;
+    assert.equal(gw.config_version, 1);
+  },
+);
 
 test('a good canary completes with every target applied, batch by batch', async () => {
   const ids: string[] = [];
@@ -154,82 +165,90 @@ test('a good canary completes with every target applied, batch by batch', async 
   assert.ok(done.targets.every((t: { status: string }) => t.status === 'applied'));
 });
 
-test('a report that was never recorded (the process stopped in between) is picked up from what the gateway reported', async () => {
-  const g = await startAgent('dep-lost-report', { lost: 'yes' });
-  const tid = await template('lost-report', GOOD_V1);
-  const created = await admin().post('/api/v1/deployments', {
-    template_id: tid,
-    version: 1,
-    target: { gateway_ids: [g.id] },
-  });
-  assert.equal(created.status, 201, JSON.stringify(created.body));
-  await waitDeployment(created.body.id, 'completed');
-  // As if the APPLIED report had been lost: the gateway row says APPLIED, the target still "applying".
-  await fg.db.query(
-    "UPDATE deployment_targets SET status = 'applying', updated_at = now() - interval '1 minute' WHERE deployment_id = $1",
-    [created.body.id],
-  );
-  await fg.db.query("UPDATE deployments SET status = 'in_progress', batch_applied_at = NULL WHERE id = $1", [
-    created.body.id,
-  ]);
-  assert.equal((await admin().get(`/api/v1/deployments/${created.body.id}`)).body.targets[0].status, 'applying');
-  await fg.features.deployments.tick({ reconcile: true });
-  const d = await waitDeployment(created.body.id, 'completed');
-  assert.equal(d.targets[0].status, 'applied');
-});
+test(
+  'a report that was never recorded (the process stopped in between) ' + 'is picked up from what the gateway reported',
+  async () => {
+    const g = await startAgent('dep-lost-report', { lost: 'yes' });
+    const tid = await template('lost-report', GOOD_V1);
+    const created = await admin().post('/api/v1/deployments', {
+      template_id: tid,
+      version: 1,
+      target: { gateway_ids: [g.id] },
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    await waitDeployment(created.body.id, 'completed');
+    // As if the APPLIED report had been lost: the gateway row says APPLIED, the target still "applying".
+    await fg.db.query(
+      "UPDATE deployment_targets SET status = 'applying', updated_at = now() - interval '1 minute' " +
+        'WHERE deployment_id = $1',
+      [created.body.id],
+    );
+    await fg.db.query("UPDATE deployments SET status = 'in_progress', batch_applied_at = NULL WHERE id = $1", [
+      created.body.id,
+    ]);
+    assert.equal((await admin().get(`/api/v1/deployments/${created.body.id}`)).body.targets[0].status, 'applying');
+    await fg.features.deployments.tick({ reconcile: true });
+    const d = await waitDeployment(created.body.id, 'completed');
+    assert.equal(d.targets[0].status, 'applied');
+  },
+);
 
-test('bad input: selector matching nothing, unknown template/version, extension-mode excluded, viewer refused, other org 404', async () => {
-  const tid = await template('bad-input', GOOD_V1);
-  const none = await admin().post('/api/v1/deployments', {
-    template_id: tid,
-    version: 1,
-    target: { tags: { nothing: 'here' } },
-  });
-  assert.equal(none.status, 400);
-  assert.equal(none.body.error.code, 'SELECTOR_MATCHES_NOTHING');
-  const unknownT = await admin().post('/api/v1/deployments', {
-    template_id: '00000000-0000-4000-8000-000000000000',
-    version: 1,
-    target: { tags: { a: 'b' } },
-  });
-  assert.equal(unknownT.status, 404);
-  const unknownV = await admin().post('/api/v1/deployments', {
-    template_id: tid,
-    version: 99,
-    target: { tags: { a: 'b' } },
-  });
-  assert.equal(unknownV.status, 404);
-  const ext = await startAgent(
-    'ext-mode-1',
-    { mode: 'ext' },
-    {
-      capabilities:
-        AgentCapability.ReportsStatus | AgentCapability.ReportsEffectiveConfig | AgentCapability.ReportsHealth,
-    },
-  );
-  const onlyExt = await admin().post('/api/v1/deployments', {
-    template_id: tid,
-    version: 1,
-    target: { tags: { mode: 'ext' } },
-  });
-  assert.equal(onlyExt.status, 400);
-  assert.match(JSON.stringify(onlyExt.body.error.details), /extension mode/);
-  void ext;
-  const viewer = await userWithRole(fg, fg.defaultOrgId, 'viewer');
-  const denied = await api(fg, viewer.token).post('/api/v1/deployments', {
-    template_id: tid,
-    version: 1,
-    target: { tags: { a: 'b' } },
-  });
-  assert.equal(denied.status, 403);
-  const org2 = await admin().post('/api/v1/orgs', { name: 'Other org deployments' });
-  const foreign = await admin().post(`/api/v1/deployments?org_id=${org2.body.id}`, {
-    template_id: tid,
-    version: 1,
-    target: { tags: { a: 'b' } },
-  });
-  assert.equal(foreign.status, 404);
-});
+test(
+  'bad input: selector matching nothing, unknown template/version, ' +
+    'extension-mode excluded, viewer refused, other org 404',
+  async () => {
+    const tid = await template('bad-input', GOOD_V1);
+    const none = await admin().post('/api/v1/deployments', {
+      template_id: tid,
+      version: 1,
+      target: { tags: { nothing: 'here' } },
+    });
+    assert.equal(none.status, 400);
+    assert.equal(none.body.error.code, 'SELECTOR_MATCHES_NOTHING');
+    const unknownT = await admin().post('/api/v1/deployments', {
+      template_id: '00000000-0000-4000-8000-000000000000',
+      version: 1,
+      target: { tags: { a: 'b' } },
+    });
+    assert.equal(unknownT.status, 404);
+    const unknownV = await admin().post('/api/v1/deployments', {
+      template_id: tid,
+      version: 99,
+      target: { tags: { a: 'b' } },
+    });
+    assert.equal(unknownV.status, 404);
+    const ext = await startAgent(
+      'ext-mode-1',
+      { mode: 'ext' },
+      {
+        capabilities:
+          AgentCapability.ReportsStatus | AgentCapability.ReportsEffectiveConfig | AgentCapability.ReportsHealth,
+      },
+    );
+    const onlyExt = await admin().post('/api/v1/deployments', {
+      template_id: tid,
+      version: 1,
+      target: { tags: { mode: 'ext' } },
+    });
+    assert.equal(onlyExt.status, 400);
+    assert.match(JSON.stringify(onlyExt.body.error.details), /extension mode/);
+    void ext;
+    const viewer = await userWithRole(fg, fg.defaultOrgId, 'viewer');
+    const denied = await api(fg, viewer.token).post('/api/v1/deployments', {
+      template_id: tid,
+      version: 1,
+      target: { tags: { a: 'b' } },
+    });
+    assert.equal(denied.status, 403);
+    const org2 = await admin().post('/api/v1/orgs', { name: 'Other org deployments' });
+    const foreign = await admin().post(`/api/v1/deployments?org_id=${org2.body.id}`, {
+      template_id: tid,
+      version: 1,
+      target: { tags: { a: 'b' } },
+    });
+    assert.equal(foreign.status, 404);
+  },
+);
 
 test('a control-plane restart during a slow canary resumes and completes it', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'flowgate-restart-'));

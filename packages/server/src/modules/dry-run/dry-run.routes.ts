@@ -10,7 +10,8 @@ export async function dryRunRoutes(app: App, deps: { dryRun: DryRunService }) {
       schema: {
         tags: ['templates'],
         summary:
-          "Run the template's processors in a real collector on sample telemetry (built-in metrics/logs from the reference workload, or your OTLP/JSON) and compare input and output",
+          "Run the template's processors in a real collector on sample telemetry (built-in " +
+          'metrics/logs from the reference workload, or your OTLP/JSON) and compare input and output',
         querystring: OrgQuery,
         params: IdParams,
         body: DryRunBody,

@@ -277,7 +277,8 @@ export function createDryRunService(deps: {
       if (!bin)
         throw new AppError(
           'DRY_RUN_UNAVAILABLE',
-          'Dry-run needs the gateway collector binary, which is not built here: run `npm run gateway:build` (or set FLOWGATE_GATEWAY_BIN_DIR)',
+          'Dry-run needs the gateway collector binary, which is not built here: ' +
+            'run `npm run gateway:build` (or set FLOWGATE_GATEWAY_BIN_DIR)',
         );
       const input = sampleData(body.sample);
       const plan = dryRunPlan(version.config_yaml, signalsIn(input));

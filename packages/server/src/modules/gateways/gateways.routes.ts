@@ -136,7 +136,8 @@ export async function gatewayRoutes(
       return {
         supervisor_yaml: supervisorYaml({ opampUrl: `${base.replace(/^http/, 'ws')}/v1/opamp`, name }),
         command: 'FLOWGATE_TOKEN=<registration token> opampsupervisor --config supervisor.yaml',
-        flowgate_command: `npx flowgate gateway run --server ${base} --registration-token <registration token> --name ${name}`,
+        flowgate_command:
+          `npx flowgate gateway run --server ${base} ` + `--registration-token <registration token> --name ${name}`,
         registration_token: token,
       };
     },
@@ -408,7 +409,9 @@ export async function gatewayRoutes(
       schema: {
         tags,
         summary:
-          "Revoke the gateway's OpAMP token (its connection is closed, refused at next connect); 409 GATEWAY_HAS_NO_TOKEN for a zero-touch gateway without one (revoke its registration token instead)",
+          "Revoke the gateway's OpAMP token (its connection is closed, " +
+          'refused at next connect); 409 GATEWAY_HAS_NO_TOKEN for a zero-touch ' +
+          'gateway without one (revoke its registration token instead)',
         ...q,
         response: { 200: OkResponse, ...errors },
       },
@@ -422,7 +425,8 @@ export async function gatewayRoutes(
       schema: {
         tags,
         summary:
-          'Issue a new OpAMP token; the old one stops working. A zero-touch gateway gets a token of its own; its registration token still admits it until revoked',
+          'Issue a new OpAMP token; the old one stops working. A zero-touch gateway gets a token of ' +
+          'its own; its registration token still admits it until revoked',
         ...q,
         response: { 200: RotateTokenResponse, ...errors },
       },

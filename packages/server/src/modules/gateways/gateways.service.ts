@@ -335,7 +335,7 @@ export function createGatewaysService(deps: {
     publishEvent,
     command,
 
-    // ── registration tokens ────────────────────────────────────────────────
+    // ── registration tokens ───────────────────
     async createRegistrationToken(
       scope: OrgScope,
       principal: Principal,
@@ -395,7 +395,7 @@ export function createGatewaysService(deps: {
       return tokensStore.findSpentRegistrationToken(db, sha256Hex(plaintext));
     },
 
-    // ── enrolment ──────────────────────────────────────────────────────────
+    // ── enrolment ─────────────────────────────
     /** Seed flow: POST /api/v1/gateways with a registration token → gateway + OpAMP token. */
     async register(
       registrationToken: string,
@@ -465,7 +465,10 @@ export function createGatewaysService(deps: {
       };
     },
 
-    /** Validates an OpAMP token: signature, type, gateway exists in the token's org, and it is the gateway's current token. */
+    /**
+     * Validates an OpAMP token: signature, type, gateway exists
+     * in the token's org, and it is the gateway's current token.
+     */
     async authenticateOpamp(token: string): Promise<GatewayRow | null> {
       const claims = await tokens.verifyOpamp(token);
       if (!claims) return null;
@@ -493,7 +496,7 @@ export function createGatewaysService(deps: {
       return configView(systemScope(row.org_id), row);
     },
 
-    // ── reads ──────────────────────────────────────────────────────────────
+    // ── reads ─────────────────────────────────
     async list(
       scope: OrgScope,
       q: {
@@ -558,7 +561,8 @@ export function createGatewaysService(deps: {
       for (const r of rows) {
         out.total += r.n;
         const lastSeen = r.last_seen_age === null ? null : new Date(now.getTime() - r.last_seen_age * 1000);
-        // transport unknown here: treat a connected row as live (HTTP pollers mark themselves disconnected when they stop)
+        // transport unknown here: treat a connected row as live
+        // (HTTP pollers mark themselves disconnected when they stop)
         const h = computeHealth({
           status: r.status as GatewayStatus,
           lastSeen,
@@ -617,7 +621,7 @@ export function createGatewaysService(deps: {
       return store.agentTags(db, scope);
     },
 
-    // ── mutations ──────────────────────────────────────────────────────────
+    // ── mutations ─────────────────────────────
     async setTags(scope: OrgScope, id: string, tags: Record<string, string>) {
       const row = await db.tx(async (sql) => {
         const before = await store.getGateway(sql, scope, id);
@@ -687,7 +691,8 @@ export function createGatewaysService(deps: {
         await audit(sql, scope, { action: 'gateway.revoke_token', resourceType: 'gateway', resourceId: id });
       });
       // The live connection may have been admitted with the old token: end it, the reconnect with it is
-      // refused. (A zero-touch gateway that was also given its own token is still admitted with its registration token.)
+      // refused. (A zero-touch gateway that was also given its own token is still admitted with its
+      // registration token.)
       await command({ type: 'disconnect', gateway_id: id, org_id: scope.orgId });
       void publishEvent('gateway.updated', scope.orgId, id);
       return { ok: true as const };

@@ -57,8 +57,9 @@ export interface DesiredConfig {
 }
 
 /** Columns for lists: no large blobs. */
-export const LIST_COLUMNS = `id, org_id, instance_id, instance_uid, name, status, mode, last_seen, hostname, tags, capabilities, connected, transport,
-  remote_config_status, created_at, description->'identifying'->>'service.version' AS version, (health->>'healthy')::boolean AS agent_healthy`;
+export const LIST_COLUMNS = `id, org_id, instance_id, instance_uid, name, status, mode, last_seen, hostname, tags,
+  capabilities, connected, transport, remote_config_status, created_at,
+  description->'identifying'->>'service.version' AS version, (health->>'healthy')::boolean AS agent_healthy`;
 
 export type GatewayListRow = Pick<
   GatewayRow,
@@ -96,7 +97,8 @@ export async function insertGateway(
 ): Promise<GatewayRow> {
   return (
     await sql.query<GatewayRow>(
-      `INSERT INTO gateways (org_id, instance_id, instance_uid, name, name_is_custom, hostname, ip_address, extra_metadata, registration_token_id, status)
+      `INSERT INTO gateways (org_id, instance_id, instance_uid, name, name_is_custom, hostname, ip_address,
+                            extra_metadata, registration_token_id, status)
      VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) RETURNING *`,
       [
         scope.orgId,
@@ -239,7 +241,8 @@ export async function listGateways(
   params.push(limit + 1);
   const sortValueSql = col === 'name' ? 'name' : `to_char(${key} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
   const rows = await sql.query<GatewayListRow & { sort_value: string }>(
-    `SELECT ${LIST_COLUMNS}, ${sortValueSql} AS sort_value FROM gateways WHERE ${where.join(' AND ')} ORDER BY ${key} ${dir}, id ${dir} LIMIT $${params.length}`,
+    `SELECT ${LIST_COLUMNS}, ${sortValueSql} AS sort_value FROM gateways ` +
+      `WHERE ${where.join(' AND ')} ORDER BY ${key} ${dir}, id ${dir} LIMIT $${params.length}`,
     params,
   );
   const page = rows.slice(0, limit);
@@ -277,7 +280,9 @@ export const gatewaysMatching = (sql: Sql, scope: OrgScope, f: GatewayFilter) =>
       | 'current_config_version'
     >
   >(
-    `SELECT id, name, capabilities, mode, connected, remote_config_hash, remote_config_status, desired_config_hash, desired_config, current_config_version FROM gateways WHERE ${where.join(' AND ')} ORDER BY name, id`,
+    `SELECT id, name, capabilities, mode, connected, remote_config_hash, remote_config_status, ` +
+      `desired_config_hash, desired_config, current_config_version ` +
+      `FROM gateways WHERE ${where.join(' AND ')} ORDER BY name, id`,
     params,
   );
 };
@@ -324,7 +329,9 @@ export async function insertConfigEvents(
   await sql.query(
     `INSERT INTO gateway_config_events (org_id, gateway_id, config_hash, status, error_message, created_at)
      SELECT e.org_id, e.gateway_id, e.config_hash, e.status, e.error_message, e.created_at
-       FROM jsonb_to_recordset($1::jsonb) AS e(n int, org_id uuid, gateway_id uuid, config_hash text, status text, error_message text, created_at timestamptz)
+       FROM jsonb_to_recordset($1::jsonb)
+            AS e(n int, org_id uuid, gateway_id uuid, config_hash text, status text, error_message text,
+                 created_at timestamptz)
       WHERE EXISTS (SELECT 1 FROM gateways g WHERE g.id = e.gateway_id AND g.org_id = e.org_id)
       ORDER BY e.n`,
     [
@@ -345,7 +352,8 @@ export async function insertConfigEvents(
 
 export const configEvents = (sql: Sql, scope: OrgScope, gatewayId: string, limit = 50) =>
   sql.query<{ config_hash: string | null; status: string; error_message: string | null; created_at: Date }>(
-    'SELECT config_hash, status, error_message, created_at FROM gateway_config_events WHERE org_id = $1 AND gateway_id = $2 ORDER BY created_at DESC, id DESC LIMIT $3',
+    'SELECT config_hash, status, error_message, created_at FROM gateway_config_events ' +
+      'WHERE org_id = $1 AND gateway_id = $2 ORDER BY created_at DESC, id DESC LIMIT $3',
     [scope.orgId, gatewayId, limit],
   );
 
@@ -357,9 +365,11 @@ export const configEvents = (sql: Sql, scope: OrgScope, gatewayId: string, limit
 export async function touchLastSeen(sql: Sql, ids: string[], times: Date[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
   const rows = await sql.query<{ id: string }>(
-    `UPDATE gateways g SET last_seen = GREATEST(g.last_seen, v.ts), status = CASE WHEN g.status IN ('registered', 'inactive') THEN 'active' ELSE g.status END
+    `UPDATE gateways g SET last_seen = GREATEST(g.last_seen, v.ts),
+            status = CASE WHEN g.status IN ('registered', 'inactive') THEN 'active' ELSE g.status END
        FROM (SELECT unnest($1::uuid[]) AS id, unnest($2::timestamptz[]) AS ts) v
-      WHERE g.id = v.id AND g.id IN (SELECT id FROM gateways WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE SKIP LOCKED)
+      WHERE g.id = v.id
+        AND g.id IN (SELECT id FROM gateways WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE SKIP LOCKED)
       RETURNING g.id`,
     [ids, times],
   );
@@ -380,8 +390,10 @@ export async function setDesiredForMany(
 ): Promise<void> {
   if (ids.length === 0) return;
   await sql.query(
-    `UPDATE gateways SET desired_config = $3, desired_config_hash = $4, current_config_version = $5, config_recovery = NULL,
-            failed_config_hash = CASE WHEN failed_config_hash = $4 THEN NULL ELSE failed_config_hash END, updated_at = now()
+    `UPDATE gateways SET desired_config = $3, desired_config_hash = $4, current_config_version = $5,
+            config_recovery = NULL,
+            failed_config_hash = CASE WHEN failed_config_hash = $4 THEN NULL ELSE failed_config_hash END,
+            updated_at = now()
       WHERE id IN (SELECT id FROM gateways WHERE org_id = $1 AND id = ANY($2::uuid[]) ORDER BY id FOR UPDATE)`,
     [scope.orgId, ids, JSON.stringify(desired), hash, desired.version],
   );
@@ -390,7 +402,9 @@ export async function setDesiredForMany(
 /** A WebSocket connection ended: the gateway is disconnected unless a newer connection (any replica) took over. */
 export const disconnectConnection = (sql: Sql, gatewayId: string, connectionId: string) =>
   sql.query(
-    "UPDATE gateways SET connected = false, connection_id = NULL, status = CASE WHEN status = 'active' THEN 'inactive' ELSE status END, updated_at = now() WHERE id = $1 AND connection_id = $2",
+    'UPDATE gateways SET connected = false, connection_id = NULL, ' +
+      "status = CASE WHEN status = 'active' THEN 'inactive' ELSE status END, updated_at = now() " +
+      'WHERE id = $1 AND connection_id = $2',
     [gatewayId, connectionId],
   );
 
@@ -407,7 +421,8 @@ export const forgetReplica = (sql: Sql, replicaId: string) =>
  */
 export const disconnectFromDeadReplicas = (sql: Sql, timeoutSeconds: number, selfId: string) =>
   sql.query<{ id: string; org_id: string }>(
-    `UPDATE gateways SET connected = false, connection_id = NULL, status = CASE WHEN status = 'active' THEN 'inactive' ELSE status END, updated_at = now()
+    `UPDATE gateways SET connected = false, connection_id = NULL,
+            status = CASE WHEN status = 'active' THEN 'inactive' ELSE status END, updated_at = now()
       WHERE connected AND transport = 'websocket' AND replica_id IS NOT NULL AND replica_id <> $2
         AND replica_id NOT IN (SELECT id FROM opamp_replicas WHERE seen_at > now() - make_interval(secs => $1))
       RETURNING id, org_id`,
@@ -418,7 +433,8 @@ export const reclaimConnections = (sql: Sql, replicaId: string, gatewayIds: stri
   gatewayIds.length === 0
     ? Promise.resolve([])
     : sql.query<{ id: string; org_id: string }>(
-        `UPDATE gateways g SET connected = true, connection_id = v.cid, status = CASE WHEN g.status = 'inactive' THEN 'active' ELSE g.status END, updated_at = now()
+        `UPDATE gateways g SET connected = true, connection_id = v.cid,
+              status = CASE WHEN g.status = 'inactive' THEN 'active' ELSE g.status END, updated_at = now()
        FROM (SELECT unnest($2::uuid[]) AS id, unnest($3::text[]) AS cid) v
       WHERE g.id = v.id AND NOT g.connected AND g.connection_id IS NULL AND g.replica_id = $1
       RETURNING g.id, g.org_id`,
@@ -433,10 +449,14 @@ export const pruneReplicas = (sql: Sql, timeoutSeconds: number) =>
 export const markAllDisconnected = (sql: Sql, connectionIds: string[] | null) =>
   connectionIds === null
     ? sql.query(
-        "UPDATE gateways SET connected = false, connection_id = NULL, status = CASE WHEN status = 'active' THEN 'inactive' ELSE status END WHERE connected AND transport = 'websocket'",
+        'UPDATE gateways SET connected = false, connection_id = NULL, ' +
+          "status = CASE WHEN status = 'active' THEN 'inactive' ELSE status END " +
+          "WHERE connected AND transport = 'websocket'",
       )
     : sql.query(
-        "UPDATE gateways SET connected = false, connection_id = NULL, status = CASE WHEN status = 'active' THEN 'inactive' ELSE status END WHERE connection_id = ANY($1::text[])",
+        'UPDATE gateways SET connected = false, connection_id = NULL, ' +
+          "status = CASE WHEN status = 'active' THEN 'inactive' ELSE status END " +
+          'WHERE connection_id = ANY($1::text[])',
         [connectionIds],
       );
 

@@ -69,19 +69,23 @@ test('patches of one moment: one statement per column set, one commit; every col
   await b.close();
 });
 
-test("a gateway patched twice in one moment ends with its second patch; unknown ids and another org's gateway are not found", async () => {
-  const b = createGatewayPatchBatcher(fg.db, { maxDelayMs: 20 });
-  const results = await Promise.all([
-    b.patch(fg.defaultOrgId, ids[0]!, { remote_config_status: 'APPLYING' }),
-    b.patch(fg.defaultOrgId, ids[0]!, { remote_config_status: 'APPLIED' }),
-    b.patch(fg.defaultOrgId, randomUUID(), { remote_config_status: 'APPLIED' }),
-    b.patch(other, ids[1]!, { remote_config_status: 'APPLYING' }),
-  ]);
-  assert.deepEqual(results, [true, true, false, false]);
-  assert.equal((await row(ids[0]!)).remote_config_status, 'APPLIED');
-  assert.equal((await row(ids[1]!)).remote_config_status, 'FAILED', 'another org cannot patch it');
-  await b.close();
-});
+test(
+  'a gateway patched twice in one moment ends with its second ' +
+    "patch; unknown ids and another org's gateway are not found",
+  async () => {
+    const b = createGatewayPatchBatcher(fg.db, { maxDelayMs: 20 });
+    const results = await Promise.all([
+      b.patch(fg.defaultOrgId, ids[0]!, { remote_config_status: 'APPLYING' }),
+      b.patch(fg.defaultOrgId, ids[0]!, { remote_config_status: 'APPLIED' }),
+      b.patch(fg.defaultOrgId, randomUUID(), { remote_config_status: 'APPLIED' }),
+      b.patch(other, ids[1]!, { remote_config_status: 'APPLYING' }),
+    ]);
+    assert.deepEqual(results, [true, true, false, false]);
+    assert.equal((await row(ids[0]!)).remote_config_status, 'APPLIED');
+    assert.equal((await row(ids[1]!)).remote_config_status, 'FAILED', 'another org cannot patch it');
+    await b.close();
+  },
+);
 
 test('one bad patch fails only its caller', async () => {
   const b = createGatewayPatchBatcher(fg.db, { maxDelayMs: 20 });

@@ -29,7 +29,8 @@ export async function insertRegistrationToken(
 ) {
   return (
     await sql.query<RegistrationTokenRow>(
-      'INSERT INTO registration_tokens (org_id, token, prefix, name, expires_at, max_uses, created_by) VALUES ($1,$2,$3,$4,$5,$6,$7) RETURNING *',
+      'INSERT INTO registration_tokens (org_id, token, prefix, name, expires_at, max_uses, created_by) ' +
+        'VALUES ($1,$2,$3,$4,$5,$6,$7) RETURNING *',
       [scope.orgId, t.hash, t.prefix, t.name, t.expiresAt, t.maxUses, t.createdBy],
     )
   )[0]!;
@@ -76,7 +77,8 @@ export const findSpentRegistrationToken = async (sql: Sql, hash: string) =>
 export const consumeRegistrationToken = async (sql: Sql, id: string) =>
   (
     await sql.query(
-      'UPDATE registration_tokens SET uses = uses + 1 WHERE id = $1 AND is_active AND (max_uses IS NULL OR uses < max_uses) AND (expires_at IS NULL OR expires_at > now()) RETURNING id',
+      'UPDATE registration_tokens SET uses = uses + 1 WHERE id = $1 AND is_active ' +
+        'AND (max_uses IS NULL OR uses < max_uses) AND (expires_at IS NULL OR expires_at > now()) RETURNING id',
       [id],
     )
   ).length === 1;

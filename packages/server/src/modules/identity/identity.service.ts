@@ -9,7 +9,8 @@ import { roleRank, type OrgScope, type Principal, type Actor } from '../../platf
 import { audit, insertAudit } from '../audit/audit.store.ts';
 import * as store from './identity.store.ts';
 
-const DUMMY_HASH = '$argon2id$v=19$m=19456,t=2,p=1$OSgPIW0j/8VCBpz01lOofg$PjlHj+qZW7tyTKwFUfzBfUKWb35B0FG6RngcDuvDkn0'; // verified against when the email is unknown, so timing does not reveal it
+// verified against when the email is unknown, so timing does not reveal it
+const DUMMY_HASH = '$argon2id$v=19$m=19456,t=2,p=1$OSgPIW0j/8VCBpz01lOofg$PjlHj+qZW7tyTKwFUfzBfUKWb35B0FG6RngcDuvDkn0';
 
 export const hashPassword = (password: string) => argonHash(password);
 

@@ -56,7 +56,8 @@ export async function membershipsOf(
   userId: string,
 ): Promise<{ org_id: string; org_name: string; role: Role }[]> {
   return sql.query(
-    'SELECT m.org_id, o.name AS org_name, m.role FROM memberships m JOIN organizations o ON o.id = m.org_id WHERE m.user_id = $1 ORDER BY o.name',
+    'SELECT m.org_id, o.name AS org_name, m.role FROM memberships m JOIN organizations o ON o.id = m.org_id ' +
+      'WHERE m.user_id = $1 ORDER BY o.name',
     [userId],
   );
 }
@@ -80,7 +81,8 @@ export const slugTaken = async (sql: Sql, slug: string) =>
   (await sql.query('SELECT 1 FROM organizations WHERE slug = $1', [slug])).length > 0;
 export const orgsOfUser = (sql: Sql, userId: string) =>
   sql.query<OrgRow & { role: Role }>(
-    'SELECT o.*, m.role FROM organizations o JOIN memberships m ON m.org_id = o.id WHERE m.user_id = $1 ORDER BY o.name',
+    'SELECT o.*, m.role FROM organizations o JOIN memberships m ON m.org_id = o.id WHERE m.user_id = $1 ' +
+      'ORDER BY o.name',
     [userId],
   );
 export const orgById = async (sql: Sql, id: string) =>
@@ -88,13 +90,15 @@ export const orgById = async (sql: Sql, id: string) =>
 
 export const upsertMembership = (sql: Sql, orgId: string, userId: string, role: Role) =>
   sql.query(
-    'INSERT INTO memberships (org_id, user_id, role) VALUES ($1,$2,$3) ON CONFLICT (org_id, user_id) DO UPDATE SET role = EXCLUDED.role',
+    'INSERT INTO memberships (org_id, user_id, role) VALUES ($1,$2,$3) ' +
+      'ON CONFLICT (org_id, user_id) DO UPDATE SET role = EXCLUDED.role',
     [orgId, userId, role],
   );
 
 export const listMembers = (sql: Sql, scope: OrgScope) =>
   sql.query<{ user_id: string; email: string; name: string | null; role: Role; created_at: Date }>(
-    'SELECT m.user_id, u.email, u.name, m.role, m.created_at FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.org_id = $1 ORDER BY u.email',
+    'SELECT m.user_id, u.email, u.name, m.role, m.created_at FROM memberships m ' +
+      'JOIN users u ON u.id = m.user_id WHERE m.org_id = $1 ORDER BY u.email',
     [scope.orgId],
   );
 export const memberRole = async (sql: Sql, scope: OrgScope, userId: string) =>
@@ -120,7 +124,8 @@ export async function insertApiKey(
 ): Promise<ApiKeyRow> {
   return (
     await sql.query<ApiKeyRow>(
-      'INSERT INTO api_keys (org_id, user_id, name, prefix, key_hash, role, expires_at) VALUES ($1,$2,$3,$4,$5,$6,$7) RETURNING *',
+      'INSERT INTO api_keys (org_id, user_id, name, prefix, key_hash, role, expires_at) ' +
+        'VALUES ($1,$2,$3,$4,$5,$6,$7) RETURNING *',
       [scope.orgId, k.userId, k.name, k.prefix, k.keyHash, k.role, k.expiresAt],
     )
   )[0]!;
@@ -140,7 +145,8 @@ export const revokeApiKey = async (sql: Sql, scope: OrgScope, id: string) =>
 export const findActiveApiKeyByHash = async (sql: Sql, hash: string) =>
   (
     await sql.query<ApiKeyRow>(
-      'SELECT * FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())',
+      'SELECT * FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL ' +
+        'AND (expires_at IS NULL OR expires_at > now())',
       [hash],
     )
   )[0] ?? null;

@@ -55,7 +55,8 @@ export async function secretRoutes(app: App, deps: { secrets: SecretsService }) 
       schema: {
         tags,
         summary:
-          'Delete a secret; 409 SECRET_IN_USE (details.used_by: gateways and templates) while a gateway configuration or a live template version references it, unless force=true',
+          'Delete a secret; 409 SECRET_IN_USE (details.used_by: gateways and templates) ' +
+          'while a gateway configuration or a live template version references it, unless force=true',
         querystring: DeleteSecretQuery,
         params: NameParams,
         response: { 200: OkResponse, ...errors, 409: SecretInUseErrorBody },

@@ -32,7 +32,8 @@ const secretView = (r: store.SecretRow) => ({
  */
 async function secretReferences(sql: Sql, scope: OrgScope, name: string): Promise<SecretReference[]> {
   const needle = `\${secret:${name}}`;
-  // The SQL filter is only a substring match; the config-ref parser decides (`$${secret:X}` is an escape, not a reference).
+  // The SQL filter is only a substring match; the config-ref
+  // parser decides (`$${secret:X}` is an escape, not a reference).
   const references = (text: unknown) => typeof text === 'string' && secretNamesIn(text).includes(name);
   const anyFile = (files: Record<string, string> | null) => Object.values(files ?? {}).some(references);
   const gateways = (await store.gatewayConfigsContaining(sql, scope, needle))
@@ -48,7 +49,10 @@ async function secretReferences(sql: Sql, scope: OrgScope, name: string): Promis
 function inUseMessage(name: string, usedBy: SecretReference[]): string {
   const shown = usedBy.slice(0, 3).map((r) => `${r.kind} "${r.name}"`);
   const more = usedBy.length - shown.length;
-  return `Secret "${name}" is referenced by ${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}: remove the reference or deploy a configuration without it, or delete with ?force=true`;
+  return (
+    `Secret "${name}" is referenced by ${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}: ` +
+    `remove the reference or deploy a configuration without it, or delete with ?force=true`
+  );
 }
 
 export function createSecretsService(deps: { db: Db; secret: string }) {

@@ -68,7 +68,8 @@ export interface TemplateVersionTextRow {
 export const gatewayConfigsContaining = (sql: Sql, scope: OrgScope, text: string) =>
   sql.query<GatewayConfigFilesRow>(
     `SELECT id, name, desired_config->'files' AS desired_files, applied_config->'files' AS applied_files FROM gateways
-     WHERE org_id = $1 AND (strpos(desired_config::text, $2) > 0 OR strpos(applied_config::text, $2) > 0) ORDER BY name, id`,
+     WHERE org_id = $1 AND (strpos(desired_config::text, $2) > 0 OR strpos(applied_config::text, $2) > 0)
+     ORDER BY name, id`,
     [scope.orgId, text],
   );
 
@@ -81,7 +82,9 @@ export const liveTemplateVersionsContaining = (sql: Sql, scope: OrgScope, text: 
      JOIN templates t ON t.id = v.template_id AND t.org_id = v.org_id
      WHERE v.org_id = $1 AND strpos(v.config_yaml, $2) > 0
        AND (v.version = t.latest_version OR EXISTS (
-         SELECT 1 FROM deployments d WHERE d.org_id = v.org_id AND d.template_id = v.template_id AND d.version = v.version AND d.status = ANY($3::text[])))
+         SELECT 1 FROM deployments d
+          WHERE d.org_id = v.org_id AND d.template_id = v.template_id AND d.version = v.version
+            AND d.status = ANY($3::text[])))
      ORDER BY t.name, t.id, v.version`,
     [scope.orgId, text, LIVE_DEPLOYMENT_STATUSES],
   );

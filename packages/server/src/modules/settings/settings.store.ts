@@ -8,6 +8,7 @@ export const readSettings = async (sql: Sql, scope: OrgScope) =>
 
 export const writeSettings = (sql: Sql, scope: OrgScope, values: Record<string, unknown>) =>
   sql.query(
-    `INSERT INTO settings (org_id, values) VALUES ($1, $2) ON CONFLICT (org_id) DO UPDATE SET values = EXCLUDED.values, updated_at = now()`,
+    `INSERT INTO settings (org_id, values) VALUES ($1, $2) ` +
+      `ON CONFLICT (org_id) DO UPDATE SET values = EXCLUDED.values, updated_at = now()`,
     [scope.orgId, JSON.stringify(values)],
   );

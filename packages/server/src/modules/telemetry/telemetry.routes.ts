@@ -24,7 +24,8 @@ export async function telemetryRoutes(app: App, deps: { telemetry: TelemetryServ
       schema: {
         tags: ['telemetry'],
         summary:
-          "OTLP/HTTP metrics ingest for gateways' own telemetry (Authorization: Bearer <telemetry token from the own_metrics offer>)",
+          "OTLP/HTTP metrics ingest for gateways' own telemetry (Authorization: " +
+          'Bearer <telemetry token from the own_metrics offer>)',
         hide: false,
       },
       preParsing: async (req, _reply, payload) => {

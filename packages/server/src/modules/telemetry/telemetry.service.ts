@@ -54,7 +54,9 @@ export function snapshotFrom(req: ExportMetricsServiceRequest, at = new Date()):
         }
         if (name === 'otelcol_processor_incoming_items' || name === 'otelcol_processor_outgoing_items') {
           for (const p of points) {
-            const k = `${attr(p.attributes, 'processor') ?? 'unknown'}|${attr(p.attributes, 'otel.signal') ?? attr(p.attributes, 'otel_signal') ?? ''}`;
+            const processor = attr(p.attributes, 'processor') ?? 'unknown';
+            const processorSignal = attr(p.attributes, 'otel.signal') ?? attr(p.attributes, 'otel_signal') ?? '';
+            const k = `${processor}|${processorSignal}`;
             const e = (snap.processors[k] ??= { incoming: 0, outgoing: 0 });
             if (name.endsWith('incoming_items')) e.incoming += valueOf(p);
             else e.outgoing += valueOf(p);

@@ -84,70 +84,73 @@ test('snapshot: sums counters per signal and keeps processor in/out', () => {
   assert.deepEqual(s.processors, { 'filter/drop|metrics': { incoming: 100, outgoing: 70 } });
 });
 
-test('own_metrics offer → OTLP/HTTP push (protobuf gzip and JSON) → /gateways/{id}/metrics shows the figures', async () => {
-  const token = (await api(fg, fg.adminToken).post('/api/v1/registration-tokens', { name: 't', expires_in_days: 1 }))
-    .body.token;
-  const a = new SimAgent({
-    url: `ws://${base.slice(7)}/v1/opamp`,
-    token,
-    capabilities:
-      AgentCapability.ReportsStatus | AgentCapability.AcceptsRemoteConfig | AgentCapability.ReportsOwnMetrics,
-  });
-  agents.push(a);
-  await a.start();
-  await a.send({ agentDescription: description('telemetry-1') });
-  const offer = await a.next((m) => !!m.connectionSettings?.ownMetrics);
-  const om = offer.connectionSettings!.ownMetrics!;
-  assert.equal(om.destinationEndpoint, `${base}/v1/metrics`);
-  const auth = om.headers!.headers.find((h) => h.key === 'Authorization')!.value;
-  // Sent once: the next reply carries no offer.
-  const n = a.received.length;
-  await a.send({});
-  const next = await a.next(() => true, 5000, n);
-  assert.equal(next.connectionSettings, undefined);
+test(
+  'own_metrics offer → OTLP/HTTP push (protobuf gzip and JSON) ' + '→ /gateways/{id}/metrics shows the figures',
+  async () => {
+    const token = (await api(fg, fg.adminToken).post('/api/v1/registration-tokens', { name: 't', expires_in_days: 1 }))
+      .body.token;
+    const a = new SimAgent({
+      url: `ws://${base.slice(7)}/v1/opamp`,
+      token,
+      capabilities:
+        AgentCapability.ReportsStatus | AgentCapability.AcceptsRemoteConfig | AgentCapability.ReportsOwnMetrics,
+    });
+    agents.push(a);
+    await a.start();
+    await a.send({ agentDescription: description('telemetry-1') });
+    const offer = await a.next((m) => !!m.connectionSettings?.ownMetrics);
+    const om = offer.connectionSettings!.ownMetrics!;
+    assert.equal(om.destinationEndpoint, `${base}/v1/metrics`);
+    const auth = om.headers!.headers.find((h) => h.key === 'Authorization')!.value;
+    // Sent once: the next reply carries no offer.
+    const n = a.received.length;
+    await a.send({});
+    const next = await a.next(() => true, 5000, n);
+    assert.equal(next.connectionSettings, undefined);
 
-  const bad = await fetch(om.destinationEndpoint, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-protobuf', authorization: 'Bearer fgt_nope' },
-    body: toBinary(ExportMetricsServiceRequestSchema, counters(1, 1, 1, 1)),
-  });
-  assert.equal(bad.status, 401);
-  const garbage = await fetch(om.destinationEndpoint, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-protobuf', authorization: auth },
-    body: new Uint8Array([0xff, 0xff, 0xff]),
-  });
-  assert.equal(garbage.status, 400);
+    const bad = await fetch(om.destinationEndpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-protobuf', authorization: 'Bearer fgt_nope' },
+      body: toBinary(ExportMetricsServiceRequestSchema, counters(1, 1, 1, 1)),
+    });
+    assert.equal(bad.status, 401);
+    const garbage = await fetch(om.destinationEndpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-protobuf', authorization: auth },
+      body: new Uint8Array([0xff, 0xff, 0xff]),
+    });
+    assert.equal(garbage.status, 400);
 
-  const pb = await fetch(om.destinationEndpoint, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-protobuf', 'content-encoding': 'gzip', authorization: auth },
-    body: gzipSync(toBinary(ExportMetricsServiceRequestSchema, counters(1000, 640, 1000, 640))),
-  });
-  assert.equal(pb.status, 200);
-  const gw = await eventually(
-    async () => (await api(fg, fg.adminToken).get('/api/v1/gateways?name=telemetry-1')).body.items[0],
-  );
-  const m1 = (await api(fg, fg.adminToken).get(`/api/v1/gateways/${gw.id}/metrics`)).body;
-  assert.equal(m1.totals.received.metric_points, 1000);
-  assert.equal(m1.totals.sent.metric_points, 640);
-  assert.deepEqual(m1.processors, [{ processor: 'filter/drop', signal: 'metrics', incoming: 1000, outgoing: 640 }]);
+    const pb = await fetch(om.destinationEndpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-protobuf', 'content-encoding': 'gzip', authorization: auth },
+      body: gzipSync(toBinary(ExportMetricsServiceRequestSchema, counters(1000, 640, 1000, 640))),
+    });
+    assert.equal(pb.status, 200);
+    const gw = await eventually(
+      async () => (await api(fg, fg.adminToken).get('/api/v1/gateways?name=telemetry-1')).body.items[0],
+    );
+    const m1 = (await api(fg, fg.adminToken).get(`/api/v1/gateways/${gw.id}/metrics`)).body;
+    assert.equal(m1.totals.received.metric_points, 1000);
+    assert.equal(m1.totals.sent.metric_points, 640);
+    assert.deepEqual(m1.processors, [{ processor: 'filter/drop', signal: 'metrics', incoming: 1000, outgoing: 640 }]);
 
-  const json = await fetch(om.destinationEndpoint, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: auth },
-    body: JSON.stringify({
-      resourceMetrics: [
-        {
-          scopeMetrics: [
-            { metrics: [{ name: 'otelcol_receiver_accepted_log_records', sum: { dataPoints: [{ asInt: '25' }] } }] },
-          ],
-        },
-      ],
-    }),
-  });
-  assert.equal(json.status, 200, await json.text());
-  const m2 = (await api(fg, fg.adminToken).get(`/api/v1/gateways/${gw.id}/metrics`)).body;
-  assert.equal(m2.totals.received.log_records, 25);
-  assert.equal(m2.logs_processed, 25);
-});
+    const json = await fetch(om.destinationEndpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: auth },
+      body: JSON.stringify({
+        resourceMetrics: [
+          {
+            scopeMetrics: [
+              { metrics: [{ name: 'otelcol_receiver_accepted_log_records', sum: { dataPoints: [{ asInt: '25' }] } }] },
+            ],
+          },
+        ],
+      }),
+    });
+    assert.equal(json.status, 200, await json.text());
+    const m2 = (await api(fg, fg.adminToken).get(`/api/v1/gateways/${gw.id}/metrics`)).body;
+    assert.equal(m2.totals.received.log_records, 25);
+    assert.equal(m2.logs_processed, 25);
+  },
+);

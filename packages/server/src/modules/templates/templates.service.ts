@@ -150,7 +150,8 @@ export function createTemplatesService(deps: { db: Db; bus: EventBus }) {
           if (!now) throw new AppError('TEMPLATE_NOT_FOUND');
           throw new AppError(
             'STALE_VERSION',
-            `You edited version ${body.base_version}, but the latest is ${now.latest_version}: reload, merge and save again`,
+            `You edited version ${body.base_version}, but the latest ` +
+              `is ${now.latest_version}: reload, merge and save again`,
             { base_version: body.base_version, latest_version: now.latest_version },
           );
         }
@@ -234,7 +235,9 @@ export function createTemplatesService(deps: { db: Db; bus: EventBus }) {
         if (active.length)
           throw new AppError(
             'TEMPLATE_IN_USE',
-            `The template is used by ${active.length === 1 ? 'an active deployment' : `${active.length} active deployments`}: finish, cancel or roll back ${active.length === 1 ? 'it' : 'them'} first`,
+            `The template is used by ` +
+              `${active.length === 1 ? 'an active deployment' : `${active.length} active deployments`}: ` +
+              `finish, cancel or roll back ${active.length === 1 ? 'it' : 'them'} first`,
             { deployment_ids: active },
           );
         try {

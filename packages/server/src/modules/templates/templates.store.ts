@@ -118,7 +118,8 @@ export async function listVersions(
   before: number | null,
 ): Promise<TemplateVersionSummaryRow[]> {
   return sql.query<TemplateVersionSummaryRow>(
-    `SELECT ${SUMMARY_COLUMNS} FROM template_versions WHERE org_id = $1 AND template_id = $2 AND ($3::int IS NULL OR version < $3::int)
+    `SELECT ${SUMMARY_COLUMNS} FROM template_versions
+     WHERE org_id = $1 AND template_id = $2 AND ($3::int IS NULL OR version < $3::int)
      ORDER BY version DESC LIMIT $4`,
     [scope.orgId, templateId, before, limit],
   );
@@ -143,7 +144,8 @@ export async function activeDeploymentIds(sql: Sql, scope: OrgScope, templateId:
   if (!exists?.t) return [];
   return (
     await sql.query<{ id: string }>(
-      'SELECT id FROM deployments WHERE org_id = $1 AND template_id = $2 AND status = ANY($3::text[]) ORDER BY id LIMIT 20',
+      'SELECT id FROM deployments WHERE org_id = $1 AND template_id = $2 AND status = ANY($3::text[]) ' +
+        'ORDER BY id LIMIT 20',
       [scope.orgId, templateId, ACTIVE_DEPLOYMENT_STATUSES],
     )
   ).map((r) => r.id);

@@ -61,24 +61,28 @@ async function createTemplate(name: string, configYaml = V1) {
   return r.body as { id: string; latest_version: number; latest: { version: number; hash: string } };
 }
 
-test('an editor creates a template: version 1 with the SHA-256 of its YAML, the author and message; it is listed and readable by a viewer', async () => {
-  const t = await createTemplate('edge-metrics');
-  assert.equal(t.latest_version, 1);
-  assert.equal(t.latest.version, 1);
-  assert.equal(t.latest.hash, sha(V1));
-  const detail = await as(viewer.token).get(`/api/v1/templates/${t.id}`);
-  assert.equal(detail.status, 200);
-  assert.equal(detail.body.name, 'edge-metrics');
-  assert.equal(detail.body.latest.config_yaml, V1);
-  assert.equal(detail.body.latest.author, editor.email);
-  assert.equal(detail.body.latest.message, 'first');
-  const list = await as(viewer.token).get('/api/v1/templates');
-  assert.equal(list.status, 200);
-  assert.ok(list.body.items.some((i: { id: string }) => i.id === t.id));
-  const dup = await as(editor.token).post('/api/v1/templates', { name: 'edge-metrics', config_yaml: V1 });
-  assert.equal(dup.status, 409);
-  assert.equal(dup.body.error.code, 'ALREADY_EXISTS');
-});
+test(
+  'an editor creates a template: version 1 with the SHA-256 of its ' +
+    'YAML, the author and message; it is listed and readable by a viewer',
+  async () => {
+    const t = await createTemplate('edge-metrics');
+    assert.equal(t.latest_version, 1);
+    assert.equal(t.latest.version, 1);
+    assert.equal(t.latest.hash, sha(V1));
+    const detail = await as(viewer.token).get(`/api/v1/templates/${t.id}`);
+    assert.equal(detail.status, 200);
+    assert.equal(detail.body.name, 'edge-metrics');
+    assert.equal(detail.body.latest.config_yaml, V1);
+    assert.equal(detail.body.latest.author, editor.email);
+    assert.equal(detail.body.latest.message, 'first');
+    const list = await as(viewer.token).get('/api/v1/templates');
+    assert.equal(list.status, 200);
+    assert.ok(list.body.items.some((i: { id: string }) => i.id === t.id));
+    const dup = await as(editor.token).post('/api/v1/templates', { name: 'edge-metrics', config_yaml: V1 });
+    assert.equal(dup.status, 409);
+    assert.equal(dup.body.error.code, 'ALREADY_EXISTS');
+  },
+);
 
 test('every save is a new immutable version; versions list newest first; one version by number', async () => {
   const t = await createTemplate('versions');
@@ -260,22 +264,26 @@ test('roles: a viewer cannot create or save; an editor cannot delete; an admin c
   assert.equal(await versionCount(t.id), 0);
 });
 
-test('a template used by an active deployment cannot be deleted (409 TEMPLATE_IN_USE); once it is finished it can', async () => {
-  const t = await createTemplate('in-use');
-  const scope = systemScope(fg.defaultOrgId);
-  // A deployment row as the deployment engine stores it (the engine itself is tested in modules/deployments).
-  const [d] = await fg.db.query<{ id: string }>(
-    `INSERT INTO deployments (org_id, template_id, version, status, target, strategy) VALUES ($1, $2, 1, 'paused', '{}'::jsonb, '{}'::jsonb) RETURNING id`,
-    [scope.orgId, t.id],
-  );
-  const refused = await as(orgAdmin.token).delete(`/api/v1/templates/${t.id}`);
-  assert.equal(refused.status, 409);
-  assert.equal(refused.body.error.code, 'TEMPLATE_IN_USE');
-  assert.deepEqual(refused.body.error.details.deployment_ids, [d!.id]);
-  assert.equal(await versionCount(t.id), 1);
-  await fg.db.query(`UPDATE deployments SET status = 'completed' WHERE id = $1`, [d!.id]);
-  assert.equal((await as(orgAdmin.token).delete(`/api/v1/templates/${t.id}`)).status, 200);
-});
+test(
+  'a template used by an active deployment cannot be ' + 'deleted (409 TEMPLATE_IN_USE); once it is finished it can',
+  async () => {
+    const t = await createTemplate('in-use');
+    const scope = systemScope(fg.defaultOrgId);
+    // A deployment row as the deployment engine stores it (the engine itself is tested in modules/deployments).
+    const [d] = await fg.db.query<{ id: string }>(
+      `INSERT INTO deployments (org_id, template_id, version, status, target, strategy) ` +
+        `VALUES ($1, $2, 1, 'paused', '{}'::jsonb, '{}'::jsonb) RETURNING id`,
+      [scope.orgId, t.id],
+    );
+    const refused = await as(orgAdmin.token).delete(`/api/v1/templates/${t.id}`);
+    assert.equal(refused.status, 409);
+    assert.equal(refused.body.error.code, 'TEMPLATE_IN_USE');
+    assert.deepEqual(refused.body.error.details.deployment_ids, [d!.id]);
+    assert.equal(await versionCount(t.id), 1);
+    await fg.db.query(`UPDATE deployments SET status = 'completed' WHERE id = $1`, [d!.id]);
+    assert.equal((await as(orgAdmin.token).delete(`/api/v1/templates/${t.id}`)).status, 200);
+  },
+);
 
 test('every mutation is audited (no config text in the log) and announced as template.updated', async () => {
   const seen: Record<string, unknown>[] = [];

@@ -74,11 +74,14 @@ service:
   assert.deepEqual(codes(yaml(false)), ['CONNECTOR_UNPAIRED connectors::forward']);
 });
 
-test('the catalogue: current types and deprecated aliases are the same component, for the distribution and a gateway', () => {
-  assert.ok(distributionComponents.exporters.has('otlp_http') && distributionComponents.exporters.has('otlphttp'));
-  const gw = componentSetsFromAvailable({ exporters: { otlp_grpc: {} }, receivers: {} })!;
-  assert.ok(gw.exporters.has('otlp'));
-  assert.ok(!gw.exporters.has('otlp_http'));
-  assert.equal(componentSetsFromAvailable(null), null);
-  assert.equal(componentSetsFromAvailable({}), null);
-});
+test(
+  'the catalogue: current types and deprecated aliases are the same component, ' + 'for the distribution and a gateway',
+  () => {
+    assert.ok(distributionComponents.exporters.has('otlp_http') && distributionComponents.exporters.has('otlphttp'));
+    const gw = componentSetsFromAvailable({ exporters: { otlp_grpc: {} }, receivers: {} })!;
+    assert.ok(gw.exporters.has('otlp'));
+    assert.ok(!gw.exporters.has('otlp_http'));
+    assert.equal(componentSetsFromAvailable(null), null);
+    assert.equal(componentSetsFromAvailable({}), null);
+  },
+);

@@ -10,7 +10,9 @@ export async function validationRoutes(app: App, deps: { validation: ValidationS
       schema: {
         tags: ['templates'],
         summary:
-          "Validate a collector configuration: YAML, structure, components (of the target gateways or the distribution), pipeline references, opamp extension, secrets, literal credentials, then the real collector's validate. Every problem at once.",
+          'Validate a collector configuration: YAML, structure, components (of the target gateways ' +
+          'or the distribution), pipeline references, opamp extension, secrets, literal credentials, ' +
+          "then the real collector's validate. Every problem at once.",
         querystring: OrgQuery,
         body: ValidationBody,
         response: { 200: ValidationResult, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody },

@@ -66,7 +66,8 @@ export function createValidationService(deps: {
       notes.push(
         note(
           'COMPONENTS_NOT_REPORTED',
-          `${unreported.length === 1 ? 'Gateway' : 'Gateways'} ${unreported.map((n) => `"${n}"`).join(', ')} did not report AvailableComponents; checked against ${distributionLabel} instead`,
+          `${unreported.length === 1 ? 'Gateway' : 'Gateways'} ${unreported.map((n) => `"${n}"`).join(', ')} ` +
+            `did not report AvailableComponents; checked against ${distributionLabel} instead`,
         ),
       );
     }
@@ -85,7 +86,8 @@ export function createValidationService(deps: {
     let collectorChecked = false;
     const bin = collectorBinary(deps.config);
     if (!bin || errors.some((e) => structuralCodes.has(e.code))) {
-      // Not built here (collector_checked stays false), or the collector would stop at the first of these and only repeat it.
+      // Not built here (collector_checked stays false), or the collector would stop at the first of these
+      // and only repeat it.
     } else if (
       sources.some((s) => s.gateway) &&
       validateCollectorConfig(body.config_yaml, { componentSources: [distribution] }).errors.some(
@@ -95,7 +97,8 @@ export function createValidationService(deps: {
       warnings.push(
         note(
           'COLLECTOR_CHECK_SKIPPED',
-          `The configuration uses components the gateways have but ${distributionLabel} lacks, so the local collector cannot check it`,
+          `The configuration uses components the gateways have but ` +
+            `${distributionLabel} lacks, so the local collector cannot check it`,
         ),
       );
     } else {

@@ -168,26 +168,31 @@ test('YAML syntax errors come with line and column and stop further checks', asy
   }
 });
 
-test("extensions.opamp is refused, and so is a service.extensions list without opamp: it would cut the supervisor's link", async () => {
-  const withOpamp = GOOD.replace(
-    'exporters:\n',
-    'extensions:\n  opamp:\n    server:\n      ws:\n        endpoint: wss://evil.example.com/v1/opamp\n  health_check: {}\nexporters:\n',
-  ).replace('extensions: [opamp]', 'extensions: [health_check]');
-  const r = await validate({ config_yaml: withOpamp });
-  assert.equal(r.body.valid, false);
-  assert.deepEqual(codes(r.body.errors), ['OPAMP_EXTENSION_IN_CONFIG', 'OPAMP_EXTENSION_REMOVED']);
-  assert.match(r.body.errors[0].message, /supervisor/);
-  assert.match(r.body.errors[1].message, /opamp/);
-  assert.equal(r.body.errors[0].path, 'extensions::opamp');
-  // Keeping opamp in the list (defined by the supervisor, not here) is fine.
-  const keep = await validate({
-    config_yaml: GOOD.replace('exporters:\n', 'extensions:\n  health_check: {}\nexporters:\n').replace(
-      'extensions: [opamp]',
-      'extensions: [health_check, opamp]',
-    ),
-  });
-  assert.deepEqual(keep.body.errors, [], JSON.stringify(keep.body.errors));
-});
+test(
+  'extensions.opamp is refused, and so is a service.extensions ' +
+    "list without opamp: it would cut the supervisor's link",
+  async () => {
+    const withOpamp = GOOD.replace(
+      'exporters:\n',
+      'extensions:\n  opamp:\n    server:\n      ws:\n        endpoint: wss://evil.example.com/v1/opamp\n' +
+        '  health_check: {}\nexporters:\n',
+    ).replace('extensions: [opamp]', 'extensions: [health_check]');
+    const r = await validate({ config_yaml: withOpamp });
+    assert.equal(r.body.valid, false);
+    assert.deepEqual(codes(r.body.errors), ['OPAMP_EXTENSION_IN_CONFIG', 'OPAMP_EXTENSION_REMOVED']);
+    assert.match(r.body.errors[0].message, /supervisor/);
+    assert.match(r.body.errors[1].message, /opamp/);
+    assert.equal(r.body.errors[0].path, 'extensions::opamp');
+    // Keeping opamp in the list (defined by the supervisor, not here) is fine.
+    const keep = await validate({
+      config_yaml: GOOD.replace('exporters:\n', 'extensions:\n  health_check: {}\nexporters:\n').replace(
+        'extensions: [opamp]',
+        'extensions: [health_check, opamp]',
+      ),
+    });
+    assert.deepEqual(keep.body.errors, [], JSON.stringify(keep.body.errors));
+  },
+);
 
 test('a pipeline that references an undefined component is an error at that reference', async () => {
   const r = await validate({
@@ -199,45 +204,49 @@ test('a pipeline that references an undefined component is an error at that refe
   );
 });
 
-test("components are checked against the target gateways' AvailableComponents; aliases count; other orgs' gateways are 404", async () => {
-  const full = await gatewayWithComponents('gw-full', {
-    receivers: { otlp: {} },
-    processors: { batch: {}, filter: {} },
-    exporters: { otlp_http: {}, debug: {} },
-    extensions: { opamp: {} },
-  });
-  const lean = await gatewayWithComponents('gw-lean', {
-    receivers: { otlp: {} },
-    processors: {},
-    exporters: { otlp_http: {} },
-    extensions: {},
-  });
-  const unreported = await gatewayWithComponents('gw-silent', null);
-  const ok = await validate({ config_yaml: GOOD, gateway_ids: [full] });
-  assert.equal(ok.body.valid, true, JSON.stringify(ok.body));
-  // otlphttp is the deprecated alias of otlp_http: the gateway reported the current name.
-  const alias = await validate({ config_yaml: GOOD.replace(/otlp_http/g, 'otlphttp'), gateway_ids: [full] });
-  assert.deepEqual(alias.body.errors, []);
+test(
+  "components are checked against the target gateways' " +
+    "AvailableComponents; aliases count; other orgs' gateways are 404",
+  async () => {
+    const full = await gatewayWithComponents('gw-full', {
+      receivers: { otlp: {} },
+      processors: { batch: {}, filter: {} },
+      exporters: { otlp_http: {}, debug: {} },
+      extensions: { opamp: {} },
+    });
+    const lean = await gatewayWithComponents('gw-lean', {
+      receivers: { otlp: {} },
+      processors: {},
+      exporters: { otlp_http: {} },
+      extensions: {},
+    });
+    const unreported = await gatewayWithComponents('gw-silent', null);
+    const ok = await validate({ config_yaml: GOOD, gateway_ids: [full] });
+    assert.equal(ok.body.valid, true, JSON.stringify(ok.body));
+    // otlphttp is the deprecated alias of otlp_http: the gateway reported the current name.
+    const alias = await validate({ config_yaml: GOOD.replace(/otlp_http/g, 'otlphttp'), gateway_ids: [full] });
+    assert.deepEqual(alias.body.errors, []);
 
-  const r = await validate({ config_yaml: GOOD, gateway_ids: [full, lean] });
-  assert.equal(r.body.valid, false);
-  assert.deepEqual(
-    r.body.errors.map((e: Issue) => [e.code, e.path]),
-    [['COMPONENT_NOT_AVAILABLE', 'processors::batch']],
-  );
-  assert.match(r.body.errors[0].message, /gw-lean/);
-  assert.doesNotMatch(r.body.errors[0].message, /gw-full/);
+    const r = await validate({ config_yaml: GOOD, gateway_ids: [full, lean] });
+    assert.equal(r.body.valid, false);
+    assert.deepEqual(
+      r.body.errors.map((e: Issue) => [e.code, e.path]),
+      [['COMPONENT_NOT_AVAILABLE', 'processors::batch']],
+    );
+    assert.match(r.body.errors[0].message, /gw-lean/);
+    assert.doesNotMatch(r.body.errors[0].message, /gw-full/);
 
-  const silent = await validate({ config_yaml: GOOD, gateway_ids: [unreported] });
-  assert.equal(silent.body.valid, true);
-  assert.deepEqual(codes(silent.body.warnings), ['COMPONENTS_NOT_REPORTED']);
+    const silent = await validate({ config_yaml: GOOD, gateway_ids: [unreported] });
+    assert.equal(silent.body.valid, true);
+    assert.deepEqual(codes(silent.body.warnings), ['COMPONENTS_NOT_REPORTED']);
 
-  const other = await api(fg, fg.adminToken).post('/api/v1/orgs', { name: 'Validation other org' });
-  const foreign = await gatewayWithComponents('gw-foreign', { receivers: { otlp: {} } }, other.body.id);
-  const refused = await validate({ config_yaml: GOOD, gateway_ids: [full, foreign] });
-  assert.equal(refused.status, 404);
-  assert.equal(refused.body.error.code, 'GATEWAY_NOT_FOUND');
-});
+    const other = await api(fg, fg.adminToken).post('/api/v1/orgs', { name: 'Validation other org' });
+    const foreign = await gatewayWithComponents('gw-foreign', { receivers: { otlp: {} } }, other.body.id);
+    const refused = await validate({ config_yaml: GOOD, gateway_ids: [full, foreign] });
+    assert.equal(refused.status, 404);
+    assert.equal(refused.body.error.code, 'GATEWAY_NOT_FOUND');
+  },
+);
 
 test("the real collector's validate runs with its error text (skipped where the binary is not built)", async (t) => {
   if (!collectorBinary(fg.config)) {

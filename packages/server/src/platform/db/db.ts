@@ -37,15 +37,25 @@ const CONNECTION_ERROR_CODES = new Set([
   '57P03',
   '53300',
 ]);
+const CONNECTION_ERROR_MESSAGES = new RegExp(
+  [
+    'Connection terminated',
+    'connect ECONNREFUSED',
+    'Client has encountered a connection error',
+    'timeout exceeded when trying to connect',
+    'Connection ended unexpectedly',
+    'PGlite is closed',
+    'Cannot use a pool after calling end on the pool',
+  ].join('|'),
+  'i',
+);
 
 export function isConnectionError(err: unknown): boolean {
   if (!err || typeof err !== 'object') return false;
   const e = err as { code?: string; message?: string };
   if (e.code && (CONNECTION_ERROR_CODES.has(e.code) || e.code.startsWith('08'))) return true;
   const msg = e.message ?? '';
-  return /Connection terminated|connect ECONNREFUSED|Client has encountered a connection error|timeout exceeded when trying to connect|Connection ended unexpectedly|PGlite is closed|Cannot use a pool after calling end on the pool/i.test(
-    msg,
-  );
+  return CONNECTION_ERROR_MESSAGES.test(msg);
 }
 
 export function isUniqueViolation(err: unknown, constraint?: string): boolean {

@@ -19,7 +19,8 @@ export async function migrate(db: Db): Promise<string[]> {
     await sql.query('SELECT pg_advisory_lock($1)', [advisoryLocks.migrations]);
     try {
       await sql.query(
-        'CREATE TABLE IF NOT EXISTS schema_migrations (version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
+        'CREATE TABLE IF NOT EXISTS schema_migrations ' +
+          '(version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
       );
       const done = new Set(
         (await sql.query<{ version: string }>('SELECT version FROM schema_migrations')).map((r) => r.version),

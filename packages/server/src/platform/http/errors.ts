@@ -34,9 +34,16 @@ function fromFastifyError(err: FastifyError): { code: ErrorCode; message?: strin
       keyword: v.keyword,
       params: v.params,
     }));
+    const problems = details.map((d) => {
+      const extra =
+        d.keyword === 'additionalProperties'
+          ? ` (${(d.params as { additionalProperty?: string }).additionalProperty})`
+          : '';
+      return `${d.path} ${d.message}${extra}`;
+    });
     return {
       code: err.validationContext === 'params' ? 'INVALID_ID' : 'VALIDATION_FAILED',
-      message: `Invalid ${err.validationContext ?? 'request'}: ${details.map((d) => `${d.path} ${d.message}${d.keyword === 'additionalProperties' ? ` (${(d.params as { additionalProperty?: string }).additionalProperty})` : ''}`).join('; ')}`,
+      message: `Invalid ${err.validationContext ?? 'request'}: ${problems.join('; ')}`,
       details,
     };
   }

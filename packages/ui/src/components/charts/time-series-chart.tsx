@@ -1,5 +1,6 @@
 /** @jsxRuntime automatic */
 import { useLayoutEffect, useRef, useState, type MouseEvent } from 'react';
+import { cn } from '../../lib/cn.ts';
 import { compactNumber } from '../../lib/format.ts';
 import { areaPath, linePath, linearScale, nearestIndex, niceTicks, timeTicks, type ChartPoint } from './chart-math.ts';
 
@@ -58,7 +59,10 @@ export function TimeSeriesChart({
     return (
       <div
         ref={ref}
-        className="flex items-center justify-center rounded-lg border border-dashed border-zinc-200 text-sm text-zinc-400 dark:border-zinc-800"
+        className={cn(
+          'flex items-center justify-center rounded-lg border border-dashed',
+          'border-zinc-200 text-sm text-zinc-400 dark:border-zinc-800',
+        )}
         style={{ height }}
         data-testid={rest['data-testid']}
         data-empty="true"
@@ -194,7 +198,10 @@ export function TimeSeriesChart({
       )}
       {hoverPoint && (
         <div
-          className="pointer-events-none absolute top-1 rounded-lg border border-zinc-200 bg-white/95 px-2.5 py-1.5 text-xs shadow-md dark:border-zinc-700 dark:bg-zinc-900/95"
+          className={cn(
+            'pointer-events-none absolute top-1 rounded-lg border border-zinc-200 bg-white/95',
+            'px-2.5 py-1.5 text-xs shadow-md dark:border-zinc-700 dark:bg-zinc-900/95',
+          )}
           style={{ left: Math.min(Math.max(x(hoverPoint.t) + 10, 0), width - 160) }}
         >
           <div className="mb-1 text-zinc-500">{new Date(hoverPoint.t).toLocaleTimeString()}</div>

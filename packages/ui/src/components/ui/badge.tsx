@@ -8,7 +8,8 @@ const tones: Record<Tone, string> = {
   neutral: 'bg-zinc-100 text-zinc-700 ring-zinc-200 dark:bg-zinc-800 dark:text-zinc-300 dark:ring-zinc-700',
   accent: 'bg-accent-50 text-accent-700 ring-accent-200 dark:bg-accent-950 dark:text-accent-300 dark:ring-accent-800',
   success:
-    'bg-emerald-50 text-emerald-700 ring-emerald-200 dark:bg-emerald-950/60 dark:text-emerald-300 dark:ring-emerald-800',
+    'bg-emerald-50 text-emerald-700 ring-emerald-200 ' +
+    'dark:bg-emerald-950/60 dark:text-emerald-300 dark:ring-emerald-800',
   warning: 'bg-amber-50 text-amber-800 ring-amber-200 dark:bg-amber-950/60 dark:text-amber-300 dark:ring-amber-800',
   danger: 'bg-red-50 text-red-700 ring-red-200 dark:bg-red-950/60 dark:text-red-300 dark:ring-red-800',
   info: 'bg-sky-50 text-sky-700 ring-sky-200 dark:bg-sky-950/60 dark:text-sky-300 dark:ring-sky-800',
@@ -44,7 +45,8 @@ export function Badge({ tone = 'neutral', dot = false, pulse = false, children, 
   return (
     <span
       className={cn(
-        'inline-flex items-center gap-1.5 rounded-full px-2 py-0.5 text-xs font-medium whitespace-nowrap ring-1 ring-inset',
+        'inline-flex items-center gap-1.5 rounded-full px-2 py-0.5',
+        'text-xs font-medium whitespace-nowrap ring-1 ring-inset',
         tones[tone],
         className,
       )}
@@ -68,7 +70,8 @@ export function TagChip({
   return (
     <span
       className={cn(
-        'inline-flex items-center gap-1 rounded-md bg-zinc-100 px-1.5 py-0.5 font-mono text-[11px] text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300',
+        'inline-flex items-center gap-1 rounded-md bg-zinc-100 px-1.5 py-0.5',
+        'font-mono text-[11px] text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300',
         className,
       )}
       {...rest}

@@ -9,13 +9,16 @@ export type ButtonSize = 'sm' | 'md';
 
 const variants: Record<ButtonVariant, string> = {
   primary:
-    'bg-accent-600 text-white shadow-sm hover:bg-accent-500 active:bg-accent-700 disabled:bg-accent-600/50 dark:bg-accent-500 dark:hover:bg-accent-400 dark:disabled:bg-accent-500/35 dark:disabled:text-white/60',
+    'bg-accent-600 text-white shadow-sm hover:bg-accent-500 active:bg-accent-700 disabled:bg-accent-600/50 ' +
+    'dark:bg-accent-500 dark:hover:bg-accent-400 dark:disabled:bg-accent-500/35 dark:disabled:text-white/60',
   secondary:
-    'bg-white text-zinc-800 shadow-xs ring-1 ring-inset ring-zinc-300 hover:bg-zinc-50 disabled:text-zinc-400 dark:bg-zinc-900 dark:text-zinc-100 dark:ring-zinc-700 dark:hover:bg-zinc-800',
+    'bg-white text-zinc-800 shadow-xs ring-1 ring-inset ring-zinc-300 hover:bg-zinc-50 ' +
+    'disabled:text-zinc-400 dark:bg-zinc-900 dark:text-zinc-100 dark:ring-zinc-700 dark:hover:bg-zinc-800',
   ghost: 'text-zinc-700 hover:bg-zinc-100 disabled:text-zinc-400 dark:text-zinc-300 dark:hover:bg-zinc-800',
   danger: 'bg-red-600 text-white shadow-sm hover:bg-red-500 disabled:bg-red-600/50',
   'danger-ghost':
-    'text-red-700 hover:bg-red-50 disabled:text-red-700/40 disabled:hover:bg-transparent dark:text-red-400 dark:hover:bg-red-950/50 dark:disabled:text-red-400/40',
+    'text-red-700 hover:bg-red-50 disabled:text-red-700/40 disabled:hover:bg-transparent ' +
+    'dark:text-red-400 dark:hover:bg-red-950/50 dark:disabled:text-red-400/40',
 };
 
 const sizes: Record<ButtonSize, string> = {
@@ -25,7 +28,8 @@ const sizes: Record<ButtonSize, string> = {
 
 export function buttonClasses(variant: ButtonVariant = 'secondary', size: ButtonSize = 'md', extra?: string): string {
   return cn(
-    'inline-flex shrink-0 items-center justify-center font-medium whitespace-nowrap transition-colors disabled:cursor-not-allowed',
+    'inline-flex shrink-0 items-center justify-center font-medium',
+    'whitespace-nowrap transition-colors disabled:cursor-not-allowed',
     variants[variant],
     sizes[size],
     extra,

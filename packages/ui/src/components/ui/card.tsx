@@ -32,7 +32,12 @@ export function Card({
       {...rest}
     >
       {(title || actions) && (
-        <header className="flex items-start justify-between gap-4 border-b border-zinc-100 px-4 py-3 dark:border-zinc-800">
+        <header
+          className={cn(
+            'flex items-start justify-between gap-4 border-b border-zinc-100 px-4 py-3',
+            'dark:border-zinc-800',
+          )}
+        >
           <div className="min-w-0">
             {title && <h2 className="text-sm font-semibold text-zinc-900 dark:text-zinc-100">{title}</h2>}
             {description && <p className="mt-0.5 text-xs text-zinc-500 dark:text-zinc-400">{description}</p>}

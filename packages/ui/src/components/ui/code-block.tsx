@@ -37,7 +37,12 @@ export function CodeBlock({
         className,
       )}
     >
-      <div className="flex items-center justify-between gap-2 border-b border-zinc-200 bg-white/60 px-3 py-1.5 dark:border-zinc-800 dark:bg-zinc-900/60">
+      <div
+        className={cn(
+          'flex items-center justify-between gap-2 border-b border-zinc-200 bg-white/60 px-3 py-1.5',
+          'dark:border-zinc-800 dark:bg-zinc-900/60',
+        )}
+      >
         <span className="truncate font-mono text-xs text-zinc-500">{title ?? filename ?? ''}</span>
         <div className="flex items-center gap-1">
           <CopyButton text={code} variant="ghost" testId={copyTestId} />

@@ -38,7 +38,8 @@ export function Dialog({ open, onClose, title, description, children, footer, si
       aria-labelledby={titleId}
       data-testid={rest['data-testid'] ?? testIds.dialog.root}
       className={cn(
-        'm-auto w-[calc(100%-2rem)] rounded-2xl border border-zinc-200 bg-white p-0 text-zinc-900 shadow-2xl dark:border-zinc-800 dark:bg-zinc-900 dark:text-zinc-100',
+        'm-auto w-[calc(100%-2rem)] rounded-2xl border border-zinc-200 bg-white p-0 text-zinc-900 shadow-2xl',
+        'dark:border-zinc-800 dark:bg-zinc-900 dark:text-zinc-100',
         widths[size],
       )}
       onCancel={(event) => {
@@ -61,7 +62,10 @@ export function Dialog({ open, onClose, title, description, children, footer, si
             <button
               type="button"
               onClick={onClose}
-              className="rounded-md p-1 text-zinc-400 hover:bg-zinc-100 hover:text-zinc-700 dark:hover:bg-zinc-800 dark:hover:text-zinc-200"
+              className={cn(
+                'rounded-md p-1 text-zinc-400 hover:bg-zinc-100 hover:text-zinc-700',
+                'dark:hover:bg-zinc-800 dark:hover:text-zinc-200',
+              )}
               aria-label="Close"
               data-testid={testIds.dialog.close}
             >
@@ -70,7 +74,12 @@ export function Dialog({ open, onClose, title, description, children, footer, si
           </div>
           <div className="min-h-0 flex-1 overflow-y-auto px-5 pb-4">{children}</div>
           {footer && (
-            <div className="flex justify-end gap-2 border-t border-zinc-100 bg-zinc-50/60 px-5 py-3 dark:border-zinc-800 dark:bg-zinc-900/60 rounded-b-2xl">
+            <div
+              className={cn(
+                'flex justify-end gap-2 border-t border-zinc-100 bg-zinc-50/60 px-5 py-3',
+                'dark:border-zinc-800 dark:bg-zinc-900/60 rounded-b-2xl',
+              )}
+            >
               {footer}
             </div>
           )}

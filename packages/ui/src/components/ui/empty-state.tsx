@@ -20,7 +20,12 @@ export function EmptyState({ icon, title, description, actions, children, classN
       data-testid={rest['data-testid'] ?? testIds.app.emptyState}
     >
       {icon && (
-        <div className="mb-4 flex size-11 items-center justify-center rounded-xl bg-accent-50 text-accent-600 ring-1 ring-accent-100 dark:bg-accent-950 dark:text-accent-300 dark:ring-accent-900">
+        <div
+          className={cn(
+            'mb-4 flex size-11 items-center justify-center rounded-xl bg-accent-50 text-accent-600',
+            'ring-1 ring-accent-100 dark:bg-accent-950 dark:text-accent-300 dark:ring-accent-900',
+          )}
+        >
           {icon}
         </div>
       )}

@@ -22,7 +22,8 @@ export function ErrorState({ error, title, onRetry, compact = false, className }
       role="alert"
       data-testid={testIds.app.errorState}
       className={cn(
-        'flex gap-3 rounded-xl border border-red-200 bg-red-50/70 text-red-900 dark:border-red-900/70 dark:bg-red-950/30 dark:text-red-200',
+        'flex gap-3 rounded-xl border border-red-200 bg-red-50/70 text-red-900',
+        'dark:border-red-900/70 dark:bg-red-950/30 dark:text-red-200',
         compact ? 'p-3' : 'p-5',
         className,
       )}

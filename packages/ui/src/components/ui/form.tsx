@@ -14,7 +14,10 @@ const widthOf = (className: string | undefined) =>
   className && /(^|\s)(w-|min-w-|flex-1)/.test(className) ? '' : 'w-full';
 
 const control =
-  'block rounded-lg border-0 bg-white px-3 py-1.5 text-sm text-zinc-900 shadow-xs ring-1 ring-inset ring-zinc-300 placeholder:text-zinc-400 focus:ring-2 focus:ring-accent-500 focus:outline-none disabled:bg-zinc-50 disabled:text-zinc-500 dark:bg-zinc-900 dark:text-zinc-100 dark:ring-zinc-700 dark:placeholder:text-zinc-500 dark:disabled:bg-zinc-800';
+  'block rounded-lg border-0 bg-white px-3 py-1.5 text-sm text-zinc-900 shadow-xs ring-1 ' +
+  'ring-inset ring-zinc-300 placeholder:text-zinc-400 focus:ring-2 focus:ring-accent-500 ' +
+  'focus:outline-none disabled:bg-zinc-50 disabled:text-zinc-500 dark:bg-zinc-900 ' +
+  'dark:text-zinc-100 dark:ring-zinc-700 dark:placeholder:text-zinc-500 dark:disabled:bg-zinc-800';
 
 export const Input = forwardRef<HTMLInputElement, InputHTMLAttributes<HTMLInputElement> & { invalid?: boolean }>(
   function Input({ className, invalid, ...rest }, ref) {

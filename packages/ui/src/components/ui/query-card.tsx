@@ -18,7 +18,9 @@ export interface QueryCardProps<T> {
   title?: ReactNode;
   description?: ReactNode;
   actions?: ReactNode;
-  /** Shown instead of the content when the query returned nothing (see isEmpty). Without it the content always renders. */
+  /**
+   * Shown instead of the content when the query returned nothing (see isEmpty). Without it the content always renders.
+   */
   empty?: ReactNode;
   /** When the data counts as nothing; by default an empty array. */
   isEmpty?: (data: T) => boolean;
@@ -37,7 +39,10 @@ export interface QueryCardProps<T> {
 
 const isEmptyArray = (data: unknown) => Array.isArray(data) && data.length === 0;
 
-/** A card around one query: a spinner while it loads, the API error (code, message, request id), an empty state, or the content. */
+/**
+ * A card around one query: a spinner while it loads, the API error
+ * (code, message, request id), an empty state, or the content.
+ */
 export function QueryCard<T>({
   query,
   title,

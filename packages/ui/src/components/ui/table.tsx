@@ -14,7 +14,12 @@ export function Table({ children, className, ...rest }: HTMLAttributes<HTMLTable
 
 export function THead({ children }: { children: ReactNode }) {
   return (
-    <thead className="border-b border-zinc-200 bg-zinc-50/80 text-xs font-medium text-zinc-500 dark:border-zinc-800 dark:bg-zinc-900/60 dark:text-zinc-400">
+    <thead
+      className={cn(
+        'border-b border-zinc-200 bg-zinc-50/80 text-xs font-medium text-zinc-500',
+        'dark:border-zinc-800 dark:bg-zinc-900/60 dark:text-zinc-400',
+      )}
+    >
       {children}
     </thead>
   );

@@ -48,12 +48,18 @@ export function Tabs<T extends string>({
               '-mb-px flex items-center gap-2 border-b-2 px-0.5 pb-2.5 text-sm font-medium transition-colors',
               selected
                 ? 'border-accent-600 text-zinc-900 dark:border-accent-400 dark:text-zinc-50'
-                : 'border-transparent text-zinc-500 hover:border-zinc-300 hover:text-zinc-800 dark:text-zinc-400 dark:hover:text-zinc-200',
+                : 'border-transparent text-zinc-500 hover:border-zinc-300 ' +
+                    'hover:text-zinc-800 dark:text-zinc-400 dark:hover:text-zinc-200',
             )}
           >
             {tab.label}
             {tab.count !== undefined && (
-              <span className="rounded-full bg-zinc-100 px-1.5 text-[11px] tabular-nums text-zinc-600 dark:bg-zinc-800 dark:text-zinc-400">
+              <span
+                className={cn(
+                  'rounded-full bg-zinc-100 px-1.5 text-[11px] tabular-nums text-zinc-600',
+                  'dark:bg-zinc-800 dark:text-zinc-400',
+                )}
+              >
                 {tab.count}
               </span>
             )}

@@ -72,7 +72,10 @@ export function ToastProvider({ children }: { children: ReactNode }) {
             role={toast.tone === 'error' ? 'alert' : 'status'}
             data-testid={testIds.toast.item}
             data-tone={toast.tone}
-            className="animate-toast-in pointer-events-auto flex gap-3 rounded-xl border border-zinc-200 bg-white p-3 shadow-lg dark:border-zinc-700 dark:bg-zinc-900"
+            className={cn(
+              'animate-toast-in pointer-events-auto flex gap-3 rounded-xl border',
+              'border-zinc-200 bg-white p-3 shadow-lg dark:border-zinc-700 dark:bg-zinc-900',
+            )}
           >
             <span
               className={cn(

@@ -17,6 +17,7 @@ import { Table, TBody, Td, Th, THead, Tr } from '../../components/ui/table.tsx';
 import { Tabs } from '../../components/ui/tabs.tsx';
 import { useToast } from '../../components/ui/toast.tsx';
 import type { GatewayDetail, RotateTokenResponse } from '../../lib/api/types.ts';
+import { cn } from '../../lib/cn.ts';
 import { dateTime, relativeTime } from '../../lib/format.ts';
 import { testIds } from '../../lib/testids.ts';
 import { useNow } from '../../lib/use-now.ts';
@@ -337,7 +338,10 @@ function Overview({ gateway }: { gateway: GatewayDetail }) {
             <EmptyState
               className="py-6"
               title="No component health reported"
-              description="The agent reports the health of each pipeline and component when it has the ReportsHealth capability."
+              description={
+                'The agent reports the health of each pipeline and ' +
+                'component when it has the ReportsHealth capability.'
+              }
             />
           )}
         </Card>
@@ -472,7 +476,12 @@ function Attributes({ title, values }: { title: string; values: Record<string, s
   if (entries.length === 0) return null;
   return (
     <details className="mt-4 group">
-      <summary className="cursor-pointer text-xs font-medium text-zinc-500 hover:text-zinc-800 dark:hover:text-zinc-200">
+      <summary
+        className={cn(
+          'cursor-pointer text-xs font-medium text-zinc-500 hover:text-zinc-800',
+          'dark:hover:text-zinc-200',
+        )}
+      >
         {title} ({entries.length})
       </summary>
       <dl className="mt-2 grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 font-mono text-[11px]">

@@ -12,6 +12,7 @@ import { QueryCard } from '../../components/ui/query-card.tsx';
 import { Spinner } from '../../components/ui/spinner.tsx';
 import { Table, TBody, Td, Th, THead, Tr } from '../../components/ui/table.tsx';
 import type { GatewayListQuery, GatewaySummary } from '../../lib/api/types.ts';
+import { cn } from '../../lib/cn.ts';
 import { dateTime, relativeTime, tagsToText } from '../../lib/format.ts';
 import { testIds } from '../../lib/testids.ts';
 import { useDebounced, useNow } from '../../lib/use-now.ts';
@@ -250,7 +251,10 @@ export function AgentsPage() {
                     <Td className="max-w-64">
                       <Link
                         to={`/agents/${gateway.id}`}
-                        className="block truncate font-medium text-zinc-900 hover:text-accent-600 dark:text-zinc-100 dark:hover:text-accent-400"
+                        className={cn(
+                          'block truncate font-medium text-zinc-900 hover:text-accent-600',
+                          'dark:text-zinc-100 dark:hover:text-accent-400',
+                        )}
                         data-testid={testIds.agents.rowLink}
                       >
                         {gateway.name}

@@ -4,6 +4,7 @@ import { Navigate, useLocation, useNavigate } from 'react-router-dom';
 import { Button } from '../../components/ui/button.tsx';
 import { Field, Input } from '../../components/ui/form.tsx';
 import { toApiError } from '../../lib/api/api-error.ts';
+import { cn } from '../../lib/cn.ts';
 import { testIds } from '../../lib/testids.ts';
 import { BrandMark } from '../layout/components/brand-mark.tsx';
 import { useSession } from './hooks/session.tsx';
@@ -39,7 +40,12 @@ export function LoginPage() {
   return (
     <div className="flex min-h-screen">
       <div className="relative hidden w-[44%] overflow-hidden bg-zinc-950 lg:block">
-        <div className="absolute inset-0 bg-[radial-gradient(ellipse_at_top_left,rgba(99,102,241,0.35),transparent_60%)]" />
+        <div
+          className={cn(
+            'absolute inset-0',
+            'bg-[radial-gradient(ellipse_at_top_left,rgba(99,102,241,0.35),transparent_60%)]',
+          )}
+        />
         <div className="relative flex h-full flex-col justify-between p-10 text-zinc-100">
           <BrandMark inverted />
           <div>

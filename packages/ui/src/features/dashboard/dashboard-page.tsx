@@ -56,7 +56,10 @@ export function DashboardPage() {
           <EmptyState
             icon={<IconServer size={20} />}
             title="Welcome to Flowgate"
-            description="Connect your first OpenTelemetry gateway. Once it runs, this page shows fleet health, throughput and rollouts live."
+            description={
+              'Connect your first OpenTelemetry gateway. Once it runs, ' +
+              'this page shows fleet health, throughput and rollouts live.'
+            }
           >
             <StartGatewayGuide origin={window.location.origin} canCreateToken={canCreateToken} />
           </EmptyState>
@@ -96,7 +99,8 @@ function Overview({ summary }: { summary: FleetSummary }) {
           hint={
             healthy === summary.total
               ? 'The whole fleet'
-              : `${percent(healthy, summary.total)} · ${summary.total - healthy} ${summary.total - healthy === 1 ? 'needs' : 'need'} a look`
+              : `${percent(healthy, summary.total)} · ${summary.total - healthy} ` +
+                `${summary.total - healthy === 1 ? 'needs' : 'need'} a look`
           }
           tone={healthy === summary.total ? 'success' : 'default'}
           data-testid={testIds.dashboard.statHealthy}
@@ -160,7 +164,10 @@ function HealthBreakdown({ summary }: { summary: FleetSummary }) {
           <li key={h}>
             <Link
               to={`/agents?health=${h}`}
-              className="flex items-center justify-between rounded-md px-1.5 py-1 text-sm hover:bg-zinc-50 dark:hover:bg-zinc-800/60"
+              className={cn(
+                'flex items-center justify-between rounded-md px-1.5 py-1 text-sm hover:bg-zinc-50',
+                'dark:hover:bg-zinc-800/60',
+              )}
               data-status={h}
             >
               <span className="flex items-center gap-2">
@@ -224,7 +231,10 @@ function RecentDeployments({ deployments }: { deployments: QueryCardQuery<Deploy
               <li key={d.id}>
                 <Link
                   to={`/deployments/${d.id}`}
-                  className="grid grid-cols-[1fr_auto] items-center gap-x-4 gap-y-1.5 px-4 py-2.5 hover:bg-zinc-50 dark:hover:bg-zinc-800/50"
+                  className={cn(
+                    'grid grid-cols-[1fr_auto] items-center gap-x-4 gap-y-1.5 px-4 py-2.5 hover:bg-zinc-50',
+                    'dark:hover:bg-zinc-800/50',
+                  )}
                 >
                   <span className="truncate text-sm font-medium">{d.name || `${d.template_name} v${d.version}`}</span>
                   <DeploymentStatusBadge status={d.status} />
@@ -266,7 +276,12 @@ function Attention({ deployments }: { deployments: Deployment[] }) {
         <PageLoading />
       ) : empty ? (
         <div className="flex items-center gap-3 px-4 py-6 text-sm text-zinc-600 dark:text-zinc-400">
-          <span className="flex size-8 items-center justify-center rounded-full bg-emerald-50 text-emerald-600 dark:bg-emerald-950 dark:text-emerald-400">
+          <span
+            className={cn(
+              'flex size-8 items-center justify-center rounded-full bg-emerald-50 text-emerald-600',
+              'dark:bg-emerald-950 dark:text-emerald-400',
+            )}
+          >
             ✓
           </span>
           Nothing needs you right now: every gateway is healthy and no rollout is stuck.

@@ -204,7 +204,10 @@ function DeploymentForm() {
 
           <Card
             title="2 · Where"
-            description="Pick gateways one by one, or target a tag selector — gateways that match it later receive the deployment too."
+            description={
+              'Pick gateways one by one, or target a tag selector — ' +
+              'gateways that match it later receive the deployment too.'
+            }
             actions={
               <Segmented
                 label="Target"

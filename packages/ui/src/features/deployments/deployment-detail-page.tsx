@@ -158,8 +158,10 @@ function DeploymentView({ deployment }: { deployment: DeploymentDetail }) {
           data-testid={testIds.deploymentDetail.reason}
           className={
             deployment.status === 'failed' || deployment.status === 'paused'
-              ? 'mb-5 flex gap-3 rounded-xl border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950/40 dark:text-amber-200'
-              : 'mb-5 flex gap-3 rounded-xl border border-zinc-200 bg-zinc-50 px-4 py-3 text-sm text-zinc-700 dark:border-zinc-800 dark:bg-zinc-900 dark:text-zinc-300'
+              ? 'mb-5 flex gap-3 rounded-xl border border-amber-300 bg-amber-50 px-4 py-3 text-sm ' +
+                'text-amber-900 dark:border-amber-800 dark:bg-amber-950/40 dark:text-amber-200'
+              : 'mb-5 flex gap-3 rounded-xl border border-zinc-200 bg-zinc-50 px-4 py-3 text-sm ' +
+                'text-zinc-700 dark:border-zinc-800 dark:bg-zinc-900 dark:text-zinc-300'
           }
         >
           {deployment.status === 'failed' || deployment.status === 'paused' ? (

@@ -35,7 +35,10 @@ export function DeploymentsPage() {
     <div data-testid={testIds.deployments.page}>
       <PageHeader
         title="Deployments"
-        description="Roll a template version out to gateways — all at once, or in canary batches that pause on the first failure."
+        description={
+          'Roll a template version out to gateways — all at once, ' +
+          'or in canary batches that pause on the first failure.'
+        }
         actions={newButton}
       />
       <QueryCard
@@ -46,7 +49,10 @@ export function DeploymentsPage() {
           <EmptyState
             icon={<IconRocket size={20} />}
             title="No deployments yet"
-            description="A deployment sends one template version to a set of gateways, picked by id or by tag, and tracks each gateway until it reports the config applied."
+            description={
+              'A deployment sends one template version to a set of gateways, ' +
+              'picked by id or by tag, and tracks each gateway until it reports the config applied.'
+            }
             actions={canWrite ? newButton : <ButtonLink to="/templates">See templates</ButtonLink>}
           />
         }

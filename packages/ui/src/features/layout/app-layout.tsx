@@ -56,7 +56,8 @@ export function AppLayout() {
                   'flex items-center gap-2.5 rounded-lg px-2.5 py-1.5 text-sm font-medium transition-colors',
                   isActive
                     ? 'bg-accent-50 text-accent-700 dark:bg-accent-950/60 dark:text-accent-300'
-                    : 'text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-zinc-100',
+                    : 'text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900 ' +
+                        'dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-zinc-100',
                 )
               }
             >

@@ -12,6 +12,7 @@ import { Tabs } from '../../components/ui/tabs.tsx';
 import { useToast } from '../../components/ui/toast.tsx';
 import { toApiError } from '../../lib/api/api-error.ts';
 import type { TemplateDetail, ValidationIssue } from '../../lib/api/types.ts';
+import { cn } from '../../lib/cn.ts';
 import { relativeTime } from '../../lib/format.ts';
 import { testIds } from '../../lib/testids.ts';
 import { useCan } from '../auth/hooks/session.tsx';
@@ -186,7 +187,10 @@ function TemplateWorkspace({ template }: { template: TemplateDetail }) {
 
       {(stale || newerOnServer) && dirty && (
         <div
-          className="mb-4 flex items-center gap-3 rounded-xl border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950/40 dark:text-amber-200"
+          className={cn(
+            'mb-4 flex items-center gap-3 rounded-xl border border-amber-300 bg-amber-50 px-4 py-3',
+            'text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950/40 dark:text-amber-200',
+          )}
           role="alert"
           data-testid={testIds.templateEditor.staleBanner}
         >
@@ -219,7 +223,12 @@ function TemplateWorkspace({ template }: { template: TemplateDetail }) {
       />
 
       {tab === 'editor' && (
-        <div className="flex min-h-0 flex-1 flex-col overflow-hidden rounded-xl border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
+        <div
+          className={cn(
+            'flex min-h-0 flex-1 flex-col overflow-hidden rounded-xl border border-zinc-200 bg-white',
+            'dark:border-zinc-800 dark:bg-zinc-900',
+          )}
+        >
           <div className="relative min-h-72 flex-1">
             <YamlEditor
               value={draft}

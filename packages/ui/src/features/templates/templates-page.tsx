@@ -35,7 +35,9 @@ export function TemplatesPage() {
     <div data-testid={testIds.templates.page}>
       <PageHeader
         title="Templates"
-        description="Versioned collector configurations. Edit with live validation, compare versions, dry-run, then deploy."
+        description={
+          'Versioned collector configurations. Edit with live validation, ' + 'compare versions, dry-run, then deploy.'
+        }
         actions={createButton}
       />
       <QueryCard
@@ -45,7 +47,10 @@ export function TemplatesPage() {
           <EmptyState
             icon={<IconTemplate size={20} />}
             title="No templates yet"
-            description="Create one to describe what your gateways should do with telemetry — drop noisy metrics, filter debug logs, route to backends. Every save is a new version you can roll back to."
+            description={
+              'Create one to describe what your gateways should do with telemetry — drop noisy metrics, ' +
+              'filter debug logs, route to backends. Every save is a new version you can roll back to.'
+            }
             actions={createButton}
           />
         }

@@ -64,7 +64,12 @@ export function TokensPage() {
     <div data-testid={testIds.tokens.page} className="space-y-5">
       <PageHeader
         title="Registration tokens"
-        description="Tokens let new gateways enrol themselves. A gateway onboarded with the script (flowgate gateway run) then gets its own revocable OpAMP token; a gateway enrolled zero-touch (supervisor config) keeps connecting with the registration token, so revoking the token cuts it off."
+        description={
+          'Tokens let new gateways enrol themselves. ' +
+          'A gateway onboarded with the script (flowgate gateway run) then gets its own revocable OpAMP token; ' +
+          'a gateway enrolled zero-touch (supervisor config) keeps connecting with the registration token, ' +
+          'so revoking the token cuts it off.'
+        }
         actions={createButton}
       />
       <QueryCard
@@ -74,7 +79,9 @@ export function TokensPage() {
           <EmptyState
             icon={<IconKey size={20} />}
             title="No registration tokens"
-            description="Create one, then start a gateway with it. The token is shown once, with the exact command to run."
+            description={
+              'Create one, then start a gateway with it. ' + 'The token is shown once, with the exact command to run.'
+            }
             actions={createButton}
           />
         }

@@ -9,6 +9,7 @@ import { ErrorState } from '../../../components/ui/error-state.tsx';
 import { Segmented } from '../../../components/ui/form.tsx';
 import { IconTemplate } from '../../../components/ui/icons.tsx';
 import { PageLoading } from '../../../components/ui/spinner.tsx';
+import { cn } from '../../../lib/cn.ts';
 import { dateTime } from '../../../lib/format.ts';
 import { testIds } from '../../../lib/testids.ts';
 import { useGatewayConfig } from '../hooks/use-gateways.ts';
@@ -49,7 +50,10 @@ export function ConfigViewer({ gatewayId, gatewayName }: { gatewayId: string; ga
           </Badge>
           {data.template_id && (
             <Link
-              className="inline-flex items-center gap-1 font-medium text-accent-600 hover:underline dark:text-accent-400"
+              className={cn(
+                'inline-flex items-center gap-1 font-medium text-accent-600 hover:underline',
+                'dark:text-accent-400',
+              )}
               to={`/templates/${data.template_id}`}
             >
               <IconTemplate size={13} /> Template{data.config_version !== null ? ` v${data.config_version}` : ''}
@@ -86,7 +90,8 @@ export function ConfigViewer({ gatewayId, gatewayName }: { gatewayId: string; ga
           }
           description={
             view === 'effective'
-              ? 'Agents report it when they have the ReportsEffectiveConfig capability. Supervisor-managed gateways do this by default.'
+              ? 'Agents report it when they have the ReportsEffectiveConfig ' +
+                'capability. Supervisor-managed gateways do this by default.'
               : 'Deploy a template to this gateway to give it a managed configuration.'
           }
         />

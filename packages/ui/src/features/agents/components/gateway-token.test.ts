@@ -76,12 +76,15 @@ describe('gateway auth summary', () => {
     assert.equal(s.linkToTokens, false);
   });
 
-  it('own token revoked and not zero-touch: says it cannot connect, not that a registration token might carry it', () => {
-    const s = summary({ method: 'none', zero_touch: false, registration_token: edge('active') });
-    assert.equal(s.label, 'No gateway token');
-    assert.match(s.hint ?? '', /revoked: it is refused/);
-    assert.doesNotMatch(s.hint ?? '', /zero-touch/);
-  });
+  it(
+    'own token revoked and not zero-touch: says it cannot connect, ' + 'not that a registration token might carry it',
+    () => {
+      const s = summary({ method: 'none', zero_touch: false, registration_token: edge('active') });
+      assert.equal(s.label, 'No gateway token');
+      assert.match(s.hint ?? '', /revoked: it is refused/);
+      assert.doesNotMatch(s.hint ?? '', /zero-touch/);
+    },
+  );
 });
 
 describe('gateway token actions', () => {
@@ -103,17 +106,21 @@ describe('gateway token actions', () => {
     assert.match(text.revoked ?? '', /can still reconnect/);
   });
 
-  it('zero-touch: revoking is not offered (the server answers 409); it says to revoke the registration token instead', () => {
-    const text = gatewayTokenActions(
-      { method: 'registration_token', zero_touch: true, registration_token: edge('active') },
-      'gw-1',
-    );
-    assert.equal(text.revoke, null);
-    assert.match(text.revokeDisabledReason ?? '', /no gateway token of its own/);
-    assert.match(text.revokeDisabledReason ?? '', /revoke registration token edge-fleet \(fgr_ab12…\)/);
-    assert.match(text.rotate, /keeps connecting with registration token edge-fleet/);
-    assert.doesNotMatch(text.rotate, /will be disconnected/);
-  });
+  it(
+    'zero-touch: revoking is not offered (the server answers ' +
+      '409); it says to revoke the registration token instead',
+    () => {
+      const text = gatewayTokenActions(
+        { method: 'registration_token', zero_touch: true, registration_token: edge('active') },
+        'gw-1',
+      );
+      assert.equal(text.revoke, null);
+      assert.match(text.revokeDisabledReason ?? '', /no gateway token of its own/);
+      assert.match(text.revokeDisabledReason ?? '', /revoke registration token edge-fleet \(fgr_ab12…\)/);
+      assert.match(text.rotate, /keeps connecting with registration token edge-fleet/);
+      assert.doesNotMatch(text.rotate, /will be disconnected/);
+    },
+  );
 
   it('no token at all: nothing to revoke; rotating lets it connect again', () => {
     const text = gatewayTokenActions({ method: 'none', zero_touch: false, registration_token: null }, 'gw-1');

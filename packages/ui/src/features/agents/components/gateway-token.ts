@@ -13,7 +13,10 @@ const stateWord: Record<RegistrationTokenRef['state'], string> = {
 
 export interface GatewayAuthSummary {
   method: GatewayAuth['method'];
-  /** One line: "Own gateway token — expires …", "Registration token edge (fgr_ab12…) — zero-touch; active", "No gateway token". */
+  /**
+   * One line: "Own gateway token — expires …", "Registration token
+   * edge (fgr_ab12…) — zero-touch; active", "No gateway token".
+   */
   label: string;
   /** What that means for the gateway, or null when the label says it all. */
   hint: string | null;
@@ -78,7 +81,9 @@ export function gatewayAuthSummary(
   return {
     method: auth.method,
     label: 'No gateway token',
-    hint: 'Its own token was revoked: it is refused until you rotate (issue it a new token and configure it with it) or it enrols again.',
+    hint:
+      'Its own token was revoked: it is refused until you rotate (issue ' +
+      'it a new token and configure it with it) or it enrols again.',
     linkToTokens: false,
     expired: false,
   };
@@ -87,7 +92,10 @@ export function gatewayAuthSummary(
 function zeroTouchHint(state: RegistrationTokenRef['state']): string {
   switch (state) {
     case 'active':
-      return 'Its supervisor presents this token on every connection. Revoking the token cuts it off, with every gateway enrolled zero-touch with it.';
+      return (
+        'Its supervisor presents this token on every connection. ' +
+        'Revoking the token cuts it off, with every gateway enrolled zero-touch with it.'
+      );
     case 'expired':
     case 'used_up':
       return `The token enrols no new gateways, but this one keeps reconnecting with it until it is revoked.`;
@@ -112,11 +120,13 @@ export function gatewayTokenActions(auth: GatewayAuth, gatewayName: string): Gat
   if (auth.method === 'gateway_token') {
     return {
       revoke: auth.zero_touch
-        ? `${gatewayName}'s own token stops working and its connection is dropped. It was enrolled zero-touch: its supervisor can still reconnect with ${via} until that token is revoked.`
+        ? `${gatewayName}'s own token stops working and its connection is dropped. It was enrolled zero-touch: ` +
+          `its supervisor can still reconnect with ${via} until that token is revoked.`
         : `${gatewayName} is refused at its next connection or poll until it enrols again with a registration token.`,
       revokeDisabledReason: null,
       rotate:
-        'A new token is issued and the current one stops working. The new token is shown once: give it to the gateway, or it will be disconnected.',
+        'A new token is issued and the current one stops working. ' +
+        'The new token is shown once: give it to the gateway, or it will be disconnected.',
       revoked: auth.zero_touch
         ? `${gatewayName} can still reconnect with ${via} until that token is revoked.`
         : `${gatewayName} can no longer connect with it.`,
@@ -125,15 +135,23 @@ export function gatewayTokenActions(auth: GatewayAuth, gatewayName: string): Gat
   if (auth.method === 'registration_token') {
     return {
       revoke: null,
-      revokeDisabledReason: `${gatewayName} was enrolled zero-touch and has no gateway token of its own to revoke. To cut it off, revoke ${via} on the Registration tokens page (that cuts off every gateway enrolled zero-touch with it).`,
-      rotate: `${gatewayName} has no OpAMP token of its own: one is issued and shown once. Until its supervisor is configured with it, it keeps connecting with ${via}, which admits it until revoked.`,
+      revokeDisabledReason:
+        `${gatewayName} was enrolled zero-touch and has no gateway token of its ` +
+        `own to revoke. To cut it off, revoke ${via} on the Registration tokens ` +
+        `page (that cuts off every gateway enrolled zero-touch with it).`,
+      rotate:
+        `${gatewayName} has no OpAMP token of its own: one is issued and shown ` +
+        `once. Until its supervisor is configured with it, ` +
+        `it keeps connecting with ${via}, which admits it until revoked.`,
       revoked: null,
     };
   }
   return {
     revoke: null,
     revokeDisabledReason: `${gatewayName}'s token was already revoked: it has none to revoke.`,
-    rotate: `${gatewayName} has no OpAMP token: a new one is issued and shown once. Configure the gateway with it to let it connect again.`,
+    rotate:
+      `${gatewayName} has no OpAMP token: a new one is issued and shown ` +
+      `once. Configure the gateway with it to let it connect again.`,
     revoked: null,
   };
 }

@@ -90,7 +90,8 @@ describe('<HealthTree>', () => {
     assert.match(
       html,
       new RegExp(
-        `data-testid="${testIds.agentDetail.healthTreeNode}" data-path="root/pipeline:logs/exporter:otlphttp" data-healthy="false" data-tone="error"`,
+        `data-testid="${testIds.agentDetail.healthTreeNode}" ` +
+          `data-path="root/pipeline:logs/exporter:otlphttp" data-healthy="false" data-tone="error"`,
       ),
     );
     assert.match(html, /aria-expanded="true"[^>]*data-path="root\/pipeline:logs"/);

@@ -109,7 +109,10 @@ function TreeItem({ name, node, path, depth, expanded, onToggle, now }: TreeItem
             onKeyDown={onKeyDown}
             aria-label={`${isOpen ? 'Collapse' : 'Expand'} ${name}`}
             data-testid={testIds.agentDetail.healthTreeToggle}
-            className="mt-0.5 rounded p-0.5 text-zinc-400 hover:bg-zinc-200 hover:text-zinc-700 dark:hover:bg-zinc-700 dark:hover:text-zinc-200"
+            className={cn(
+              'mt-0.5 rounded p-0.5 text-zinc-400 hover:bg-zinc-200 hover:text-zinc-700',
+              'dark:hover:bg-zinc-700 dark:hover:text-zinc-200',
+            )}
           >
             <IconChevronRight size={14} className={cn('transition-transform', isOpen && 'rotate-90')} />
           </button>

@@ -3,6 +3,7 @@ import type { ReactNode } from 'react';
 import { ButtonLink } from '../../../components/ui/button.tsx';
 import { CopyButton } from '../../../components/ui/copy-button.tsx';
 import { IconKey } from '../../../components/ui/icons.tsx';
+import { cn } from '../../../lib/cn.ts';
 import { gatewayStartCommand } from '../../../lib/format.ts';
 import { testIds } from '../../../lib/testids.ts';
 
@@ -23,7 +24,12 @@ export function StartGatewayGuide({ origin, canCreateToken }: { origin: string; 
       </Step>
       <Step n={2} title="Start a gateway with it">
         <p>On any machine that can reach this server, run:</p>
-        <div className="mt-2 flex items-center gap-2 rounded-lg bg-zinc-950 py-2 pr-2 pl-3 font-mono text-xs text-zinc-100 dark:bg-black">
+        <div
+          className={cn(
+            'mt-2 flex items-center gap-2 rounded-lg bg-zinc-950 py-2 pr-2 pl-3 font-mono text-xs text-zinc-100',
+            'dark:bg-black',
+          )}
+        >
           <code className="min-w-0 flex-1 overflow-x-auto whitespace-nowrap" data-testid={testIds.agents.startCommand}>
             {command}
           </code>
@@ -47,7 +53,12 @@ export function StartGatewayGuide({ origin, canCreateToken }: { origin: string; 
 function Step({ n, title, children }: { n: number; title: string; children: ReactNode }) {
   return (
     <li className="flex gap-3">
-      <span className="flex size-6 shrink-0 items-center justify-center rounded-full bg-accent-600 text-xs font-semibold text-white">
+      <span
+        className={cn(
+          'flex size-6 shrink-0 items-center justify-center',
+          'rounded-full bg-accent-600 text-xs font-semibold text-white',
+        )}
+      >
         {n}
       </span>
       <div className="min-w-0 flex-1 text-sm text-zinc-700 dark:text-zinc-300">

@@ -2,6 +2,7 @@
 import { ChartLegend, TimeSeriesChart, type ChartSeries } from '../../../components/charts/time-series-chart.tsx';
 import type { ChartPoint } from '../../../components/charts/chart-math.ts';
 import type { GatewayMetricsPoint } from '../../../lib/api/types.ts';
+import { cn } from '../../../lib/cn.ts';
 import { compactNumber } from '../../../lib/format.ts';
 
 export const throughputColors = { received: '#6366f1', sent: '#10b981', refused: '#ef4444' };
@@ -64,7 +65,10 @@ export function ThroughputChart({
         />
         {saved !== null && (
           <span
-            className="rounded-md bg-emerald-50 px-2 py-0.5 text-xs font-medium text-emerald-700 dark:bg-emerald-950/60 dark:text-emerald-300"
+            className={cn(
+              'rounded-md bg-emerald-50 px-2 py-0.5 text-xs font-medium text-emerald-700',
+              'dark:bg-emerald-950/60 dark:text-emerald-300',
+            )}
             title="1 − sent / received over this window"
           >
             {Math.round(saved * 100)}% less data sent

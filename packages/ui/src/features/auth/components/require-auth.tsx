@@ -5,6 +5,7 @@ import { Button } from '../../../components/ui/button.tsx';
 import { EmptyState } from '../../../components/ui/empty-state.tsx';
 import { ErrorState } from '../../../components/ui/error-state.tsx';
 import { PageLoading } from '../../../components/ui/spinner.tsx';
+import { cn } from '../../../lib/cn.ts';
 import { useSession } from '../hooks/session.tsx';
 
 /** Gate for the signed-in app: login when there is no token, and an explanation when there is no org. */
@@ -25,7 +26,12 @@ export function RequireAuth({ children }: { children: ReactNode }) {
   }
   if (!session.orgId) {
     return (
-      <div className="mx-auto mt-24 max-w-lg rounded-xl border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
+      <div
+        className={cn(
+          'mx-auto mt-24 max-w-lg rounded-xl border border-zinc-200 bg-white',
+          'dark:border-zinc-800 dark:bg-zinc-900',
+        )}
+      >
         <EmptyState
           title="You are not a member of any organization yet"
           description="Ask an owner or admin of your Flowgate organization to add you as a member, then sign in again."

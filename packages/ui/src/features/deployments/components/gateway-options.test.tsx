@@ -33,25 +33,28 @@ const render = (query: QueryCardQuery<{ items: GatewaySummary[] }>, filtered = f
   );
 
 describe('GatewayOptions', () => {
-  it('shows the API error code and message with Retry when the gateways cannot be loaded, not "no gateway matches"', () => {
-    const html = render({
-      status: 'error',
-      error: new ApiError({
-        code: 'FORBIDDEN',
-        message: 'Your role cannot list gateways',
-        status: 403,
-        requestId: 'req-9',
-      }),
-      refetch,
-    });
-    assert.ok(html.includes(`data-testid="${testIds.app.errorState}"`));
-    assert.match(html, /Could not load the gateways/);
-    assert.match(html, /FORBIDDEN/);
-    assert.match(html, /Your role cannot list gateways/);
-    assert.match(html, /request req-9/);
-    assert.ok(html.includes(`data-testid="${testIds.app.errorRetry}"`));
-    assert.doesNotMatch(html, /No gateway/);
-  });
+  it(
+    'shows the API error code and message with Retry when ' + 'the gateways cannot be loaded, not "no gateway matches"',
+    () => {
+      const html = render({
+        status: 'error',
+        error: new ApiError({
+          code: 'FORBIDDEN',
+          message: 'Your role cannot list gateways',
+          status: 403,
+          requestId: 'req-9',
+        }),
+        refetch,
+      });
+      assert.ok(html.includes(`data-testid="${testIds.app.errorState}"`));
+      assert.match(html, /Could not load the gateways/);
+      assert.match(html, /FORBIDDEN/);
+      assert.match(html, /Your role cannot list gateways/);
+      assert.match(html, /request req-9/);
+      assert.ok(html.includes(`data-testid="${testIds.app.errorRetry}"`));
+      assert.doesNotMatch(html, /No gateway/);
+    },
+  );
 
   it('tells an empty organization from a name filter that matches nothing', () => {
     assert.match(

@@ -3,7 +3,11 @@ import { cn } from '../../../lib/cn.ts';
 import { testIds } from '../../../lib/testids.ts';
 import type { LiveStatus } from '../../live/hooks/use-live-events.ts';
 
-const labels: Record<LiveStatus, string> = { live: 'Live', connecting: 'Connecting…', reconnecting: 'Reconnecting…' };
+const labels: Record<LiveStatus, string> = {
+  live: 'Live',
+  connecting: 'Connecting…',
+  reconnecting: 'Reconnecting…',
+};
 
 export function LiveIndicator({ status }: { status: LiveStatus }) {
   return (

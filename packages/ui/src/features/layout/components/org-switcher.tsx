@@ -1,6 +1,7 @@
 /** @jsxRuntime automatic */
 import { useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from 'react-router-dom';
+import { cn } from '../../../lib/cn.ts';
 import { testIds } from '../../../lib/testids.ts';
 import { useSession } from '../../auth/hooks/session.tsx';
 
@@ -22,7 +23,11 @@ export function OrgSwitcher() {
           navigate('/');
         }}
         disabled={memberships.length === 1}
-        className="w-full truncate rounded-lg border-0 bg-zinc-100 py-1.5 pr-7 pl-2.5 text-sm font-medium text-zinc-800 focus:ring-2 focus:ring-accent-500 disabled:cursor-default disabled:opacity-100 dark:bg-zinc-800 dark:text-zinc-100"
+        className={cn(
+          'w-full truncate rounded-lg border-0 bg-zinc-100 py-1.5 pr-7 pl-2.5 text-sm',
+          'font-medium text-zinc-800 focus:ring-2 focus:ring-accent-500',
+          'disabled:cursor-default disabled:opacity-100 dark:bg-zinc-800 dark:text-zinc-100',
+        )}
       >
         {memberships.map((m) => (
           <option key={m.org_id} value={m.org_id}>

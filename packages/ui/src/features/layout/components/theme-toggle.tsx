@@ -1,5 +1,6 @@
 /** @jsxRuntime automatic */
 import { IconMoon, IconSun } from '../../../components/ui/icons.tsx';
+import { cn } from '../../../lib/cn.ts';
 import { testIds } from '../../../lib/testids.ts';
 import { useTheme } from '../../../lib/theme.tsx';
 
@@ -10,7 +11,10 @@ export function ThemeToggle() {
     <button
       type="button"
       onClick={toggle}
-      className="rounded-md p-1.5 text-zinc-500 hover:bg-zinc-100 hover:text-zinc-900 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-zinc-100"
+      className={cn(
+        'rounded-md p-1.5 text-zinc-500 hover:bg-zinc-100 hover:text-zinc-900',
+        'dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-zinc-100',
+      )}
       aria-label={`Switch to ${next} mode`}
       title={`Switch to ${next} mode`}
       data-testid={testIds.header.themeToggle}

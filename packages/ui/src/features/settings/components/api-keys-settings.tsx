@@ -15,6 +15,7 @@ import { QueryCard } from '../../../components/ui/query-card.tsx';
 import { Table, TBody, Td, Th, THead, Tr } from '../../../components/ui/table.tsx';
 import { useToast } from '../../../components/ui/toast.tsx';
 import type { ApiKey, CreatedApiKey, Role } from '../../../lib/api/types.ts';
+import { cn } from '../../../lib/cn.ts';
 import { dateTime, relativeTime } from '../../../lib/format.ts';
 import { testIds } from '../../../lib/testids.ts';
 import { useCan, useOrgId } from '../../auth/hooks/session.tsx';
@@ -61,7 +62,9 @@ function ApiKeysManager() {
     <div className="space-y-5">
       <Card
         title="Create an API key"
-        description="For CI pipelines and scripts: send it as Authorization: Bearer <key>. It acts with the role you choose."
+        description={
+          'For CI pipelines and scripts: send it as Authorization: ' + 'Bearer <key>. It acts with the role you choose.'
+        }
       >
         <form onSubmit={submit} className="grid items-start gap-3 md:grid-cols-[1fr_10rem_9rem_auto]">
           <Field label="Name">
@@ -110,7 +113,12 @@ function ApiKeysManager() {
         <div className="mt-3 space-y-3">
           <InlineError error={create.error} />
           {created && (
-            <div className="rounded-xl border border-amber-300 bg-amber-50 p-3 dark:border-amber-800 dark:bg-amber-950/30">
+            <div
+              className={cn(
+                'rounded-xl border border-amber-300 bg-amber-50 p-3',
+                'dark:border-amber-800 dark:bg-amber-950/30',
+              )}
+            >
               <p className="flex items-center gap-2 text-sm font-medium text-amber-900 dark:text-amber-200">
                 <IconAlert size={15} /> Copy “{created.name}” now — it is not shown again.
               </p>

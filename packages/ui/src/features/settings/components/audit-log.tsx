@@ -51,7 +51,9 @@ function AuditTable() {
     <QueryCard
       query={page}
       title="Audit log"
-      description="Every change made in this organization: who, what, when, and the request id to find it in server logs."
+      description={
+        'Every change made in this organization: who, what, ' + 'when, and the request id to find it in server logs.'
+      }
       actions={page.isFetching && !page.isPending ? <Spinner size="sm" className="text-zinc-400" /> : undefined}
       retry
       toolbar={
@@ -93,7 +95,12 @@ function AuditTable() {
       }
       isEmpty={(data) => data.items.length === 0}
       footer={
-        <div className="flex items-center justify-between border-t border-zinc-100 px-4 py-2.5 text-xs text-zinc-500 dark:border-zinc-800">
+        <div
+          className={cn(
+            'flex items-center justify-between border-t border-zinc-100 px-4 py-2.5 text-xs text-zinc-500',
+            'dark:border-zinc-800',
+          )}
+        >
           <span>Page {cursors.length}</span>
           <div className="flex gap-2">
             <Button
@@ -193,7 +200,12 @@ function JsonBlock({ title, value }: { title: string; value: unknown }) {
   return (
     <div>
       <p className="mb-1 text-[11px] font-medium tracking-wide text-zinc-500 uppercase">{title}</p>
-      <pre className="max-h-60 overflow-auto rounded-lg border border-zinc-200 bg-white p-2 font-mono text-[11px] text-zinc-700 dark:border-zinc-800 dark:bg-zinc-950 dark:text-zinc-300">
+      <pre
+        className={cn(
+          'max-h-60 overflow-auto rounded-lg border border-zinc-200 bg-white p-2 font-mono',
+          'text-[11px] text-zinc-700 dark:border-zinc-800 dark:bg-zinc-950 dark:text-zinc-300',
+        )}
+      >
         {value === null || value === undefined ? '—' : JSON.stringify(value, null, 2)}
       </pre>
     </div>

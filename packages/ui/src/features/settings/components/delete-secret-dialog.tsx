@@ -9,6 +9,7 @@ import { InlineError } from '../../../components/ui/error-state.tsx';
 import { IconAlert } from '../../../components/ui/icons.tsx';
 import { useToast } from '../../../components/ui/toast.tsx';
 import type { SecretInUseDetails } from '../../../lib/api/types.ts';
+import { cn } from '../../../lib/cn.ts';
 import { testIds } from '../../../lib/testids.ts';
 import { useOrgId } from '../../auth/hooks/session.tsx';
 import { settingsApi, settingsKeys } from '../api/settings-api.ts';
@@ -130,7 +131,12 @@ export function SecretInUseNotice({ name, details }: { name: string; details: Se
       <p>
         Nothing was deleted: <code className="font-mono text-xs">{`\${secret:${name}}`}</code> is still referenced by
       </p>
-      <ul className="divide-y divide-zinc-100 rounded-lg border border-zinc-200 dark:divide-zinc-800 dark:border-zinc-800">
+      <ul
+        className={cn(
+          'divide-y divide-zinc-100 rounded-lg border border-zinc-200',
+          'dark:divide-zinc-800 dark:border-zinc-800',
+        )}
+      >
         {details.used_by.map((ref) => (
           <li
             key={`${ref.kind}:${ref.id}`}
@@ -157,7 +163,12 @@ export function SecretInUseNotice({ name, details }: { name: string; details: Se
           </li>
         )}
       </ul>
-      <div className="flex gap-2 rounded-lg bg-amber-50 px-3 py-2 text-amber-900 dark:bg-amber-950/40 dark:text-amber-200">
+      <div
+        className={cn(
+          'flex gap-2 rounded-lg bg-amber-50 px-3 py-2 text-amber-900',
+          'dark:bg-amber-950/40 dark:text-amber-200',
+        )}
+      >
         <IconAlert size={16} className="mt-0.5 shrink-0" />
         <p>{forceDeleteWarning(name, details)}</p>
       </div>

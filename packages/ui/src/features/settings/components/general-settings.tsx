@@ -33,7 +33,9 @@ const numberFields: { key: NumberField; label: string; hint: string; min: number
   {
     key: 'opamp_token_days',
     label: 'Gateway token lifetime (days)',
-    hint: 'OpAMP tokens issued when the onboarding script enrols a gateway, and at rotation. Zero-touch gateways get none.',
+    hint:
+      'OpAMP tokens issued when the onboarding script enrols a ' +
+      'gateway, and at rotation. Zero-touch gateways get none.',
     min: 1,
     max: 3650,
   },

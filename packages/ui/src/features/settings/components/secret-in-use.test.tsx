@@ -115,19 +115,24 @@ describe('SecretInUseNotice', () => {
     assert.match(
       html,
       new RegExp(
-        `data-testid="${testIds.settings.secretInUseRef}" data-kind="gateway"[^>]*>.*?<a [^>]*href="/agents/${GATEWAY_ID}"[^>]*>gw-fra-01</a>`,
+        `data-testid="${testIds.settings.secretInUseRef}" data-kind="gateway"[^>]*>.*?<a ` +
+          `[^>]*href="/agents/${GATEWAY_ID}"[^>]*>gw-fra-01</a>`,
       ),
     );
     assert.match(
       html,
       new RegExp(
-        `data-testid="${testIds.settings.secretInUseRef}" data-kind="template"[^>]*>.*?<a [^>]*href="/templates/${TEMPLATE_ID}"[^>]*>logs-severity-filter</a>`,
+        `data-testid="${testIds.settings.secretInUseRef}" data-kind="template"[^>]*>.*?<a ` +
+          `[^>]*href="/templates/${TEMPLATE_ID}"[^>]*>logs-severity-filter</a>`,
       ),
     );
     assert.ok(!html.includes(testIds.settings.secretInUseMore), 'no "and N more" when everything is listed');
     assert.match(
       html,
-      /those gateways cannot receive that configuration until a secret named LOKI_TOKEN exists again, and templates that reference it fail validation/,
+      new RegExp(
+        'those gateways cannot receive that configuration until a secret named LOKI_TOKEN exists again, ' +
+          'and templates that reference it fail validation',
+      ),
     );
   });
 

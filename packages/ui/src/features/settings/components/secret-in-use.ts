@@ -44,7 +44,10 @@ export function forceDeleteWarning(name: string, details: SecretInUseDetails): s
   const templates = details.used_by.some((ref) => ref.kind === 'template') || unlistedReferences(details) > 0;
   const until = `until a secret named ${name} exists again`;
   if (gateways && templates)
-    return `If you delete it anyway, those gateways cannot receive that configuration ${until}, and templates that reference it fail validation until then.`;
+    return (
+      `If you delete it anyway, those gateways cannot receive that configuration ` +
+      `${until}, and templates that reference it fail validation until then.`
+    );
   if (gateways) return `If you delete it anyway, those gateways cannot receive that configuration ${until}.`;
   return `If you delete it anyway, templates that reference it fail validation ${until}.`;
 }

@@ -59,7 +59,10 @@ function SecretsManager() {
     <div className="space-y-5">
       <Card
         title="Add or replace a secret"
-        description="Values are encrypted at rest and never shown again. Templates reference them as ${secret:NAME}; they are resolved only in the config sent to a gateway."
+        description={
+          'Values are encrypted at rest and never shown again. Templates reference them as ' +
+          '${secret:NAME}; they are resolved only in the config sent to a gateway.'
+        }
       >
         <form onSubmit={submit} className="grid items-start gap-3 md:grid-cols-[14rem_1fr_auto]">
           <Field
@@ -112,7 +115,9 @@ function SecretsManager() {
           <EmptyState
             className="py-8"
             title="No secrets yet"
-            description="Keep API keys and passwords out of templates: store them here and write ${secret:NAME} instead."
+            description={
+              'Keep API keys and passwords out of templates: ' + 'store them here and write ${secret:NAME} instead.'
+            }
           />
         }
       >

@@ -21,7 +21,12 @@ export function DiffView({ diff, fromLabel, toLabel }: DiffViewProps) {
       className="overflow-hidden rounded-lg border border-zinc-200 dark:border-zinc-800"
       data-testid={testIds.templateEditor.diffView}
     >
-      <div className="grid grid-cols-2 border-b border-zinc-200 bg-zinc-50 text-xs font-medium text-zinc-600 dark:border-zinc-800 dark:bg-zinc-900 dark:text-zinc-400">
+      <div
+        className={cn(
+          'grid grid-cols-2 border-b border-zinc-200 bg-zinc-50 text-xs font-medium text-zinc-600',
+          'dark:border-zinc-800 dark:bg-zinc-900 dark:text-zinc-400',
+        )}
+      >
         <div className="flex items-center justify-between border-r border-zinc-200 px-3 py-2 dark:border-zinc-800">
           <span>{fromLabel}</span>
           <span className="font-mono text-red-600 dark:text-red-400">−{stats.removed}</span>

@@ -122,7 +122,10 @@ export function DryRunPanel({ templateId, latestVersion }: { templateId: string;
               className="py-8"
               icon={<IconPlay size={18} />}
               title="See what this template does to real data"
-              description="Run it on a sample to compare what comes in with what leaves: which metrics are dropped, which log severities are filtered, how many data points remain."
+              description={
+                'Run it on a sample to compare what comes in with what leaves: which metrics are dropped, ' +
+                'which log severities are filtered, how many data points remain.'
+              }
             />
           </Card>
         )}

@@ -96,7 +96,10 @@ export function ProblemsList({
           <button
             type="button"
             onClick={() => onSelect(issue)}
-            className="flex w-full items-start gap-2.5 px-3 py-1.5 text-left text-xs hover:bg-zinc-50 focus-visible:bg-zinc-50 dark:hover:bg-zinc-800/60 dark:focus-visible:bg-zinc-800/60"
+            className={cn(
+              'flex w-full items-start gap-2.5 px-3 py-1.5 text-left text-xs hover:bg-zinc-50',
+              'focus-visible:bg-zinc-50 dark:hover:bg-zinc-800/60 dark:focus-visible:bg-zinc-800/60',
+            )}
             data-testid={testIds.templateEditor.problem}
             data-severity={severity}
             data-code={issue.code}

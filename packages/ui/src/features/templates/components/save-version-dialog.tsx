@@ -3,6 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { Button } from '../../../components/ui/button.tsx';
 import { Dialog } from '../../../components/ui/dialog.tsx';
 import { Field, Input } from '../../../components/ui/form.tsx';
+import { cn } from '../../../lib/cn.ts';
 import { testIds } from '../../../lib/testids.ts';
 
 export function SaveVersionDialog({
@@ -62,7 +63,12 @@ export function SaveVersionDialog({
           )}
         </Field>
         {errorCount > 0 && (
-          <p className="rounded-lg bg-amber-50 px-3 py-2 text-xs text-amber-800 dark:bg-amber-950/40 dark:text-amber-300">
+          <p
+            className={cn(
+              'rounded-lg bg-amber-50 px-3 py-2 text-xs text-amber-800',
+              'dark:bg-amber-950/40 dark:text-amber-300',
+            )}
+          >
             This configuration has {errorCount} validation error{errorCount === 1 ? '' : 's'}. You can save it as a
             draft version, but it cannot be deployed until they are fixed.
           </p>

@@ -81,7 +81,12 @@ export function VersionHistory({ templateId, latestVersion }: { templateId: stri
             description="Save a change in the editor to create version 2; the difference appears here side by side."
           />
         ) : from === to ? (
-          <p className="rounded-lg border border-dashed border-zinc-300 p-6 text-center text-sm text-zinc-500 dark:border-zinc-700">
+          <p
+            className={cn(
+              'rounded-lg border border-dashed border-zinc-300 p-6 text-center text-sm text-zinc-500',
+              'dark:border-zinc-700',
+            )}
+          >
             Pick two different versions to compare.
           </p>
         ) : diff.isPending ? (

@@ -9,6 +9,7 @@ import { Field, Input } from '../../../components/ui/form.tsx';
 import { IconAlert } from '../../../components/ui/icons.tsx';
 import { problemFor } from '../../../lib/api/api-error.ts';
 import type { CreatedRegistrationToken } from '../../../lib/api/types.ts';
+import { cn } from '../../../lib/cn.ts';
 import { dateTime, gatewayStartCommand } from '../../../lib/format.ts';
 import { testIds } from '../../../lib/testids.ts';
 import { useOrgId } from '../../auth/hooks/session.tsx';
@@ -50,13 +51,14 @@ export function CreateTokenDialog({ open, onClose }: { open: boolean; onClose: (
 
   if (created) {
     const command = gatewayStartCommand(window.location.origin, created.token);
+    const upTo = created.max_uses ? ` · up to ${created.max_uses} gateways` : '';
     return (
       <Dialog
         open={open}
         onClose={close}
         size="lg"
         title="Registration token created"
-        description={`${created.name} · expires ${dateTime(created.expires_at)}${created.max_uses ? ` · up to ${created.max_uses} gateways` : ''}`}
+        description={`${created.name} · expires ${dateTime(created.expires_at)}${upTo}`}
         footer={
           <Button variant="primary" onClick={close}>
             Done
@@ -64,7 +66,12 @@ export function CreateTokenDialog({ open, onClose }: { open: boolean; onClose: (
         }
       >
         <div className="space-y-4">
-          <div className="flex gap-2 rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950/40 dark:text-amber-200">
+          <div
+            className={cn(
+              'flex gap-2 rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900',
+              'dark:bg-amber-950/40 dark:text-amber-200',
+            )}
+          >
             <IconAlert size={16} className="mt-0.5 shrink-0" />
             Copy the token now. Flowgate stores only its hash and cannot show it again.
           </div>
@@ -100,7 +107,10 @@ export function CreateTokenDialog({ open, onClose }: { open: boolean; onClose: (
       open={open}
       onClose={close}
       title="New registration token"
-      description="Gateways present it to enrol into this organization: the onboarding script once, in exchange for their own OpAMP token; a zero-touch supervisor on every connection."
+      description={
+        'Gateways present it to enrol into this organization: the onboarding script once, ' +
+        'in exchange for their own OpAMP token; a zero-touch supervisor on every connection.'
+      }
       footer={
         <>
           <Button onClick={close}>Cancel</Button>

@@ -43,7 +43,11 @@ export function SupervisorConfigPanel({ tokens }: { tokens: RegistrationToken[] 
           <IconTerminal size={16} /> Supervisor config
         </span>
       }
-      description="Already run the OpenTelemetry Collector with opampsupervisor? Generate its config: it enrols on first connect (zero-touch) and sends the registration token on every connection. The token expiring or being used up does not disconnect it; revoking the token does."
+      description={
+        'Already run the OpenTelemetry Collector with opampsupervisor? Generate its config: ' +
+        'it enrols on first connect (zero-touch) and sends the registration token on every connection. ' +
+        'The token expiring or being used up does not disconnect it; revoking the token does.'
+      }
       data-testid={testIds.tokens.supervisorPanel}
     >
       {tokens.length === 0 ? (

@@ -25,13 +25,16 @@ export function tokenStateHint(state: TokenState): { short: string | null; detai
     case 'used_up':
       return {
         short: 'Enrols no new gateways',
-        detail: `${state === 'expired' ? 'Expired' : 'Used up'}: it enrols no new gateways. The gateways enrolled zero-touch with it keep reconnecting with it until you revoke it.`,
+        detail:
+          `${state === 'expired' ? 'Expired' : 'Used up'}: it enrols no new gateways. ` +
+          `The gateways enrolled zero-touch with it keep reconnecting with it until you revoke it.`,
       };
     case 'revoked':
       return {
         short: null,
         detail:
-          'Revoked: it enrols no new gateways, and the gateways enrolled zero-touch with it are refused when they connect.',
+          'Revoked: it enrols no new gateways, and the gateways enrolled ' +
+          'zero-touch with it are refused when they connect.',
       };
   }
 }
@@ -40,7 +43,8 @@ export function tokenStateHint(state: TokenState): { short: string | null; detai
 export function revokeTokenConsequences(state: TokenState): string[] {
   return [
     state === 'active' ? 'New gateways can no longer enrol with it.' : 'It already enrols no new gateways.',
-    'Every gateway enrolled zero-touch with it (supervisor config) sends this token on every connection: revoking it disconnects them, each refused from its next connection on.',
+    'Every gateway enrolled zero-touch with it (supervisor config) sends this token on every connection: ' +
+      'revoking it disconnects them, each refused from its next connection on.',
     'Gateways onboarded with the script (flowgate gateway run) have their own OpAMP token and keep working.',
   ];
 }
