@@ -37,6 +37,20 @@ export default tseslint.config(
     ]),
   },
   {
+    files: ['packages/analysis/src/**'],
+    rules: restrict([
+      repoPackages(
+        ['config-model'],
+        'packages/analysis is pure computation over plain data: it imports only @flowgate/config-model. Fetch and store in packages/server.',
+      ),
+      {
+        group: ['node:*', 'fs', 'net', 'http', 'https', 'pg', '@electric-sql/*', 'ioredis', 'fastify', 'ws'],
+        message:
+          'packages/analysis does no I/O: take the file contents as arguments and let packages/server read them.',
+      },
+    ]),
+  },
+  {
     files: ['packages/opamp/src/**'],
     rules: restrict([
       repoPackages(

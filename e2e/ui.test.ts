@@ -7,65 +7,14 @@
 // Selectors come only from the UI's shared registry (packages/ui/src/lib/testids.ts).
 import { describe, test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { readdirSync } from 'node:fs';
+import type { Page } from 'playwright-core';
 import { AgentCapability, ComponentHealthSchema, create, type ComponentHealth } from '@flowgate/opamp';
 import { testIds, testHooks, byTestId } from '../packages/ui/src/lib/testids.ts';
-import { startServer, eventually, repoRoot, ADMIN, type ServerProcess } from './lib/server.ts';
+import { startServer, eventually, ADMIN, type ServerProcess } from './lib/server.ts';
 import { TestAgent } from './lib/agent.ts';
 import { freshDatabase, type TestDatabase } from './lib/database.ts';
-
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-sync',
-  '--disable-quic',
-];
-const SHOTS = join(repoRoot, 'e2e/artifacts/screenshots');
-const UI_DIR = join(repoRoot, 'packages/ui');
-const skip = existsSync(CHROMIUM)
-  ? false
-  : `chromium is not installed at ${CHROMIUM} (apt-get install chromium); the browser tests need it`;
-
-/** `[data-testid="…"][data-k="v"]…` */
-const sel = (id: string, attrs: Record<string, string> = {}) =>
-  byTestId(id) +
-  Object.entries(attrs)
-    .map(([k, v]) => `[data-${k}="${v}"]`)
-    .join('');
-
-/** Newest modification time under a directory (the UI sources), to rebuild a stale dist. */
-function newest(dir: string): number {
-  let t = 0;
-  for (const name of readdirSync(dir)) {
-    const full = join(dir, name);
-    const s = statSync(full);
-    t = Math.max(t, s.isDirectory() ? newest(full) : s.mtimeMs);
-  }
-  return t;
-}
-
-function ensureUiBuilt() {
-  const index = join(UI_DIR, 'dist/index.html');
-  const sources = Math.max(newest(join(UI_DIR, 'src')), statSync(join(UI_DIR, 'index.html')).mtimeMs);
-  if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
-  const r = spawnSync('npm', ['run', 'build', '-w', '@flowgate/ui'], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-    timeout: 240_000,
-    env: { ...process.env, NODE_ENV: 'production' },
-  });
-  if (r.status !== 0) throw new Error(`UI build failed (${r.status ?? r.signal}):\n${r.stdout}\n${r.stderr}`);
-}
+import { ensureUiBuilt, openBrowser, sel, SHOTS, skipWithoutChromium as skip, type Browser } from './lib/browser.ts';
 
 type EditorHook = {
   getValue(): string;
@@ -182,11 +131,10 @@ service:
 describe('web UI in a real browser', { skip }, () => {
   let db: TestDatabase | null = null;
   let server: ServerProcess;
-  let context: BrowserContext;
+  let browser: Browser;
   let page: Page;
-  let userDataDir = '';
   const agents: TestAgent[] = [];
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
   const state: { regToken?: string; liveGatewayId?: string; templateId?: string } = {};
   const wsUrl = () => `${server.url.replace(/^http/, 'ws')}/v1/opamp`;
 
@@ -194,47 +142,23 @@ describe('web UI in a real browser', { skip }, () => {
     ensureUiBuilt();
     db = await freshDatabase();
     server = await startServer(db.env);
-    rmSync(SHOTS, { recursive: true, force: true });
-    mkdirSync(SHOTS, { recursive: true });
-    userDataDir = mkdtempSync(join(tmpdir(), 'flowgate-chromium-'));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      viewport: { width: 1366, height: 768 },
-      timeout: 30_000,
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(15_000);
-    page.setDefaultNavigationTimeout(20_000);
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+    browser = await openBrowser();
+    ({ page, pageErrors } = browser);
   });
 
   // What the browser showed when a step failed: e2e/artifacts/screenshots/FAILED-<test>.png.
   afterEach(async (t) => {
-    if ((t as { passed?: boolean }).passed !== false || !page) return;
-    const slug = t.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60);
-    await page.screenshot({ path: join(SHOTS, `FAILED-${slug}.png`) }).catch(() => undefined);
+    await browser?.shotOnFailure(t as { name: string; passed?: boolean });
   });
 
   after(async () => {
-    await context?.close().catch(() => undefined);
-    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+    await browser?.close();
     for (const a of agents) await a.stop().catch(() => undefined);
     await server?.stop();
     await db?.drop();
   });
 
-  async function shot(name: string) {
-    for (const dismiss of await page.$$(byTestId(testIds.toast.dismiss))) await dismiss.click().catch(() => undefined);
-    await page.waitForSelector(byTestId(testIds.toast.item), { state: 'detached' });
-    const theme = await page.getAttribute(byTestId(testIds.header.themeToggle), 'data-theme');
-    await page.screenshot({
-      path: join(SHOTS, `${name}-${theme ?? 'light'}.png`),
-      animations: 'disabled',
-      caret: 'hide',
-    });
-  }
+  const shot = (name: string) => browser.shot(name);
 
   /** Waits until the form control with this test id holds this value. */
   async function hasValue(testId: string, value: string) {

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const roots = [
   'packages/config-model/src',
+  'packages/analysis/src',
   'packages/opamp/src',
   'packages/server/src',
   'packages/ui/src',

@@ -10,3 +10,5 @@ export * from './collector/mask.ts';
 export * from './collector/config-refs.ts';
 export * from './collector/catalogue.ts';
 export * from './collector/validate.ts';
+export * from './blocks/types.ts';
+export * from './blocks/registry.ts';
