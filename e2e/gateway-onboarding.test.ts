@@ -256,9 +256,14 @@ test(
   { skip, timeout: 120_000 },
   async () => {
     const t = Date.now();
-    // Uses no port, so the same template suits both gateways (the zero-touch one has no base config).
+    // Listens on a port of the kernel's choosing (:0), so the same template suits both gateways on one
+    // host (the zero-touch one has no base config). The nop receiver did this until v0.149; the module
+    // proxy does not serve it at v0.158.0.
     const yaml = `receivers:
-  nop: {}
+  otlp/e2e-onboarding:
+    protocols:
+      grpc:
+        endpoint: 127.0.0.1:0
 processors:
   attributes/e2e-onboarding:
     actions:
@@ -270,7 +275,7 @@ exporters:
 service:
   pipelines:
     traces/e2e-onboarding:
-      receivers: [nop]
+      receivers: [otlp/e2e-onboarding]
       processors: [attributes/e2e-onboarding]
       exporters: [nop]
 `;

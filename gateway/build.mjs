@@ -68,6 +68,8 @@ function fail(msg) {
   process.exit(1);
 }
 
+const seconds = (ms) => `${Math.round(ms / 1000)}s`;
+
 function humanSize(bytes) {
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
@@ -99,7 +101,8 @@ function run(cmd, cmdArgs, opts = {}) {
       } else {
         reject(
           new Error(
-            `${cmd} ${cmdArgs[0] ?? ''} failed (${signal ? `signal ${signal}` : `exit code ${code}`}) after ${elapsed(t0)}`,
+            `${cmd} ${cmdArgs[0] ?? ''} failed (${signal ? `signal ${signal}` : `exit code ${code}`})` +
+              ` after ${elapsed(t0)}`,
           ),
         );
       }
@@ -226,7 +229,8 @@ async function main() {
 
   if (!args.has('--force') && haveBinaries(keyDir)) {
     log(
-      'cache hit: binaries for this manifest/wrapper/Go version already built, skipping the build (use --force to rebuild)',
+      'cache hit: binaries for this manifest/wrapper/Go version already built, skipping the build ' +
+        '(use --force to rebuild)',
     );
   } else {
     log(args.has('--force') ? '--force: rebuilding' : 'cache miss: building');
@@ -249,7 +253,8 @@ async function main() {
     } catch (err) {
       fs.rmSync(tmpDir, { recursive: true, force: true });
       fail(
-        `${err.message}\n  The build did not complete; gateway/dist was left unchanged. Re-run with the output above to diagnose.`,
+        `${err.message}\n  The build did not complete; gateway/dist was left unchanged. ` +
+          'Re-run with the output above to diagnose.',
       );
     }
   }
@@ -259,7 +264,8 @@ async function main() {
   try {
     const info = JSON.parse(fs.readFileSync(path.join(keyDir, 'build-info.json'), 'utf8'));
     log(
-      `built ${info.builtAt} in ${Math.round(info.totalMs / 1000)}s (collector ${Math.round(info.timings.collectorMs / 1000)}s, supervisor ${Math.round(info.timings.supervisorMs / 1000)}s)`,
+      `built ${info.builtAt} in ${seconds(info.totalMs)} (collector ${seconds(info.timings.collectorMs)}, ` +
+        `supervisor ${seconds(info.timings.supervisorMs)})`,
     );
   } catch {
     /* build-info.json is informative only */

@@ -3,12 +3,14 @@
 # through agent.env in supervisor.yaml) with exec, so the supervisor manages the collector's own
 # process, PID and signals.
 #
-# One correction, for `validate` only: opampsupervisor v0.149.0 (agent.validate_config) runs
+# One correction, for `validate` only: opampsupervisor (agent.validate_config; v0.149.0 and still
+# v0.158.0) runs
 #   <collector> validate --config <candidate.yaml> --config <storage>/effective.yaml [flags]
-# i.e. it merges the RUNNING config over the candidate (upstream bug, fixed after v0.149 by
-# contrib PR #50154). That lets some broken configs pass, and once one is running, rejects every
-# later config, the last good one included. The candidate is already the complete merged
-# config, so this drops every --config after the first. See gateway/README.md.
+# i.e. it merges the RUNNING config over the candidate (upstream issue #50153: commander.go
+# ValidateConfig appends the commander's own --config). That lets some broken configs pass, and
+# once one is running, rejects every later config, the last good one included. The candidate is
+# already the complete merged config, so this drops every --config after the first. See
+# gateway/README.md.
 set -eu
 
 real=${FLOWGATE_COLLECTOR_BIN:?FLOWGATE_COLLECTOR_BIN must name the collector binary}

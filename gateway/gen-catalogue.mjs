@@ -176,7 +176,8 @@ function render(catalogue) {
     for (const c of catalogue[kind]) {
       const stability = Object.keys(c.stability).length ? obj(c.stability) : '{}';
       lines.push(
-        `    { type: ${q(c.type)}, aliases: [${c.aliases.map(q).join(', ')}], module: ${q(c.module)}, stability: ${stability} },`,
+        `    { type: ${q(c.type)}, aliases: [${c.aliases.map(q).join(', ')}], ` +
+          `module: ${q(c.module)}, stability: ${stability} },`,
       );
     }
     lines.push('  ],');
@@ -234,11 +235,13 @@ if (!fs.existsSync(collector)) {
   const problems = crossCheck(manifestByKind, catalogueModulesFromFile(committed));
   if (problems.length) {
     fail(
-      `${rel(OUT_FILE)} is stale against gateway/builder-config.yaml:\n  ${problems.join('\n  ')}\nRun \`npm run gateway:build\` and commit the regenerated file.`,
+      `${rel(OUT_FILE)} is stale against gateway/builder-config.yaml:\n  ${problems.join('\n  ')}\n` +
+        'Run `npm run gateway:build` and commit the regenerated file.',
     );
   }
   process.stdout.write(
-    `gen-catalogue: ${rel(OUT_FILE)} matches the manifest (collector not built, so only the module lists were compared)\n`,
+    `gen-catalogue: ${rel(OUT_FILE)} matches the manifest ` +
+      '(collector not built, so only the module lists were compared)\n',
   );
   process.exit(0);
 }
@@ -249,7 +252,8 @@ const generatedByKind = new Map(KINDS.map((k) => [k, new Set(catalogue[k].map((c
 const problems = crossCheck(manifestByKind, generatedByKind);
 if (problems.length) {
   fail(
-    `${rel(collector)} does not match gateway/builder-config.yaml (rebuild with \`npm run gateway:build\`):\n  ${problems.join('\n  ')}`,
+    `${rel(collector)} does not match gateway/builder-config.yaml (rebuild with \`npm run gateway:build\`):\n  ` +
+      problems.join('\n  '),
   );
 }
 const text = render(catalogue);
@@ -257,7 +261,8 @@ const text = render(catalogue);
 if (check) {
   if (committed !== text) {
     fail(
-      `${rel(OUT_FILE)} is stale: it differs from what ${rel(collector)} reports.\nRun \`node gateway/gen-catalogue.mjs\` (or \`npm run gateway:build\`) and commit the result.`,
+      `${rel(OUT_FILE)} is stale: it differs from what ${rel(collector)} reports.\n` +
+        'Run `node gateway/gen-catalogue.mjs` (or `npm run gateway:build`) and commit the result.',
     );
   }
   process.stdout.write(`gen-catalogue: ${rel(OUT_FILE)} is up to date\n`);

@@ -16,6 +16,7 @@ const roots = [
   'packages/ui/src',
   'e2e',
   'bench',
+  'gateway/test',
 ];
 const skipDirs = new Set(['node_modules', 'dist', 'gen', '.flowgate', 'artifacts']);
 
@@ -30,7 +31,7 @@ function walk(dir, out) {
     if (skipDirs.has(name)) continue;
     const full = join(dir, name);
     if (statSync(full).isDirectory()) walk(full, out);
-    else if (/\.test\.tsx?$/.test(name)) out.push(relative(root, full));
+    else if (/\.test\.(tsx?|mjs)$/.test(name)) out.push(relative(root, full));
   }
   return out;
 }

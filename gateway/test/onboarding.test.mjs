@@ -123,7 +123,8 @@ describe('gateway onboarding scripts', () => {
     });
     fs.writeFileSync(
       path.join(stubs, 'otelcol-flowgate'),
-      '#!/bin/sh\nif [ "$1" = --version ]; then echo "otelcol-flowgate version 0.149.0"; exit 0; fi\nprintf "%s\\n" "$@" > "$STUB_ARGS_FILE"\n',
+      '#!/bin/sh\nif [ "$1" = --version ]; then echo "otelcol-flowgate version 0.158.0"; exit 0; fi\n' +
+        'printf "%s\\n" "$@" > "$STUB_ARGS_FILE"\n',
       { mode: 0o755 },
     );
   });
@@ -144,7 +145,9 @@ describe('gateway onboarding scripts', () => {
     ...extra,
   });
 
-  test('registers with the registration token, stores the OpAMP token and execs the supervisor with the rendered config', async () => {
+  const registers =
+    'registers with the registration token, stores the OpAMP token and execs the supervisor with the rendered config';
+  test(registers, async () => {
     const storage = path.join(tmp, 'gw1');
     const env = baseEnv(storage, {
       REGISTRATION_TOKEN: 'reg-token-1',
@@ -163,7 +166,7 @@ describe('gateway onboarding scripts', () => {
     assert.equal(body.instance_id, 'gateway-1');
     assert.equal(typeof body.hostname, 'string');
     assert.equal(body.metadata.mode, 'supervisor');
-    assert.equal(body.metadata.version, '0.149.0');
+    assert.equal(body.metadata.version, '0.158.0');
 
     const tokenFile = path.join(storage, 'opamp_token');
     assert.equal(fs.readFileSync(tokenFile, 'utf8').trim(), 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJndyJ9.sig-_1');
@@ -350,7 +353,8 @@ describe('gateway onboarding scripts', () => {
     'collector-shim.sh makes the supervisor-style validate call check only the candidate config',
     { skip: !HAVE_REAL_COLLECTOR && 'gateway/dist/otelcol-flowgate not built' },
     async () => {
-      // opampsupervisor v0.149 runs: validate --config <candidate> --config <running effective.yaml> --feature-gates ...
+      // opampsupervisor (v0.149, v0.158) runs:
+      //   validate --config <candidate> --config <running effective.yaml> --feature-gates ...
       const good = path.join(GATEWAY_DIR, 'collector-base.yaml');
       const candidate = path.join(tmp, 'candidate.yaml');
       fs.writeFileSync(
@@ -384,7 +388,13 @@ describe('gateway onboarding scripts', () => {
       `the real supervisor accepts the rendered config (${scheme}://) and keeps retrying an absent server`,
       { skip: !HAVE_REAL_BINARIES && 'gateway binaries not built', timeout: 90_000 },
       async (t) => {
-        // The supervisor's bootstrap collector always binds localhost:8888 (see README).
+        // The supervisor's bootstrap collector always binds localhost:8888 (see README): one real
+        // gateway at a time on this host (the e2e tests' lock; importable when run through tsx, as
+        // `npm test` does).
+        const lock = await import('../../e2e/lib/gateway-lock.ts')
+          .then((m) => m.acquireGatewayLock('gateway/test onboarding'))
+          .catch(() => null);
+        t.after(() => lock?.release());
         if (await portInUse(8888)) return t.skip('127.0.0.1:8888 is in use by another collector');
         const storage = path.join(tmp, `gw-real-${scheme}`);
         const deadPort = await freePort();
@@ -411,9 +421,12 @@ describe('gateway onboarding scripts', () => {
         const exited = new Promise((resolve) => sup.on('exit', (code, signal) => resolve({ code, signal })));
         try {
           const deadline = Date.now() + 60_000;
-          while (!/Failed to connect to the server/.test(log) || !fs.existsSync(path.join(storage, 'agent.log'))) {
-            if (Date.now() > deadline) assert.fail(`supervisor did not start as expected:\n${log}`);
-            if (sup.exitCode !== null) assert.fail(`supervisor exited ${sup.exitCode}:\n${log}`);
+          while (
+            !/Failed to connect to the (OpAMP )?server/.test(log) ||
+            !fs.existsSync(path.join(storage, 'agent.log'))
+          ) {
+            if (Date.now() > deadline) assert.fail(`supervisor did not start as expected:\n${log.slice(-3000)}`);
+            if (sup.exitCode !== null) assert.fail(`supervisor exited ${sup.exitCode}:\n${log.slice(-3000)}`);
             await new Promise((r) => setTimeout(r, 250));
           }
           assert.match(log, /"msg":"Supervisor starting","id":"[0-9a-f-]{36}"/);
