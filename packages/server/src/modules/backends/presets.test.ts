@@ -2,10 +2,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse } from 'yaml';
-import { checkBlock, secretsUsed } from '../check.ts';
-import { composeConfig } from '../compose.ts';
-import { blockType, blockTypes } from '../registry.ts';
-import type { BlockInstance } from '../types.ts';
+import {
+  blockType,
+  blockTypes,
+  checkBlock,
+  composeConfig,
+  secretsUsed,
+  type BlockInstance,
+} from '@flowgate/config-model';
 
 const secrets = new Set(['DD_API_KEY', 'GRAFANA_TOKEN', 'PROM_PASSWORD', 'OTLP_TOKEN', 'CA_PEM']);
 type Cfg = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -2,8 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse } from 'yaml';
-import { validateCollectorConfig } from '../collector/validate.ts';
-import { composeConfig, type ComposeInput } from './compose.ts';
+import { composeConfig, validateCollectorConfig, type ComposeInput } from '@flowgate/config-model';
 
 const secretNames = new Set(['DD_API_KEY', 'TOKEN']);
 const datadog = { type: 'backend.datadog', id: 'datadog', config: { api_key_secret: 'DD_API_KEY' } };
