@@ -16,3 +16,4 @@ export * from './blocks/registry.ts';
 export * from './blocks/check.ts';
 export * from './blocks/compose.ts';
 export { datadogSites, datadogIntakeBase } from './blocks/backends/datadog.ts';
+export * from './schemas/backends.ts';

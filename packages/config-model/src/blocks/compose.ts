@@ -22,6 +22,11 @@ export interface ComposeBase {
   /** OTLP receiver endpoints; unset: `{}`, so a gateway's base configuration (or the default) decides. */
   otlpGrpcEndpoint?: string;
   otlpHttpEndpoint?: string;
+  /**
+   * A gateway's supervisor defines the `opamp` extension; a service.extensions list must keep it or the
+   * collector loses its link to Flowgate. Default true; false for a collector run without a supervisor.
+   */
+  supervised?: boolean;
 }
 
 export interface ComposeInput {
@@ -158,7 +163,8 @@ export function composeConfig(input: ComposeInput): ComposeResult {
   }
   const service: Record<string, unknown> = {};
   const extensionIds = Object.keys(sections.extensions).sort();
-  if (extensionIds.length) service.extensions = extensionIds;
+  if (extensionIds.length)
+    service.extensions = input.base?.supervised === false ? extensionIds : ['opamp', ...extensionIds];
   service.pipelines = { ...pipelines, ...sorted(branches) };
   config.service = service;
 

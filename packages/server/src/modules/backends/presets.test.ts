@@ -97,7 +97,7 @@ test('Google Cloud: googlecloud exporter with the project, optional googleclient
   assert.equal(c.exporters['googlecloud/gcp'].project, 'acme-prod-1');
   assert.equal(c.exporters['googlecloud/gcp'].authenticator, 'googleclientauth/gcp');
   assert.equal(c.exporters['googlecloud/gcp'].retry_on_failure, undefined, 'no such option at v0.158.0');
-  assert.deepEqual(c.service.extensions, ['googleclientauth/gcp']);
+  assert.deepEqual(c.service.extensions, ['opamp', 'googleclientauth/gcp'], 'the supervisor defines opamp');
   assert.deepEqual(Object.keys(c.service.pipelines), ['metrics', 'logs', 'traces']);
   assert.match(r.requirements.join(), /GOOGLE_APPLICATION_CREDENTIALS/);
   assert.match(r.yaml, /^# Host requirement: Google credentials come from the gateway host/m);
