@@ -37,6 +37,7 @@ const Schema = Type.Object(
       { maxItems: 20, description: 'Request headers whose values come from secrets (API keys, tokens)' },
     ),
     compression: StringEnum(['gzip', 'zstd', 'snappy', 'none'], { description: 'Request compression' }),
+    encoding: StringEnum(['proto', 'json'], { description: 'HTTP only: protobuf (default) or JSON bodies' }),
     tls_insecure: Type.Boolean({ description: 'Plain text, no TLS (only for a collector on a trusted network)' }),
     tls_insecure_skip_verify: Type.Boolean({ description: "Do not verify the server's certificate" }),
     tls_ca_secret: Type.Optional(SecretName('Secret holding a PEM CA certificate to trust (tls.ca_pem)')),
@@ -61,6 +62,7 @@ export const otlpBackend: BlockType<typeof Schema> = {
     endpoint: '',
     headers: [],
     compression: 'gzip',
+    encoding: 'proto',
     tls_insecure: false,
     tls_insecure_skip_verify: false,
     ...queueDefaults,
@@ -95,6 +97,12 @@ export const otlpBackend: BlockType<typeof Schema> = {
         });
       seen.add(key);
     });
+    if (c.protocol === 'grpc' && c.encoding !== 'proto')
+      problems.push({
+        path: 'encoding',
+        code: blockProblemCodes.invalidValue,
+        message: 'gRPC always sends protobuf: JSON encoding is an HTTP option',
+      });
     if (c.tls_insecure && (c.tls_ca_secret || c.tls_insecure_skip_verify))
       problems.push({
         path: 'tls_insecure',
@@ -115,6 +123,7 @@ export const otlpBackend: BlockType<typeof Schema> = {
     if (c.headers.length) exporter.headers = Object.fromEntries(c.headers.map((h) => [h.name, secretRef(h.secret)]));
     // gzip is both exporters' default; spelled out so the rendered block says what it sends.
     exporter.compression = c.compression;
+    if (c.protocol === 'http' && c.encoding === 'json') exporter.encoding = 'json';
     exporter.sending_queue = sendingQueue(c.queue_size);
     exporter.retry_on_failure = retryOnFailure(c.retry_max_elapsed_seconds);
     return {
