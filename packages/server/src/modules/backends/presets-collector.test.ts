@@ -6,7 +6,7 @@ import { composeConfig, type BlockInstance } from '@flowgate/config-model';
 import { collectorBinary, createLimiter } from '../../platform/collector.ts';
 import { collectorValidate } from '../validation/collector-validate.ts';
 
-const bin = collectorBinary({ gatewayBinDir: undefined });
+const bin = collectorBinary({ gatewayBinDir: null });
 const secretNames = new Set(['DD_API_KEY', 'GRAFANA_TOKEN', 'PROM_PASSWORD', 'OTLP_TOKEN', 'CA_PEM']);
 const limiter = createLimiter(1);
 
