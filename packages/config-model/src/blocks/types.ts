@@ -108,5 +108,11 @@ export interface BlockInstance {
 /** Secret-name fields carry this schema annotation; the UI renders them as a picker of the org's secrets. */
 export const SECRET_FIELD = 'x-flowgate-secret';
 
+/**
+ * Schema annotation: the field applies only when other fields have these values (e.g. `{ mode: ['agent'] }`).
+ * The UI form hides it otherwise; validation reports a set-but-unused field where it matters.
+ */
+export const WHEN_FIELD = 'x-flowgate-when';
+
 /** How a block refers to a Flowgate secret inside rendered YAML. */
 export const secretRef = (name: string) => `\${secret:${name}}`;

@@ -3,11 +3,15 @@
 // otherwise (exporterhelper and configretry at collector v0.158.0 / v1.64.0).
 import { Type, type TLiteral, type TUnion } from '@sinclair/typebox';
 import { SECRET_NAME_RE } from '../../collector/config-refs.ts';
-import { blockProblemCodes, SECRET_FIELD, type BlockProblem } from '../types.ts';
+import { blockProblemCodes, SECRET_FIELD, WHEN_FIELD, type BlockProblem } from '../types.ts';
+
+/** Options marking a field as relevant only when other fields have one of the given values. */
+export const when = (cond: Record<string, string[]>) => ({ [WHEN_FIELD]: cond });
 
 /** A field holding the NAME of a Flowgate secret (never its value). */
-export const SecretName = (description: string) =>
+export const SecretName = (description: string, options: Record<string, unknown> = {}) =>
   Type.String({
+    ...options,
     description,
     pattern: SECRET_NAME_RE.source,
     patternMessage: 'must be a secret name (letters, digits and _, not starting with a digit)',

@@ -12,7 +12,7 @@
 //   otlp_config.logs.enabled: true). It converts cumulative metrics itself, so nothing else is needed.
 import { Type, type Static } from '@sinclair/typebox';
 import { blockProblemCodes, secretRef, type BlockProblem, type BlockType, type Signal } from '../types.ts';
-import { queueDefaults, queueFields, retryOnFailure, SecretName, sendingQueue, StringEnum } from './common.ts';
+import { queueDefaults, queueFields, retryOnFailure, SecretName, sendingQueue, StringEnum, when } from './common.ts';
 
 /** Datadog sites (Datadog docs, "Getting started with Datadog sites"). */
 export const datadogSites = [
@@ -34,30 +34,42 @@ const Schema = Type.Object(
     mode: StringEnum(['intake', 'agent'], {
       description: "Datadog's OTLP intake (metrics, logs; needs an API key) or a Datadog Agent's OTLP ingest",
     }),
-    site: StringEnum([...datadogSites], { description: 'Your Datadog site (intake mode)' }),
-    api_key_secret: Type.Optional(SecretName('Secret holding the Datadog API key (intake mode)')),
+    site: StringEnum([...datadogSites], {
+      description: 'Your Datadog site (intake mode)',
+      ...when({ mode: ['intake'] }),
+    }),
+    api_key_secret: Type.Optional(
+      SecretName('Secret holding the Datadog API key (intake mode)', when({ mode: ['intake'] })),
+    ),
     intake_url: Type.Optional(
       Type.String({
         maxLength: 2048,
         pattern: '^https?://[^\\s/]+(/[^\\s]*)?$',
         patternMessage: 'must be an http:// or https:// URL',
         description: 'Replaces https://otlp.<site> (a forwarding proxy); the exporter appends /v1/metrics, /v1/logs',
+        ...when({ mode: ['intake'] }),
       }),
     ),
     resource_attributes_as_tags: Type.Boolean({
       description: 'Intake: turn every resource attribute into a metric tag (dd-otel-metric-config)',
+      ...when({ mode: ['intake'] }),
     }),
     histograms_mode: StringEnum(['distributions', 'counters', 'nobuckets'], {
       description: 'Intake: how histograms are stored (dd-otel-metric-config histograms.mode)',
+      ...when({ mode: ['intake'] }),
     }),
     agent_endpoint: Type.Optional(
       Type.String({
         maxLength: 2048,
         description: 'Agent mode: the Agent OTLP receiver, e.g. datadog-agent:4317 (gRPC) or http://datadog-agent:4318',
+        ...when({ mode: ['agent'] }),
       }),
     ),
-    agent_protocol: StringEnum(['grpc', 'http'], { description: 'Agent mode: OTLP protocol of the Agent receiver' }),
-    agent_tls: Type.Boolean({ description: 'Agent mode: the Agent receiver uses TLS' }),
+    agent_protocol: StringEnum(['grpc', 'http'], {
+      description: 'Agent mode: OTLP protocol of the Agent receiver',
+      ...when({ mode: ['agent'] }),
+    }),
+    agent_tls: Type.Boolean({ description: 'Agent mode: the Agent receiver uses TLS', ...when({ mode: ['agent'] }) }),
     ...queueFields,
   },
   { additionalProperties: false },

@@ -12,7 +12,7 @@
 // exporter takes credentials from an extension (`authenticator`).
 import { Type, type Static } from '@sinclair/typebox';
 import { blockProblemCodes, type BlockProblem, type BlockType } from '../types.ts';
-import { queueDefaults, queueFields, sendingQueue, StringEnum } from './common.ts';
+import { queueDefaults, queueFields, sendingQueue, StringEnum, when } from './common.ts';
 
 const ProjectId = (description: string) =>
   Type.String({
@@ -39,7 +39,12 @@ const Schema = Type.Object(
       description:
         'Application Default Credentials of the gateway host, directly or through the googleclientauth extension',
     }),
-    quota_project: Type.Optional(ProjectId('googleclientauth: project billed for quota')),
+    quota_project: Type.Optional(
+      Type.Unsafe<string>({
+        ...ProjectId('googleclientauth: project billed for quota'),
+        ...when({ auth: ['googleclientauth'] }),
+      }),
+    ),
     region: Type.Optional(
       Type.String({
         maxLength: 64,

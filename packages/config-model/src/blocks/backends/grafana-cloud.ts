@@ -16,6 +16,7 @@ import {
   sendingQueue,
   signalPathProblem,
   StringEnum,
+  when,
 } from './common.ts';
 
 const Schema = Type.Object(
@@ -34,7 +35,11 @@ const Schema = Type.Object(
     }),
     token_secret: SecretName('Secret holding the Grafana Cloud access policy token (basic auth password)'),
     tenant_id: Type.Optional(
-      Type.String({ maxLength: 256, description: 'Self-hosted Mimir only: tenant sent as X-Scope-OrgID' }),
+      Type.String({
+        maxLength: 256,
+        description: 'Self-hosted Mimir only: tenant sent as X-Scope-OrgID',
+        ...when({ mode: ['prometheus_remote_write'] }),
+      }),
     ),
     ...queueFields,
   },

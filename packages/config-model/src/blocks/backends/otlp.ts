@@ -10,6 +10,7 @@ import {
   sendingQueue,
   signalPathProblem,
   StringEnum,
+  when,
 } from './common.ts';
 
 const Schema = Type.Object(
@@ -37,7 +38,10 @@ const Schema = Type.Object(
       { maxItems: 20, description: 'Request headers whose values come from secrets (API keys, tokens)' },
     ),
     compression: StringEnum(['gzip', 'zstd', 'snappy', 'none'], { description: 'Request compression' }),
-    encoding: StringEnum(['proto', 'json'], { description: 'HTTP only: protobuf (default) or JSON bodies' }),
+    encoding: StringEnum(['proto', 'json'], {
+      description: 'HTTP only: protobuf (default) or JSON bodies',
+      ...when({ protocol: ['http'] }),
+    }),
     tls_insecure: Type.Boolean({ description: 'Plain text, no TLS (only for a collector on a trusted network)' }),
     tls_insecure_skip_verify: Type.Boolean({ description: "Do not verify the server's certificate" }),
     tls_ca_secret: Type.Optional(SecretName('Secret holding a PEM CA certificate to trust (tls.ca_pem)')),

@@ -6,7 +6,7 @@
 // delta temporality need converting before a gateway (deltatocumulative is not in our distribution).
 import { Type, type Static } from '@sinclair/typebox';
 import { blockProblemCodes, secretRef, type BlockProblem, type BlockType, type RenderedBlock } from '../types.ts';
-import { HttpUrl, queueFields, retryOnFailure, SecretName, StringEnum } from './common.ts';
+import { HttpUrl, queueFields, retryOnFailure, SecretName, StringEnum, when } from './common.ts';
 
 export interface RemoteWriteTarget {
   endpoint: string;
@@ -82,9 +82,11 @@ const Schema = Type.Object(
       'Remote-write URL, e.g. http://prometheus:9090/api/v1/write, https://mimir.example.com/api/v1/push',
     ),
     auth: StringEnum(['none', 'basic', 'bearer'], { description: 'How the exporter authenticates' }),
-    username: Type.Optional(Type.String({ maxLength: 256, description: 'Basic auth user name' })),
-    password_secret: Type.Optional(SecretName('Secret holding the basic auth password')),
-    token_secret: Type.Optional(SecretName('Secret holding the bearer token')),
+    username: Type.Optional(
+      Type.String({ maxLength: 256, description: 'Basic auth user name', ...when({ auth: ['basic'] }) }),
+    ),
+    password_secret: Type.Optional(SecretName('Secret holding the basic auth password', when({ auth: ['basic'] }))),
+    token_secret: Type.Optional(SecretName('Secret holding the bearer token', when({ auth: ['bearer'] }))),
     tenant_id: Type.Optional(
       Type.String({ maxLength: 256, description: 'Mimir / Cortex tenant, sent as the X-Scope-OrgID header' }),
     ),
