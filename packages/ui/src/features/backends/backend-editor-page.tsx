@@ -41,7 +41,7 @@ function TypePicker({ catalogue, onPick }: { catalogue: BlockCatalogueEntry[]; o
             type="button"
             onClick={() => onPick(b.type)}
             data-type={b.type}
-            className="rounded-xl border border-zinc-200 bg-white p-4 text-left shadow-xs transition hover:border-accent-400 hover:shadow-sm dark:border-zinc-800 dark:bg-zinc-900 dark:hover:border-accent-600"
+            className="flex flex-col items-start rounded-xl border border-zinc-200 bg-white p-4 text-left shadow-xs transition hover:border-accent-400 hover:shadow-sm dark:border-zinc-800 dark:bg-zinc-900 dark:hover:border-accent-600"
           >
             <div className="text-sm font-semibold text-zinc-900 dark:text-zinc-100">{b.title}</div>
             <div className="mt-1 flex gap-1">
