@@ -1,7 +1,8 @@
 // Saved backends (a backend preset's configuration, named, per org) and the building-block catalogue.
 import { Type, type Static } from '@sinclair/typebox';
 import { Timestamp, Uuid } from './common.ts';
-import { TemplateDetail, ValidationResult } from './templates.ts';
+import { DeploymentDetail } from './deployments.ts';
+import { TemplateDetail, ValidationIssue, ValidationResult } from './templates.ts';
 
 export const SignalName = Type.Union([Type.Literal('metrics'), Type.Literal('logs'), Type.Literal('traces')]);
 const BlockConfig = Type.Record(Type.String(), Type.Unknown(), {
@@ -95,3 +96,16 @@ export const TemplateFromBackends = Type.Object({
   validation: ValidationResult,
   requirements: Type.Array(Type.String()),
 });
+
+/** A new deployment with what its validation checked: warns COLLECTOR_CHECK_SKIPPED when only the structure was. */
+export const DeploymentCreated = Type.Composite([
+  DeploymentDetail,
+  Type.Object({
+    validation: Type.Optional(
+      Type.Object({
+        collector_checked: Type.Boolean({ description: "Whether the collector's own validate ran" }),
+        warnings: Type.Array(ValidationIssue),
+      }),
+    ),
+  }),
+]);
