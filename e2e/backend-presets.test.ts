@@ -200,48 +200,50 @@ test('Datadog stand-in is strict: a wrong API key is refused with 403', { skip: 
   await stopped(c);
 });
 
-test(
-  'Google Cloud: the googlecloud exporter authenticates with a service-account key and writes to the project',
-  { skip: gatewaySkip },
-  async () => {
-    const project = 'flowgate-e2e-1';
-    const tls = makeTls(scratch);
-    const gcp = await startGoogleCloud({ project, key: tls.key, cert: tls.cert });
-    running.push(gcp);
-    const account = makeServiceAccount(scratch, project, gcp.tokenUri);
-    gcp.trust(account);
-    const c = await collectorFor(
-      {
-        type: 'backend.googlecloud',
-        id: 'gcp',
-        config: { project, region: 'europe-west1', metric_endpoint: gcp.endpoint, log_endpoint: gcp.endpoint },
-        signals: ['metrics', 'logs'],
-      },
-      {},
-      // What the preset's host requirement asks for: ADC from a key file; and trust in the stand-in's CA.
-      { GOOGLE_APPLICATION_CREDENTIALS: account.file, SSL_CERT_FILE: tls.caFile },
-    );
-    const start = startNanos();
-    await sendOtlp(c.otlpHttp, 'metrics', counterBatch('e2e.requests', 9, start));
-    await sendOtlp(c.otlpHttp, 'logs', logsPayload('gcp').body);
-    const ts = await eventually(
-      async () => gcp.timeSeries.find((t) => t.metricType === 'workload.googleapis.com/e2e.requests'),
-      45_000,
-      250,
-    );
-    assert.equal(ts.project, `projects/${project}`);
-    assert.equal(ts.labels.http_route, '/checkout');
-    assert.ok(ts.values.includes(9), JSON.stringify(ts));
-    await eventually(async () => gcp.logEntries.length > 0, 45_000, 250);
-    assert.ok(gcp.logEntries.every((e) => e.logName.startsWith(`projects/${project}/logs/`)));
-    const unauthenticated = gcp.calls.filter((x) => x.status === 16);
-    assert.deepEqual(unauthenticated, [], 'every call carried a valid bearer token');
-    assert.ok(gcp.calls.every((x) => x.auth === 'jwt' || x.auth === 'oauth-token'));
-    assert.deepEqual(
-      gcp.calls.filter((x) => x.status !== 0),
-      [],
-      c.output().slice(-3000),
-    );
-    await stopped(c);
-  },
-);
+for (const auth of ['application_default', 'googleclientauth'] as const)
+  test(
+    `Google Cloud (${auth}): the googlecloud exporter authenticates with a service-account key and writes to the project`,
+    { skip: gatewaySkip },
+    async () => {
+      const project = 'flowgate-e2e-1';
+      const dir = mkdtempSync(join(scratch, `${auth}-`));
+      const tls = makeTls(dir);
+      const gcp = await startGoogleCloud({ project, key: tls.key, cert: tls.cert });
+      running.push(gcp);
+      const account = makeServiceAccount(dir, project, gcp.tokenUri);
+      gcp.trust(account);
+      const c = await collectorFor(
+        {
+          type: 'backend.googlecloud',
+          id: 'gcp',
+          config: { project, auth, region: 'europe-west1', metric_endpoint: gcp.endpoint, log_endpoint: gcp.endpoint },
+          signals: ['metrics', 'logs'],
+        },
+        {},
+        // What the preset's host requirement asks for: ADC from a key file; and trust in the stand-in's CA.
+        { GOOGLE_APPLICATION_CREDENTIALS: account.file, SSL_CERT_FILE: tls.caFile },
+      );
+      const start = startNanos();
+      await sendOtlp(c.otlpHttp, 'metrics', counterBatch('e2e.requests', 9, start));
+      await sendOtlp(c.otlpHttp, 'logs', logsPayload('gcp').body);
+      const ts = await eventually(
+        async () => gcp.timeSeries.find((t) => t.metricType === 'workload.googleapis.com/e2e.requests'),
+        45_000,
+        250,
+      );
+      assert.equal(ts.project, `projects/${project}`);
+      assert.equal(ts.labels.http_route, '/checkout');
+      assert.ok(ts.values.includes(9), JSON.stringify(ts));
+      await eventually(async () => gcp.logEntries.length > 0, 45_000, 250);
+      assert.ok(gcp.logEntries.every((e) => e.logName.startsWith(`projects/${project}/logs/`)));
+      const unauthenticated = gcp.calls.filter((x) => x.status === 16);
+      assert.deepEqual(unauthenticated, [], 'every call carried a valid bearer token');
+      assert.ok(gcp.calls.every((x) => x.auth === 'jwt' || x.auth === 'oauth-token'));
+      assert.deepEqual(
+        gcp.calls.filter((x) => x.status !== 0),
+        [],
+        c.output().slice(-3000),
+      );
+      await stopped(c);
+    },
+  );
