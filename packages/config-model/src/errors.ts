@@ -199,6 +199,19 @@ export const errorCatalogue = {
     message: 'Dry-run is not available',
     description: 'The gateway collector binary is not built (npm run gateway:build) or all dry-run slots are busy.',
   },
+  // ── backend presets ──
+  BACKEND_NOT_FOUND: {
+    status: 404,
+    message: 'Backend not found',
+    description: 'No saved backend with this id in the organization.',
+  },
+  INVALID_BLOCK_CONFIG: {
+    status: 422,
+    message: 'The building block configuration is not valid',
+    description:
+      'details.problems lists every problem with its path and a stable code (UNKNOWN_FIELD, REQUIRED, INVALID_VALUE, ' +
+      'SECRET_NOT_FOUND, SIGNAL_NOT_SUPPORTED, UNKNOWN_BLOCK_TYPE, …); nothing was stored.',
+  },
 } as const satisfies Record<string, ErrorCodeSpec>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

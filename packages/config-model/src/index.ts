@@ -12,3 +12,8 @@ export * from './collector/catalogue.ts';
 export * from './collector/validate.ts';
 export * from './blocks/types.ts';
 export * from './blocks/registry.ts';
+// ── backend presets ──
+export * from './blocks/check.ts';
+export * from './blocks/compose.ts';
+export { datadogSites, datadogIntakeBase } from './blocks/backends/datadog.ts';
+export * from './schemas/backends.ts';

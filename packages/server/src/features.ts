@@ -28,6 +28,9 @@ import { createValidationService, type ValidationService } from './modules/valid
 import { validationRoutes } from './modules/validation/validation.routes.ts';
 import { createDryRunService, type DryRunService } from './modules/dry-run/dry-run.service.ts';
 import { dryRunRoutes } from './modules/dry-run/dry-run.routes.ts';
+// ── backend presets ──
+import { createBackendsService, type BackendsService } from './modules/backends/backends.service.ts';
+import { backendRoutes } from './modules/backends/backends.routes.ts';
 
 export interface FeatureDeps {
   config: FlowgateConfig;
@@ -49,6 +52,7 @@ export interface Features {
   validation: ValidationService;
   secrets: SecretsService;
   dryRun: DryRunService;
+  backends: BackendsService;
   attach(server: Server): void;
 }
 
@@ -123,6 +127,10 @@ export async function registerFeatures(app: App, deps: FeatureDeps): Promise<Fea
   await secretRoutes(app, { secrets });
   await dryRunRoutes(app, { dryRun });
   // ──
+  // ── backend presets ──
+  const backends = createBackendsService({ db: deps.db, secrets, templates, validation });
+  await backendRoutes(app, { backends });
+  // ──
   return {
     opamp,
     gateways,
@@ -131,6 +139,7 @@ export async function registerFeatures(app: App, deps: FeatureDeps): Promise<Fea
     validation,
     secrets,
     dryRun,
+    backends,
     attach(server) {
       opamp.attach(server);
     },

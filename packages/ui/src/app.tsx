@@ -17,6 +17,9 @@ import { NotFoundPage } from './features/layout/not-found-page.tsx';
 import { SettingsPage } from './features/settings/settings-page.tsx';
 import { TemplatesPage } from './features/templates/templates-page.tsx';
 import { TokensPage } from './features/tokens/tokens-page.tsx';
+// ── backend presets ──
+import { BackendsPage } from './features/backends/backends-page.tsx';
+import { BackendEditorPage } from './features/backends/backend-editor-page.tsx';
 import { createQueryClient } from './lib/api/query-client.ts';
 import { ThemeProvider } from './lib/theme.tsx';
 
@@ -56,6 +59,10 @@ const router = createBrowserRouter([
           { path: 'deployments/new', element: <DeploymentCreatePage /> },
           { path: 'deployments/:id', element: <DeploymentDetailPage /> },
           { path: 'tokens', element: <TokensPage /> },
+          // ── backend presets ──
+          { path: 'backends', element: <BackendsPage /> },
+          { path: 'backends/new', element: <BackendEditorPage /> },
+          { path: 'backends/:id', element: <BackendEditorPage key="edit" /> },
           { path: 'settings', element: <SettingsPage /> },
           { path: '*', element: <NotFoundPage /> },
         ],

@@ -463,6 +463,17 @@ export const factories: Record<string, Factory> = {
     });
     return r.status >= 200 && r.status < 300 ? name : null;
   },
+  // ── backend presets ── a saved backend needs a config its preset accepts.
+  '/api/v1/backends': async (ctx) => {
+    if (!has(ctx, 'POST', '/api/v1/backends')) return null;
+    return idOf(
+      await post(ctx, '/api/v1/backends', {
+        name: `fixture-${randomUUID().slice(0, 6)}`,
+        type: 'backend.prometheus_remote_write',
+        config: { endpoint: 'http://127.0.0.1:9/api/v1/write' },
+      }),
+    );
+  },
   // A member of the org: its owner.
   '/api/v1/orgs/{org_id}/members': async (ctx) => ctx.ownerUserId,
 };
@@ -503,6 +514,7 @@ const NAME_TO_COLLECTION: Record<string, string> = {
   registration_token_id: '/api/v1/registration-tokens',
   secret_id: '/api/v1/secrets',
   api_key_id: '/api/v1/api-keys',
+  backend_id: '/api/v1/backends',
 };
 
 /** Body hints: uuid properties named after a resource get the org's real resource (when already created). */

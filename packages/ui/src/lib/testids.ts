@@ -271,6 +271,35 @@ export const testIds = {
     orgName: 'settings-org-name',
     orgCreate: 'settings-org-create',
   },
+  // ── backend presets ──
+  backends: {
+    nav: 'nav-backends',
+    page: 'backends-page',
+    create: 'backends-create',
+    table: 'backends-table',
+    row: 'backends-row',
+    select: 'backends-select',
+    edit: 'backends-edit',
+    delete: 'backends-delete',
+    fromTemplate: 'backends-create-template',
+    editorPage: 'backend-editor-page',
+    typePicker: 'backend-type',
+    name: 'backend-name',
+    form: 'backend-form',
+    /** `${field}-${key}` is a generated form control, e.g. backend-field-api_key_secret. */
+    field: 'backend-field',
+    createSecretLink: 'backend-create-secret',
+    problems: 'backend-problems',
+    problem: 'backend-problem',
+    yaml: 'backend-yaml',
+    requirements: 'backend-requirements',
+    save: 'backend-save',
+    templateDialog: 'backends-template-dialog',
+    templateName: 'backends-template-name',
+    templateSubmit: 'backends-template-submit',
+    /** In the template editor: "Structure valid — the collector's own check did not run". */
+    structureOnly: 'template-structure-only',
+  },
 } as const;
 
 /**

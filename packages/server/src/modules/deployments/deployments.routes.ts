@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import {
   CreateDeploymentBody,
   Deployment,
+  DeploymentCreated,
   DeploymentDetail,
   ErrorBody,
   GatewayDeploymentHistoryEntry,
@@ -32,7 +33,7 @@ export async function deploymentRoutes(
         summary: 'Roll a template version out to gateways (all at once or canary batches)',
         querystring: OrgQuery,
         body: CreateDeploymentBody,
-        response: { 201: DeploymentDetail, ...errors },
+        response: { 201: DeploymentCreated, ...errors },
       },
     },
     async (req, reply) => reply.code(201).send(await deployments.create(scopeOf(req, 'editor'), req.body)),

@@ -460,6 +460,7 @@ export function createDeploymentsService(deps: {
           matched.length ? `All ${matched.length} matching gateways cannot take remote config` : undefined,
           { excluded },
         );
+      let validation: { collector_checked: boolean; warnings: ValidationResult['warnings'] } | undefined;
       if (deps.validate) {
         const v = await deps.validate(
           scope,
@@ -472,6 +473,7 @@ export function createDeploymentsService(deps: {
             `Version ${body.version} is not valid: ${v.errors.map((e) => e.message).join('; ')}`,
             v.errors,
           );
+        validation = { collector_checked: v.collector_checked, warnings: v.warnings };
       }
       const files = { [CONFIG_FILE_NAME]: tv.config_yaml };
       const hash = hexHash(await resolve(scope, files));
@@ -536,13 +538,14 @@ export function createDeploymentsService(deps: {
             strategy,
             gateways: ids.length,
             excluded: excluded.length,
+            ...(validation ? { collector_checked: validation.collector_checked } : {}),
           },
         });
         return row;
       });
       await pushBatch(scope, d, 0, files);
       emit(scope.orgId, d.id);
-      return this.get(scope, d.id);
+      return { ...(await this.get(scope, d.id)), ...(validation ? { validation } : {}) };
     },
 
     async list(scope: OrgScope, q: { limit?: number; status?: string }) {

@@ -7,6 +7,7 @@ import { AgentCapability } from '@flowgate/opamp';
 import { startTestFlowgate, api, userWithRole, freshPostgresUrl, type TestFlowgate } from '../../testing/harness.ts';
 import { AutoAgent, eventually } from '../../testing/sim-agent.ts';
 import { assignBatches } from './deployments.service.ts';
+import { collectorBinary } from '../../platform/collector.ts';
 
 let fg: TestFlowgate;
 let ws: string;
@@ -92,6 +93,13 @@ test(
     });
     assert.equal(created.status, 201, JSON.stringify(created.body));
     assert.equal(created.body.targets.length, 2);
+    // ── backend presets ── what validation checked comes back (COLLECTOR_CHECK_SKIPPED without a collector).
+    const built = collectorBinary(fg.config) !== null;
+    assert.equal(created.body.validation.collector_checked, built);
+    const skipped = created.body.validation.warnings.some(
+      (w: { code: string }) => w.code === 'COLLECTOR_CHECK_SKIPPED',
+    );
+    assert.equal(skipped, !built);
     const done = await waitDeployment(created.body.id, 'completed');
     assert.ok(done.targets.every((t: { status: string }) => t.status === 'applied'));
     assert.ok(a.agent.effective.includes('endpoint: 127.0.0.1:4318'));

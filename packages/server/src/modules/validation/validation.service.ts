@@ -15,7 +15,7 @@ import type pino from 'pino';
 import type { FlowgateConfig } from '../../config/env.ts';
 import type { Db } from '../../platform/db/db.ts';
 import { AppError } from '../../platform/errors.ts';
-import { collectorBinary, createLimiter } from '../../platform/collector.ts';
+import { COLLECTOR_BINARY, collectorBinary, createLimiter } from '../../platform/collector.ts';
 import type { OrgScope } from '../../platform/scope.ts';
 import type { SecretsService } from '../secrets/secrets.service.ts';
 import { collectorValidate } from './collector-validate.ts';
@@ -85,9 +85,17 @@ export function createValidationService(deps: {
     const warnings = [...result.warnings, ...notes];
     let collectorChecked = false;
     const bin = collectorBinary(deps.config);
-    if (!bin || errors.some((e) => structuralCodes.has(e.code))) {
-      // Not built here (collector_checked stays false), or the collector would stop at the first of these
-      // and only repeat it.
+    if (!bin) {
+      // Say so rather than let "no errors" read as "valid": only the structural checks ran.
+      warnings.push(
+        note(
+          'COLLECTOR_CHECK_SKIPPED',
+          `Structure checked only: no collector binary (${COLLECTOR_BINARY}) on this server, so the ` +
+            "collector's own validate did not run (npm run gateway:build, or FLOWGATE_GATEWAY_BIN_DIR)",
+        ),
+      );
+    } else if (errors.some((e) => structuralCodes.has(e.code))) {
+      // The collector would stop at the first of these and only repeat it.
     } else if (
       sources.some((s) => s.gateway) &&
       validateCollectorConfig(body.config_yaml, { componentSources: [distribution] }).errors.some(

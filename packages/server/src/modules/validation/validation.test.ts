@@ -1,5 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startTestFlowgate, api, userWithRole, type TestFlowgate } from '../../testing/harness.ts';
 import { systemScope } from '../../platform/scope.ts';
 import { collectorBinary } from '../../platform/collector.ts';
@@ -72,9 +74,25 @@ test('a good configuration is valid (a viewer may validate); the secret it refer
   const r = await validate({ config_yaml: GOOD }, viewer.token);
   assert.equal(r.status, 200, JSON.stringify(r.body));
   assert.deepEqual(r.body.errors, []);
-  assert.deepEqual(r.body.warnings, []);
+  // Without a collector binary the answer says only the structure was checked.
+  const skipped = collectorBinary(fg.config) ? [] : ['COLLECTOR_CHECK_SKIPPED'];
+  assert.deepEqual(codes(r.body.warnings), skipped);
   assert.equal(r.body.valid, true);
   assert.equal(r.body.collector_checked, collectorBinary(fg.config) !== null);
+});
+
+test('without a collector binary: valid structure, collector_checked false and a COLLECTOR_CHECK_SKIPPED warning', async () => {
+  const bare = await startTestFlowgate({ FLOWGATE_GATEWAY_BIN_DIR: join(tmpdir(), 'flowgate-no-collector-here') });
+  try {
+    await api(bare, bare.adminToken).put('/api/v1/secrets', { name: 'BACKEND_TOKEN', value: 'k' });
+    const r = await api(bare, bare.adminToken).post('/api/v1/validation', { config_yaml: GOOD });
+    assert.equal(r.body.valid, true, JSON.stringify(r.body));
+    assert.equal(r.body.collector_checked, false);
+    assert.deepEqual(codes(r.body.warnings), ['COLLECTOR_CHECK_SKIPPED']);
+    assert.match(r.body.warnings[0].message, /collector's own validate did not run/);
+  } finally {
+    await bare.close();
+  }
 });
 
 test('every problem is reported at once, each with code, path, line and column', async () => {
@@ -238,7 +256,10 @@ test(
 
     const silent = await validate({ config_yaml: GOOD, gateway_ids: [unreported] });
     assert.equal(silent.body.valid, true);
-    assert.deepEqual(codes(silent.body.warnings), ['COMPONENTS_NOT_REPORTED']);
+    assert.deepEqual(
+      codes(silent.body.warnings),
+      collectorBinary(fg.config) ? ['COMPONENTS_NOT_REPORTED'] : ['COMPONENTS_NOT_REPORTED', 'COLLECTOR_CHECK_SKIPPED'],
+    );
 
     const other = await api(fg, fg.adminToken).post('/api/v1/orgs', { name: 'Validation other org' });
     const foreign = await gatewayWithComponents('gw-foreign', { receivers: { otlp: {} } }, other.body.id);

@@ -19,12 +19,15 @@ import { LiveIndicator } from './components/live-indicator.tsx';
 import { OrgSwitcher } from './components/org-switcher.tsx';
 import { ThemeToggle } from './components/theme-toggle.tsx';
 import { UserMenu } from './components/user-menu.tsx';
+import { IconBackend } from '../backends/components/icon-backend.tsx';
 
 const nav = [
   { to: '/', label: 'Dashboard', icon: IconDashboard, testId: testIds.nav.dashboard, end: true },
   { to: '/agents', label: 'Agents', icon: IconServer, testId: testIds.nav.agents },
   { to: '/templates', label: 'Templates', icon: IconTemplate, testId: testIds.nav.templates },
   { to: '/deployments', label: 'Deployments', icon: IconRocket, testId: testIds.nav.deployments },
+  // ── backend presets ──
+  { to: '/backends', label: 'Backends', icon: IconBackend, testId: testIds.backends.nav },
   { to: '/tokens', label: 'Registration tokens', icon: IconKey, testId: testIds.nav.tokens },
   { to: '/settings', label: 'Settings', icon: IconSettings, testId: testIds.nav.settings },
 ];

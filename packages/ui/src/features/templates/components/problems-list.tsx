@@ -33,7 +33,15 @@ export function ValidationStatus({ state, result }: { state: ValidationState; re
     status = 'valid';
     content = (
       <span className="inline-flex items-center gap-1.5 text-emerald-700 dark:text-emerald-400">
-        <IconCheck size={14} /> Valid
+        <IconCheck size={14} />
+        {result.collector_checked ? (
+          'Valid'
+        ) : (
+          // Never a plain "Valid" when only the structure was checked (no collector binary on the server).
+          <span data-testid={testIds.backends.structureOnly}>
+            Structure valid — the collector&apos;s own check did not run
+          </span>
+        )}
         {result.warnings.length > 0 && (
           <span className="text-amber-700 dark:text-amber-400">
             · {result.warnings.length} warning{result.warnings.length === 1 ? '' : 's'}
@@ -59,6 +67,7 @@ export function ValidationStatus({ state, result }: { state: ValidationState; re
       className="inline-flex items-center gap-2 text-xs font-medium"
       data-testid={testIds.templateEditor.validationStatus}
       data-status={checking && result === null ? 'checking' : status}
+      data-collector-checked={result ? String(result.collector_checked) : ''}
     >
       {content}
       {state.state === 'checking' && result && <Spinner size="sm" className="text-zinc-400" />}
