@@ -28,6 +28,9 @@ import { createValidationService, type ValidationService } from './modules/valid
 import { validationRoutes } from './modules/validation/validation.routes.ts';
 import { createDryRunService, type DryRunService } from './modules/dry-run/dry-run.service.ts';
 import { dryRunRoutes } from './modules/dry-run/dry-run.routes.ts';
+// ── gateway install ──
+import { createGatewayInstallService } from './modules/gateway-install/gateway-install.service.ts';
+import { gatewayInstallRoutes } from './modules/gateway-install/gateway-install.routes.ts';
 
 export interface FeatureDeps {
   config: FlowgateConfig;
@@ -122,6 +125,10 @@ export async function registerFeatures(app: App, deps: FeatureDeps): Promise<Fea
   await validationRoutes(app, { validation });
   await secretRoutes(app, { secrets });
   await dryRunRoutes(app, { dryRun });
+  // ──
+  // ── gateway install ──
+  const install = createGatewayInstallService({ config: deps.config, logger: deps.logger });
+  await gatewayInstallRoutes(app, { install, publicUrl: deps.config.publicUrl });
   // ──
   return {
     opamp,
