@@ -271,6 +271,15 @@ export const testIds = {
     orgName: 'settings-org-name',
     orgCreate: 'settings-org-create',
   },
+  // ── gateway install ──
+  gatewayInstall: {
+    block: 'gateway-install',
+    command: 'gateway-install-command',
+    buildMissing: 'gateway-install-build-missing',
+    platforms: 'gateway-install-platforms',
+    options: 'gateway-install-options',
+    supervisorInstall: 'gateway-install-supervisor-panel-command',
+  },
 } as const;
 
 /**

@@ -66,5 +66,6 @@ export function supervisorYaml(opts: {
 #   ${INSTALL_DIR}/opampsupervisor --config supervisor.yaml
 # Simpler on a new host: the install script does all of it (download, checks, service):
 #   ${opts.installCommand}
+
 ${rendered}`;
 }
