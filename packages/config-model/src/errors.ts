@@ -221,7 +221,7 @@ export const errorCatalogue = {
     message: 'The server cannot tell its own URL from this request: set FLOWGATE_PUBLIC_URL',
     description:
       'The install script bakes in the URL gateways reach the server at: FLOWGATE_PUBLIC_URL, else the ' +
-      'request\'s Host and X-Forwarded-Proto, which must then form a plain http(s) URL.',
+      "request's Host and X-Forwarded-Proto, which must then form a plain http(s) URL.",
   },
 } as const satisfies Record<string, ErrorCodeSpec>;
 

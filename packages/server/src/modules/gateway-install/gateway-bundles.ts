@@ -101,7 +101,7 @@ export async function findPlatforms(binDir: string): Promise<GatewayPlatform[]> 
   const found = new Map<string, GatewayPlatform>();
   const top = await platformOf(binDir);
   if (top) found.set(`${top.os}-${top.arch}`, { id: `${top.os}-${top.arch}`, ...top, binDir });
-  let entries: string[] = [];
+  let entries: string[];
   try {
     entries = await readdir(binDir);
   } catch {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { gatewayInstallCommand, REGISTRATION_TOKEN_PLACEHOLDER } from './gateway-install.ts';
+import { gatewayInstallCommand, REGISTRATION_TOKEN_PLACEHOLDER } from '@flowgate/config-model';
 
 test('the install command: the server URL without a trailing slash, the token, a name quoted for sh when needed', () => {
   assert.equal(
