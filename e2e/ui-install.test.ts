@@ -60,6 +60,9 @@ describe('the gateway install command in the UI', { skip }, () => {
     );
     assert.ok(!(await text(byTestId(testIds.agents.startCommand))).includes('npx'), 'no npx flowgate');
     assert.match(await text(byTestId(testIds.gatewayInstall.buildMissing)), /npm run gateway:build/);
+    // …and the script that command fetches has the same URL baked in.
+    const script = await (await fetch(`${server.url}/install.sh`)).text();
+    assert.match(script, new RegExp(`^FLOWGATE_SERVER='${PUBLIC_URL.replace(/\./g, '\\.')}'$`, 'm'));
     await bothThemes('install-dashboard-no-build');
   });
 
