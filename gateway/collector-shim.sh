@@ -15,6 +15,19 @@ set -eu
 
 real=${FLOWGATE_COLLECTOR_BIN:?FLOWGATE_COLLECTOR_BIN must name the collector binary}
 
+# `featuregate`: the supervisor (v0.158.0, commander.go StartOneShot) reads this output in goroutines
+# that race with cmd.Wait(), which closes the pipes as soon as the process has exited ("Error reading
+# agent stdout: file already closed"): on a busy host the end of the list is lost, service.AllowNoPipelines
+# with it, and the supervisor then bootstraps with a `nop` receiver this distribution does not have
+# ("collector's OpAMP client never connected"). Staying alive a moment after the output lets the readers
+# drain the pipe first.
+if [ "${1:-}" = featuregate ]; then
+  status=0
+  "$real" "$@" || status=$?
+  sleep 0.5 2>/dev/null || sleep 1
+  exit "$status"
+fi
+
 if [ "${1:-}" != validate ]; then
   exec "$real" "$@"
 fi

@@ -125,11 +125,12 @@ json_string_field() {
 # Escapes a value for the replacement side of a sed s||| command.
 sed_escape() { printf '%s' "$1" | sed -e 's/[\\|&]/\\&/g'; }
 
-# Refuses values that would break the rendered YAML (newlines, quotes).
+# Refuses values that would break the rendered YAML (newlines, quotes, backslashes: the values sit
+# in double-quoted YAML strings).
 check_value() {
   case "$2" in
     *'
-'*|*'"'*) die "$1 must not contain newlines or double quotes" ;;
+'*|*'"'*|*\\*) die "$1 must not contain newlines, double quotes or backslashes" ;;
   esac
 }
 
@@ -191,7 +192,14 @@ register() {
         attempt=$((attempt + 1))
         ;;
       *)
-        msg=$(tr -d '\r\n' <"$resp" 2>/dev/null | cut -c1-500)
+        # Flowgate's error envelope {"error": {"code", "message", …}}: its message and code; else the body.
+        msg=$(json_string_field message "$resp" | head -n 1)
+        err_code=$(json_string_field code "$resp" | head -n 1)
+        if [ -n "$msg" ]; then
+          msg="$msg${err_code:+ ($err_code)}"
+        else
+          msg=$(tr -d '\r\n' <"$resp" 2>/dev/null | cut -c1-500)
+        fi
         rm -f "$resp"
         die "registration rejected with HTTP $code: $msg"
         ;;

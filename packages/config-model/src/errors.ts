@@ -212,6 +212,30 @@ export const errorCatalogue = {
       'details.problems lists every problem with its path and a stable code (UNKNOWN_FIELD, REQUIRED, INVALID_VALUE, ' +
       'SECRET_NOT_FOUND, SIGNAL_NOT_SUPPORTED, UNKNOWN_BLOCK_TYPE, …); nothing was stored.',
   },
+  // ── gateway install ──
+  GATEWAY_BUILD_UNAVAILABLE: {
+    status: 404,
+    message:
+      'This Flowgate server has no gateway build to download: its operator runs `npm run gateway:build` ' +
+      'or sets FLOWGATE_GATEWAY_BIN_DIR',
+    description:
+      'The control plane serves the gateway (GET /downloads/gateway/…, used by /install.sh) from its own build: ' +
+      'gateway/dist next to the server, or FLOWGATE_GATEWAY_BIN_DIR. The control-plane image carries one.',
+  },
+  GATEWAY_PLATFORM_UNAVAILABLE: {
+    status: 404,
+    message: 'This Flowgate server has no gateway build for that platform',
+    description:
+      'details.platform is the os-arch asked for, details.available the ones the server has. Other platforms ' +
+      'are cross-built with GOOS/GOARCH into <gateway build directory>/<os>-<arch>/.',
+  },
+  INVALID_PUBLIC_URL: {
+    status: 400,
+    message: 'The server cannot tell its own URL from this request: set FLOWGATE_PUBLIC_URL',
+    description:
+      'The install script bakes in the URL gateways reach the server at: FLOWGATE_PUBLIC_URL, else the ' +
+      "request's Host and X-Forwarded-Proto, which must then form a plain http(s) URL.",
+  },
 } as const satisfies Record<string, ErrorCodeSpec>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

@@ -17,3 +17,5 @@ export * from './blocks/check.ts';
 export * from './blocks/compose.ts';
 export { datadogSites, datadogIntakeBase } from './blocks/backends/datadog.ts';
 export * from './schemas/backends.ts';
+// ── gateway install ──
+export * from './schemas/gateway-install.ts';

@@ -31,6 +31,9 @@ import { dryRunRoutes } from './modules/dry-run/dry-run.routes.ts';
 // ── backend presets ──
 import { createBackendsService, type BackendsService } from './modules/backends/backends.service.ts';
 import { backendRoutes } from './modules/backends/backends.routes.ts';
+// ── gateway install ──
+import { createGatewayInstallService } from './modules/gateway-install/gateway-install.service.ts';
+import { gatewayInstallRoutes } from './modules/gateway-install/gateway-install.routes.ts';
 
 export interface FeatureDeps {
   config: FlowgateConfig;
@@ -130,6 +133,9 @@ export async function registerFeatures(app: App, deps: FeatureDeps): Promise<Fea
   // ── backend presets ──
   const backends = createBackendsService({ db: deps.db, secrets, templates, validation });
   await backendRoutes(app, { backends });
+  // ── gateway install ──
+  const install = createGatewayInstallService({ config: deps.config, logger: deps.logger });
+  await gatewayInstallRoutes(app, { install, publicUrl: deps.config.publicUrl });
   // ──
   return {
     opamp,

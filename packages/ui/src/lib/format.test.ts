@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { compactNumber, gatewayStartCommand, parseTag, relativeTime, tagsToText } from './format.ts';
+import { compactNumber, parseTag, relativeTime, tagsToText } from './format.ts';
 
 describe('format', () => {
   const now = Date.parse('2026-03-01T12:00:00Z');
@@ -27,12 +27,5 @@ describe('format', () => {
     assert.deepEqual(parseTag('canary'), ['canary', '']);
     assert.equal(parseTag('=x'), null);
     assert.deepEqual(tagsToText({ region: 'eu', env: 'prod', canary: '' }), ['canary', 'env=prod', 'region=eu']);
-  });
-
-  it('builds the exact gateway start command', () => {
-    assert.equal(
-      gatewayStartCommand('http://cp:8000', 'fgr_abc'),
-      'npx flowgate gateway run --server http://cp:8000 --registration-token fgr_abc',
-    );
   });
 });

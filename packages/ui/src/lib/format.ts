@@ -94,7 +94,3 @@ export function downloadText(filename: string, text: string, mime = 'text/yaml')
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
-
-export function gatewayStartCommand(origin: string, token: string): string {
-  return `npx flowgate gateway run --server ${origin} --registration-token ${token}`;
-}

@@ -300,6 +300,15 @@ export const testIds = {
     /** In the template editor: "Structure valid — the collector's own check did not run". */
     structureOnly: 'template-structure-only',
   },
+  // ── gateway install ──
+  gatewayInstall: {
+    block: 'gateway-install',
+    command: 'gateway-install-command',
+    buildMissing: 'gateway-install-build-missing',
+    platforms: 'gateway-install-platforms',
+    options: 'gateway-install-options',
+    supervisorInstall: 'gateway-install-supervisor-panel-command',
+  },
 } as const;
 
 /**

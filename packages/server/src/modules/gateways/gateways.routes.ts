@@ -26,23 +26,18 @@ import {
   UpdateGatewayBody,
   UpdateTagsBody,
   Uuid,
+  gatewayInstallCommand,
+  REGISTRATION_TOKEN_PLACEHOLDER,
 } from '@flowgate/config-model';
-import type { FastifyRequest } from 'fastify';
 import type { App } from '../../platform/http/types.ts';
 import { bearerOf, requirePrincipal, scopeOf } from '../../platform/http/auth.ts';
 import { AppError } from '../../platform/errors.ts';
+import { publicBaseUrl } from '../../platform/http/public-url.ts';
 import type { GatewaysService } from './gateways.service.ts';
 import type { GatewayRow } from './gateways.store.ts';
-import { supervisorYaml } from './supervisor-config.ts';
+import { INSTALL_DIR, supervisorYaml } from './supervisor-config.ts';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 429: ErrorBody };
-
-/** Public base URL the gateway used to reach us (FLOWGATE_PUBLIC_URL wins). */
-export function publicBaseUrl(req: FastifyRequest, configured: string | null): string {
-  if (configured) return configured.replace(/\/$/, '');
-  const proto = (req.headers['x-forwarded-proto'] as string | undefined)?.split(',')[0] ?? 'http';
-  return `${proto}://${req.headers.host ?? 'localhost:8000'}`;
-}
 
 export async function gatewayRoutes(
   app: App,
@@ -121,7 +116,9 @@ export async function gatewayRoutes(
           200: Type.Object({
             supervisor_yaml: Type.String(),
             command: Type.String(),
-            flowgate_command: Type.String(),
+            install_command: Type.String({
+              description: 'The install script for a new host (downloads, verifies and starts the gateway)',
+            }),
             registration_token: RegistrationToken,
           }),
           ...errors,
@@ -133,11 +130,16 @@ export async function gatewayRoutes(
       const token = await gateways.getRegistrationToken(scope, req.query.registration_token_id);
       const base = publicBaseUrl(req, deps.publicUrl);
       const name = req.query.name ?? 'gateway-1';
+      const installCommand = gatewayInstallCommand(base, REGISTRATION_TOKEN_PLACEHOLDER, { name });
       return {
-        supervisor_yaml: supervisorYaml({ opampUrl: `${base.replace(/^http/, 'ws')}/v1/opamp`, name }),
-        command: 'FLOWGATE_TOKEN=<registration token> opampsupervisor --config supervisor.yaml',
-        flowgate_command:
-          `npx flowgate gateway run --server ${base} ` + `--registration-token <registration token> --name ${name}`,
+        supervisor_yaml: supervisorYaml({
+          opampUrl: `${base.replace(/^http/, 'ws')}/v1/opamp`,
+          name,
+          installCommand,
+          downloadsUrl: `${base}/downloads/gateway/`,
+        }),
+        command: `FLOWGATE_TOKEN=${REGISTRATION_TOKEN_PLACEHOLDER} ${INSTALL_DIR}/opampsupervisor --config supervisor.yaml`,
+        install_command: installCommand,
         registration_token: token,
       };
     },

@@ -169,7 +169,12 @@ test(
     assert.match(res.body.supervisor_yaml, /endpoint: ws:\/\/.+\/v1\/opamp/);
     assert.match(res.body.supervisor_yaml, /Bearer \$\{FLOWGATE_TOKEN\}/);
     assert.ok(!res.body.supervisor_yaml.includes(regToken), 'no plaintext token');
-    assert.match(res.body.flowgate_command, /flowgate gateway run --server http/);
+    assert.match(res.body.supervisor_yaml, /^ {6}flowgate\.gateway\.name: "edge-7"$/m, 'named as asked');
+    assert.equal(
+      res.body.install_command,
+      'curl -fsSL http://localhost:80/install.sh | sh -s -- --registration-token <registration token> --name edge-7',
+      'the install script for a new host, not `npx flowgate` (npm E404 anywhere but a checkout)',
+    );
     const missing = await admin().get(
       '/api/v1/supervisor/config?registration_token_id=00000000-0000-4000-8000-000000000000',
     );

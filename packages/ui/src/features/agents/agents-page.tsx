@@ -197,7 +197,7 @@ export function AgentsPage() {
               title="No gateways yet"
               description="Connect your first OpenTelemetry gateway in three steps."
             >
-              <StartGatewayGuide origin={window.location.origin} canCreateToken={canCreateToken} />
+              <StartGatewayGuide canCreateToken={canCreateToken} />
             </EmptyState>
           )
         }

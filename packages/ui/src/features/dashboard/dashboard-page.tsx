@@ -61,7 +61,7 @@ export function DashboardPage() {
               'this page shows fleet health, throughput and rollouts live.'
             }
           >
-            <StartGatewayGuide origin={window.location.origin} canCreateToken={canCreateToken} />
+            <StartGatewayGuide canCreateToken={canCreateToken} />
           </EmptyState>
         </Card>
       ) : (

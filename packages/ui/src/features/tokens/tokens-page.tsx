@@ -66,7 +66,7 @@ export function TokensPage() {
         title="Registration tokens"
         description={
           'Tokens let new gateways enrol themselves. ' +
-          'A gateway onboarded with the script (flowgate gateway run) then gets its own revocable OpAMP token; ' +
+          'A gateway installed with the install script gets its own revocable OpAMP token; ' +
           'a gateway enrolled zero-touch (supervisor config) keeps connecting with the registration token, ' +
           'so revoking the token cuts it off.'
         }

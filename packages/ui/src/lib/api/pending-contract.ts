@@ -5,8 +5,8 @@
 export interface SupervisorConfigResponse {
   supervisor_yaml: string;
   command: string;
-  /** The equivalent `npx flowgate gateway run …` line (server addition). */
-  flowgate_command?: string;
+  /** The install script for a new host: `curl -fsSL <server>/install.sh | sh -s -- --registration-token …`. */
+  install_command: string;
 }
 
 /** GET /api/v1/gateways/count?org_id=&tag=k=v */

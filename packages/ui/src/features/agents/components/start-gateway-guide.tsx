@@ -1,15 +1,13 @@
 /** @jsxRuntime automatic */
 import type { ReactNode } from 'react';
 import { ButtonLink } from '../../../components/ui/button.tsx';
-import { CopyButton } from '../../../components/ui/copy-button.tsx';
 import { IconKey } from '../../../components/ui/icons.tsx';
 import { cn } from '../../../lib/cn.ts';
-import { gatewayStartCommand } from '../../../lib/format.ts';
 import { testIds } from '../../../lib/testids.ts';
+import { InstallCommand } from '../../gateway-install/components/install-command.tsx';
 
 /** The three steps from nothing to a live gateway, with the exact command to run. */
-export function StartGatewayGuide({ origin, canCreateToken }: { origin: string; canCreateToken: boolean }) {
-  const command = gatewayStartCommand(origin, '<token>');
+export function StartGatewayGuide({ canCreateToken }: { canCreateToken: boolean }) {
   return (
     <ol className="space-y-4" data-testid={testIds.agents.emptyOnboarding}>
       <Step n={1} title="Create a registration token">
@@ -23,17 +21,9 @@ export function StartGatewayGuide({ origin, canCreateToken }: { origin: string; 
         )}
       </Step>
       <Step n={2} title="Start a gateway with it">
-        <p>On any machine that can reach this server, run:</p>
-        <div
-          className={cn(
-            'mt-2 flex items-center gap-2 rounded-lg bg-zinc-950 py-2 pr-2 pl-3 font-mono text-xs text-zinc-100',
-            'dark:bg-black',
-          )}
-        >
-          <code className="min-w-0 flex-1 overflow-x-auto whitespace-nowrap" data-testid={testIds.agents.startCommand}>
-            {command}
-          </code>
-          <CopyButton text={command} variant="secondary" />
+        <p>On any Linux host that can reach this server, run (with the token in place of &lt;token&gt;):</p>
+        <div className="mt-2">
+          <InstallCommand testId={testIds.agents.startCommand} />
         </div>
         <p className="mt-2 text-zinc-500">
           Already run the OpenTelemetry supervisor? Generate its config on the{' '}

@@ -10,9 +10,10 @@ import { IconAlert } from '../../../components/ui/icons.tsx';
 import { problemFor } from '../../../lib/api/api-error.ts';
 import type { CreatedRegistrationToken } from '../../../lib/api/types.ts';
 import { cn } from '../../../lib/cn.ts';
-import { dateTime, gatewayStartCommand } from '../../../lib/format.ts';
+import { dateTime } from '../../../lib/format.ts';
 import { testIds } from '../../../lib/testids.ts';
 import { useOrgId } from '../../auth/hooks/session.tsx';
+import { InstallCommand } from '../../gateway-install/components/install-command.tsx';
 import { tokenKeys, tokensApi } from '../api/tokens-api.ts';
 
 /** Create a registration token; the plaintext and the start command are shown once, right here. */
@@ -50,7 +51,6 @@ export function CreateTokenDialog({ open, onClose }: { open: boolean; onClose: (
   };
 
   if (created) {
-    const command = gatewayStartCommand(window.location.origin, created.token);
     const upTo = created.max_uses ? ` · up to ${created.max_uses} gateways` : '';
     return (
       <Dialog
@@ -85,16 +85,14 @@ export function CreateTokenDialog({ open, onClose }: { open: boolean; onClose: (
             </div>
           </div>
           <div>
-            <p className="mb-1.5 text-xs font-medium text-zinc-600 dark:text-zinc-400">Start a gateway with it</p>
-            <div className="flex items-center gap-2 rounded-lg bg-zinc-950 p-2 pl-3 text-zinc-100 dark:bg-black">
-              <code className="min-w-0 flex-1 font-mono text-xs break-all" data-testid={testIds.tokens.command}>
-                {command}
-              </code>
-              <CopyButton text={command} />
-            </div>
+            <p className="mb-1.5 text-xs font-medium text-zinc-600 dark:text-zinc-400">
+              Install a gateway with it on any Linux host
+            </p>
+            <InstallCommand token={created.token} testId={testIds.tokens.command} showOptions={false} />
             <p className="mt-2 text-xs text-zinc-500">
               The gateway enrols, receives its own OpAMP token, and appears on the Agents page within seconds. It keeps
-              working when this token expires, is used up or is revoked.
+              working when this token expires, is used up or is revoked. Run the same command on every host you want to
+              enrol.
             </p>
           </div>
         </div>

@@ -105,9 +105,11 @@ export function SupervisorConfigPanel({ tokens }: { tokens: RegistrationToken[] 
                 data-testid={testIds.tokens.supervisorYaml}
               />
               <CodeBlock code={config.data.command} title="Run it" data-testid={testIds.tokens.supervisorCommand} />
-              {config.data.flowgate_command && (
-                <CodeBlock code={config.data.flowgate_command} title="Or let Flowgate run the collector for you" />
-              )}
+              <CodeBlock
+                code={config.data.install_command}
+                title="Simpler on a new host: the install script downloads, checks and starts the gateway"
+                data-testid={testIds.gatewayInstall.supervisorInstall}
+              />
               <p className="text-xs text-zinc-500">
                 Replace the token placeholder with the plaintext you copied when the token was created.
               </p>

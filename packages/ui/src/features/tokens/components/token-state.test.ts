@@ -46,7 +46,7 @@ describe('revokeTokenConsequences', () => {
     const text = revokeTokenConsequences('active').join(' ');
     assert.match(text, /New gateways can no longer enrol/);
     assert.match(text, /enrolled zero-touch with it .* revoking it disconnects them/);
-    assert.match(text, /onboarded with the script .* keep working/);
+    assert.match(text, /installed with the install script .* keep working/);
   });
 
   it('does not claim revoking an expired token stops enrolment: that already stopped', () => {

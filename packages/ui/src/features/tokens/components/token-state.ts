@@ -45,6 +45,6 @@ export function revokeTokenConsequences(state: TokenState): string[] {
     state === 'active' ? 'New gateways can no longer enrol with it.' : 'It already enrols no new gateways.',
     'Every gateway enrolled zero-touch with it (supervisor config) sends this token on every connection: ' +
       'revoking it disconnects them, each refused from its next connection on.',
-    'Gateways onboarded with the script (flowgate gateway run) have their own OpAMP token and keep working.',
+    'Gateways installed with the install script (or flowgate gateway run) have their own OpAMP token and keep working.',
   ];
 }
