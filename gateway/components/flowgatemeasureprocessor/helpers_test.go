@@ -48,7 +48,7 @@ func newFakeRegistry() *fakeRegistry {
 }
 
 func (f *fakeRegistry) Start(context.Context, component.Host) error { return nil }
-func (f *fakeRegistry) Shutdown(context.Context) error             { return nil }
+func (f *fakeRegistry) Shutdown(context.Context) error              { return nil }
 
 func (f *fakeRegistry) Register(capability string, _ ...opampcustommessages.CustomCapabilityRegisterOption) (opampcustommessages.CustomCapabilityHandler, error) {
 	f.mu.Lock()
@@ -233,4 +233,3 @@ func decodeSummaries(t *testing.T, msgs []sentMessage) []decodedSummary {
 	return out
 }
 
-var _ = consumertest.NewNop
