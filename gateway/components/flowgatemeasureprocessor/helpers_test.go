@@ -231,4 +231,3 @@ func decodeSummaries(t *testing.T, msgs []sentMessage) []decodedSummary {
 	}
 	return out
 }
-
