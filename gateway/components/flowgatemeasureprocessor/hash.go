@@ -86,3 +86,26 @@ func exampleOf(v pcommon.Value) string {
 	// A copy: the value's bytes belong to the batch, which must not be kept alive.
 	return string([]byte(s))
 }
+
+// valueHashSize returns the value's hash and its protobuf size as an AnyValue message
+// (string_value = 1, bool_value = 2, int_value = 3 varint, double_value = 4 fixed64,
+// bytes_value = 7); ok is false for maps and slices, whose size is left to pdata.
+func valueHashSize(v pcommon.Value) (h uint64, size int, ok bool) {
+	switch v.Type() {
+	case pcommon.ValueTypeStr:
+		s := v.Str()
+		return maphash.String(hashSeed, s), framed(len(s)), true
+	case pcommon.ValueTypeInt:
+		i := v.Int()
+		return mix64(uint64(i) ^ tagInt), 1 + varintLen(uint64(i)), true
+	case pcommon.ValueTypeDouble:
+		return mix64(math.Float64bits(v.Double()) ^ tagDouble), 9, true
+	case pcommon.ValueTypeBool:
+		return valueHash(v), 2, true
+	case pcommon.ValueTypeBytes:
+		return valueHash(v), framed(v.Bytes().Len()), true
+	case pcommon.ValueTypeEmpty:
+		return tagEmpty, 0, true
+	}
+	return valueHash(v), 0, false
+}

@@ -16,24 +16,28 @@ const maxDroppedNamesExact = 1000
 
 // metricsScratch is reused between batches (sync.Pool) so that measuring allocates little.
 type metricsScratch struct {
-	sizes    []int
 	res      []resourceAttr
-	deferred []deferredMetric
+	entries  []measuredMetric
+	deferred []int
+	scopes   []int
 	tmpRM    pmetric.ResourceMetrics
 	tmpSM    pmetric.ScopeMetrics
 }
 
 type resourceAttr struct {
 	key     string
-	keyHash uint64
 	valHash uint64
 	value   pcommon.Value
 }
 
-type deferredMetric struct {
+// measuredMetric is one metric of the resource being measured: its stats entry (nil when not
+// tracked), its framed protobuf size, and the scope it belongs to.
+type measuredMetric struct {
 	metric pmetric.Metric
-	bytes  int64
 	shard  *metricShard
+	stats  *metricStats
+	size   int
+	scope  int
 }
 
 var metricsScratchPool = sync.Pool{New: func() any {
@@ -58,7 +62,9 @@ func (sc *metricsScratch) scopeSize(sm pmetric.ScopeMetrics) int {
 	return n
 }
 
-// measureMetrics adds one batch to the current window.
+// measureMetrics adds one batch to the current window. Each resource is walked once: every metric
+// is measured under its shard's lock (sizes come out of the same walk), then the resource's framed
+// size is shared among its metrics in proportion to their own sizes.
 func (m *measurer) measureMetrics(md pmetric.Metrics) {
 	w := m.enter()
 	defer w.leave()
@@ -69,62 +75,63 @@ func (m *measurer) measureMetrics(md pmetric.Metrics) {
 	rms := md.ResourceMetrics()
 	for i := 0; i < rms.Len(); i++ {
 		rm := rms.At(i)
-
-		// Sizes first: the resource's framed size is shared among its metrics by their sizes.
-		sc.sizes = sc.sizes[:0]
-		rmSize := sc.resourceSize(rm)
-		metricsSize := 0
-		sms := rm.ScopeMetrics()
-		for j := 0; j < sms.Len(); j++ {
-			sm := sms.At(j)
-			smSize := sc.scopeSize(sm)
-			ms := sm.Metrics()
-			for k := 0; k < ms.Len(); k++ {
-				f := framed(metricsSizer.MetricSize(ms.At(k)))
-				sc.sizes = append(sc.sizes, f)
-				smSize += f
-				metricsSize += f
-			}
-			rmSize += framed(smSize)
-		}
-		rmFramed := framed(rmSize)
-		total += int64(rmFramed)
-
 		sc.res = sc.res[:0]
 		var resSet uint64
 		for k, v := range rm.Resource().Attributes().All() {
-			kh, vh := hashString(k), valueHash(v)
-			sc.res = append(sc.res, resourceAttr{key: k, keyHash: kh, valHash: vh, value: v})
-			resSet += kvHash(kh, vh)
+			vh := valueHash(v)
+			sc.res = append(sc.res, resourceAttr{key: k, valHash: vh, value: v})
+			resSet += kvHash(hashString(k), vh)
 		}
 
-		share := newProportional(rmFramed, metricsSize)
-		sc.deferred = sc.deferred[:0]
-		idx := 0
+		sc.entries, sc.deferred, sc.scopes = sc.entries[:0], sc.deferred[:0], sc.scopes[:0]
+		sms := rm.ScopeMetrics()
 		for j := 0; j < sms.Len(); j++ {
 			ms := sms.At(j).Metrics()
+			sc.scopes = append(sc.scopes, 0)
 			for k := 0; k < ms.Len(); k++ {
 				metric := ms.At(k)
-				b := share.next(sc.sizes[idx])
-				idx++
 				points += int64(dataPointCount(metric))
-				shard := &w.shards[hashString(metric.Name())%metricShards]
+				e := measuredMetric{metric: metric, shard: &w.shards[hashString(metric.Name())%metricShards], scope: j}
 				// A shard busy with another batch is measured after the others.
-				if !shard.mu.TryLock() {
-					sc.deferred = append(sc.deferred, deferredMetric{metric: metric, bytes: b, shard: shard})
+				if !e.shard.mu.TryLock() {
+					sc.deferred = append(sc.deferred, len(sc.entries))
+					sc.entries = append(sc.entries, e)
 					continue
 				}
-				m.measureMetric(w, shard, metric, b, resSet, sc.res)
-				shard.mu.Unlock()
+				e.stats, e.size = m.measureMetric(w, e.shard, metric, resSet, sc.res)
+				e.shard.mu.Unlock()
+				sc.entries = append(sc.entries, e)
 			}
 		}
-		for _, d := range sc.deferred {
-			d.shard.mu.Lock()
-			m.measureMetric(w, d.shard, d.metric, d.bytes, resSet, sc.res)
-			d.shard.mu.Unlock()
+		for _, idx := range sc.deferred {
+			e := &sc.entries[idx]
+			e.shard.mu.Lock()
+			e.stats, e.size = m.measureMetric(w, e.shard, e.metric, resSet, sc.res)
+			e.shard.mu.Unlock()
+		}
+
+		// Sizes: scope = its own fields + its framed metrics; resource likewise.
+		metricsSize := 0
+		for _, e := range sc.entries {
+			f := framed(e.size)
+			sc.scopes[e.scope] += f
+			metricsSize += f
+		}
+		rmSize := sc.resourceSize(rm)
+		for j := 0; j < sms.Len(); j++ {
+			rmSize += framed(sc.scopeSize(sms.At(j)) + sc.scopes[j])
+		}
+		rmFramed := framed(rmSize)
+		total += int64(rmFramed)
+		share := newProportional(rmFramed, metricsSize)
+		for _, e := range sc.entries {
+			b := share.next(framed(e.size))
+			if e.stats != nil {
+				e.stats.bytes.Add(b)
+			}
 		}
 		clear(sc.res) // do not keep the batch's values alive in the pool
-		clear(sc.deferred)
+		clear(sc.entries)
 	}
 	w.items.Add(points)
 	w.bytes.Add(total)
@@ -146,15 +153,16 @@ func dataPointCount(metric pmetric.Metric) int {
 	return 0
 }
 
-// measureMetric adds one metric of a batch to its shard; the caller holds shard.mu.
-func (m *measurer) measureMetric(w *window, shard *metricShard, metric pmetric.Metric, bytes int64, resSet uint64, res []resourceAttr) {
+// measureMetric adds one metric of a batch to its shard (the caller holds shard.mu) and returns
+// its stats entry (nil when the metric is not tracked) and its protobuf size.
+func (m *measurer) measureMetric(w *window, shard *metricShard, metric pmetric.Metric, resSet uint64, res []resourceAttr) (*metricStats, int) {
 	lim := &m.cfg.Limits
 	name := metric.Name()
 	ms := shard.metrics[name]
 	if ms == nil {
 		if !m.admitMetric(w) {
 			shard.dropped.add(hashString(name), maxDroppedNamesExact, nil)
-			return
+			return nil, metricsSizer.MetricSize(metric)
 		}
 		ms = newMetricStats(metric)
 		if shard.metrics == nil {
@@ -163,23 +171,53 @@ func (m *measurer) measureMetric(w *window, shard *metricShard, metric pmetric.M
 		shard.metrics[ms.name] = ms
 		w.mem.add(metricEntryBytes + int64(len(name)))
 	}
-	ms.bytes += bytes
-	for i := range res {
-		if ls := ms.labelAt(i, res[i].key, true, &w.mem); ls != nil {
-			ls.count(res[i].valHash, res[i].value, lim, &w.mem)
+	if !ms.hasResource || ms.lastResource != resSet {
+		ms.hasResource, ms.lastResource = true, resSet
+		for i := range res {
+			if ls := ms.labelAt(i, res[i].key, true, &w.mem); ls != nil {
+				ls.count(res[i].valHash, res[i].value, lim, &w.mem)
+			}
 		}
 	}
+
+	var dataSize int
 	switch metric.Type() {
 	case pmetric.MetricTypeGauge:
 		dps := metric.Gauge().DataPoints()
 		for i := 0; i < dps.Len(); i++ {
-			m.measurePoint(w, ms, dps.At(i).Attributes(), resSet)
+			dataSize += framed(m.measureNumberPoint(w, ms, dps.At(i), resSet))
 		}
 	case pmetric.MetricTypeSum:
-		dps := metric.Sum().DataPoints()
+		sum := metric.Sum()
+		dps := sum.DataPoints()
 		for i := 0; i < dps.Len(); i++ {
-			m.measurePoint(w, ms, dps.At(i).Attributes(), resSet)
+			dataSize += framed(m.measureNumberPoint(w, ms, dps.At(i), resSet))
 		}
+		if t := sum.AggregationTemporality(); t != 0 {
+			dataSize += 1 + varintLen(uint64(t))
+		}
+		if sum.IsMonotonic() {
+			dataSize += 2
+		}
+	default: // histograms and summaries: pdata's sizer
+		m.measureOtherPoints(w, ms, metric, resSet)
+		return ms, metricsSizer.MetricSize(metric)
+	}
+	if metric.Metadata().Len() > 0 {
+		return ms, metricsSizer.MetricSize(metric)
+	}
+	// Metric: name = 1, description = 2, unit = 3, gauge = 5 / sum = 7 (always framed).
+	size := framed(dataSize)
+	for _, s := range [...]int{len(name), len(metric.Description()), len(metric.Unit())} {
+		if s > 0 {
+			size += framed(s)
+		}
+	}
+	return ms, size
+}
+
+func (m *measurer) measureOtherPoints(w *window, ms *metricStats, metric pmetric.Metric, resSet uint64) {
+	switch metric.Type() {
 	case pmetric.MetricTypeHistogram:
 		dps := metric.Histogram().DataPoints()
 		for i := 0; i < dps.Len(); i++ {
@@ -228,23 +266,73 @@ func newMetricStats(metric pmetric.Metric) *metricStats {
 	return ms
 }
 
-// measurePoint counts one data point: its series and each attribute's value.
+// measureNumberPoint counts one gauge or sum point and returns its protobuf size, computed in the
+// same pass over its attributes (NumberDataPoint: attributes = 7, start_time = 2 and time = 3
+// fixed64, as_double = 4 / as_int = 6 fixed64, exemplars = 5, flags = 8; KeyValue: key = 1,
+// value = 2). Points with exemplars or map/slice values are sized by pdata instead.
+func (m *measurer) measureNumberPoint(w *window, ms *metricStats, dp pmetric.NumberDataPoint, resSet uint64) int {
+	ms.datapoints++
+	attrs := dp.Attributes()
+	var set uint64
+	size := 0
+	exact := true
+	i := 0
+	for k, v := range attrs.All() {
+		vh, vs, ok := valueHashSize(v)
+		exact = exact && ok
+		set += kvHash(ms.keyHashAt(i, k), vh)
+		i++
+		kv := 1 + varintLen(uint64(vs)) + vs
+		if len(k) > 0 {
+			kv += framed(len(k))
+		}
+		size += framed(kv)
+	}
+	m.countSeries(w, ms, attrs, resSet, set)
+	if !exact || dp.Exemplars().Len() > 0 {
+		return metricsSizer.NumberDataPointSize(dp)
+	}
+	if dp.StartTimestamp() != 0 {
+		size += 9
+	}
+	if dp.Timestamp() != 0 {
+		size += 9
+	}
+	if dp.ValueType() != pmetric.NumberDataPointValueTypeEmpty {
+		size += 9
+	}
+	if f := uint64(dp.Flags()); f != 0 {
+		size += 1 + varintLen(f)
+	}
+	return size
+}
+
+// measurePoint counts one histogram or summary point.
 func (m *measurer) measurePoint(w *window, ms *metricStats, attrs pcommon.Map, resSet uint64) {
 	ms.datapoints++
-	lim := &m.cfg.Limits
 	var set uint64
 	i := 0
 	for k, v := range attrs.All() {
-		vh := valueHash(v)
-		var kh uint64
-		if ls := ms.labelAt(i, k, false, &w.mem); ls != nil {
-			kh = ls.keyHash
-			ls.count(vh, v, lim, &w.mem)
-		} else {
-			kh = hashString(k)
-		}
-		set += kvHash(kh, vh)
+		set += kvHash(ms.keyHashAt(i, k), valueHash(v))
 		i++
 	}
-	ms.series.add(seriesHash(resSet, set), lim.MaxExactSeries, &w.mem)
+	m.countSeries(w, ms, attrs, resSet, set)
+}
+
+// countSeries counts the point's series, and its attribute values only when the series is new:
+// a series seen before in this window brought the same values then. (When the series count is
+// an estimate, novelty is unknown and every point's values are counted.)
+func (m *measurer) countSeries(w *window, ms *metricStats, attrs pcommon.Map, resSet, set uint64) {
+	lim := &m.cfg.Limits
+	tracksNew := ms.series.tracksNew()
+	if !ms.series.add(seriesHash(resSet, set), lim.MaxExactSeries, &w.mem) && tracksNew {
+		return
+	}
+	i := 0
+	for k, v := range attrs.All() {
+		if ls := ms.labelAt(i, k, false, &w.mem); ls != nil {
+			ls.count(valueHash(v), v, lim, &w.mem)
+		}
+		i++
+	}
 }

@@ -128,7 +128,7 @@ func (ms *metricStats) summary() metricSummary {
 		Series:          series,
 		SeriesExact:     exact,
 		Datapoints:      ms.datapoints,
-		Bytes:           ms.bytes,
+		Bytes:           ms.bytes.Load(),
 		Labels:          labelSummaries(ms.labelIndex),
 		ResourceLabels:  labelSummaries(ms.resourceIndex),
 		LabelsTruncated: ms.labelsTruncated,

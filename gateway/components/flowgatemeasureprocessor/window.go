@@ -45,7 +45,11 @@ type metricStats struct {
 	temporality pmetric.AggregationTemporality
 	series      distinctCounter
 	datapoints  int64
-	bytes       int64
+	// bytes is added after the shard lock is released (a batch's share of its resource).
+	bytes atomic.Int64
+	// lastResource: the resource attribute set last counted, to skip recounting it per batch.
+	lastResource uint64
+	hasResource  bool
 	// labels are the data point attribute keys; order is the order last seen, which makes the
 	// positional lookup in labelAt hit for batches whose points list attributes the same way.
 	labels         []*labelStats
@@ -54,6 +58,31 @@ type metricStats struct {
 	resourceIndex  map[string]*labelStats
 	// labelsTruncated: the memory budget kept some label keys out.
 	labelsTruncated bool
+	// keys caches the hash of the attribute key last seen at each position: points of a metric
+	// usually list the same keys in the same order, and comparing is cheaper than hashing.
+	keys []cachedKey
+}
+
+type cachedKey struct {
+	key  string
+	hash uint64
+}
+
+// maxCachedKeys bounds the positions cached per metric.
+const maxCachedKeys = 32
+
+func (ms *metricStats) keyHashAt(i int, key string) uint64 {
+	if i < len(ms.keys) && ms.keys[i].key == key {
+		return ms.keys[i].hash
+	}
+	h := hashString(key)
+	if i < maxCachedKeys {
+		for len(ms.keys) <= i {
+			ms.keys = append(ms.keys, cachedKey{})
+		}
+		ms.keys[i] = cachedKey{key: string([]byte(key)), hash: h}
+	}
+	return h
 }
 
 // labelStats is one attribute key's distinct values and examples.
