@@ -43,9 +43,9 @@ func mix64(x uint64) uint64 {
 // mostly short, and hashing them is most of what measuring a data point costs: this is several
 // times faster than hash/maphash for them (which goes through non-inlined runtime calls), and its
 // output is uniform enough for hash sets and HyperLogLog (see TestHyperLogLogAccuracy).
-func hashBytes(b []byte) uint64 {
+func hashBytes(b []byte, seed uint64) uint64 {
 	n := len(b)
-	h := hashSeed ^ uint64(n)*hk0
+	h := seed ^ uint64(n)*hk0
 	var x, y uint64
 	switch {
 	case n == 0:
@@ -66,9 +66,11 @@ func hashBytes(b []byte) uint64 {
 	return mum(mum(h^x, hk2^y)^hk3, uint64(n)^hk4)
 }
 
-func hashString(s string) uint64 {
-	return hashBytes(unsafe.Slice(unsafe.StringData(s), len(s)))
+func hashStringSeeded(s string, seed uint64) uint64 {
+	return hashBytes(unsafe.Slice(unsafe.StringData(s), len(s)), seed)
 }
+
+func hashString(s string) uint64 { return hashStringSeeded(s, hashSeed) }
 
 // Per-type tags so that, say, the string "1" and the integer 1 are different values.
 const (
@@ -80,33 +82,40 @@ const (
 	tagEmpty  = 0x6a09e667f3bcc908
 )
 
-// valueHash hashes an attribute value without allocating for the common types.
-func valueHash(v pcommon.Value) uint64 {
-	switch v.Type() {
-	case pcommon.ValueTypeStr:
-		return hashString(v.Str())
-	case pcommon.ValueTypeInt:
-		return mix64(uint64(v.Int()) ^ tagInt)
-	case pcommon.ValueTypeDouble:
-		return mix64(math.Float64bits(v.Double()) ^ tagDouble)
-	case pcommon.ValueTypeBool:
-		if v.Bool() {
-			return mix64(1 ^ tagBool)
-		}
-		return mix64(tagBool)
-	case pcommon.ValueTypeBytes:
-		return hashBytes(v.Bytes().AsRaw()) ^ tagBytes
-	case pcommon.ValueTypeEmpty:
-		return tagEmpty
-	default: // maps and slices: rare as attribute values; hash their JSON form
-		return hashString(v.AsString()) ^ tagOther
-	}
+// attrHash hashes one attribute: its value, seeded with its key's hash. Within a key it tells
+// values apart (label value sets are per key); summed over a point's attributes it identifies the
+// attribute set whatever the order.
+func attrHash(v pcommon.Value, keyHash uint64) uint64 {
+	h, _, _ := attrHashSize(v, keyHash)
+	return h
 }
 
-// kvHash combines a key hash and a value hash; attribute sets are hashed as the sum of their
-// pairs' hashes, so the order of the attributes does not matter.
-func kvHash(keyHash, valHash uint64) uint64 {
-	return mum(keyHash^hk1, valHash^hk2)
+// attrHashSize also returns the value's protobuf size as an AnyValue message (string_value = 1,
+// bool_value = 2, int_value = 3 varint, double_value = 4 fixed64, bytes_value = 7); ok is false
+// for maps and slices, whose size is left to pdata.
+func attrHashSize(v pcommon.Value, keyHash uint64) (h uint64, size int, ok bool) {
+	switch v.Type() {
+	case pcommon.ValueTypeStr:
+		s := v.Str()
+		return hashStringSeeded(s, keyHash), framedSmall(len(s)), true
+	case pcommon.ValueTypeInt:
+		i := uint64(v.Int())
+		return mum(i^keyHash^tagInt, hk2), 1 + varintLen(i), true
+	case pcommon.ValueTypeDouble:
+		return mum(math.Float64bits(v.Double())^keyHash^tagDouble, hk2), 9, true
+	case pcommon.ValueTypeBool:
+		b := uint64(0)
+		if v.Bool() {
+			b = 1
+		}
+		return mum(b^keyHash^tagBool, hk2), 2, true
+	case pcommon.ValueTypeBytes:
+		raw := v.Bytes().AsRaw()
+		return hashBytes(raw, keyHash^tagBytes), framed(len(raw)), true
+	case pcommon.ValueTypeEmpty:
+		return mum(keyHash^tagEmpty, hk2), 0, true
+	}
+	return hashStringSeeded(v.AsString(), keyHash^tagOther), 0, false
 }
 
 // seriesHash identifies a series: resource attribute set + data point attribute set.
@@ -133,27 +142,4 @@ func exampleOf(v pcommon.Value) string {
 	}
 	// A copy: the value's bytes belong to the batch, which must not be kept alive.
 	return string([]byte(s))
-}
-
-// valueHashSize returns the value's hash and its protobuf size as an AnyValue message
-// (string_value = 1, bool_value = 2, int_value = 3 varint, double_value = 4 fixed64,
-// bytes_value = 7); ok is false for maps and slices, whose size is left to pdata.
-func valueHashSize(v pcommon.Value) (h uint64, size int, ok bool) {
-	switch v.Type() {
-	case pcommon.ValueTypeStr:
-		s := v.Str()
-		return hashString(s), framed(len(s)), true
-	case pcommon.ValueTypeInt:
-		i := v.Int()
-		return mix64(uint64(i) ^ tagInt), 1 + varintLen(uint64(i)), true
-	case pcommon.ValueTypeDouble:
-		return mix64(math.Float64bits(v.Double()) ^ tagDouble), 9, true
-	case pcommon.ValueTypeBool:
-		return valueHash(v), 2, true
-	case pcommon.ValueTypeBytes:
-		return valueHash(v), framed(v.Bytes().Len()), true
-	case pcommon.ValueTypeEmpty:
-		return tagEmpty, 0, true
-	}
-	return valueHash(v), 0, false
 }

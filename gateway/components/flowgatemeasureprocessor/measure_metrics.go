@@ -25,9 +25,9 @@ type metricsScratch struct {
 }
 
 type resourceAttr struct {
-	key     string
-	valHash uint64
-	value   pcommon.Value
+	key   string
+	hash  uint64 // attrHash: the value seeded with the key
+	value pcommon.Value
 }
 
 // measuredMetric is one metric of the resource being measured: its stats entry (nil when not
@@ -78,9 +78,9 @@ func (m *measurer) measureMetrics(md pmetric.Metrics) {
 		sc.res = sc.res[:0]
 		var resSet uint64
 		for k, v := range rm.Resource().Attributes().All() {
-			vh := valueHash(v)
-			sc.res = append(sc.res, resourceAttr{key: k, valHash: vh, value: v})
-			resSet += kvHash(hashString(k), vh)
+			h := attrHash(v, hashString(k))
+			sc.res = append(sc.res, resourceAttr{key: k, hash: h, value: v})
+			resSet += h
 		}
 
 		sc.entries, sc.deferred, sc.scopes = sc.entries[:0], sc.deferred[:0], sc.scopes[:0]
@@ -175,7 +175,7 @@ func (m *measurer) measureMetric(w *window, shard *metricShard, metric pmetric.M
 		ms.hasResource, ms.lastResource = true, resSet
 		for i := range res {
 			if ls := ms.labelAt(i, res[i].key, true, &w.mem); ls != nil {
-				ls.count(res[i].valHash, res[i].value, lim, &w.mem)
+				ls.count(res[i].hash, res[i].value, lim, &w.mem)
 			}
 		}
 	}
@@ -274,21 +274,25 @@ func (m *measurer) measureNumberPoint(w *window, ms *metricStats, dp pmetric.Num
 	ms.datapoints++
 	attrs := dp.Attributes()
 	var set uint64
+	var hashes [maxCachedKeys]uint64
 	size := 0
 	exact := true
 	i := 0
 	for k, v := range attrs.All() {
-		vh, vs, ok := valueHashSize(v)
+		h, vs, ok := attrHashSize(v, ms.keyHashAt(i, k))
 		exact = exact && ok
-		set += kvHash(ms.keyHashAt(i, k), vh)
-		i++
-		kv := 1 + varintLen(uint64(vs)) + vs
-		if len(k) > 0 {
-			kv += framed(len(k))
+		set += h
+		if i < maxCachedKeys {
+			hashes[i] = h
 		}
-		size += framed(kv)
+		kv := framedSmall(vs)
+		if len(k) > 0 {
+			kv += framedSmall(len(k))
+		}
+		size += framedSmall(kv)
+		i++
 	}
-	m.countSeries(w, ms, attrs, resSet, set)
+	m.countSeries(w, ms, attrs, resSet, set, hashes[:min(i, maxCachedKeys)])
 	if !exact || dp.Exemplars().Len() > 0 {
 		return metricsSizer.NumberDataPointSize(dp)
 	}
@@ -313,16 +317,17 @@ func (m *measurer) measurePoint(w *window, ms *metricStats, attrs pcommon.Map, r
 	var set uint64
 	i := 0
 	for k, v := range attrs.All() {
-		set += kvHash(ms.keyHashAt(i, k), valueHash(v))
+		set += attrHash(v, ms.keyHashAt(i, k))
 		i++
 	}
-	m.countSeries(w, ms, attrs, resSet, set)
+	m.countSeries(w, ms, attrs, resSet, set, nil)
 }
 
 // countSeries counts the point's series, and its attribute values only when the series is new:
 // a series seen before in this window brought the same values then. (When the series count is
-// an estimate, novelty is unknown and every point's values are counted.)
-func (m *measurer) countSeries(w *window, ms *metricStats, attrs pcommon.Map, resSet, set uint64) {
+// an estimate, novelty is unknown and every point's values are counted.) hashes holds the
+// attributes' hashes already computed, by position.
+func (m *measurer) countSeries(w *window, ms *metricStats, attrs pcommon.Map, resSet, set uint64, hashes []uint64) {
 	lim := &m.cfg.Limits
 	tracksNew := ms.series.tracksNew()
 	if !ms.series.add(seriesHash(resSet, set), lim.MaxExactSeries, &w.mem) && tracksNew {
@@ -331,7 +336,13 @@ func (m *measurer) countSeries(w *window, ms *metricStats, attrs pcommon.Map, re
 	i := 0
 	for k, v := range attrs.All() {
 		if ls := ms.labelAt(i, k, false, &w.mem); ls != nil {
-			ls.count(valueHash(v), v, lim, &w.mem)
+			h := uint64(0)
+			if i < len(hashes) {
+				h = hashes[i]
+			} else {
+				h = attrHash(v, ls.keyHash)
+			}
+			ls.count(h, v, lim, &w.mem)
 		}
 		i++
 	}

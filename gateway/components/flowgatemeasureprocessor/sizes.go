@@ -14,6 +14,14 @@ func varintLen(x uint64) int { return (bits.Len64(x|1) + 6) / 7 }
 // framed is the size of a length-delimited field with a one-byte tag holding n bytes.
 func framed(n int) int { return 1 + varintLen(uint64(n)) + n }
 
+// framedSmall is framed with the common case (n < 128: a one-byte length) inlined.
+func framedSmall(n int) int {
+	if n < 128 {
+		return n + 2
+	}
+	return framed(n)
+}
+
 // proportional splits total over parts in proportion to their weights without losing a byte:
 // part k gets floor(total*cum_k/sum) - floor(total*cum_{k-1}/sum).
 type proportional struct {

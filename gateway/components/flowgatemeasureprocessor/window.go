@@ -75,6 +75,10 @@ func (ms *metricStats) keyHashAt(i int, key string) uint64 {
 	if i < len(ms.keys) && ms.keys[i].key == key {
 		return ms.keys[i].hash
 	}
+	return ms.cacheKey(i, key)
+}
+
+func (ms *metricStats) cacheKey(i int, key string) uint64 {
 	h := hashString(key)
 	if i < maxCachedKeys {
 		for len(ms.keys) <= i {
