@@ -98,12 +98,12 @@ export interface RunningCollector {
   stop(): Promise<number | null>;
 }
 
-/** Runs gateway/dist/otelcol-flowgate on a config (written into a fresh temporary directory). */
-export function runCollector(configYaml: string, env: Record<string, string> = {}): RunningCollector {
+/** Runs gateway/dist/otelcol-flowgate (or `bin`) on a config (written into a fresh temporary directory). */
+export function runCollector(configYaml: string, env: Record<string, string> = {}, bin = COLLECTOR_BIN): RunningCollector {
   const dir = mkdtempSync(join(tmpdir(), 'flowgate-measure-'));
   const configPath = join(dir, 'collector.yaml');
   writeFileSync(configPath, configYaml);
-  const child = spawn(COLLECTOR_BIN, ['--config', configPath], {
+  const child = spawn(bin, ['--config', configPath], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -50,14 +50,16 @@ type Limits struct {
 	MaxMemoryMiB int `mapstructure:"max_memory_mib"`
 }
 
-// Bounds of the configuration values; outside them Validate reports a problem.
+// Bounds of the configuration values; outside them Validate reports a problem. The counts stay
+// within what the control plane accepts in one summary (docs/measurement.md).
 const (
 	minInterval       = time.Second
-	maxMaxMetrics     = 1_000_000
+	maxInterval       = time.Hour
+	maxMaxMetrics     = 20_000
 	maxMaxExactValues = 100_000
 	maxMaxExactSeries = 1_000_000
-	maxMaxExamples    = 100
-	maxMaxLogGroups   = 100_000
+	maxMaxExamples    = 32
+	maxMaxLogGroups   = 20_000
 	maxMaxMemoryMiB   = 16 * 1024
 )
 
@@ -88,8 +90,8 @@ func (c *Config) Validate() error {
 	if c.Position != PositionIn && c.Position != PositionOut {
 		problem("position", "must be %q or %q, got %q", PositionIn, PositionOut, c.Position)
 	}
-	if c.Interval < minInterval {
-		problem("interval", "must be at least %s, got %s", minInterval, c.Interval)
+	if c.Interval < minInterval || c.Interval > maxInterval {
+		problem("interval", "must be between %s and %s, got %s", minInterval, maxInterval, c.Interval)
 	}
 	if c.OpAMP.Type().String() == "" {
 		problem("opamp", "required: the id of the OpAMP extension to report through")

@@ -61,13 +61,13 @@ func TestValidateReportsEveryProblem(t *testing.T) {
 	for _, want := range []string{
 		"pipeline: required",
 		`position: must be "in" or "out", got "middle"`,
-		"interval: must be at least 1s, got 100ms",
+		"interval: must be between 1s and 1h0m0s, got 100ms",
 		"opamp: required",
-		"limits.max_metrics: must be between 1 and 1000000, got 0",
+		"limits.max_metrics: must be between 1 and 20000, got 0",
 		"limits.max_exact_values: must be between 1 and 100000, got -1",
 		"limits.max_exact_series: must be between 1 and 1000000, got 0",
-		"limits.max_examples: must be between 0 and 100, got 1000",
-		"limits.max_log_groups: must be between 1 and 100000, got 0",
+		"limits.max_examples: must be between 0 and 32, got 1000",
+		"limits.max_log_groups: must be between 1 and 20000, got 0",
 		"limits.max_memory_mib: must be between 1 and 16384, got 0",
 	} {
 		assert.Contains(t, err.Error(), want)

@@ -199,15 +199,16 @@ func (r *reporter) collect(now time.Time) {
 	for _, o := range replies {
 		r.enqueue(o)
 	}
-	if len(points) == 0 {
-		return
+	for len(points) > 0 {
+		chunk := points[:min(len(points), maxPointsPerMessage)]
+		points = points[len(chunk):]
+		data, err := encodeSummary(chunk)
+		if err != nil {
+			r.logger.Error("flowgate_measure: cannot encode a summary", zap.Error(err))
+			return
+		}
+		r.enqueue(outgoing{typ: typeSummary, data: data})
 	}
-	data, err := encodeSummary(points)
-	if err != nil {
-		r.logger.Error("flowgate_measure: cannot encode a summary", zap.Error(err))
-		return
-	}
-	r.enqueue(outgoing{typ: typeSummary, data: data})
 }
 
 func (r *reporter) enqueue(o outgoing) {

@@ -74,11 +74,15 @@ type logSummary struct {
 
 // point turns a closed window into the summary point of its instance.
 func (m *measurer) point(w *window, end time.Time) summaryPoint {
+	start, stop := w.start.UTC().Truncate(time.Millisecond), end.UTC().Truncate(time.Millisecond)
+	if !stop.After(start) { // a window cut right after it opened: still a time range
+		stop = start.Add(time.Millisecond)
+	}
 	p := summaryPoint{
 		Pipeline: m.cfg.Pipeline,
 		Position: m.cfg.Position,
 		Signal:   string(m.signal),
-		Window:   windowBounds{Start: w.start.UTC().Truncate(time.Millisecond), End: end.UTC().Truncate(time.Millisecond)},
+		Window:   windowBounds{Start: start, End: stop},
 		Items:    w.items.Load(),
 		Bytes:    w.bytes.Load(),
 	}
@@ -89,6 +93,10 @@ func (m *measurer) point(w *window, end time.Time) summaryPoint {
 		for i := range w.shards {
 			shard := &w.shards[i]
 			for _, ms := range shard.metrics {
+				if ms.name == "" { // the control plane needs a name to file the detail under
+					dropped++
+					continue
+				}
 				metrics = append(metrics, ms.summary())
 			}
 			n, _ := shard.dropped.count()
@@ -105,7 +113,10 @@ func (m *measurer) point(w *window, end time.Time) summaryPoint {
 	case signalLogs:
 		logs := []logSummary{}
 		for k, g := range w.logs.groups {
-			logs = append(logs, logSummary{Service: k.service, Severity: k.severity, Records: g.records, Bytes: g.bytes})
+			logs = append(logs, logSummary{
+				Service: truncateUTF8(k.service, maxNameLen), Severity: truncateUTF8(k.severity, maxSevLen),
+				Records: g.records, Bytes: g.bytes,
+			})
 		}
 		slices.SortFunc(logs, func(a, b logSummary) int {
 			if a.Bytes != b.Bytes {
@@ -122,9 +133,9 @@ func (m *measurer) point(w *window, end time.Time) summaryPoint {
 func (ms *metricStats) summary() metricSummary {
 	series, exact := ms.series.count()
 	s := metricSummary{
-		Name:            ms.name,
+		Name:            truncateUTF8(ms.name, maxNameLen),
 		Type:            metricTypeName(ms.typ),
-		Unit:            ms.unit,
+		Unit:            truncateUTF8(ms.unit, maxUnitLen),
 		Series:          series,
 		SeriesExact:     exact,
 		Datapoints:      ms.datapoints,
@@ -245,4 +256,15 @@ func gzipJSON(v any) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// truncateUTF8 cuts s to at most n bytes without splitting a UTF-8 sequence.
+func truncateUTF8(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && s[n]&0xc0 == 0x80 {
+		n--
+	}
+	return s[:n]
 }

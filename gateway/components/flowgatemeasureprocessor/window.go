@@ -71,6 +71,17 @@ type cachedKey struct {
 // maxCachedKeys bounds the positions cached per metric.
 const maxCachedKeys = 32
 
+// What one summary may carry, within the bounds the control plane accepts (it refuses a whole
+// message past them): label keys per metric (and per resource), and the length of names.
+const (
+	maxLabelKeys = 128
+	maxNameLen   = 1024
+	maxUnitLen   = 256
+	maxSevLen    = 64
+	// maxPointsPerMessage: points of one summary; more go into further messages.
+	maxPointsPerMessage = 256
+)
+
 func (ms *metricStats) keyHashAt(i int, key string) uint64 {
 	if i < len(ms.keys) && ms.keys[i].key == key {
 		return ms.keys[i].hash
@@ -145,7 +156,10 @@ func (ms *metricStats) labelAt(i int, key string, resource bool, mem *memoryBudg
 	}
 	ls := (*index)[key]
 	if ls == nil {
-		if mem.over() {
+		if key == "" {
+			return nil // an empty key names nothing a user could select on
+		}
+		if len(*index) >= maxLabelKeys || len(key) > maxNameLen || mem.over() {
 			ms.labelsTruncated = true
 			return nil
 		}
@@ -157,10 +171,12 @@ func (ms *metricStats) labelAt(i int, key string, resource bool, mem *memoryBudg
 		mem.add(labelEntryBytes + int64(len(key)))
 	}
 	// Remember the position for the next point.
-	for len(*list) <= i {
-		*list = append(*list, ls)
+	if i < maxCachedKeys {
+		for len(*list) <= i {
+			*list = append(*list, ls)
+		}
+		(*list)[i] = ls
 	}
-	(*list)[i] = ls
 	return ls
 }
 
