@@ -272,7 +272,9 @@ export async function runMeasureBench(opts: MeasureBenchOptions) {
       }
     }
   }
-  const bySink = Object.fromEntries(opts.sinks.map((sink) => [sink, compare(runs, sink)]));
+  const bySink: Partial<Record<Sink, ReturnType<typeof compare>>> = Object.fromEntries(
+    opts.sinks.map((sink) => [sink, compare(runs, sink)]),
+  );
   const measured = runs.filter((r) => r.measured).map((r) => r.measured!);
   return {
     bench: 'measure-throughput',

@@ -99,7 +99,11 @@ export interface RunningCollector {
 }
 
 /** Runs gateway/dist/otelcol-flowgate (or `bin`) on a config (written into a fresh temporary directory). */
-export function runCollector(configYaml: string, env: Record<string, string> = {}, bin = COLLECTOR_BIN): RunningCollector {
+export function runCollector(
+  configYaml: string,
+  env: Record<string, string> = {},
+  bin = COLLECTOR_BIN,
+): RunningCollector {
   const dir = mkdtempSync(join(tmpdir(), 'flowgate-measure-'));
   const configPath = join(dir, 'collector.yaml');
   writeFileSync(configPath, configYaml);
