@@ -6,7 +6,7 @@
 // inserts (in + out), alternating runs in the same invocation. Progress goes to stderr; the last
 // line on stdout is one JSON object.
 //
-//   npm run bench:measure -- [--seconds 10] [--rounds 2] [--concurrency 4] [--batches 8]
+//   npm run bench:measure -- [--seconds 5] [--rounds 4] [--concurrency 4] [--batches 8]
 //                            [--warmup 3] [--compression gzip|none] [--sink nop|otlp|both]
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -17,8 +17,8 @@ import { machine } from './lib/proc.ts';
 
 const { values: args } = parseArgs({
   options: {
-    seconds: { type: 'string', default: '10' },
-    rounds: { type: 'string', default: '2' },
+    seconds: { type: 'string', default: '5' },
+    rounds: { type: 'string', default: '4' },
     warmup: { type: 'string', default: '3' },
     concurrency: { type: 'string', default: '4' },
     batches: { type: 'string', default: '8' },
