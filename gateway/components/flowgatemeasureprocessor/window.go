@@ -43,7 +43,7 @@ type metricStats struct {
 	unit        string
 	monotonic   bool
 	temporality pmetric.AggregationTemporality
-	series      distinctCounter
+	series      seriesCounter
 	datapoints  int64
 	// bytes is added after the shard lock is released (a batch's share of its resource).
 	bytes atomic.Int64
