@@ -12,3 +12,5 @@ export * from './collector/catalogue.ts';
 export * from './collector/validate.ts';
 export * from './blocks/types.ts';
 export * from './blocks/registry.ts';
+// ── prices (reduce) ──
+export * from './prices.ts';
