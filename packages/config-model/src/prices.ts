@@ -171,7 +171,7 @@ export function validatePriceModel(model: unknown): PriceProblem[] {
     if (typeof e.value === 'number' && e.value < 0)
       problems.push({ path, code: 'NEGATIVE_PRICE', message: `${path} must not be negative (got ${e.value})` });
     else if (e.value === undefined) problems.push({ path, code: 'REQUIRED', message: `${path} is required` });
-    else if (/additional/i.test(e.message))
+    else if (/unexpected property|additional/i.test(e.message))
       problems.push({ path, code: 'UNKNOWN_FIELD', message: `${path}: ${e.message}` });
     else problems.push({ path, code: 'INVALID_VALUE', message: `${path}: ${e.message}` });
   }
