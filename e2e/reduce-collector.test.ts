@@ -10,12 +10,14 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { stringify } from 'yaml';
 import { blockType, type BlockInstance } from '@flowgate/config-model';
 import { inventoryFromExposition, inventoryFromOtlpJson } from '@flowgate/analysis/inventory/upload.ts';
 import { mergeInventories } from '@flowgate/analysis/inventory/merge.ts';
 import { metricsRequestSize } from '@flowgate/analysis/inventory/proto-size.ts';
 import { recommend } from '@flowgate/analysis/recommend/recommend.ts';
 import { recommendationsToBlocks } from '@flowgate/analysis/recommend/to-blocks.ts';
+import { checkConfig } from '@flowgate/analysis/guard/guard.ts';
 import type { MetricUsage } from '@flowgate/analysis/recommend/types.ts';
 import { gatewaySkip } from './lib/gateway.ts';
 import { pushMetrics, serveExposition, startCollector, validateConfig } from './lib/collector.ts';
@@ -214,6 +216,77 @@ describe('reduce: computation against the real collector', { skip: gatewaySkip }
       assert.equal(points('shop_other').length, 2);
     } finally {
       await col.dispose();
+    }
+  });
+
+  test('the guard agrees with the real collector on what a filter drops', async () => {
+    const target = await serveExposition(NODE);
+    const inventory = inventoryFromExposition(NODE, { job: 'node', instance: target.target }).metrics;
+    // Every metric read with all its labels: any data a filter drops is a breakage.
+    const usage: MetricUsage[] = inventory.map((m) => ({
+      name: m.name,
+      used: true,
+      labels_used: 'all',
+      used_by: [{ source_id: 'd', source: 'Dash', title: 'Dash', panel: m.name, query: m.name }],
+    }));
+    const processors = {
+      'filter/new': {
+        error_mode: 'ignore',
+        metric_conditions: [
+          'metric.name == "node_load1"',
+          'IsMatch(metric.name, "^node_network_(receive|transmit)_bytes")',
+          'metric.type == METRIC_DATA_TYPE_SUM and HasAttrKeyOnDatapoint("cpu")',
+          'datapoint.attributes["device"] == "lo"',
+          'resource.attributes["service.name"] == "other" or ContainsValue(["up", "x"], metric.name)',
+        ],
+      },
+      // The collector refuses include/exclude and OTTL lists in one filter: two processors.
+      'filter/legacy-names': {
+        metrics: { exclude: { match_type: 'regexp', metric_names: ['^go_memstats_.*_bytes$'] } },
+      },
+      'filter/legacy-ottl': { metrics: { datapoint: ['attributes["state"] == "TIME_WAIT"'] } },
+    };
+    const build = (file: (n: string) => string) => ({
+      receivers: {
+        prometheus: {
+          config: {
+            scrape_configs: [
+              { job_name: 'node', scrape_interval: '2s', static_configs: [{ targets: [target.target] }] },
+            ],
+          },
+        },
+      },
+      processors,
+      exporters: { file: { path: file('out.json') } },
+      service: {
+        telemetry: { metrics: { level: 'none' } },
+        pipelines: {
+          metrics: { receivers: ['prometheus'], processors: Object.keys(processors), exporters: ['file'] },
+        },
+      },
+    });
+    const verdict = checkConfig({ config: stringify(build((n) => n)), inventory, usage });
+    assert.deepEqual(verdict.problems, []);
+    assert.ok(
+      verdict.breakages.every((b) => b.verdict === 'breaks'),
+      'every condition is decidable here',
+    );
+    const flagged = new Set(verdict.breakages.map((b) => b.metric));
+    const col = await startCollector(build);
+    try {
+      await eventually(async () => {
+        if (!col.running()) throw new Error(`collector exited: ${col.log().slice(-1500)}`);
+        return col.jsonLines('out.json').length > 0;
+      }, 60_000);
+      await col.stop();
+      const line = col.jsonLines('out.json')[0];
+      const seen = new Map(inventoryFromOtlpJson(JSON.stringify(line)).metrics.map((m) => [m.name, m.series]));
+      const reduced = new Set(inventory.filter((m) => (seen.get(m.name) ?? 0) < m.series).map((m) => m.name));
+      assert.ok(reduced.size > 10, `the filters dropped data of ${reduced.size} metrics`);
+      assert.deepEqual([...flagged].sort(), [...reduced].sort());
+    } finally {
+      await col.dispose();
+      await target.close();
     }
   });
 

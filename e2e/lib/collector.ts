@@ -35,6 +35,7 @@ export interface RunningCollector {
   /** Sizes of the protobuf messages written by a `format: proto` file exporter. */
   protoFrames(name: string): number[];
   log(): string;
+  running(): boolean;
   /** Stops the collector (its files stay readable). */
   stop(): Promise<void>;
   /** Stops it and removes its directory. */
@@ -95,6 +96,7 @@ export async function startCollector(
       return frames;
     },
     log: () => log,
+    running: () => child.exitCode === null && child.signalCode === null,
     stop,
     async dispose() {
       await stop();
