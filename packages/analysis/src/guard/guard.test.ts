@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { stringify } from 'yaml';
 import { blockType } from '@flowgate/config-model';
-import { inventoryFromExposition } from '../inventory/upload.ts';
+import { inventoryFromExposition, inventoryFromOtlpJson } from '../inventory/upload.ts';
 import { recommend } from '../recommend/recommend.ts';
 import { recommendationsToBlocks } from '../recommend/to-blocks.ts';
 import type { MetricUsage } from '../recommend/types.ts';
@@ -258,6 +258,87 @@ test('only metrics pipelines are walked; undefined processors and bad YAML are r
   assert.deepEqual(r.breakages[0]!.pipelines, ['metrics/a', 'metrics/b']);
   assert.deepEqual(r.problems, ['pipeline metrics/a names processor nope, which is not defined']);
   assert.match(checkConfig({ config: 'a: [', inventory: [], usage: [] }).problems[0]!, /not YAML/);
+});
+
+test('the hand-written template of the gateway telemetry e2e: OTLP names, a legacy filter, an attributes delete', () => {
+  // The processors of e2e/gateway-telemetry.test.ts, on the OTLP metrics that test sends.
+  const config = `receivers:
+  otlp:
+    protocols:
+      http: {}
+processors:
+  filter/e2e:
+    error_mode: ignore
+    metrics:
+      metric:
+        - name == "e2e.dropped.metric"
+    logs:
+      log_record:
+        - severity_number < SEVERITY_NUMBER_INFO
+  attributes/e2e:
+    actions:
+      - key: user.session.id
+        action: delete
+  batch:
+    timeout: 200ms
+exporters:
+  otlphttp/sink:
+    endpoint: http://127.0.0.1:1
+service:
+  pipelines:
+    metrics:
+      receivers: [otlp]
+      processors: [filter/e2e, attributes/e2e, batch]
+      exporters: [otlphttp/sink]
+`;
+  const point = (route: string, session: string) => ({
+    asInt: '1',
+    attributes: [
+      { key: 'user.session.id', value: { stringValue: session } },
+      { key: 'http.route', value: { stringValue: route } },
+    ],
+  });
+  const inventory = inventoryFromOtlpJson(
+    JSON.stringify({
+      resourceMetrics: [
+        {
+          resource: { attributes: [{ key: 'service.name', value: { stringValue: 'flowgate-e2e-app' } }] },
+          scopeMetrics: [
+            {
+              metrics: [
+                {
+                  name: 'e2e.requests',
+                  unit: '1',
+                  sum: {
+                    aggregationTemporality: 2,
+                    isMonotonic: true,
+                    dataPoints: [point('/a', 's1'), point('/b', 's2')],
+                  },
+                },
+                { name: 'e2e.queue.depth', unit: '1', gauge: { dataPoints: [point('/a', 's3')] } },
+                { name: 'e2e.dropped.metric', unit: '1', gauge: { dataPoints: [point('/a', 's4')] } },
+              ],
+            },
+          ],
+        },
+      ],
+    }),
+  ).metrics;
+  const usage = [
+    panel('e2e_requests_total', 'Requests by route', 'sum by (http_route) (rate(e2e_requests_total[5m]))', [
+      'http_route',
+    ]),
+    panel('e2e_queue_depth_ratio', 'Sessions queued', 'count by (user_session_id) (e2e_queue_depth_ratio)', [
+      'user_session_id',
+    ]),
+    panel('e2e_dropped_metric_ratio', 'Dropped?', 'max(e2e_dropped_metric_ratio)', []),
+  ];
+  assert.deepEqual(summary(checkConfig({ config, inventory, usage })), [
+    ['filter/e2e', 'e2e.dropped.metric', null, 'breaks'],
+    ['attributes/e2e', 'e2e.queue.depth', 'user_session_id', 'breaks'],
+  ]);
+  // As the test's dashboards would be: nothing reads what the template removes.
+  assert.deepEqual(checkConfig({ config, inventory, usage: usage.slice(0, 1) }).breakages, []);
 });
 
 test('the renders of recommendations never break the usage they were computed from', () => {
