@@ -141,6 +141,17 @@ test('a metric only dashboards know is checked by name', () => {
   assert.deepEqual(summary(check({ 'filter/x': { metric_conditions: ['metric.name == "app_requests_total"'] } })), [
     ['filter/x', 'app_requests_total', null, 'breaks'],
   ]);
+  // A histogram read as x_bucket is one metric x at the gateway.
+  const usage = [
+    panel('rpc_seconds_bucket', 'p99', 'histogram_quantile(0.99, sum by (le) (rate(rpc_seconds_bucket[5m])))', ['le']),
+  ];
+  const r = checkConfig({
+    config: template({ 'filter/x': { metric_conditions: ['metric.name == "rpc_seconds"'] } }),
+    inventory: [],
+    usage,
+  });
+  assert.deepEqual(summary(r), [['filter/x', 'rpc_seconds', null, 'breaks']]);
+  assert.equal(r.breakages[0]!.readers[0]!.panel, 'p99');
 });
 
 test('transform: deleting a label a query groups by breaks it; other labels may go', () => {

@@ -142,7 +142,14 @@ export function checkConfig(input: GuardInput): GuardResult {
       monotonic: null,
       origin: 'prometheus',
     } as InventoryMetric);
-    if (r.need) subjects.push({ subject: nameOnlySubject(u.name), readers: r });
+    if (!r.need) continue;
+    // A histogram or summary series is one metric named after its family at the gateway.
+    const family = /^(.+)_(bucket|sum|count)$/.exec(u.name)?.[1];
+    for (const name of family ? [u.name, family] : [u.name])
+      if (!covered.has(name) && !subjects.some((s) => s.subject.name === name)) {
+        subjects.push({ subject: nameOnlySubject(name), readers: r });
+        covered.add(name);
+      }
   }
 
   const found = new Map<string, Breakage>();

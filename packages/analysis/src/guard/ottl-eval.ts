@@ -123,9 +123,10 @@ function compare(op: string, a: Val, b: Val): Truth {
 export function goRegex(pattern: string): RegExp | null {
   let source = pattern;
   let flags = '';
+  // Go's leading flag group (?i), (?m), (?s) maps to JavaScript's flags of the same letters.
   const m = /^\(\?([ims]+)\)/.exec(source);
   if (m) {
-    flags = m[1]!.replace('m', 'm');
+    flags = [...new Set(m[1]!)].join('');
     source = source.slice(m[0].length);
   }
   try {
