@@ -19,3 +19,5 @@ export { datadogSites, datadogIntakeBase } from './blocks/backends/datadog.ts';
 export * from './schemas/backends.ts';
 // ── gateway install ──
 export * from './schemas/gateway-install.ts';
+// ── prices (reduce) ──
+export * from './prices.ts';
