@@ -199,6 +199,14 @@ export const errorCatalogue = {
     message: 'Dry-run is not available',
     description: 'The gateway collector binary is not built (npm run gateway:build) or all dry-run slots are busy.',
   },
+  // ── inventory ──
+  SNAPSHOT_TIMEOUT: {
+    status: 504,
+    message: 'The gateway did not answer the snapshot request in time',
+    description:
+      'The gateway received no matching records, or did not answer, within the capture time (timeout_s) ' +
+      'plus a grace period. Send telemetry through the pipeline, or ask for another pipeline or position.',
+  },
 } as const satisfies Record<string, ErrorCodeSpec>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

@@ -12,3 +12,8 @@ export * from './collector/catalogue.ts';
 export * from './collector/validate.ts';
 export * from './blocks/types.ts';
 export * from './blocks/registry.ts';
+// ── inventory ──
+export * from './schemas/inventory.ts';
+export * from './measure/inject.ts';
+export * from './measure/messages.ts';
+export * from './measure/mask-otlp.ts';
