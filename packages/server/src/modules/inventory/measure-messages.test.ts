@@ -1,7 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkSnapshotResponse, checkSummary, measureLimits } from './messages.ts';
-import { maskOtlpJson, maskSecretsInText } from './mask-otlp.ts';
+import {
+  checkSnapshotResponse,
+  checkSummary,
+  maskOtlpJson,
+  maskSecretsInText,
+  measureLimits,
+} from '@flowgate/config-model';
 
 const NOW = Date.parse('2026-12-07T20:05:00Z');
 

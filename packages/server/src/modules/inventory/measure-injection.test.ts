@@ -2,11 +2,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { hasMeasureComponent, injectMeasureIntoFiles, injectMeasureProcessors } from './inject.ts';
-import { validateCollectorConfig } from '../collector/validate.ts';
+import {
+  hasMeasureComponent,
+  injectMeasureIntoFiles,
+  injectMeasureProcessors,
+  validateCollectorConfig,
+} from '@flowgate/config-model';
 
 // The gateway's real base configuration (two pipelines, comments, ${env:…} references).
-const BASE = readFileSync(new URL('../../../../gateway/collector-base.yaml', import.meta.url), 'utf8');
+const BASE = readFileSync(new URL('../../../../../gateway/collector-base.yaml', import.meta.url), 'utf8');
 
 // The cost-cutting template of the real-gateway telemetry test (e2e/gateway-telemetry.test.ts).
 const FILTER_TEMPLATE = `receivers:
