@@ -28,6 +28,12 @@ import { createValidationService, type ValidationService } from './modules/valid
 import { validationRoutes } from './modules/validation/validation.routes.ts';
 import { createDryRunService, type DryRunService } from './modules/dry-run/dry-run.service.ts';
 import { dryRunRoutes } from './modules/dry-run/dry-run.routes.ts';
+// ── inventory ──
+import { MEASURE_CAPABILITY } from '@flowgate/config-model';
+import { createCustomMessages } from './opamp/custom-messages.ts';
+import { createInventoryService, type InventoryService } from './modules/inventory/inventory.service.ts';
+import { createSnapshotService } from './modules/inventory/snapshots.service.ts';
+import { inventoryRoutes } from './modules/inventory/inventory.routes.ts';
 
 export interface FeatureDeps {
   config: FlowgateConfig;
@@ -49,6 +55,7 @@ export interface Features {
   validation: ValidationService;
   secrets: SecretsService;
   dryRun: DryRunService;
+  inventory: InventoryService;
   attach(server: Server): void;
 }
 
@@ -62,6 +69,33 @@ export async function registerFeatures(app: App, deps: FeatureDeps): Promise<Fea
   const resolveConfig = (scope: OrgScope, files: Record<string, string>) => secrets.resolveSecrets(scope, files);
   const validate = (scope: OrgScope, yaml: string, gatewayIds: string[]) =>
     validation.validate(scope, { config_yaml: yaml, gateway_ids: gatewayIds });
+  // ──
+
+  // ── inventory: edge measurement over OpAMP custom messages ──
+  const customMessages = createCustomMessages({ bus: deps.bus, logger: deps.logger });
+  const inventory = createInventoryService({
+    db: deps.db,
+    logger: deps.logger,
+    retentionDays: deps.config.inventoryRetentionDays,
+  });
+  const snapshots = createSnapshotService({
+    db: deps.db,
+    bus: deps.bus,
+    customMessages,
+    logger: deps.logger,
+    secretValues: (scope) => secrets.knownSecretValues(scope),
+  });
+  customMessages.handle(MEASURE_CAPABILITY, (from, msg) => {
+    if (msg.type === 'summary') return inventory.onSummary(from, msg.data);
+    if (msg.type === 'snapshot.response') return snapshots.onResponse(from, msg.data);
+    deps.logger.debug({ gateway: from.gatewayId, type: msg.type }, 'unknown io.flowgate.measure message type');
+  });
+  inventory.start();
+  deps.onClose(() => {
+    inventory.stop();
+    snapshots.close();
+    customMessages.close();
+  });
   // ──
 
   const gateways = createGatewaysService({
@@ -93,6 +127,7 @@ export async function registerFeatures(app: App, deps: FeatureDeps): Promise<Fea
     replicaTimeoutSeconds: deps.config.replicaTimeoutSeconds,
     onRemoteConfigStatus: (e) => deployments.onRemoteConfigStatus(e),
     onGatewayOnline: (orgId, gatewayId) => deployments.onGatewayMatched(orgId, gatewayId),
+    customMessages,
   });
   const unsubscribeTags = deps.bus.subscribe(redisChannels.events, (e) => {
     if (e.type === 'gateway.tags_changed')
@@ -123,6 +158,7 @@ export async function registerFeatures(app: App, deps: FeatureDeps): Promise<Fea
   await secretRoutes(app, { secrets });
   await dryRunRoutes(app, { dryRun });
   // ──
+  await inventoryRoutes(app, { inventory, snapshots }); // ── inventory ──
   return {
     opamp,
     gateways,
@@ -131,6 +167,7 @@ export async function registerFeatures(app: App, deps: FeatureDeps): Promise<Fea
     validation,
     secrets,
     dryRun,
+    inventory,
     attach(server) {
       opamp.attach(server);
     },

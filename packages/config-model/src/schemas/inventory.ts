@@ -207,7 +207,12 @@ export const SnapshotBody = Type.Object(
     max_items: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
     max_bytes: Type.Optional(Type.Integer({ minimum: 1024, maximum: 1024 * 1024, default: 262_144 })),
     timeout_s: Type.Optional(
-      Type.Integer({ minimum: 1, maximum: 60, default: 30, description: 'How long the gateway captures' }),
+      Type.Integer({
+        minimum: 1,
+        maximum: 50,
+        default: 20,
+        description: 'How long the gateway captures at most; the request waits 10 s more for the answer',
+      }),
     ),
   },
   { additionalProperties: false },
