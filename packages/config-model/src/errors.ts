@@ -207,6 +207,13 @@ export const errorCatalogue = {
       'The gateway received no matching records, or did not answer, within the capture time (timeout_s) ' +
       'plus a grace period. Send telemetry through the pipeline, or ask for another pipeline or position.',
   },
+  SNAPSHOT_FAILED: {
+    status: 502,
+    message: 'The gateway could not take the snapshot',
+    description:
+      'The gateway answered the snapshot request with an error (its text is in the message), for example ' +
+      'a pipeline or position that does not exist in its configuration.',
+  },
 } as const satisfies Record<string, ErrorCodeSpec>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

@@ -83,11 +83,12 @@ export async function inventoryRoutes(app: App, deps: { inventory: InventoryServ
         summary:
           'Ask the gateway for the next records passing a point of its pipelines (bounded; credentials masked; ' +
           'not stored). 409 CAPABILITY_MISSING without the Flowgate processor, 409 GATEWAY_NOT_CONNECTED, ' +
-          '504 SNAPSHOT_TIMEOUT when no answer comes within timeout_s + 10 s',
+          '502 SNAPSHOT_FAILED when it answers with an error, 504 SNAPSHOT_TIMEOUT when no answer comes within ' +
+          'timeout_s + 10 s',
         querystring: OrgQuery,
         params: IdParams,
         body: SnapshotBody,
-        response: { 200: Snapshot, ...errors, 409: ErrorBody, 504: ErrorBody },
+        response: { 200: Snapshot, ...errors, 409: ErrorBody, 502: ErrorBody, 504: ErrorBody },
       },
     },
     async (req) => snapshots.take(scopeOf(req, 'editor'), req.params.id, req.body),

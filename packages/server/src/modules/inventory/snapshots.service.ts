@@ -135,6 +135,8 @@ export function createSnapshotService(deps: {
           `The gateway did not answer within ${waitMs / 1000} s: no matching records passed, or it did not receive ` +
             'the request (a plain-HTTP gateway hears from us only when it polls)',
         );
+      if (typeof response.error === 'string' && response.error)
+        throw new AppError('SNAPSHOT_FAILED', `The gateway could not take the snapshot: ${response.error}`);
       const otlp = maskOtlpJson((response.otlp ?? {}) as Record<string, unknown>, await deps.secretValues(scope));
       const snapshot: Snapshot = {
         id: request.id,

@@ -193,3 +193,23 @@ test('refused before anything is sent: no capability, not connected, viewer, bad
   });
   assert.equal(missing.status, 404);
 });
+
+test('the gateway answers with an error: 502 SNAPSHOT_FAILED with its text', async () => {
+  const { agent, id } = await gateway('snap-error');
+  const from = agent.received.length;
+  const call = admin().post(`/api/v1/gateways/${id}/snapshots`, { signal: 'logs', pipeline: 'nope' });
+  const request = requestOf(await agent.next(isRequest, 15_000, from));
+  await agent.send({
+    customMessage: customMessage(
+      MEASURE_CAPABILITY,
+      'snapshot.response',
+      new Uint8Array(
+        gzipSync(JSON.stringify({ id: request.id, error: 'no flowgate_measure instance in pipeline "nope"' })),
+      ),
+    ),
+  });
+  const res = await call;
+  assert.equal(res.status, 502, JSON.stringify(res.body));
+  assert.equal(res.body.error.code, 'SNAPSHOT_FAILED');
+  assert.match(res.body.error.message, /pipeline "nope"/);
+});
