@@ -48,7 +48,10 @@ describe('edge measurement in the web UI', { skip }, () => {
       hostName: host,
       version: measure ? '0.158.0-flowgate.2' : '0.149.0-flowgate.1',
       extraCapabilities: AgentCapability.ReportsOwnMetrics,
-      ...(measure ? { components: MEASURE_COMPONENTS, customCapabilities: [MEASURE_CAPABILITY] } : {}),
+      // An older build reports its components too, without the processor.
+      ...(measure
+        ? { components: MEASURE_COMPONENTS, customCapabilities: [MEASURE_CAPABILITY] }
+        : { components: { ...MEASURE_COMPONENTS, processors: ['batch', 'filter', 'attributes'] } }),
     });
     agents.push(a);
     await a.start();
@@ -232,10 +235,22 @@ describe('edge measurement in the web UI', { skip }, () => {
 
   test('screenshots of the measurement pages in light and dark mode', { timeout: 120_000 }, async () => {
     const pages: [string, () => Promise<void>][] = [
-      ['agent-bytes', gatewayOverview],
+      [
+        'agent-bytes',
+        async () => {
+          await gatewayOverview();
+          await page.locator(byTestId(testIds.inventory.bytesCard)).scrollIntoViewIfNeeded();
+        },
+      ],
       ['agent-inventory', () => inventoryTab()],
       ['agent-inventory-unsupported', () => inventoryTab('edge-legacy')],
-      ['dashboard-bytes', dashboard],
+      [
+        'dashboard-bytes',
+        async () => {
+          await dashboard();
+          await page.locator(byTestId(testIds.inventory.dashboardBytes)).scrollIntoViewIfNeeded();
+        },
+      ],
     ];
     for (const [name, open] of pages) {
       await open();

@@ -169,9 +169,15 @@ export const InventoryHistoryQuery = Type.Object(
 
 const HourFlow = Nullable(
   Type.Object({
-    items: Type.Integer(),
+    items: Type.Integer({ description: 'Summed over the windows that started in this hour' }),
     bytes: Type.Integer(),
-    seconds: Type.Integer({ description: 'Seconds of measurement windows in this hour (3600 when complete)' }),
+    seconds: Type.Integer({
+      description: 'Seconds of measurement windows in this hour (3600 when one instance reported all of it)',
+    }),
+    items_per_min: Type.Number({
+      description: 'Items per minute over the measured windows (a partly reported hour is not smaller)',
+    }),
+    bytes_per_min: Type.Number({ description: 'Bytes per minute over the measured windows' }),
   }),
 );
 export const InventoryHistoryPoint = Type.Object({ hour: Timestamp, in: HourFlow, out: HourFlow });

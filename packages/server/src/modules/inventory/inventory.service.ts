@@ -255,17 +255,31 @@ export function createInventoryService(deps: { db: Db; logger: pino.Logger; rete
 }
 export type InventoryService = ReturnType<typeof createInventoryService>;
 
+interface HourFlow {
+  items: number;
+  bytes: number;
+  seconds: number;
+  items_per_min: number;
+  bytes_per_min: number;
+}
 interface HistoryPoint {
   hour: string;
-  in: { items: number; bytes: number; seconds: number } | null;
-  out: { items: number; bytes: number; seconds: number } | null;
+  in: HourFlow | null;
+  out: HourFlow | null;
 }
+const round2 = (n: number) => Math.round(n * 100) / 100;
 function addToHour(points: Map<number, HistoryPoint>, r: Omit<store.HourlyRow, 'pipeline'>) {
   const t = r.hour.getTime();
   const p = points.get(t) ?? { hour: r.hour.toISOString(), in: null, out: null };
   points.set(t, p);
-  const cur = p[r.position] ?? { items: 0, bytes: 0, seconds: 0 };
-  p[r.position] = { items: cur.items + r.items, bytes: cur.bytes + r.bytes, seconds: cur.seconds + r.seconds };
+  const cur = p[r.position] ?? { items: 0, bytes: 0, seconds: 0, items_per_min: 0, bytes_per_min: 0 };
+  p[r.position] = {
+    items: cur.items + r.items,
+    bytes: cur.bytes + r.bytes,
+    seconds: cur.seconds + r.seconds,
+    items_per_min: round2(cur.items_per_min + r.items_per_min),
+    bytes_per_min: round2(cur.bytes_per_min + r.bytes_per_min),
+  };
 }
 const pointsOf = (points: Map<number, HistoryPoint>) =>
   [...points.entries()].sort(([a], [b]) => a - b).map(([, p]) => p);

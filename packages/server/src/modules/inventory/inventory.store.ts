@@ -240,20 +240,27 @@ export interface HourlyRow {
   items: number;
   bytes: number;
   seconds: number;
+  /** Per minute over the row's measured seconds (rates of several rows add up, counts over seconds do not). */
+  items_per_min: number;
+  bytes_per_min: number;
 }
+
+const RATES = `items * 60.0 / GREATEST(seconds, 1) AS items_per_min, bytes * 60.0 / GREATEST(seconds, 1) AS bytes_per_min`;
 
 export const gatewayHourly = (sql: Sql, scope: OrgScope, gatewayId: string, since: Date) =>
   sql.query<HourlyRow>(
-    `SELECT hour, pipeline, position, signal, items, bytes, seconds FROM inventory_hourly
+    `SELECT hour, pipeline, position, signal, items, bytes, seconds, ${RATES} FROM inventory_hourly
       WHERE org_id = $1 AND gateway_id = $2 AND hour >= $3 ORDER BY pipeline, hour, position`,
     [scope.orgId, gatewayId, since],
   );
 
-/** Per signal and hour, summed over the org's gateways and pipelines. */
+/** Per signal and hour, summed over the org's gateways and pipelines (rates: each row's, added up). */
 export const orgHourly = (sql: Sql, scope: OrgScope, since: Date) =>
   sql.query<Omit<HourlyRow, 'pipeline'>>(
     `SELECT hour, position, signal, sum(items)::bigint AS items, sum(bytes)::bigint AS bytes,
-            sum(seconds)::bigint AS seconds
+            sum(seconds)::bigint AS seconds,
+            sum(items * 60.0 / GREATEST(seconds, 1))::float8 AS items_per_min,
+            sum(bytes * 60.0 / GREATEST(seconds, 1))::float8 AS bytes_per_min
        FROM inventory_hourly WHERE org_id = $1 AND hour >= $2
       GROUP BY hour, position, signal ORDER BY signal, hour, position`,
     [scope.orgId, since],

@@ -255,6 +255,9 @@ test('WebSocket: a summary is stored as the latest point and hourly history; the
     hist.points.reduce((n: number, p: { out: { bytes: number } }) => n + p.out.bytes, 0),
     1_410_000,
   );
+  // Per minute over the hour's measured windows: 600 kB then 1.2 MB a minute, in one hour or two.
+  const rates = hist.points.map((p: { in: { bytes_per_min: number } }) => p.in.bytes_per_min);
+  assert.deepEqual(rates, rates.length === 1 ? [900_000] : [600_000, 1_200_000]);
 });
 
 test('plain HTTP: summaries arrive with the polls; two gateways merge into the org inventory', async () => {

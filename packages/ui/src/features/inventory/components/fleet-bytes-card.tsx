@@ -7,7 +7,7 @@ import { compactNumber } from '../../../lib/format.ts';
 import { testIds } from '../../../lib/testids.ts';
 import { useOrgInventory, useOrgInventoryHistory } from '../hooks/use-inventory.ts';
 import { bytesColors } from './gateway-bytes-card.tsx';
-import { formatBytes, historySeries, mergeHistory } from './inventory-model.ts';
+import { compactBytes, formatBytes, historySeries, mergeHistory } from './inventory-model.ts';
 import { ReductionBadge } from './pipeline-flows.tsx';
 
 /**
@@ -50,7 +50,7 @@ export function FleetBytesCard({ className }: { className?: string }) {
           )}
           <TimeSeriesChart
             height={150}
-            formatValue={formatBytes}
+            formatValue={compactBytes}
             series={[
               { name: 'Bytes in', color: bytesColors.in, points: series.in },
               { name: 'Bytes out', color: bytesColors.out, points: series.out },

@@ -3,11 +3,12 @@ import { ChartLegend, TimeSeriesChart } from '../../../components/charts/time-se
 import { Card } from '../../../components/ui/card.tsx';
 import { EmptyState } from '../../../components/ui/empty-state.tsx';
 import { ErrorState } from '../../../components/ui/error-state.tsx';
+import { IconFlow } from '../../../components/ui/icons.tsx';
 import { Skeleton } from '../../../components/ui/spinner.tsx';
 import { testIds } from '../../../lib/testids.ts';
 import type { GatewayInventory } from '../api/inventory-api.ts';
 import { useGatewayInventory, useGatewayInventoryHistory } from '../hooks/use-inventory.ts';
-import { formatBytes, historySeries, mergeHistory, totalsOf } from './inventory-model.ts';
+import { compactBytes, formatBytes, historySeries, mergeHistory, totalsOf } from './inventory-model.ts';
 import { PipelineFlows, ReductionBadge } from './pipeline-flows.tsx';
 
 export const bytesColors = { in: '#6366f1', out: '#10b981' };
@@ -17,22 +18,31 @@ export function MeasurementEmpty({
   measurement,
   compact = false,
 }: Pick<GatewayInventory, 'measurement'> & { compact?: boolean }) {
-  const unsupported = measurement.status === 'unsupported';
+  const [title, description] =
+    measurement.status === 'waiting'
+      ? [
+          'No summary from this gateway yet',
+          'It has the Flowgate processor. Flowgate adds it to every pipeline of the configurations it sends; ' +
+            'the first summary arrives about a minute after one runs — deploy a template if none has been.',
+        ]
+      : measurement.component === null
+        ? [
+            'This gateway has not said what it can measure',
+            'It has not reported its components. Gateways measure with the Flowgate processor ' +
+              '(flowgate_measure), which older collector builds do not have.',
+          ]
+        : [
+            'This gateway’s build cannot measure',
+            'Its collector has no flowgate_measure processor (an older build). Upgrade it to a current ' +
+              'Flowgate gateway build to see what flows through it: metrics, series, labels and bytes in and out.',
+          ];
   return (
     <div data-testid={testIds.inventory.empty} data-reason={measurement.status}>
       <EmptyState
         className={compact ? 'py-6' : undefined}
-        title={unsupported ? 'This gateway’s build cannot measure' : 'No summary from this gateway yet'}
-        description={
-          unsupported
-            ? measurement.component === null
-              ? 'It has not reported its components yet. Gateways measure with the Flowgate processor ' +
-                '(flowgate_measure), which older collector builds do not have.'
-              : 'Its collector has no flowgate_measure processor (an older build). Upgrade it to a current ' +
-                'Flowgate gateway build to see what flows through it, bytes in and out per pipeline.'
-            : 'It has the Flowgate processor. Flowgate adds it to every pipeline of the configurations it sends; ' +
-              'the first summary arrives about a minute after one runs — deploy a template if none has been.'
-        }
+        icon={compact ? undefined : <IconFlow size={20} />}
+        title={title}
+        description={description}
       />
     </div>
   );
@@ -75,7 +85,7 @@ export function GatewayBytesCard({ gatewayId }: { gatewayId: string }) {
           />
           <TimeSeriesChart
             height={140}
-            formatValue={formatBytes}
+            formatValue={compactBytes}
             series={[
               { name: 'Bytes in', color: bytesColors.in, points: series.in },
               { name: 'Bytes out', color: bytesColors.out, points: series.out },

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatBytes, historySeries, mergeHistory, reductionText, totalsOf } from './inventory-model.ts';
+import { compactBytes, formatBytes, historySeries, mergeHistory, reductionText, totalsOf } from './inventory-model.ts';
 
 const flow = (items: number, bytes: number) => ({
   items,
@@ -36,28 +36,45 @@ describe('inventory model', () => {
     assert.deepEqual(totals, { itemsIn: 3100, itemsOut: 2400, bytesIn: 601_000, bytesOut: 470_000 });
   });
 
-  it('merges hourly points of several pipelines and leaves unreported hours out of the chart', () => {
+  it('axis labels stay short', () => {
+    assert.deepEqual([0, 900, 390_000, 5_400_000, 1.2 * 1024 ** 3].map(compactBytes), [
+      '0',
+      '900',
+      '381K',
+      '5.1M',
+      '1.2G',
+    ]);
+  });
+
+  it('charts hourly rates: pipelines add up, a partly reported hour is no drop, unreported hours are left out', () => {
     const h1 = '2026-12-07T19:00:00.000Z';
     const h2 = '2026-12-07T20:00:00.000Z';
+    const flowOf = (bytes: number, seconds: number) => ({
+      items: 1,
+      bytes,
+      seconds,
+      items_per_min: 60 / seconds,
+      bytes_per_min: (bytes * 60) / seconds,
+    });
     const merged = mergeHistory([
       [
-        { hour: h2, in: { items: 1, bytes: 10, seconds: 60 }, out: { items: 1, bytes: 5, seconds: 60 } },
-        { hour: h1, in: { items: 2, bytes: 20, seconds: 60 }, out: null },
+        { hour: h2, in: flowOf(100, 60), out: flowOf(50, 60) }, // the hour in progress: one minute so far
+        { hour: h1, in: flowOf(6000, 3600), out: null },
       ],
-      [{ hour: h2, in: { items: 3, bytes: 30, seconds: 60 }, out: { items: 3, bytes: 30, seconds: 60 } }],
+      [{ hour: h2, in: flowOf(300, 60), out: flowOf(300, 60) }],
     ]);
     assert.deepEqual(
-      merged.map((p) => [p.hour, p.in?.bytes, p.out?.bytes ?? null]),
+      merged.map((p) => [p.hour, p.in?.bytes_per_min, p.out?.bytes_per_min ?? null]),
       [
-        [h1, 20, null],
-        [h2, 40, 35],
+        [h1, 100, null],
+        [h2, 400, 350],
       ],
     );
     const series = historySeries(merged);
     assert.deepEqual(series.in, [
-      { t: Date.parse(h1), v: 20 },
-      { t: Date.parse(h2), v: 40 },
+      { t: Date.parse(h1), v: 100 },
+      { t: Date.parse(h2), v: 400 },
     ]);
-    assert.deepEqual(series.out, [{ t: Date.parse(h2), v: 35 }]);
+    assert.deepEqual(series.out, [{ t: Date.parse(h2), v: 350 }]);
   });
 });

@@ -36,18 +36,34 @@ export function totalsOf(pipelines: InventoryPipeline[]) {
   };
 }
 
-/** Hourly bytes in and out as chart series (hours without a report are left out, not drawn as zero). */
+/** Axis labels: 1024-based like formatBytes, as short as the items axis ("381K", "5.2M", "1.1G"). */
+export function compactBytes(bytes: number): string {
+  const units = ['', 'K', 'M', 'G', 'T', 'P'];
+  let v = Math.abs(bytes);
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  const text = i === 0 || v >= 100 ? String(Math.round(v)) : v.toFixed(1).replace(/\.0$/, '');
+  return `${bytes < 0 ? '-' : ''}${text}${units[i]}`;
+}
+
+/**
+ * Hourly bytes per minute in and out as chart series: the rate over each hour's measured windows, so the
+ * hour in progress is not drawn as a drop. Hours without a report are left out, not drawn as zero.
+ */
 export function historySeries(points: InventoryHistoryPoint[]): { in: ChartPoint[]; out: ChartPoint[] } {
   const of = (side: 'in' | 'out') =>
     points
       .filter((p) => p[side] !== null)
-      .map((p) => ({ t: Date.parse(p.hour), v: p[side]!.bytes }))
+      .map((p) => ({ t: Date.parse(p.hour), v: p[side]!.bytes_per_min }))
       .filter((p) => Number.isFinite(p.t))
       .sort((a, b) => a.t - b.t);
   return { in: of('in'), out: of('out') };
 }
 
-/** Adds up several pipelines' (or signals') hourly points hour by hour. */
+/** Adds up several pipelines' (or signals') hourly points hour by hour (rates add up). */
 export function mergeHistory(lists: InventoryHistoryPoint[][]): InventoryHistoryPoint[] {
   const byHour = new Map<string, InventoryHistoryPoint>();
   for (const list of lists) {
@@ -56,8 +72,14 @@ export function mergeHistory(lists: InventoryHistoryPoint[][]): InventoryHistory
       for (const side of ['in', 'out'] as const) {
         const v = p[side];
         if (!v) continue;
-        const c = cur[side] ?? { items: 0, bytes: 0, seconds: 0 };
-        cur[side] = { items: c.items + v.items, bytes: c.bytes + v.bytes, seconds: c.seconds + v.seconds };
+        const c = cur[side] ?? { items: 0, bytes: 0, seconds: 0, items_per_min: 0, bytes_per_min: 0 };
+        cur[side] = {
+          items: c.items + v.items,
+          bytes: c.bytes + v.bytes,
+          seconds: c.seconds + v.seconds,
+          items_per_min: c.items_per_min + v.items_per_min,
+          bytes_per_min: c.bytes_per_min + v.bytes_per_min,
+        };
       }
       byHour.set(p.hour, cur);
     }

@@ -60,7 +60,7 @@ export function PipelineFlows({ pipelines }: { pipelines: InventoryPipeline[] })
               <div className="truncate font-mono text-xs font-medium text-zinc-800 dark:text-zinc-200" title={p.name}>
                 {p.name}
               </div>
-              <div className="text-[11px] text-zinc-500">{p.signal}</div>
+              {p.signal !== p.name && <div className="text-[11px] text-zinc-500">{p.signal}</div>}
             </div>
             <Flow
               label="Items / min"
