@@ -417,6 +417,14 @@ function Overview({ gateway }: { gateway: GatewayDetail }) {
                   {c}
                 </TagChip>
               ))}
+              {(gateway.custom_capabilities ?? []).map((c) => (
+                <TagChip
+                  key={c}
+                  className="bg-accent-50 font-sans text-accent-700 dark:bg-accent-950 dark:text-accent-300"
+                >
+                  {c}
+                </TagChip>
+              ))}
             </div>
           </div>
           <Attributes title="Identifying attributes" values={gateway.description.identifying} />
