@@ -236,6 +236,21 @@ export const errorCatalogue = {
       'The install script bakes in the URL gateways reach the server at: FLOWGATE_PUBLIC_URL, else the ' +
       "request's Host and X-Forwarded-Proto, which must then form a plain http(s) URL.",
   },
+  // ── inventory ──
+  SNAPSHOT_TIMEOUT: {
+    status: 504,
+    message: 'The gateway did not answer the snapshot request in time',
+    description:
+      'The gateway received no matching records, or did not answer, within the capture time (timeout_s) ' +
+      'plus a grace period. Send telemetry through the pipeline, or ask for another pipeline or position.',
+  },
+  SNAPSHOT_FAILED: {
+    status: 502,
+    message: 'The gateway could not take the snapshot',
+    description:
+      'The gateway answered the snapshot request with an error (its text is in the message), for example ' +
+      'a pipeline or position that does not exist in its configuration.',
+  },
 } as const satisfies Record<string, ErrorCodeSpec>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

@@ -21,3 +21,8 @@ export * from './schemas/backends.ts';
 export * from './schemas/gateway-install.ts';
 // ── prices (reduce) ──
 export * from './prices.ts';
+// ── inventory ──
+export * from './schemas/inventory.ts';
+export * from './measure/inject.ts';
+export * from './measure/messages.ts';
+export * from './measure/mask-otlp.ts';

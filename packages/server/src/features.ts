@@ -34,6 +34,12 @@ import { backendRoutes } from './modules/backends/backends.routes.ts';
 // ── gateway install ──
 import { createGatewayInstallService } from './modules/gateway-install/gateway-install.service.ts';
 import { gatewayInstallRoutes } from './modules/gateway-install/gateway-install.routes.ts';
+// ── inventory ──
+import { MEASURE_CAPABILITY } from '@flowgate/config-model';
+import { createCustomMessages } from './opamp/custom-messages.ts';
+import { createInventoryService, type InventoryService } from './modules/inventory/inventory.service.ts';
+import { createSnapshotService } from './modules/inventory/snapshots.service.ts';
+import { inventoryRoutes } from './modules/inventory/inventory.routes.ts';
 
 export interface FeatureDeps {
   config: FlowgateConfig;
@@ -56,6 +62,7 @@ export interface Features {
   secrets: SecretsService;
   dryRun: DryRunService;
   backends: BackendsService;
+  inventory: InventoryService;
   attach(server: Server): void;
 }
 
@@ -69,6 +76,33 @@ export async function registerFeatures(app: App, deps: FeatureDeps): Promise<Fea
   const resolveConfig = (scope: OrgScope, files: Record<string, string>) => secrets.resolveSecrets(scope, files);
   const validate = (scope: OrgScope, yaml: string, gatewayIds: string[]) =>
     validation.validate(scope, { config_yaml: yaml, gateway_ids: gatewayIds });
+  // ──
+
+  // ── inventory: edge measurement over OpAMP custom messages ──
+  const customMessages = createCustomMessages({ bus: deps.bus, logger: deps.logger });
+  const inventory = createInventoryService({
+    db: deps.db,
+    logger: deps.logger,
+    retentionDays: deps.config.inventoryRetentionDays,
+  });
+  const snapshots = createSnapshotService({
+    db: deps.db,
+    bus: deps.bus,
+    customMessages,
+    logger: deps.logger,
+    secretValues: (scope) => secrets.knownSecretValues(scope),
+  });
+  customMessages.handle(MEASURE_CAPABILITY, (from, msg) => {
+    if (msg.type === 'summary') return inventory.onSummary(from, msg.data);
+    if (msg.type === 'snapshot.response') return snapshots.onResponse(from, msg.data);
+    deps.logger.debug({ gateway: from.gatewayId, type: msg.type }, 'unknown io.flowgate.measure message type');
+  });
+  inventory.start();
+  deps.onClose(() => {
+    inventory.stop();
+    snapshots.close();
+    customMessages.close();
+  });
   // ──
 
   const gateways = createGatewaysService({
@@ -100,6 +134,7 @@ export async function registerFeatures(app: App, deps: FeatureDeps): Promise<Fea
     replicaTimeoutSeconds: deps.config.replicaTimeoutSeconds,
     onRemoteConfigStatus: (e) => deployments.onRemoteConfigStatus(e),
     onGatewayOnline: (orgId, gatewayId) => deployments.onGatewayMatched(orgId, gatewayId),
+    customMessages,
   });
   const unsubscribeTags = deps.bus.subscribe(redisChannels.events, (e) => {
     if (e.type === 'gateway.tags_changed')
@@ -137,6 +172,7 @@ export async function registerFeatures(app: App, deps: FeatureDeps): Promise<Fea
   const install = createGatewayInstallService({ config: deps.config, logger: deps.logger });
   await gatewayInstallRoutes(app, { install, publicUrl: deps.config.publicUrl });
   // ──
+  await inventoryRoutes(app, { inventory, snapshots }); // ── inventory ──
   return {
     opamp,
     gateways,
@@ -146,6 +182,7 @@ export async function registerFeatures(app: App, deps: FeatureDeps): Promise<Fea
     secrets,
     dryRun,
     backends,
+    inventory,
     attach(server) {
       opamp.attach(server);
     },

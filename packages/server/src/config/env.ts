@@ -22,6 +22,8 @@ export interface FlowgateConfig {
   opampMessageBudget: { burst: number; perSecond: number };
   /** A replica that has not said it is alive for this long is taken for dead (its WebSocket gateways: disconnected). */
   replicaTimeoutSeconds: number;
+  /** Days of inventory history kept (hourly points of the edge measurement). */
+  inventoryRetentionDays: number;
 }
 
 export class ConfigError extends Error {
@@ -90,6 +92,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): FlowgateConfig
     60,
     problems,
   );
+  const inventoryRetentionDays = parsePositive(
+    'FLOWGATE_INVENTORY_RETENTION_DAYS',
+    env.FLOWGATE_INVENTORY_RETENTION_DAYS,
+    30,
+    problems,
+  );
   if (opampMessageBudget.burst < 1) problems.push('FLOWGATE_OPAMP_MESSAGE_BURST must be at least 1');
   if (env.FLOWGATE_SECRET !== undefined && env.FLOWGATE_SECRET.length < 32)
     problems.push('FLOWGATE_SECRET must have at least 32 characters');
@@ -133,5 +141,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): FlowgateConfig
     uiDir: env.FLOWGATE_UI_DIR || null,
     opampMessageBudget,
     replicaTimeoutSeconds,
+    inventoryRetentionDays,
   };
 }

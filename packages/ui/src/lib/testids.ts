@@ -309,6 +309,34 @@ export const testIds = {
     options: 'gateway-install-options',
     supervisorInstall: 'gateway-install-supervisor-panel-command',
   },
+  // ── inventory (edge measurement) ──
+  inventory: {
+    tab: 'agent-tab-inventory',
+    panel: 'inventory-panel',
+    /** The gateway's measurement state: data-status = reporting | waiting | unsupported. */
+    status: 'inventory-status',
+    /** Why there is nothing to show: data-reason = unsupported | waiting. */
+    empty: 'inventory-empty',
+    search: 'inventory-metric-search',
+    metricsTable: 'inventory-metrics-table',
+    /** One metric: data-name, data-series. */
+    metricRow: 'inventory-metric-row',
+    /** One label chip of a metric row: data-name, data-distinct. */
+    metricLabel: 'inventory-metric-label',
+    metricsMore: 'inventory-metrics-more',
+    logsTable: 'inventory-logs-table',
+    logRow: 'inventory-log-row',
+    /** The gateway page's bytes in → out card. */
+    bytesCard: 'agent-bytes-card',
+    bytesChart: 'agent-bytes-chart',
+    /** One pipeline's flow: data-name, data-signal, data-bytes-in, data-bytes-out (per minute). */
+    pipelineRow: 'inventory-pipeline-row',
+    reduction: 'inventory-reduction',
+    dashboardBytes: 'dashboard-bytes-card',
+    dashboardBytesChart: 'dashboard-bytes-chart',
+    /** One signal's totals on the dashboard: data-signal. */
+    dashboardSignal: 'dashboard-bytes-signal',
+  },
 } as const;
 
 /**
