@@ -12,3 +12,6 @@ export * from './collector/catalogue.ts';
 export * from './collector/validate.ts';
 export * from './blocks/types.ts';
 export * from './blocks/registry.ts';
+// ── usage ──
+export * from './schemas/usage.ts';
+// ──

@@ -28,6 +28,11 @@ import { createValidationService, type ValidationService } from './modules/valid
 import { validationRoutes } from './modules/validation/validation.routes.ts';
 import { createDryRunService, type DryRunService } from './modules/dry-run/dry-run.service.ts';
 import { dryRunRoutes } from './modules/dry-run/dry-run.routes.ts';
+// ── usage ──
+import { createUsageService, type UsageService } from './modules/usage/usage.service.ts';
+import { usageRoutes } from './modules/usage/usage.routes.ts';
+import { createAnalysisPool } from './modules/usage/analysis-pool.ts';
+import { createOutbound } from './platform/outbound.ts';
 
 export interface FeatureDeps {
   config: FlowgateConfig;
@@ -49,6 +54,7 @@ export interface Features {
   validation: ValidationService;
   secrets: SecretsService;
   dryRun: DryRunService;
+  usage: UsageService;
   attach(server: Server): void;
 }
 
@@ -123,6 +129,21 @@ export async function registerFeatures(app: App, deps: FeatureDeps): Promise<Fea
   await secretRoutes(app, { secrets });
   await dryRunRoutes(app, { dryRun });
   // ──
+  // ── usage ──
+  const usage = createUsageService({
+    db: deps.db,
+    outbound: createOutbound({ allowPrivateTargets: deps.config.allowPrivateTargets }),
+    pool: createAnalysisPool(),
+    logger: deps.logger,
+    refreshMinutes: deps.config.usageRefreshMinutes,
+    secretValue: (scope, name) => secrets.value(scope, name),
+    // TODO(inventory): the org's inventory metric names (modules/inventory) once that module is merged.
+    inventoryMetricNames: async () => [],
+  });
+  usage.start();
+  deps.onClose(() => usage.stop());
+  await usageRoutes(app, { usage });
+  // ──
   return {
     opamp,
     gateways,
@@ -131,6 +152,7 @@ export async function registerFeatures(app: App, deps: FeatureDeps): Promise<Fea
     validation,
     secrets,
     dryRun,
+    usage,
     attach(server) {
       opamp.attach(server);
     },

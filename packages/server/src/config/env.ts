@@ -22,6 +22,12 @@ export interface FlowgateConfig {
   opampMessageBudget: { burst: number; perSecond: number };
   /** A replica that has not said it is alive for this long is taken for dead (its WebSocket gateways: disconnected). */
   replicaTimeoutSeconds: number;
+  // ── usage ──
+  /** Outbound requests (usage connectors, later webhooks) may target private, loopback and link-local addresses. */
+  allowPrivateTargets: boolean;
+  /** Connector usage sources (Grafana, Prometheus rules) are read again this often. */
+  usageRefreshMinutes: number;
+  // ──
 }
 
 export class ConfigError extends Error {
@@ -90,6 +96,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): FlowgateConfig
     60,
     problems,
   );
+  // ── usage ──
+  const allowPrivateRaw = (env.FLOWGATE_ALLOW_PRIVATE_TARGETS ?? '').trim().toLowerCase();
+  if (allowPrivateRaw && !['true', 'false'].includes(allowPrivateRaw))
+    problems.push(`FLOWGATE_ALLOW_PRIVATE_TARGETS must be true or false, got "${env.FLOWGATE_ALLOW_PRIVATE_TARGETS}"`);
+  const allowPrivateTargets = allowPrivateRaw === 'true';
+  const usageRefreshMinutes = parsePositive(
+    'FLOWGATE_USAGE_REFRESH_MINUTES',
+    env.FLOWGATE_USAGE_REFRESH_MINUTES,
+    60,
+    problems,
+  );
+  // ──
   if (opampMessageBudget.burst < 1) problems.push('FLOWGATE_OPAMP_MESSAGE_BURST must be at least 1');
   if (env.FLOWGATE_SECRET !== undefined && env.FLOWGATE_SECRET.length < 32)
     problems.push('FLOWGATE_SECRET must have at least 32 characters');
@@ -133,5 +151,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): FlowgateConfig
     uiDir: env.FLOWGATE_UI_DIR || null,
     opampMessageBudget,
     replicaTimeoutSeconds,
+    allowPrivateTargets,
+    usageRefreshMinutes,
   };
 }
