@@ -132,7 +132,10 @@ export async function registerFeatures(app: App, deps: FeatureDeps): Promise<Fea
   // ── usage ──
   const usage = createUsageService({
     db: deps.db,
-    outbound: createOutbound({ allowPrivateTargets: deps.config.allowPrivateTargets }),
+    outbound: createOutbound({
+      allowPrivateTargets: deps.config.allowPrivateTargets,
+      timeoutMs: deps.config.outboundTimeoutSeconds * 1000,
+    }),
     pool: createAnalysisPool(),
     logger: deps.logger,
     refreshMinutes: deps.config.usageRefreshMinutes,

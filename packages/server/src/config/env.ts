@@ -27,6 +27,8 @@ export interface FlowgateConfig {
   allowPrivateTargets: boolean;
   /** Connector usage sources (Grafana, Prometheus rules) are read again this often. */
   usageRefreshMinutes: number;
+  /** Deadline of one outbound request. */
+  outboundTimeoutSeconds: number;
   // ──
 }
 
@@ -107,6 +109,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): FlowgateConfig
     60,
     problems,
   );
+  const outboundTimeoutSeconds = parsePositive(
+    'FLOWGATE_OUTBOUND_TIMEOUT_SECONDS',
+    env.FLOWGATE_OUTBOUND_TIMEOUT_SECONDS,
+    15,
+    problems,
+  );
   // ──
   if (opampMessageBudget.burst < 1) problems.push('FLOWGATE_OPAMP_MESSAGE_BURST must be at least 1');
   if (env.FLOWGATE_SECRET !== undefined && env.FLOWGATE_SECRET.length < 32)
@@ -153,5 +161,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): FlowgateConfig
     replicaTimeoutSeconds,
     allowPrivateTargets,
     usageRefreshMinutes,
+    outboundTimeoutSeconds,
   };
 }

@@ -102,7 +102,7 @@ const forbidden = (host: string, address: string) =>
       'such targets (an administrator can allow them with FLOWGATE_ALLOW_PRIVATE_TARGETS=true)',
   );
 
-export function createOutbound(opts: { allowPrivateTargets: boolean }): Outbound {
+export function createOutbound(opts: { allowPrivateTargets: boolean; timeoutMs?: number }): Outbound {
   const allow = opts.allowPrivateTargets;
 
   const checkedLookup: LookupFunction = (hostname, options, callback) => {
@@ -137,9 +137,9 @@ export function createOutbound(opts: { allowPrivateTargets: boolean }): Outbound
     return url;
   }
 
-  function request(req: OutboundRequest): Promise<OutboundResponse> {
+  async function request(req: OutboundRequest): Promise<OutboundResponse> {
     const url = checkUrl(req.url);
-    const timeoutMs = req.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const timeoutMs = req.timeoutMs ?? opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const maxBytes = req.maxBytes ?? DEFAULT_MAX_BYTES;
     const client = url.protocol === 'https:' ? https : http;
     return new Promise<OutboundResponse>((resolve, reject) => {
