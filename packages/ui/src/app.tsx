@@ -17,6 +17,7 @@ import { NotFoundPage } from './features/layout/not-found-page.tsx';
 import { SettingsPage } from './features/settings/settings-page.tsx';
 import { TemplatesPage } from './features/templates/templates-page.tsx';
 import { TokensPage } from './features/tokens/tokens-page.tsx';
+import { UsagePage } from './features/usage/usage-page.tsx';
 import { createQueryClient } from './lib/api/query-client.ts';
 import { ThemeProvider } from './lib/theme.tsx';
 
@@ -56,6 +57,7 @@ const router = createBrowserRouter([
           { path: 'deployments/new', element: <DeploymentCreatePage /> },
           { path: 'deployments/:id', element: <DeploymentDetailPage /> },
           { path: 'tokens', element: <TokensPage /> },
+          { path: 'usage', element: <UsagePage /> },
           { path: 'settings', element: <SettingsPage /> },
           { path: '*', element: <NotFoundPage /> },
         ],

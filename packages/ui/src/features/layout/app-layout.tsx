@@ -5,6 +5,7 @@ import {
   IconDashboard,
   IconKey,
   IconRocket,
+  IconSearch,
   IconServer,
   IconSettings,
   IconTemplate,
@@ -25,6 +26,7 @@ const nav = [
   { to: '/agents', label: 'Agents', icon: IconServer, testId: testIds.nav.agents },
   { to: '/templates', label: 'Templates', icon: IconTemplate, testId: testIds.nav.templates },
   { to: '/deployments', label: 'Deployments', icon: IconRocket, testId: testIds.nav.deployments },
+  { to: '/usage', label: 'Usage', icon: IconSearch, testId: testIds.nav.usage },
   { to: '/tokens', label: 'Registration tokens', icon: IconKey, testId: testIds.nav.tokens },
   { to: '/settings', label: 'Settings', icon: IconSettings, testId: testIds.nav.settings },
 ];
