@@ -34,7 +34,13 @@ export function legendLabels(legend: unknown): string[] {
 }
 
 /** Data source types whose queries are PromQL. Unknown or templated data sources are assumed to be. */
+const NOT_PROMQL_NAME =
+  /loki|elastic|opensearch|influx|tempo|jaeger|zipkin|graphite|mysql|postgres|cloudwatch|pyroscope/i;
+
 export function isPromqlDatasource(ds: unknown): boolean | 'unknown' {
+  // Legacy dashboards name their data source by a string; a LogQL query read as PromQL would claim
+  // every metric, so names that say another kind are skipped.
+  if (typeof ds === 'string') return ds.startsWith('$') || !NOT_PROMQL_NAME.test(ds) ? 'unknown' : false;
   const type = isObject(ds) ? str(ds.type) : undefined;
   if (!type || type.startsWith('$')) return 'unknown';
   return /prometheus|victoriametrics-metrics|mimir|thanos|cortex/i.test(type);
@@ -68,7 +74,7 @@ export function readClassicDashboard(d: Json, opts: DashboardReadOptions = {}): 
       if (isPromqlDatasource(ds) === false) {
         problems.push({
           kind: 'datasource_not_promql',
-          message: `query ${str(t.refId) ?? ''} uses a ${String((ds as Json).type)} data source: not PromQL, skipped`,
+          message: `query ${str(t.refId) ?? ''} uses a ${isObject(ds) ? String(ds.type) : `"${String(ds)}"`} data source: not PromQL, skipped`,
           location: loc,
           expr,
         });

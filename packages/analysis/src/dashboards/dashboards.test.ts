@@ -89,7 +89,19 @@ test('rows: collapsed rows nest their panels, legacy rows[] hold panels; library
         targets: [{ expr: 'sum(count_over_time({app="x"}[5m]))' }],
       },
     ],
-    rows: [{ panels: [{ id: 7, title: 'Legacy', targets: [{ expr: 'legacy_metric' }] }] }],
+    rows: [
+      {
+        panels: [
+          { id: 7, title: 'Legacy', targets: [{ expr: 'legacy_metric' }] },
+          {
+            id: 8,
+            title: 'Old logs',
+            datasource: 'Loki (prod)',
+            targets: [{ expr: 'count_over_time({app="x"}[5m])' }],
+          },
+        ],
+      },
+    ],
   };
   const [read] = readOk(JSON.stringify({ dashboard: d, meta: {} }));
   assert.deepEqual(
@@ -99,7 +111,7 @@ test('rows: collapsed rows nest their panels, legacy rows[] hold panels; library
   assert.deepEqual(read!.queries[0]!.legend_labels, ['instance']);
   assert.deepEqual(
     read!.problems.map((p) => p.kind),
-    ['library_panel_unresolved', 'datasource_not_promql'],
+    ['library_panel_unresolved', 'datasource_not_promql', 'datasource_not_promql'],
   );
   assert.match(read!.problems[0]!.message, /Shared CPU.*not known from a file/);
   // Resolved when the library panel is at hand (the Grafana connector).

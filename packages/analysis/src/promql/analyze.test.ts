@@ -77,6 +77,13 @@ test('__name__ matchers become patterns; a selector without a name reads every m
   assert.deepEqual(reads('{"my.dotted.metric", job="a"}'), { 'my.dotted.metric': allBut() });
 });
 
+test('info() reads target_info for the labels it joins, not every metric', () => {
+  assert.deepEqual(reads('sum by (k8s_cluster_name) (info(rate(http_requests_total[5m]), {k8s_cluster_name=~".+"}))'), {
+    http_requests_total: onlyOf('instance', 'job', 'k8s_cluster_name'),
+    target_info: allBut(),
+  });
+});
+
 test('Grafana variables are replaced by what their position needs, and listed', () => {
   const r = replaceVariables(
     'topk($n, sum by ($group) (rate(${prefix}_requests_total{instance=~"$node"}[$__rate_interval]))) > $threshold offset $shift',

@@ -116,7 +116,7 @@ export function analyzePromql(expr: string, need: LabelNeed = ALL): PromqlAnalys
     }
   };
 
-  const selector = (n: SyntaxNode, need: LabelNeed) => {
+  const selector = (n: SyntaxNode, need: LabelNeed, defaultMetric: string | null = null) => {
     let metric: string | null = null;
     let pattern: string | null = null;
     let negated = false;
@@ -154,6 +154,7 @@ export function analyzePromql(expr: string, need: LabelNeed = ALL): PromqlAnalys
       pattern = placeholderPattern(metric);
       metric = null;
     }
+    if (metric === null && pattern === null) metric = defaultMetric;
     if (metric === null && pattern === null) pattern = '.*';
     record({
       metric,
@@ -190,6 +191,16 @@ export function analyzePromql(expr: string, need: LabelNeed = ALL): PromqlAnalys
     else if (fn === 'histogram_quantile' || fn === 'histogram_fraction') argNeed = withLabels(need, ['le']);
     else if (fn === 'scalar') argNeed = NONE;
     if (strings.some(hasPlaceholder) && fn.startsWith('label_')) argNeed = ALL;
+    if (fn === 'info') {
+      // info(v, {k=~"…"}): the second argument selects labels of target_info (the default info metric)
+      // to join onto v on the identifying labels (instance, job); without a name it does not read every metric.
+      visit(args[0]!, withLabels(argNeed, ['instance', 'job']));
+      for (const a of args.slice(1)) {
+        if (a.name === 'VectorSelector') selector(a, ALL, 'target_info');
+        else visit(a, ALL);
+      }
+      return;
+    }
     for (const a of args) visit(a, argNeed);
   };
 
