@@ -319,8 +319,12 @@ export function createUsageService(deps: UsageDeps) {
       await recompute(scope);
     },
 
-    async allMetrics(scope: OrgScope): Promise<(MetricUsage & { used_by_total?: number })[]> {
-      const usage = (await store.listMetrics(db, scope)).map(fromRow);
+    /** Usage joined with the inventory; `usedByLimit` trims each metric's readers (the list shows 20). */
+    async allMetrics(
+      scope: OrgScope,
+      usedByLimit: number | null = null,
+    ): Promise<(MetricUsage & { used_by_total?: number })[]> {
+      const usage = (await store.listMetrics(db, scope, usedByLimit)).map(fromRow);
       return withInventory(usage, await deps.inventoryMetricNames(scope));
     },
 
@@ -331,7 +335,9 @@ export function createUsageService(deps: UsageDeps) {
       const limit = query.limit ?? 50;
       const after = query.cursor ? decodeCursor(query.cursor) : null;
       const needle = query.q?.toLowerCase() ?? '';
-      const all = (await this.allMetrics(scope)).filter((m) => !needle || m.name.toLowerCase().includes(needle));
+      const all = (await this.allMetrics(scope, USED_BY_LISTED)).filter(
+        (m) => !needle || m.name.toLowerCase().includes(needle),
+      );
       const counts = {
         total: all.length,
         used: all.filter((m) => m.used === true).length,

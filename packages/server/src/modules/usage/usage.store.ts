@@ -185,11 +185,15 @@ export async function replaceMetrics(sql: Sql, scope: OrgScope, version: number,
   return true;
 }
 
-export const listMetrics = (sql: Sql, scope: OrgScope) =>
+/** The org's per-metric usage; `usedByLimit` keeps only the first readers of each (list pages). */
+export const listMetrics = (sql: Sql, scope: OrgScope, usedByLimit: number | null) =>
   sql.query<MetricRow>(
-    `SELECT name, pattern, negated, used, labels_used, all_except, used_by, used_by_total
+    `SELECT name, pattern, negated, used, labels_used, all_except,
+       CASE WHEN $2::int IS NULL THEN used_by
+            ELSE jsonb_path_query_array(used_by, ('$[0 to ' || ($2::int - 1) || ']')::jsonpath) END AS used_by,
+       used_by_total
      FROM usage_metrics WHERE org_id = $1 ORDER BY name`,
-    [scope.orgId],
+    [scope.orgId, usedByLimit],
   );
 
 export const computedAt = async (sql: Sql, scope: OrgScope) =>
