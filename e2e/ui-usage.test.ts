@@ -80,6 +80,9 @@ describe('usage page', { skip }, () => {
     await page.click(byTestId(u.dialogSubmit));
     const row = await page.waitForSelector(sel(u.sourceRow, { name: 'Node Exporter Full', status: 'ok' }));
     assert.match((await row.textContent()) ?? '', /1 dashboard · 125 panels · 289 queries/);
+    // What the analysis assumed for Grafana's variables is shown on the source.
+    await row.$eval(byTestId(u.sourceVariables) + ' button', (b) => (b as HTMLButtonElement).click());
+    assert.match((await row.textContent()) ?? '', /\$__rate_interval → 5m/);
   });
 
   test('a Grafana connector with its token secret; another with a wrong token shows the error', async () => {

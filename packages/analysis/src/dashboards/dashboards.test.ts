@@ -62,6 +62,17 @@ test('Node Exporter Full: ≥ 99 % of queries parse after variable replacement; 
   // What was replaced is listed per query.
   const q = a.queries.find((x) => x.expr.includes('$__rate_interval'))!;
   assert.ok(q.replaced.some((r) => r.variable === '__rate_interval' && r.value === '5m'));
+  // …and per dashboard, once each.
+  assert.deepEqual(
+    a.replaced_variables.map((d) => d.dashboard),
+    ['Node Exporter Full'],
+  );
+  assert.deepEqual(Object.fromEntries(a.replaced_variables[0]!.variables.map((v) => [v.variable, v.value])), {
+    node: '__fgvar_node__',
+    job: '__fgvar_job__',
+    __rate_interval: '5m',
+    nodename: '__fgvar_nodename__',
+  });
   // Legend labels and variable queries count: label_values(node_uname_info{job="$job"}, nodename).
   const uname = mergeUsage([{ id: 's', name: 'nef', analysis: a }]).find((m) => m.name === 'node_uname_info')!;
   assert.ok(uname.used_by.some((u) => u.kind === 'variable' && u.panel === 'variable $nodename'));

@@ -3,7 +3,14 @@
 import { analyzePromql, guessMetricNames } from '../promql/analyze.ts';
 import { ALL, only, toJson, withLabels } from '../promql/label-need.ts';
 import { replaceVariables, type DashboardVariable } from '../promql/variables.ts';
-import type { AnalyzedQuery, ExtractedQuery, SourceAnalysis, SourceProblem, SourceSummary } from './types.ts';
+import type {
+  AnalyzedQuery,
+  DashboardReplacements,
+  ExtractedQuery,
+  SourceAnalysis,
+  SourceProblem,
+  SourceSummary,
+} from './types.ts';
 
 export function analyzeQuery(q: ExtractedQuery, variables: readonly DashboardVariable[] = []): AnalyzedQuery {
   const isRule = q.kind === 'recording' || q.kind === 'alerting';
@@ -59,5 +66,26 @@ export function buildAnalysis(
   problems: SourceProblem[],
   counts: { dashboards?: number; panels?: number; rule_groups?: number },
 ): SourceAnalysis {
-  return { summary: summarize(queries, counts), queries, problems: [...problems, ...unparseableProblems(queries)] };
+  return {
+    summary: summarize(queries, counts),
+    queries,
+    problems: [...problems, ...unparseableProblems(queries)],
+    replaced_variables: replacementsByDashboard(queries),
+  };
+}
+
+/** Per dashboard, every variable replaced (once, with the value it got). */
+export function replacementsByDashboard(queries: readonly AnalyzedQuery[]): DashboardReplacements[] {
+  const out = new Map<string, Map<string, string>>();
+  for (const q of queries) {
+    if (q.replaced.length === 0) continue;
+    const key = q.location.dashboard_title ?? q.location.dashboard_uid ?? '';
+    const vars = out.get(key) ?? new Map<string, string>();
+    for (const r of q.replaced) if (!vars.has(r.variable)) vars.set(r.variable, r.value);
+    out.set(key, vars);
+  }
+  return [...out].map(([dashboard, vars]) => ({
+    dashboard,
+    variables: [...vars].map(([variable, value]) => ({ variable, value })),
+  }));
 }

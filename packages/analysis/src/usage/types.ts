@@ -81,9 +81,16 @@ export interface SourceSummary {
   metrics: number;
 }
 
+/** The Grafana variables replaced in one dashboard's queries before parsing, each with its value. */
+export interface DashboardReplacements {
+  dashboard: string;
+  variables: { variable: string; value: string }[];
+}
+
 /** What one source held, analysed: stored per source, merged per org. */
 export interface SourceAnalysis {
   summary: SourceSummary;
   queries: AnalyzedQuery[];
   problems: SourceProblem[];
+  replaced_variables: DashboardReplacements[];
 }

@@ -90,6 +90,13 @@ export const UsageSource = Type.Object({
   summary: Nullable(UsageSourceSummary),
   problems: Type.Array(UsageSourceProblem, { description: 'First 200 problems (unparseable queries with reasons, …)' }),
   problems_total: Type.Integer(),
+  replaced_variables: Type.Array(
+    Type.Object({
+      dashboard: Type.String(),
+      variables: Type.Array(Type.Object({ variable: Type.String(), value: Type.String() })),
+    }),
+    { description: 'Per dashboard, the Grafana variables replaced before parsing and what they were replaced with' },
+  ),
   created_at: Timestamp,
   updated_at: Timestamp,
 });

@@ -281,6 +281,7 @@ export const testIds = {
     sourceStatus: 'usage-source-status',
     sourceError: 'usage-source-error',
     sourceProblems: 'usage-source-problems',
+    sourceVariables: 'usage-source-variables',
     sourceRefresh: 'usage-source-refresh',
     sourceDelete: 'usage-source-delete',
     dialogKind: 'usage-dialog-kind', // data-kind on each option

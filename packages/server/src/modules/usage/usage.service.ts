@@ -63,6 +63,7 @@ function sourceView(r: store.UsageSourceRow): UsageSource {
     summary: (r.summary as UsageSource['summary']) ?? null,
     problems: (r.problems ?? []).slice(0, PROBLEMS_SHOWN) as UsageSource['problems'],
     problems_total: (r.problems ?? []).length,
+    replaced_variables: (r.replaced_variables ?? []) as UsageSource['replaced_variables'],
     created_at: r.created_at.toISOString(),
     updated_at: r.updated_at.toISOString(),
   };
@@ -145,6 +146,7 @@ export function createUsageService(deps: UsageDeps) {
       const r = await store.saveRead(sql, scope, id, {
         summary: analysis.summary,
         problems: analysis.problems,
+        replacedVariables: analysis.replaced_variables,
         analysis,
         nextRefreshAt: connector ? nextRefresh() : null,
       });
@@ -243,6 +245,7 @@ export function createUsageService(deps: UsageDeps) {
           const saved = await store.saveRead(sql, scope, inserted.id, {
             summary: outcome.analysis.summary,
             problems: outcome.analysis.problems,
+            replacedVariables: outcome.analysis.replaced_variables,
             analysis: outcome.analysis,
             nextRefreshAt: null,
           });

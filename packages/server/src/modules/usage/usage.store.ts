@@ -12,6 +12,7 @@ export interface UsageSourceRow {
   error: { code: string; message: string; at: string } | null;
   summary: Record<string, number> | null;
   problems: unknown[];
+  replaced_variables: unknown[];
   last_read_at: Date | null;
   last_attempt_at: Date | null;
   next_refresh_at: Date | null;
@@ -20,7 +21,8 @@ export interface UsageSourceRow {
 }
 /** Everything but the stored content and analysis (which can be megabytes). */
 const COLUMNS =
-  'id, org_id, kind, name, url, token_secret, status, error, summary, problems, last_read_at, last_attempt_at, ' +
+  'id, org_id, kind, name, url, token_secret, status, error, summary, problems, replaced_variables, last_read_at, ' +
+  'last_attempt_at, ' +
   'next_refresh_at, created_at, updated_at';
 
 export const listSources = (sql: Sql, scope: OrgScope) =>
@@ -70,13 +72,20 @@ export async function saveRead(
   sql: Sql,
   scope: OrgScope,
   id: string,
-  r: { summary: unknown; problems: unknown[]; analysis: unknown; nextRefreshAt: Date | null },
+  r: {
+    summary: unknown;
+    problems: unknown[];
+    replacedVariables: unknown[];
+    analysis: unknown;
+    nextRefreshAt: Date | null;
+  },
 ): Promise<UsageSourceRow | null> {
   return (
     (
       await sql.query<UsageSourceRow>(
         `UPDATE usage_sources SET status = 'ok', error = NULL, summary = $3::jsonb, problems = $4::jsonb,
-           analysis = $5::jsonb, last_read_at = now(), last_attempt_at = now(), next_refresh_at = $6, updated_at = now()
+           analysis = $5::jsonb, last_read_at = now(), last_attempt_at = now(), next_refresh_at = $6, updated_at = now(),
+           replaced_variables = $7::jsonb
          WHERE org_id = $1 AND id = $2 RETURNING ${COLUMNS}`,
         [
           scope.orgId,
@@ -85,6 +94,7 @@ export async function saveRead(
           JSON.stringify(r.problems),
           JSON.stringify(r.analysis),
           r.nextRefreshAt,
+          JSON.stringify(r.replacedVariables),
         ],
       )
     )[0] ?? null

@@ -64,6 +64,13 @@ test('uploading Node Exporter Full: 201 with what was found; its metrics are lis
   assert.equal(r.body.summary.queries, 289);
   assert.ok(r.body.summary.parsed / r.body.summary.queries >= 0.99);
   assert.ok(r.body.last_read_at);
+  const replaced = r.body.replaced_variables[0];
+  assert.equal(replaced.dashboard, 'Node Exporter Full');
+  assert.ok(
+    replaced.variables.some(
+      (v: { variable: string; value: string }) => v.variable === '__rate_interval' && v.value === '5m',
+    ),
+  );
 
   const metrics = await allMetrics(viewer.token);
   assert.equal(metrics.length, r.body.summary.metrics);

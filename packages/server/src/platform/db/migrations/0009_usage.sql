@@ -12,6 +12,7 @@ CREATE TABLE usage_sources (
   error jsonb,                      -- {code, message, at} of the last failed read
   summary jsonb,
   problems jsonb NOT NULL DEFAULT '[]'::jsonb,
+  replaced_variables jsonb NOT NULL DEFAULT '[]'::jsonb, -- per dashboard: Grafana variables replaced before parsing
   analysis jsonb,                   -- analysed queries of the last successful read
   last_read_at timestamptz,
   last_attempt_at timestamptz,

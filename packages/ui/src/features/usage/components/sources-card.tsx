@@ -76,6 +76,37 @@ function Problems({ source }: { source: UsageSource }) {
   );
 }
 
+function ReplacedVariables({ source }: { source: UsageSource }) {
+  const [open, setOpen] = useState(false);
+  const count = source.replaced_variables.reduce((n, d) => n + d.variables.length, 0);
+  if (count === 0) return null;
+  return (
+    <div className="mt-1" data-testid={testIds.usage.sourceVariables}>
+      <button
+        type="button"
+        onClick={() => setOpen(!open)}
+        className="text-[11px] font-medium text-zinc-500 hover:underline dark:text-zinc-400"
+      >
+        {count} Grafana variable{count === 1 ? '' : 's'} replaced before parsing{open ? ' ▴' : ' ▾'}
+      </button>
+      {open && (
+        <ul className="mt-1 max-h-48 space-y-1 overflow-auto text-[11px] text-zinc-600 dark:text-zinc-400">
+          {source.replaced_variables.map((d) => (
+            <li key={d.dashboard}>
+              <span className="font-medium text-zinc-800 dark:text-zinc-200">{d.dashboard}</span>:{' '}
+              {d.variables.map((v, i) => (
+                <span key={v.variable} className="font-mono">
+                  {i > 0 && ', '}${v.variable} → {v.value.startsWith('__fgvar_') ? 'any' : v.value}
+                </span>
+              ))}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
 export function SourcesCard({ sources, onAdd }: { sources: UseQueryResult<UsageSource[]>; onAdd: () => void }) {
   const orgId = useOrgId();
   const canWrite = useCan('usage:write');
@@ -174,6 +205,7 @@ export function SourcesCard({ sources, onAdd }: { sources: UseQueryResult<UsageS
                     <Td className="text-xs text-zinc-600 dark:text-zinc-300">
                       {heldSummary(s)}
                       <Problems source={s} />
+                      <ReplacedVariables source={s} />
                     </Td>
                     <Td className="text-xs text-zinc-500" title={dateTime(s.last_read_at)}>
                       {s.last_read_at ? relativeTime(s.last_read_at) : '—'}
