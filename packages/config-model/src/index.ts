@@ -26,3 +26,6 @@ export * from './schemas/inventory.ts';
 export * from './measure/inject.ts';
 export * from './measure/messages.ts';
 export * from './measure/mask-otlp.ts';
+// ── usage ──
+export * from './schemas/usage.ts';
+// ──

@@ -40,6 +40,11 @@ import { createCustomMessages } from './opamp/custom-messages.ts';
 import { createInventoryService, type InventoryService } from './modules/inventory/inventory.service.ts';
 import { createSnapshotService } from './modules/inventory/snapshots.service.ts';
 import { inventoryRoutes } from './modules/inventory/inventory.routes.ts';
+// ── usage ──
+import { createUsageService, type UsageService } from './modules/usage/usage.service.ts';
+import { usageRoutes } from './modules/usage/usage.routes.ts';
+import { createAnalysisPool } from './modules/usage/analysis-pool.ts';
+import { createOutbound } from './platform/outbound.ts';
 
 export interface FeatureDeps {
   config: FlowgateConfig;
@@ -63,6 +68,7 @@ export interface Features {
   dryRun: DryRunService;
   backends: BackendsService;
   inventory: InventoryService;
+  usage: UsageService;
   attach(server: Server): void;
 }
 
@@ -173,6 +179,24 @@ export async function registerFeatures(app: App, deps: FeatureDeps): Promise<Fea
   await gatewayInstallRoutes(app, { install, publicUrl: deps.config.publicUrl });
   // ──
   await inventoryRoutes(app, { inventory, snapshots }); // ── inventory ──
+  // ── usage ──
+  const usage = createUsageService({
+    db: deps.db,
+    outbound: createOutbound({
+      allowPrivateTargets: deps.config.allowPrivateTargets,
+      timeoutMs: deps.config.outboundTimeoutSeconds * 1000,
+    }),
+    pool: createAnalysisPool(),
+    logger: deps.logger,
+    refreshMinutes: deps.config.usageRefreshMinutes,
+    secretValue: (scope, name) => secrets.value(scope, name),
+    // TODO(inventory): the org's inventory metric names (modules/inventory) once that module is merged.
+    inventoryMetricNames: async () => [],
+  });
+  usage.start();
+  deps.onClose(() => usage.stop());
+  await usageRoutes(app, { usage });
+  // ──
   return {
     opamp,
     gateways,
@@ -183,6 +207,7 @@ export async function registerFeatures(app: App, deps: FeatureDeps): Promise<Fea
     dryRun,
     backends,
     inventory,
+    usage,
     attach(server) {
       opamp.attach(server);
     },

@@ -24,6 +24,14 @@ export interface FlowgateConfig {
   replicaTimeoutSeconds: number;
   /** Days of inventory history kept (hourly points of the edge measurement). */
   inventoryRetentionDays: number;
+  // ── usage ──
+  /** Outbound requests (usage connectors, later webhooks) may target private, loopback and link-local addresses. */
+  allowPrivateTargets: boolean;
+  /** Connector usage sources (Grafana, Prometheus rules) are read again this often. */
+  usageRefreshMinutes: number;
+  /** Deadline of one outbound request. */
+  outboundTimeoutSeconds: number;
+  // ──
 }
 
 export class ConfigError extends Error {
@@ -98,6 +106,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): FlowgateConfig
     30,
     problems,
   );
+  // ── usage ──
+  const allowPrivateRaw = (env.FLOWGATE_ALLOW_PRIVATE_TARGETS ?? '').trim().toLowerCase();
+  if (allowPrivateRaw && !['true', 'false'].includes(allowPrivateRaw))
+    problems.push(`FLOWGATE_ALLOW_PRIVATE_TARGETS must be true or false, got "${env.FLOWGATE_ALLOW_PRIVATE_TARGETS}"`);
+  const allowPrivateTargets = allowPrivateRaw === 'true';
+  const usageRefreshMinutes = parsePositive(
+    'FLOWGATE_USAGE_REFRESH_MINUTES',
+    env.FLOWGATE_USAGE_REFRESH_MINUTES,
+    60,
+    problems,
+  );
+  const outboundTimeoutSeconds = parsePositive(
+    'FLOWGATE_OUTBOUND_TIMEOUT_SECONDS',
+    env.FLOWGATE_OUTBOUND_TIMEOUT_SECONDS,
+    15,
+    problems,
+  );
+  // ──
   if (opampMessageBudget.burst < 1) problems.push('FLOWGATE_OPAMP_MESSAGE_BURST must be at least 1');
   if (env.FLOWGATE_SECRET !== undefined && env.FLOWGATE_SECRET.length < 32)
     problems.push('FLOWGATE_SECRET must have at least 32 characters');
@@ -142,5 +168,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): FlowgateConfig
     opampMessageBudget,
     replicaTimeoutSeconds,
     inventoryRetentionDays,
+    allowPrivateTargets,
+    usageRefreshMinutes,
+    outboundTimeoutSeconds,
   };
 }

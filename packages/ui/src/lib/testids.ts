@@ -29,6 +29,7 @@ export const testIds = {
     templates: 'nav-templates',
     deployments: 'nav-deployments',
     tokens: 'nav-tokens',
+    usage: 'nav-usage',
     settings: 'nav-settings',
   },
   header: {
@@ -336,6 +337,37 @@ export const testIds = {
     dashboardBytesChart: 'dashboard-bytes-chart',
     /** One signal's totals on the dashboard: data-signal. */
     dashboardSignal: 'dashboard-bytes-signal',
+  },
+  // ── usage ──
+  usage: {
+    page: 'usage-page',
+    addSource: 'usage-add-source',
+    sourcesTable: 'usage-sources-table',
+    sourceRow: 'usage-source-row', // data-id, data-name, data-status
+    sourceStatus: 'usage-source-status',
+    sourceError: 'usage-source-error',
+    sourceProblems: 'usage-source-problems',
+    sourceVariables: 'usage-source-variables',
+    sourceRefresh: 'usage-source-refresh',
+    sourceDelete: 'usage-source-delete',
+    dialogKind: 'usage-dialog-kind', // data-kind on each option
+    dialogName: 'usage-dialog-name',
+    dialogFile: 'usage-dialog-file',
+    dialogContent: 'usage-dialog-content',
+    dialogUrl: 'usage-dialog-url',
+    dialogTokenSecret: 'usage-dialog-token-secret',
+    dialogSubmit: 'usage-dialog-submit',
+    dialogError: 'usage-dialog-error',
+    metricsTable: 'usage-metrics-table',
+    metricsSearch: 'usage-metrics-search',
+    metricsFilter: 'usage-metrics-filter', // data-filter: all | true | false | unknown
+    metricsCount: 'usage-metrics-count',
+    metricsMore: 'usage-metrics-more',
+    metricRow: 'usage-metric-row', // data-name, data-used
+    metricLabels: 'usage-metric-labels',
+    metricDetail: 'usage-metric-detail',
+    usedByRow: 'usage-used-by-row', // data-kind
+    usedByLink: 'usage-used-by-link',
   },
 } as const;
 
