@@ -190,8 +190,7 @@ export async function registerFeatures(app: App, deps: FeatureDeps): Promise<Fea
     logger: deps.logger,
     refreshMinutes: deps.config.usageRefreshMinutes,
     secretValue: (scope, name) => secrets.value(scope, name),
-    // TODO(inventory): the org's inventory metric names (modules/inventory) once that module is merged.
-    inventoryMetricNames: async () => [],
+    inventoryMetricNames: (scope) => inventory.metricNames(scope),
   });
   usage.start();
   deps.onClose(() => usage.stop());

@@ -186,6 +186,11 @@ export function createInventoryService(deps: { db: Db; logger: pino.Logger; rete
       return { hours, signals: [...bySignal].map(([signal, points]) => ({ signal, points: pointsOf(points) })) };
     },
 
+    /** Every metric name the org's gateways received in the last hour (what usage lists as sent). */
+    async metricNames(scope: OrgScope): Promise<string[]> {
+      return store.orgMetricNames(db, scope, new Date(Date.now() - ORG_RECENT_MS));
+    },
+
     async orgInventory(scope: OrgScope, q: { q?: string; limit?: number; cursor?: string }): Promise<OrgInventory> {
       const limit = q.limit ?? 100;
       let after: string | null = null;

@@ -190,6 +190,18 @@ export interface OrgMetricRow {
  * Per metric name, the metric entries of every recent latest point of the org (both positions), for the
  * names of one page: names in order after `after`, matching `q`. `total` counts the matching names.
  */
+/** Distinct metric names the org's gateways reported at their `in` position since `since`. */
+export async function orgMetricNames(sql: Sql, scope: OrgScope, since: Date): Promise<string[]> {
+  const rows = await sql.query<{ name: string }>(
+    `SELECT DISTINCT e.value->>'name' AS name
+       FROM inventory_latest l CROSS JOIN LATERAL jsonb_array_elements(l.metrics) e
+      WHERE l.org_id = $1 AND l.window_end > $2 AND l.signal = 'metrics' AND l.position = 'in'
+      ORDER BY 1`,
+    [scope.orgId, since],
+  );
+  return rows.map((r) => r.name);
+}
+
 export async function orgMetricsPage(
   sql: Sql,
   scope: OrgScope,
