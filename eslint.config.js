@@ -51,6 +51,17 @@ export default tseslint.config(
     ]),
   },
   {
+    // Tests of the pure package use the test runner and assertions (and nothing else of node:*).
+    files: ['packages/analysis/src/**/*.test.ts'],
+    rules: restrict([
+      repoPackages(['config-model'], 'packages/analysis tests import only @flowgate/config-model from the repo.'),
+      {
+        group: ['node:*', '!node:test', '!node:assert', '!node:assert/strict', 'fs', 'net', 'http', 'https', 'pg'],
+        message: 'packages/analysis tests read their fixtures as JSON imports; no other I/O.',
+      },
+    ]),
+  },
+  {
     files: ['packages/opamp/src/**'],
     rules: restrict([
       repoPackages(

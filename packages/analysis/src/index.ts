@@ -7,4 +7,4 @@
 //   inventory/  Prometheus exposition and OTLP JSON → series, labels, bytes (as the gateway processor counts)
 //   recommend/  usage × inventory × prices → recommendations
 //   logs/       the log pattern miner
-export {};
+export * from './logs/index.ts';
