@@ -12,3 +12,9 @@ export * from './collector/catalogue.ts';
 export * from './collector/validate.ts';
 export * from './blocks/types.ts';
 export * from './blocks/registry.ts';
+// ── logs (log studio) ──
+export * from './blocks/logs/index.ts';
+export * from './blocks/apply-blocks.ts';
+export * from './prices.ts';
+export * from './schemas/logs.ts';
+// ──

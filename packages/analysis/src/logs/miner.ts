@@ -201,8 +201,11 @@ export class LogMiner {
     return this.byteCount;
   }
 
-  /** Adds one line; returns the index of its cluster. */
-  add(line: string): number {
+  /**
+   * Adds one line; returns the index of its cluster. `meta` gives a severity and time the line's source
+   * carried (OTLP records), used when the line's own header has none.
+   */
+  add(line: string, meta?: { severity?: Severity | undefined; time?: string | undefined }): number {
     const index = this.lineCount++;
     const { bytes, binary } = measure(line);
     this.byteCount += bytes;
@@ -216,10 +219,15 @@ export class LogMiner {
       kind = 'json';
     } else {
       const header = parseHeader(line);
-      message = logfmtMessageFirst(header.start ? line.slice(header.start) : line);
+      const rest = header.start ? line.slice(header.start) : line;
+      message = logfmtMessageFirst(rest);
       severity = header.severity;
       time = header.time;
-      kind = header.kind;
+      kind = message === rest ? header.kind : header.kind ? `${header.kind} logfmt` : 'logfmt';
+    }
+    if (meta) {
+      if (severity === 'unknown' && meta.severity) severity = meta.severity;
+      if (time === undefined && meta.time !== undefined) time = meta.time;
     }
     let clusterIndex: number;
     let raw: string[];
@@ -370,4 +378,23 @@ export function mineLogs(lines: readonly string[], options?: MinerOptions): Mine
   const miner = new LogMiner(options);
   for (const line of lines) miner.add(line);
   return miner.result();
+}
+
+/** Adds lines `from`…`to` of a sample (with the severities and times its source carried). */
+export function addSampleLines(
+  miner: LogMiner,
+  sample: {
+    lines: readonly string[];
+    severities?: readonly (Severity | undefined)[];
+    times?: readonly (string | undefined)[];
+  },
+  from: number,
+  to: number,
+): void {
+  const meta = sample.severities || sample.times;
+  for (let i = from; i < to; i++) {
+    const line = sample.lines[i]!;
+    if (meta) miner.add(line, { severity: sample.severities?.[i], time: sample.times?.[i] });
+    else miner.add(line);
+  }
 }

@@ -26,7 +26,7 @@ function isSpace(c: number): boolean {
 const FRAMES: [RegExp, (m: RegExpExecArray) => Tokens][] = [
   // Go: `pkg/path.Func(...)` / `pkg.(*T).Method` then `\t/path/file.go:123 +0x1d`
   [/^\t(\S+\.go:\d+)(?: \+0x[0-9a-f]+)?$/, (m) => ({ raw: [m[1]!], masked: [`${WILDCARD}.go:${WILDCARD}`] })],
-  [/^((?:[\w.-]+\/)*[\w.-]+\.(?:\(\*?[\w[\].]+\)\.)?[\w[\].]+(?:\([^)]*\))?)$/, (m) => frame(m[1]!)],
+  [/^((?:[\w.-]+\/)*[A-Za-z_][\w-]*\.(?:\(\*?[\w[\].]+\)\.)?[A-Za-z_][\w[\].]*(?:\([^)]*\))?)$/, (m) => frame(m[1]!)],
   // Java / JVM: `\tat pkg.Class.method(File.java:12)`, `\t... 12 more`
   [/^\s+at ([\w$.<>/-]+\(.*\))$/, (m) => ({ raw: ['at', m[1]!], masked: ['at', WILDCARD] })],
   // Python: `  File "/x.py", line 3, in f`

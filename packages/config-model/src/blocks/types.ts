@@ -34,8 +34,17 @@ export interface RenderedBlock {
   exporters?: Record<string, unknown>;
   connectors?: Record<string, unknown>;
   extensions?: Record<string, unknown>;
-  /** Per signal: processors to append to that signal's pipelines and exporters to add to them. */
-  pipelines: Partial<Record<Signal, { processors?: string[]; exporters?: string[] }>>;
+  /**
+   * Per signal: processors to append to that signal's pipelines, exporters to add to them and receivers
+   * (connectors) to add to them — e.g. a count connector feeding the metrics pipelines.
+   */
+  pipelines: Partial<Record<Signal, { processors?: string[]; exporters?: string[]; receivers?: string[] }>>;
+  /**
+   * Whole pipelines the block adds, by pipeline id (`logs/<id>`). `receivers: 'same'` takes the receivers of
+   * the signal's main pipeline, so the new pipeline sees a copy of what the main one receives (e.g. to count
+   * lines before the main pipeline drops them).
+   */
+  extraPipelines?: Record<string, { receivers: string[] | 'same'; processors?: string[]; exporters: string[] }>;
 }
 
 export interface BlockType<S extends TSchema = TSchema> {
