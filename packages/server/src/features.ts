@@ -28,6 +28,11 @@ import { createValidationService, type ValidationService } from './modules/valid
 import { validationRoutes } from './modules/validation/validation.routes.ts';
 import { createDryRunService, type DryRunService } from './modules/dry-run/dry-run.service.ts';
 import { dryRunRoutes } from './modules/dry-run/dry-run.routes.ts';
+// ── logs (log studio) ──
+import { createLogStudio, type LogStudio } from './modules/logs/studio.ts';
+import { logRoutes } from './modules/logs/logs.routes.ts';
+import { snapshotsNotAvailable } from './modules/logs/sources.ts';
+// ──
 
 export interface FeatureDeps {
   config: FlowgateConfig;
@@ -49,6 +54,7 @@ export interface Features {
   validation: ValidationService;
   secrets: SecretsService;
   dryRun: DryRunService;
+  logStudio: LogStudio;
   attach(server: Server): void;
 }
 
@@ -123,6 +129,20 @@ export async function registerFeatures(app: App, deps: FeatureDeps): Promise<Fea
   await secretRoutes(app, { secrets });
   await dryRunRoutes(app, { dryRun });
   // ──
+  // ── logs (log studio) ──
+  const logStudio = createLogStudio({
+    db: deps.db,
+    secrets,
+    gatewayExists: async (scope, id) => void (await gateways.get(scope, id)),
+    settings: deps.settings,
+    dryRun,
+    templates,
+    validation,
+    // TODO(inventory): the gateway snapshot service (POST /api/v1/gateways/{id}/snapshots) once merged.
+    takeSnapshot: snapshotsNotAvailable,
+  });
+  await logRoutes(app, { studio: logStudio });
+  // ──
   return {
     opamp,
     gateways,
@@ -131,6 +151,7 @@ export async function registerFeatures(app: App, deps: FeatureDeps): Promise<Fea
     validation,
     secrets,
     dryRun,
+    logStudio,
     attach(server) {
       opamp.attach(server);
     },

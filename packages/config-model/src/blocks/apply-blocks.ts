@@ -116,7 +116,13 @@ export function applyBlocks(base: Obj, instances: BlockInstance[], ctx: BlockCon
       }
       for (const id of targets) {
         const p = (pipelines[id] ??= {});
-        if (parts.processors?.length) p.processors = [...list(p.processors), ...parts.processors];
+        if (parts.processors?.length) {
+          // Before a trailing batch processor: batching stays the last step, as the collector docs advise.
+          const current = list(p.processors);
+          const at =
+            current.length && /^batch(\/|$)/.test(current[current.length - 1]!) ? current.length - 1 : current.length;
+          p.processors = [...current.slice(0, at), ...parts.processors, ...current.slice(at)];
+        }
         if (parts.exporters?.length) p.exporters = [...list(p.exporters), ...parts.exporters];
         if (parts.receivers?.length) p.receivers = [...list(p.receivers), ...parts.receivers];
       }

@@ -198,7 +198,8 @@ export const PreviewLogsResult = Type.Object({
   prices: PriceModel,
   price_sources: Type.Record(Type.String(), PriceSource),
   examples_after: Type.Array(Type.String(), { description: 'A few lines as the collector exported them' }),
-  config_yaml: Type.String({ description: 'The configuration the collector ran' }),
+  config_yaml: Type.String({ description: 'The org’s base configuration with the blocks applied (what to deploy)' }),
+  components_yaml: Type.String({ description: 'Only what the blocks add or change' }),
   notes: Type.Array(Type.String()),
   duration_ms: Type.Integer(),
 });
@@ -218,13 +219,10 @@ export const LogAiSettings = Type.Object(
         description: 'Name of the Flowgate secret holding the key',
       }),
     ),
-    timeout_ms: Type.Integer({ minimum: 1000, maximum: 60_000, default: 15_000 }),
-    max_sample_lines: Type.Integer({
-      minimum: 1,
-      maximum: 50,
-      default: 10,
-      description: 'Example lines sent per request',
-    }),
+    timeout_ms: Type.Optional(Type.Integer({ minimum: 1000, maximum: 60_000, description: 'Default 15,000' })),
+    max_sample_lines: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 50, description: 'Example lines sent per request (default 10)' }),
+    ),
   },
   { additionalProperties: false, description: 'AI assist of the log studio; off when null or not enabled' },
 );
@@ -245,6 +243,7 @@ export const SuggestBody = Type.Object(
       ),
       { maxItems: 100 },
     ),
+    headers: Type.Optional(Type.Array(Type.String({ maxLength: 200 }), { maxItems: 20 })),
     use_ai: Type.Optional(Type.Boolean({ default: true, description: 'Ask the configured AI endpoint, if any' })),
   },
   { additionalProperties: false },

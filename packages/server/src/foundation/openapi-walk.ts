@@ -463,6 +463,12 @@ export const factories: Record<string, Factory> = {
     });
     return r.status >= 200 && r.status < 300 ? name : null;
   },
+  // ── logs (log studio) ──
+  '/api/v1/logs/samples': async (ctx) =>
+    idOf(
+      await post(ctx, '/api/v1/logs/samples', { name: 'fixture sample', content: 'fixture line 1\nfixture line 2\n' }),
+    ),
+  // ──
   // A member of the org: its owner.
   '/api/v1/orgs/{org_id}/members': async (ctx) => ctx.ownerUserId,
 };

@@ -137,8 +137,15 @@ export function regexProblems(re: string, path: string): BlockProblem[] {
       return [{ path, code: 'INVALID_REGEX', message: `The collector's regular expressions (RE2) have no ${what}` }];
   }
   try {
-    // RE2's named groups (?P<name>…) are (?<name>…) in JavaScript; inline flags (?i) are checked by stripping them.
-    new RegExp(re.replace(/\(\?P</g, '(?<').replace(/^\(\?[imsU]+\)/, ''), 'u');
+    // RE2's named groups (?P<name>…) are (?<name>…) in JavaScript; JavaScript has no inline flags (?i): they are
+    // left out of the check.
+    new RegExp(
+      re
+        .replace(/\(\?P</g, '(?<')
+        .replace(/\(\?[imsU]+\)/g, '')
+        .replace(/\(\?[imsU]+:/g, '(?:'),
+      'u',
+    );
   } catch (err) {
     return [{ path, code: 'INVALID_REGEX', message: `Not a valid regular expression: ${(err as Error).message}` }];
   }
