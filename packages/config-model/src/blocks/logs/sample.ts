@@ -55,9 +55,13 @@ export const logsSampleBlock: BlockType<typeof SampleConfig> = {
       const where = anyPatternCondition(config.patterns!);
       before.push(`set(attributes[${ottlString(SAMPLE_PRIORITY_ATTRIBUTE)}], ${percent}) where ${where}`);
     }
+    // The sampler records its own bookkeeping: the randomness (here derived from the temporary key) goes,
+    // the threshold stays on sampled lines (it tells the rate they were kept at) and goes where it is 0 (100 %).
     const after = [
       `delete_key(attributes, ${ottlString(SAMPLE_KEY_ATTRIBUTE)})`,
       ...(perPattern ? [`delete_key(attributes, ${ottlString(SAMPLE_PRIORITY_ATTRIBUTE)})`] : []),
+      'delete_key(attributes, "sampling.randomness")',
+      'delete_key(attributes, "sampling.threshold") where attributes["sampling.threshold"] == "0"',
     ];
     const names = {
       before: `transform/${id}_key`,
