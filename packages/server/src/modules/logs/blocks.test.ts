@@ -112,7 +112,7 @@ test('every problem is reported with its path, and nothing is applied', () => {
   assert.deepEqual(r.config, parseConfig(BASE_CONFIG_YAML, 'base'));
 });
 
-const bin = collectorBinary({ gatewayBinDir: undefined });
+const bin = collectorBinary({ gatewayBinDir: null });
 test(
   'every block type, all options at once, is accepted by the real collector in the gateway base config',
   { skip: bin ? false : 'gateway binaries not built: npm run gateway:build' },

@@ -9,7 +9,7 @@ import sshd from '../../../../analysis/src/logs/corpus/sshd.json' with { type: '
 let fg: TestFlowgate;
 let viewer: { token: string };
 let editor: { token: string };
-const hasCollector = collectorBinary({ gatewayBinDir: undefined }) !== null;
+const hasCollector = collectorBinary({ gatewayBinDir: null }) !== null;
 const skip = hasCollector ? false : 'gateway binaries not built: npm run gateway:build';
 
 interface Pattern {
