@@ -17,6 +17,9 @@ import { NotFoundPage } from './features/layout/not-found-page.tsx';
 import { SettingsPage } from './features/settings/settings-page.tsx';
 import { TemplatesPage } from './features/templates/templates-page.tsx';
 import { TokensPage } from './features/tokens/tokens-page.tsx';
+// ── logs (log studio) ──
+import { LogStudioPage } from './features/logs/log-studio-page.tsx';
+// ──
 import { createQueryClient } from './lib/api/query-client.ts';
 import { ThemeProvider } from './lib/theme.tsx';
 
@@ -56,6 +59,9 @@ const router = createBrowserRouter([
           { path: 'deployments/new', element: <DeploymentCreatePage /> },
           { path: 'deployments/:id', element: <DeploymentDetailPage /> },
           { path: 'tokens', element: <TokensPage /> },
+          // ── logs (log studio) ──
+          { path: 'logs', element: <LogStudioPage /> },
+          // ──
           { path: 'settings', element: <SettingsPage /> },
           { path: '*', element: <NotFoundPage /> },
         ],

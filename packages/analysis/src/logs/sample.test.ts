@@ -8,13 +8,13 @@ test('text samples are split into lines; empty lines are left out and said so', 
   const s = linesFromContent('a 1\r\n\nb 2\n', 'text');
   assert.deepEqual(s.lines, ['a 1', 'b 2']);
   assert.equal(s.received, 3);
-  assert.match(s.notes[0]!, /1 empty lines/);
+  assert.match(s.notes[0]!, /1 empty line left out/);
 });
 
 test('JSON lines samples keep the JSON text; a sample without any JSON is refused', () => {
   const s = linesFromContent('{"msg":"a"}\nnot json\n', 'jsonl');
   assert.deepEqual(s.lines, ['{"msg":"a"}', 'not json']);
-  assert.match(s.notes[0]!, /1 lines are not JSON/);
+  assert.match(s.notes[0]!, /1 line is not JSON/);
   assert.throws(() => linesFromContent('plain\ntext', 'jsonl'), SampleFormatError);
 });
 
@@ -101,4 +101,6 @@ test('header timestamps are parsed and give the span of a sample', () => {
   assert.equal(parseLogTime('07 Dec 2026 21:17:30.817'), Date.UTC(2026, 11, 7, 21, 17, 30, 817));
   assert.equal(spanSeconds(['Dec  7 21:18:40', 'Dec  7 21:20:40', undefined, 'nonsense']), 120);
   assert.equal(spanSeconds(['2026-12-07T21:20:44Z']), undefined);
+  // syslog lines (no year) next to ISO lines: one period, not the years between
+  assert.equal(spanSeconds(['Dec  7 21:18:40', 'Dec  7 21:19:40', '2026-12-07T21:18:00Z', '2026-12-07T21:18:30Z']), 60);
 });

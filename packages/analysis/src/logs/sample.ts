@@ -113,7 +113,7 @@ export function linesFromContent(content: string, format: SampleFormat): ParsedS
   if (format === 'text') {
     const all = textLines(content);
     const lines = all.filter((l) => l.trim().length > 0);
-    if (lines.length < all.length) notes.push(`${all.length - lines.length} empty lines were left out`);
+    if (lines.length < all.length) notes.push(`${plural(all.length - lines.length, 'empty line')} left out`);
     return { lines, received: all.length, notes };
   }
   if (format === 'jsonl') {
@@ -129,7 +129,7 @@ export function linesFromContent(content: string, format: SampleFormat): ParsedS
     }
     if (notJson === all.length && all.length > 0)
       throw new SampleFormatError('No line of the sample is a JSON object: send it as format "text"');
-    if (notJson) notes.push(`${notJson} lines are not JSON objects; they are mined as plain text`);
+    if (notJson) notes.push(`${plural(notJson, 'line is', 'lines are')} not JSON objects: mined as plain text`);
     return { lines: all, received: all.length, notes };
   }
   const out: SampleLines = { lines: [], severities: [], times: [] };
@@ -151,6 +151,10 @@ export function linesFromContent(content: string, format: SampleFormat): ParsedS
   let received = 0;
   for (const d of docs) received += otlpRecords(d, out);
   return { ...out, received, notes };
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
 }
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
@@ -211,8 +215,9 @@ export function boundSample(
             `${dropped.toLocaleString('en')} later lines were not used`
         : `Kept the first ${lines.length.toLocaleString('en')} lines; ${dropped.toLocaleString('en')} later lines were not used`,
     );
-  if (replaced) notes.push(`${replaced} lines held NUL or invalid UTF-16 characters, shown as \ufffd`);
-  if (masked) notes.push(`${masked} credentials or secret values were masked as ***`);
+  if (replaced) notes.push(`${plural(replaced, 'line')} held NUL or invalid UTF-16 characters, shown as \ufffd`);
+  if (masked)
+    notes.push(`${plural(masked, 'credential or secret value', 'credentials or secret values')} masked as ***`);
   return {
     lines,
     ...(sample.severities ? { severities: sample.severities.slice(0, lines.length) } : {}),

@@ -43,16 +43,22 @@ export function parseLogTime(text: string): number | undefined {
   return undefined;
 }
 
-/** Seconds between the earliest and latest timestamps given (undefined without two distinct ones). */
+/**
+ * Seconds between the earliest and latest timestamps given (undefined without two distinct ones). Shapes
+ * with a year and shapes without one (placed in an arbitrary year) are measured apart and the longer span
+ * is taken: a sample mixing syslog and ISO lines covers one period, not the years between.
+ */
 export function spanSeconds(times: Iterable<string | undefined>): number | undefined {
-  let min = Infinity;
-  let max = -Infinity;
+  const min = [Infinity, Infinity];
+  const max = [-Infinity, -Infinity];
   for (const t of times) {
     if (t === undefined) continue;
     const ms = parseLogTime(t);
     if (ms === undefined || !Number.isFinite(ms)) continue;
-    if (ms < min) min = ms;
-    if (ms > max) max = ms;
+    const g = new Date(ms).getUTCFullYear() === YEARLESS ? 1 : 0;
+    if (ms < min[g]!) min[g] = ms;
+    if (ms > max[g]!) max[g] = ms;
   }
-  return max > min ? (max - min) / 1000 : undefined;
+  const span = Math.max(max[0]! - min[0]!, max[1]! - min[1]!);
+  return span > 0 ? span / 1000 : undefined;
 }

@@ -20,13 +20,33 @@ export const REDACT_KINDS = {
 export type RedactKind = keyof typeof REDACT_KINDS;
 export const REDACT_KIND_NAMES = Object.keys(REDACT_KINDS) as RedactKind[];
 
+/** Capturing groups of a regex: `(` not escaped, not `(?…`, outside character classes. */
+export function captureGroups(re: string): number {
+  let n = 0;
+  let inClass = false;
+  for (let i = 0; i < re.length; i++) {
+    const c = re[i];
+    if (c === '\\') {
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (c === ']') inClass = false;
+      continue;
+    }
+    if (c === '[') inClass = true;
+    else if (c === '(' && re[i + 1] !== '?') n++;
+  }
+  return n;
+}
+
 const VariableRedaction = Type.Object(
   {
     pattern: PatternRef,
     regex: Type.String({
       minLength: 1,
       maxLength: 4000,
-      description: 'Matches the variable; group 1 is the text before it, which is kept',
+      description: 'Matches the variable; group 1 (the text before it) and group 2, if any (after it), are kept',
     }),
     label: Type.Optional(Type.String({ maxLength: 100 })),
   },
@@ -90,10 +110,10 @@ export const logsRedactBlock: BlockType<typeof RedactConfig> = {
     if (config.variables?.length) {
       const replacement = config.replacement ?? '****';
       // `$$1` is `$1` once the collector's configuration resolver has unescaped `$$`.
-      const statements = config.variables.map(
-        (v) =>
-          `replace_pattern(body, ${ottlString(v.regex)}, ${ottlString(`$$1${replacement}`)}) where ${patternCondition(v.pattern)}`,
-      );
+      const statements = config.variables.map((v) => {
+        const keep = captureGroups(v.regex) >= 2 ? `$$1${replacement}$$2` : `$$1${replacement}`;
+        return `replace_pattern(body, ${ottlString(v.regex)}, ${ottlString(keep)}) where ${patternCondition(v.pattern)}`;
+      });
       const name = `transform/${id}_variables`;
       processors[name] = { error_mode: 'ignore', log_statements: [{ context: 'log', statements }] };
       names.push(name);

@@ -3,6 +3,7 @@ import { Suspense } from 'react';
 import { NavLink, Outlet } from 'react-router-dom';
 import {
   IconDashboard,
+  IconFlow,
   IconKey,
   IconRocket,
   IconServer,
@@ -25,6 +26,9 @@ const nav = [
   { to: '/agents', label: 'Agents', icon: IconServer, testId: testIds.nav.agents },
   { to: '/templates', label: 'Templates', icon: IconTemplate, testId: testIds.nav.templates },
   { to: '/deployments', label: 'Deployments', icon: IconRocket, testId: testIds.nav.deployments },
+  // ── logs (log studio) ──
+  { to: '/logs', label: 'Log studio', icon: IconFlow, testId: testIds.logs.nav },
+  // ──
   { to: '/tokens', label: 'Registration tokens', icon: IconKey, testId: testIds.nav.tokens },
   { to: '/settings', label: 'Settings', icon: IconSettings, testId: testIds.nav.settings },
 ];
