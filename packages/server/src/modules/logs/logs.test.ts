@@ -119,6 +119,17 @@ test('bad input: empty, binary and 1 MB lines, too many lines, a body over the l
   assert.equal(truncated.body.sample.dropped_lines, 20_000);
   assert.match(truncated.body.sample.notes.join(' '), /Kept the first 100,000 lines; 20,000 later lines were not used/);
 
+  // 10 million lines: refused at once with the limit named (30 MB of empty strings fits in the body limit)
+  const tenMillion = await fg.app.inject({
+    method: 'POST',
+    url: '/api/v1/logs/patterns',
+    headers: { authorization: `Bearer ${viewer.token}`, 'content-type': 'application/json' },
+    payload: `{"lines":[${Array(10_000_000).fill('""').join(',')}]}`,
+  });
+  assert.equal(tenMillion.statusCode, 400);
+  assert.equal(tenMillion.json().error.code, 'VALIDATION_FAILED');
+  assert.match(tenMillion.json().error.message, /lines must NOT have more than 1000000 items/);
+
   const tooBig = await fg.app.inject({
     method: 'POST',
     url: '/api/v1/logs/patterns',
