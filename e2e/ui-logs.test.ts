@@ -86,7 +86,8 @@ describe('log studio', { skip, timeout: 300_000 }, () => {
   });
 
   test('actions become collector config: drop, sample, pattern to metric', { timeout: 60_000 }, async () => {
-    // To metric for the invalid users, while its detail is open.
+    // To metric for the invalid users, while its detail is open: counted by user only (the client IP unticked).
+    await page.click(sel(testIds.logs.metricAttribute, { index: '1' }));
     await page.click(sel(testIds.logs.action, { kind: 'to_metric' }));
     // Drop the largest pattern, sample the second 1 in 20.
     const rows = await page.$$(byTestId(testIds.logs.patternRow));
@@ -105,6 +106,8 @@ describe('log studio', { skip, timeout: 300_000 }, () => {
     assert.match(text, /filter\/drop_p[0-9a-f]+/);
     assert.match(text, /count\/to_metric_p[0-9a-f]+/);
     assert.match(text, /log\.pattern\.invalid_user_from/);
+    assert.match(text, /key: user/);
+    assert.doesNotMatch(text, /key: client_ip/);
     // the table shows which patterns have an action
     assert.match((await page.getAttribute(rowOf(INVALID_USER), 'data-action')) ?? '', /to_metric/);
   });

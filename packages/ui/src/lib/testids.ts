@@ -297,6 +297,7 @@ export const testIds = {
     oneIn: 'logs-one-in',
     severity: 'logs-severity',
     variableSelect: 'logs-variable-select',
+    metricAttribute: 'logs-metric-attribute', // data-index, aria-pressed
     suggest: 'logs-suggest',
     suggestion: 'logs-suggestion',
     acceptSuggestion: 'logs-accept-suggestion',

@@ -12,7 +12,7 @@ import type { LogPattern, Suggestion } from '../../../lib/api/types.ts';
 import { compactNumber } from '../../../lib/format.ts';
 import { testIds } from '../../../lib/testids.ts';
 import { logsApi } from '../api/logs-api.ts';
-import { buildAction, type ActionKind, type StudioAction } from '../model.ts';
+import { buildAction, lowCardinalityVariables, type ActionKind, type StudioAction } from '../model.ts';
 import { SeverityMix, Template } from './pattern-table.tsx';
 
 function Stat({ label, value }: { label: string; value: string }) {
@@ -42,6 +42,7 @@ export function PatternDetail({
   const [oneIn, setOneIn] = useState(10);
   const [severity, setSeverity] = useState<LogSeverity>('warn');
   const [variable, setVariable] = useState(0);
+  const [metricBy, setMetricBy] = useState<number[]>(() => lowCardinalityVariables(pattern));
   const suggest = useMutation({
     mutationFn: () =>
       logsApi.suggest(orgId, {
@@ -57,7 +58,9 @@ export function PatternDetail({
   });
   const suggestion: Suggestion | undefined = suggest.data;
   const nameOf = (i: number) => names[i] ?? pattern.variables[i]?.name ?? `var${i}`;
-  const add = (kind: ActionKind) => onAction(buildAction(kind, pattern, { oneIn, severity, variable, names }));
+  const add = (kind: ActionKind) =>
+    onAction(buildAction(kind, pattern, { oneIn, severity, variable, names, attributes: metricBy }));
+  const noLevel = Object.keys(pattern.severities).every((s) => s === 'unknown');
   const hasVariables = pattern.variables.length > 0;
   const plain = Boolean(pattern.parse_regex);
 
@@ -193,6 +196,33 @@ export function PatternDetail({
                 />
               </div>
               <ActionButton kind="to_metric" onClick={add} />
+              {plain && hasVariables && (
+                <div className="flex flex-wrap items-center gap-1 text-xs text-zinc-500" aria-label="Metric attributes">
+                  by
+                  {pattern.variables.map((v) => {
+                    const on = metricBy.includes(v.index);
+                    return (
+                      <button
+                        key={v.index}
+                        type="button"
+                        aria-pressed={on}
+                        data-testid={testIds.logs.metricAttribute}
+                        data-index={v.index}
+                        onClick={() =>
+                          setMetricBy(on ? metricBy.filter((i) => i !== v.index) : [...metricBy, v.index].sort())
+                        }
+                        className={
+                          on
+                            ? 'rounded-md bg-accent-100 px-1.5 py-0.5 font-mono text-accent-700 dark:bg-accent-900/60 dark:text-accent-300'
+                            : 'rounded-md px-1.5 py-0.5 font-mono text-zinc-500 ring-1 ring-inset ring-zinc-200 dark:ring-zinc-700'
+                        }
+                      >
+                        {nameOf(v.index)}
+                      </button>
+                    );
+                  })}
+                </div>
+              )}
             </div>
             <div className="flex flex-wrap items-center gap-2">
               <div className="flex items-center gap-1">
@@ -213,6 +243,12 @@ export function PatternDetail({
               </div>
               <ActionButton kind="parse" onClick={add} />
             </div>
+            {noLevel && (
+              <p className="text-xs text-zinc-500">
+                These lines carry no level the gateway can read: “Keep only ≥” keeps them unless a severity is set first
+                — choose the variable holding the level and “Severity from it”.
+              </p>
+            )}
             {hasVariables && plain && (
               <div className="flex flex-wrap items-center gap-2">
                 <Select
