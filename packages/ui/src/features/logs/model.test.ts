@@ -83,3 +83,20 @@ test('choosing the same action for a pattern again replaces it; formatting bytes
   assert.equal(formatBytes(2_500_000_000), '2.5 GB');
   assert.equal(formatBytes(12), '12 B');
 });
+
+test('severity from a status code maps 5xx/4xx by default, or takes an accepted mapping', () => {
+  const byStatus = buildAction('set_severity', pattern, { variable: 4 }).block.config as {
+    regex: string;
+    mapping: { match: string; severity: string }[];
+  };
+  assert.deepEqual(
+    byStatus.mapping.map((m) => m.severity),
+    ['error', 'warn', 'info'],
+  );
+  assert.deepEqual({ ...js(byStatus.regex).exec(line)!.groups }, { level: '404' });
+  const accepted = [{ match: '^404$', severity: 'debug' }];
+  const custom = buildAction('set_severity', pattern, { variable: 4, mapping: accepted }).block.config as {
+    mapping: unknown;
+  };
+  assert.deepEqual(custom.mapping, accepted);
+});

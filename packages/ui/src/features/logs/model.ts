@@ -115,6 +115,8 @@ export interface ActionOptions {
   attributes?: number[];
   /** Names for the variables (accepted suggestions), by index. */
   names?: Record<number, string>;
+  /** A severity mapping (an accepted suggestion) for set_severity. */
+  mapping?: { match: string; severity: string }[];
 }
 
 function nameOf(p: PatternLike, index: number, names?: Record<number, string>): string {
@@ -177,19 +179,21 @@ export function buildAction(kind: ActionKind, p: PatternLike, opts: ActionOption
       const v = opts.variable ?? p.variables.findIndex((x) => x.shape === 'level' || x.shape === 'status_code');
       const variable = p.variables[v];
       const status = variable?.shape === 'status_code';
-      const mapping = status
-        ? [
-            { match: '^5\\d\\d$', severity: 'error' },
-            { match: '^4\\d\\d$', severity: 'warn' },
-            { match: '^[123]\\d\\d$', severity: 'info' },
-          ]
-        : [
-            { match: '(?i)^(fatal|critical|crit|panic)$', severity: 'fatal' },
-            { match: '(?i)^(error|err)$', severity: 'error' },
-            { match: '(?i)^warn', severity: 'warn' },
-            { match: '(?i)^(info|notice)$', severity: 'info' },
-            { match: '(?i)^debug$', severity: 'debug' },
-          ];
+      const mapping = opts.mapping?.length
+        ? opts.mapping
+        : status
+          ? [
+              { match: '^5\\d\\d$', severity: 'error' },
+              { match: '^4\\d\\d$', severity: 'warn' },
+              { match: '^[123]\\d\\d$', severity: 'info' },
+            ]
+          : [
+              { match: '(?i)^(fatal|critical|crit|panic)$', severity: 'fatal' },
+              { match: '(?i)^(error|err)$', severity: 'error' },
+              { match: '(?i)^warn', severity: 'warn' },
+              { match: '(?i)^(info|notice)$', severity: 'info' },
+              { match: '(?i)^debug$', severity: 'debug' },
+            ];
       return {
         ...base,
         summary: `Severity from ${variable ? nameOf(p, v, opts.names) : 'a variable'}${status ? ' (HTTP status)' : ''}`,

@@ -42,6 +42,7 @@ export function PatternDetail({
   const [oneIn, setOneIn] = useState(10);
   const [severity, setSeverity] = useState<LogSeverity>('warn');
   const [variable, setVariable] = useState(0);
+  const [mapping, setMapping] = useState<{ match: string; severity: string }[] | undefined>(undefined);
   const [metricBy, setMetricBy] = useState<number[]>(() => lowCardinalityVariables(pattern));
   const suggest = useMutation({
     mutationFn: () =>
@@ -59,7 +60,7 @@ export function PatternDetail({
   const suggestion: Suggestion | undefined = suggest.data;
   const nameOf = (i: number) => names[i] ?? pattern.variables[i]?.name ?? `var${i}`;
   const add = (kind: ActionKind) =>
-    onAction(buildAction(kind, pattern, { oneIn, severity, variable, names, attributes: metricBy }));
+    onAction(buildAction(kind, pattern, { oneIn, severity, variable, names, attributes: metricBy, mapping }));
   const noLevel = Object.keys(pattern.severities).every((s) => s === 'unknown');
   const hasVariables = pattern.variables.length > 0;
   const plain = Boolean(pattern.parse_regex);
@@ -145,7 +146,13 @@ export function PatternDetail({
                     size="sm"
                     variant="secondary"
                     icon={<IconCheck size={13} />}
-                    onClick={() => onNames(Object.fromEntries(suggestion.variables.map((v) => [v.index, v.name])))}
+                    onClick={() => {
+                      onNames(Object.fromEntries(suggestion.variables.map((v) => [v.index, v.name])));
+                      if (suggestion.severity) {
+                        setVariable(suggestion.severity.variable);
+                        setMapping(suggestion.severity.mapping);
+                      }
+                    }}
                     data-testid={testIds.logs.acceptSuggestion}
                   >
                     Use these names
@@ -154,6 +161,12 @@ export function PatternDetail({
                 <p className="font-mono text-zinc-700 dark:text-zinc-300">
                   {suggestion.variables.map((v) => v.name).join(', ')}
                 </p>
+                {suggestion.severity && (
+                  <p className="mt-1 text-zinc-600 dark:text-zinc-400">
+                    Severity from {suggestion.variables[suggestion.severity.variable]?.name ?? 'a variable'}:{' '}
+                    {suggestion.severity.mapping.map((m) => `${m.match} → ${m.severity}`).join(', ')}
+                  </p>
+                )}
                 {suggestion.notes.map((n) => (
                   <p key={n} className="mt-1 text-zinc-500">
                     {n}
