@@ -53,6 +53,30 @@ export default tseslint.config(
     ]),
   },
   {
+    // Tests of the pure package use the test runner and assertions, and read the real files they check
+    // (testdata/, the log corpus); nothing else of node:*.
+    files: ['packages/analysis/src/**/*.test.ts'],
+    rules: restrict([
+      repoPackages(['config-model'], 'packages/analysis tests import only @flowgate/config-model from the repo.'),
+      {
+        group: [
+          'node:*',
+          '!node:test',
+          '!node:assert',
+          '!node:assert/strict',
+          '!node:fs',
+          '!node:path',
+          '!node:url',
+          'net',
+          'http',
+          'https',
+          'pg',
+        ],
+        message: 'packages/analysis tests read fixture files only; no other I/O.',
+      },
+    ]),
+  },
+  {
     files: ['packages/opamp/src/**'],
     rules: restrict([
       repoPackages(

@@ -23,3 +23,4 @@ export * from './usage/merge.ts';
 export * from './usage/names.ts';
 export * from './usage/inventory-match.ts';
 // ──
+export * from './logs/index.ts';

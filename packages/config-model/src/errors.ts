@@ -265,6 +265,13 @@ export const errorCatalogue = {
     message: 'The remote server did not answer in time',
     description: 'An outbound request (usage connector) passed its deadline; the source keeps its earlier results.',
   },
+  OUTBOUND_INVALID_REQUEST: {
+    status: 400,
+    message: 'The outbound request is not valid HTTP',
+    description:
+      'A header Flowgate would send (a token from a secret, a setting) holds a control character or a line ' +
+      'break; fix the secret or setting. Nothing was sent.',
+  },
   OUTBOUND_UNREACHABLE: {
     status: 502,
     message: 'The remote server could not be reached',
@@ -326,6 +333,53 @@ export const errorCatalogue = {
     description:
       'An unexpected status, HTML or a body that is not the documented JSON: the URL probably points at ' +
       'another service. The source keeps its earlier results.',
+  },
+  // ── logs (log studio) ──
+  LOG_SAMPLE_EMPTY: {
+    status: 400,
+    message: 'The sample has no log lines',
+    description: 'Send at least one non-empty line (lines, content, a saved sample or a gateway sample).',
+  },
+  LOG_SAMPLE_INVALID: {
+    status: 400,
+    message: 'The sample could not be read in its format',
+    description:
+      'content must match format: text (one line per log line), jsonl (JSON objects, one per line) or otlp_json ' +
+      '(an OTLP/JSON logs export with resourceLogs); the message says what is wrong.',
+  },
+  LOG_SAMPLE_NOT_FOUND: {
+    status: 404,
+    message: 'Log sample not found',
+    description: 'No saved log sample with this id in this organization (the oldest are deleted beyond 50).',
+  },
+  LOG_MINING_BUSY: {
+    status: 503,
+    message: 'Too many log samples are being mined at once',
+    description: 'Mining runs a few samples at a time per server; retry after the seconds in Retry-After.',
+  },
+  LOG_ACTIONS_INVALID: {
+    status: 400,
+    message: 'The log actions are not valid',
+    description: 'details.problems lists every problem of the blocks with its path (blocks[i].config.…) and code.',
+  },
+  LOG_AI_NOT_CONFIGURED: {
+    status: 409,
+    message: 'AI assist is not configured for this organization',
+    description:
+      'Set settings.log_ai (enabled, url, model, api_key_secret) with PUT /api/v1/settings; nothing is sent ' +
+      'anywhere until it is.',
+  },
+  LOG_AI_TIMEOUT: {
+    status: 504,
+    message: 'The AI endpoint did not answer in time',
+    description: 'The configured OpenAI-compatible endpoint did not answer within log_ai.timeout_ms.',
+  },
+  LOG_AI_FAILED: {
+    status: 502,
+    message: 'The AI endpoint gave no usable answer',
+    description:
+      'The endpoint answered an HTTP error, refused, or sent something that is not the expected JSON; the ' +
+      'message says which. Suggestions fall back to the deterministic suggester.',
   },
   // ──
 } as const satisfies Record<string, ErrorCodeSpec>;

@@ -28,4 +28,8 @@ export * from './measure/messages.ts';
 export * from './measure/mask-otlp.ts';
 // ── usage ──
 export * from './schemas/usage.ts';
+// ── logs (log studio) ──
+export * from './blocks/logs/index.ts';
+export * from './blocks/apply-blocks.ts';
+export * from './schemas/logs.ts';
 // ──

@@ -290,3 +290,51 @@ export function logsCostPerMonth(model: PriceModel, volume: LogVolume): BackendU
     google_cloud: Math.max(0, gib - model.google_cloud.logs_free_gib_per_month) * model.google_cloud.logs_per_gib,
   };
 }
+
+/** USD per backend, as API responses carry it (a saving, a cost). */
+export const BackendUsd = Type.Object(
+  {
+    datadog: Type.Number({ description: 'USD: custom metrics, or log ingestion plus indexing' }),
+    google_cloud: Type.Number(),
+    grafana_cloud: Type.Number(),
+  },
+  { additionalProperties: false },
+);
+/** @deprecated name kept for the log studio's responses: the same per-backend USD. */
+export const LogCost = BackendUsd;
+export type LogCost = BackendUsd;
+
+/**
+ * USD the given log volume (bytes and records over one period) costs at each backend, at the margin: free
+ * allotments are not deducted, because a saving is charged at the price of the last GB.
+ */
+export function logCost(
+  model: PriceModel,
+  volume: { bytes: number; events: number; indexed_share?: number },
+): BackendUsd {
+  const round = (n: number) => Math.round(n * 10_000) / 10_000;
+  return {
+    datadog: round(
+      (volume.bytes / 1e9) * model.datadog.log_ingested_per_gb +
+        ((volume.events * (volume.indexed_share ?? 1)) / 1e6) * model.datadog.log_indexed_per_million,
+    ),
+    google_cloud: round((volume.bytes / 2 ** 30) * model.google_cloud.logs_per_gib),
+    grafana_cloud: round((volume.bytes / 1e9) * model.grafana_cloud.logs_per_gb),
+  };
+}
+
+/** Where each backend's prices come from (for "priced with … as of …" next to a figure). */
+export function priceSources(model: PriceModel): Record<keyof BackendUsd, Static<typeof PriceSource>> {
+  return {
+    datadog: model.datadog.source,
+    google_cloud: model.google_cloud.source,
+    grafana_cloud: model.grafana_cloud.source,
+  };
+}
+
+/** The org's prices: its stored (possibly partial) model over the defaults, or the defaults when none is stored. */
+export function effectivePrices(stored: unknown): PriceModel {
+  if (stored === null || stored === undefined) return DEFAULT_PRICE_MODEL;
+  const merged = resolvePriceModel(stored);
+  return validatePriceModel(merged).length === 0 ? (merged as PriceModel) : DEFAULT_PRICE_MODEL;
+}

@@ -45,6 +45,10 @@ import { createUsageService, type UsageService } from './modules/usage/usage.ser
 import { usageRoutes } from './modules/usage/usage.routes.ts';
 import { createAnalysisPool } from './modules/usage/analysis-pool.ts';
 import { createOutbound } from './platform/outbound.ts';
+// ── logs (log studio) ──
+import { createLogStudio, type LogStudio } from './modules/logs/studio.ts';
+import { logRoutes } from './modules/logs/logs.routes.ts';
+// ──
 
 export interface FeatureDeps {
   config: FlowgateConfig;
@@ -69,6 +73,7 @@ export interface Features {
   backends: BackendsService;
   inventory: InventoryService;
   usage: UsageService;
+  logStudio: LogStudio;
   attach(server: Server): void;
 }
 
@@ -180,12 +185,14 @@ export async function registerFeatures(app: App, deps: FeatureDeps): Promise<Fea
   // ──
   await inventoryRoutes(app, { inventory, snapshots }); // ── inventory ──
   // ── usage ──
+  // Every outbound call (usage connectors, the log studio's AI endpoint) goes through this one client.
+  const outbound = createOutbound({
+    allowPrivateTargets: deps.config.allowPrivateTargets,
+    timeoutMs: deps.config.outboundTimeoutSeconds * 1000,
+  });
   const usage = createUsageService({
     db: deps.db,
-    outbound: createOutbound({
-      allowPrivateTargets: deps.config.allowPrivateTargets,
-      timeoutMs: deps.config.outboundTimeoutSeconds * 1000,
-    }),
+    outbound,
     pool: createAnalysisPool(),
     logger: deps.logger,
     refreshMinutes: deps.config.usageRefreshMinutes,
@@ -195,6 +202,29 @@ export async function registerFeatures(app: App, deps: FeatureDeps): Promise<Fea
   usage.start();
   deps.onClose(() => usage.stop());
   await usageRoutes(app, { usage });
+  // ── logs (log studio) ──
+  const logStudio = createLogStudio({
+    db: deps.db,
+    secrets,
+    gatewayExists: async (scope, id) => void (await gateways.get(scope, id)),
+    settings: deps.settings,
+    dryRun,
+    templates,
+    validation,
+    outbound,
+    // A live sample: the records the gateway's logs pipelines receive (flowgate_measure at `in`), masked.
+    takeSnapshot: async (scope, gatewayId, opts) => {
+      const snap = await snapshots.take(scope, gatewayId, {
+        signal: opts.signal,
+        position: 'in',
+        max_items: Math.min(opts.max_items, 1000),
+        max_bytes: Math.min(opts.max_bytes, 1024 * 1024),
+        timeout_s: 20,
+      });
+      return { otlp_json: snap.otlp, window_seconds: null };
+    },
+  });
+  await logRoutes(app, { studio: logStudio });
   // ──
   return {
     opamp,
@@ -207,6 +237,7 @@ export async function registerFeatures(app: App, deps: FeatureDeps): Promise<Fea
     backends,
     inventory,
     usage,
+    logStudio,
     attach(server) {
       opamp.attach(server);
     },

@@ -21,6 +21,9 @@ import { TokensPage } from './features/tokens/tokens-page.tsx';
 import { BackendsPage } from './features/backends/backends-page.tsx';
 import { BackendEditorPage } from './features/backends/backend-editor-page.tsx';
 import { UsagePage } from './features/usage/usage-page.tsx';
+// ── logs (log studio) ──
+import { LogStudioPage } from './features/logs/log-studio-page.tsx';
+// ──
 import { createQueryClient } from './lib/api/query-client.ts';
 import { ThemeProvider } from './lib/theme.tsx';
 
@@ -65,6 +68,9 @@ const router = createBrowserRouter([
           { path: 'backends/new', element: <BackendEditorPage /> },
           { path: 'backends/:id', element: <BackendEditorPage key="edit" /> },
           { path: 'usage', element: <UsagePage /> },
+          // ── logs (log studio) ──
+          { path: 'logs', element: <LogStudioPage /> },
+          // ──
           { path: 'settings', element: <SettingsPage /> },
           { path: '*', element: <NotFoundPage /> },
         ],

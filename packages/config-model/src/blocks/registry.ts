@@ -10,6 +10,8 @@ import { prometheusRemoteWriteBackend } from './backends/prometheus-remote-write
 import { metricsDropBlock } from './metrics/drop.ts';
 import { metricsDropLabelsBlock } from './metrics/drop-labels.ts';
 import { metricsKeepOnlyBlock } from './metrics/keep-only.ts';
+// ── logs (log studio) ──
+import { logBlockTypes } from './logs/index.ts';
 
 export const blockTypes: readonly BlockType[] = [
   // ── backends (presets) ──
@@ -22,6 +24,8 @@ export const blockTypes: readonly BlockType[] = [
   metricsDropBlock as unknown as BlockType,
   metricsKeepOnlyBlock as unknown as BlockType,
   metricsDropLabelsBlock as unknown as BlockType,
+  // ── logs (log studio) ──
+  ...logBlockTypes,
 ];
 
 export function blockType(type: string): BlockType | undefined {

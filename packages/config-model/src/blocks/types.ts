@@ -53,6 +53,8 @@ export interface SignalRendering {
    * such a backend its own branch pipeline fed by a forward connector.
    */
   exporterProcessors?: string[];
+  /** Receivers (connectors) this block adds to the signal's pipelines, e.g. a count connector feeding metrics. */
+  receivers?: string[];
 }
 
 /**
@@ -72,6 +74,12 @@ export interface RenderedBlock {
    * shown to the user and written as comments above the rendered configuration.
    */
   requirements?: string[];
+  /**
+   * Whole pipelines the block adds, by pipeline id (`logs/<id>`). `receivers: 'same'` takes the receivers of
+   * the signal's main pipeline, so the new pipeline sees a copy of what the main one receives (e.g. to count
+   * lines before the main pipeline drops them).
+   */
+  extraPipelines?: Record<string, { receivers: string[] | 'same'; processors?: string[]; exporters: string[] }>;
 }
 
 export interface BlockType<S extends TSchema = TSchema> {

@@ -1,5 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Nullable, Timestamp, Uuid } from './common.ts';
+import { PriceModel } from '../prices.ts';
+import { LogAiSettings } from './logs.ts';
 
 export const roles = ['owner', 'admin', 'editor', 'viewer'] as const;
 export type Role = (typeof roles)[number];
@@ -115,6 +117,10 @@ export const OrgSettings = Type.Object(
     opamp_token_days: Type.Integer({ minimum: 1, maximum: 3650, default: 365 }),
     deployment_default_soak_seconds: Type.Integer({ minimum: 0, maximum: 86400, default: 30 }),
     base_config_yaml: Nullable(Type.String({ maxLength: 1_000_000 })),
+    // ── logs (log studio) ──
+    prices: Type.Optional(Nullable(PriceModel)),
+    log_ai: Type.Optional(Nullable(LogAiSettings)),
+    // ──
   },
   { additionalProperties: false },
 );

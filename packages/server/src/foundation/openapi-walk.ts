@@ -474,6 +474,12 @@ export const factories: Record<string, Factory> = {
       }),
     );
   },
+  // ── logs (log studio) ──
+  '/api/v1/logs/samples': async (ctx) =>
+    idOf(
+      await post(ctx, '/api/v1/logs/samples', { name: 'fixture sample', content: 'fixture line 1\nfixture line 2\n' }),
+    ),
+  // ──
   // A member of the org: its owner.
   '/api/v1/orgs/{org_id}/members': async (ctx) => ctx.ownerUserId,
   // ── usage ── an uploaded dashboard (a connector would call out to a server).

@@ -37,7 +37,7 @@ let viewerKey: string;
  * POSTs that compute without changing anything (validation, dry-run, diff). A viewer may be allowed
  * to call them, but only if the org's rows, audit log included, stay exactly as they were.
  */
-const READ_ONLY_POST = /\/(validate|validation|dry-run|dryrun|diff|preview|render)$/;
+const READ_ONLY_POST = /\/(validate|validation|dry-run|dryrun|diff|preview|render|patterns)$/;
 
 before(async () => {
   fg = await startTestFlowgate();

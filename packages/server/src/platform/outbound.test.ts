@@ -65,3 +65,12 @@ test('no redirects, a size limit and a deadline', async () => {
   assert.equal(await codeOf(allowed.request({ url: silent, timeoutMs: 300 })), 'OUTBOUND_TIMEOUT');
   assert.equal(await codeOf(allowed.request({ url: 'http://127.0.0.1:1/' })), 'OUTBOUND_UNREACHABLE');
 });
+
+test('a header with a line break (a bad token in a secret) is a clear error, and nothing is sent', async () => {
+  const allowed = createOutbound({ allowPrivateTargets: true });
+  let calls = 0;
+  const url = await serve((_q, r) => (calls++, r.end('{}')));
+  const bad = allowed.request({ url, headers: { authorization: 'Bearer abc\nX-Injected: 1' } });
+  assert.equal(await codeOf(bad), 'OUTBOUND_INVALID_REQUEST');
+  assert.equal(calls, 0);
+});

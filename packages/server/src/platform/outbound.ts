@@ -17,7 +17,8 @@ export type OutboundErrorCode =
   | 'OUTBOUND_TIMEOUT'
   | 'OUTBOUND_UNREACHABLE'
   | 'OUTBOUND_RESPONSE_TOO_LARGE'
-  | 'OUTBOUND_REDIRECT';
+  | 'OUTBOUND_REDIRECT'
+  | 'OUTBOUND_INVALID_REQUEST';
 
 export class OutboundError extends Error {
   constructor(
@@ -142,6 +143,19 @@ export function createOutbound(opts: { allowPrivateTargets: boolean; timeoutMs?:
     const timeoutMs = req.timeoutMs ?? opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const maxBytes = req.maxBytes ?? DEFAULT_MAX_BYTES;
     const client = url.protocol === 'https:' ? https : http;
+    // A header value comes from the caller's settings or secrets: a line break in a token must be a clear
+    // error, not an exception from inside the HTTP client.
+    for (const [name, value] of Object.entries(req.headers ?? {})) {
+      try {
+        http.validateHeaderName(name);
+        http.validateHeaderValue(name, value);
+      } catch {
+        throw new OutboundError(
+          'OUTBOUND_INVALID_REQUEST',
+          `The ${name} header is not valid HTTP (a control character or line break in a token or setting?)`,
+        );
+      }
+    }
     return new Promise<OutboundResponse>((resolve, reject) => {
       let settled = false;
       const finish = (err: Error | null, res?: OutboundResponse) => {

@@ -369,6 +369,56 @@ export const testIds = {
     usedByRow: 'usage-used-by-row', // data-kind
     usedByLink: 'usage-used-by-link',
   },
+  // ── logs (log studio) ──
+  logs: {
+    nav: 'nav-logs',
+    page: 'logs-page',
+    sourcePaste: 'logs-source-paste',
+    sourceUpload: 'logs-source-upload',
+    sourceSaved: 'logs-source-saved',
+    sourceGateway: 'logs-source-gateway',
+    content: 'logs-content',
+    format: 'logs-format',
+    window: 'logs-window',
+    file: 'logs-file',
+    savedSelect: 'logs-saved-select',
+    gatewaySelect: 'logs-gateway-select',
+    mine: 'logs-mine',
+    sourceError: 'logs-source-error',
+    summary: 'logs-summary',
+    notes: 'logs-notes',
+    patterns: 'logs-patterns',
+    patternRow: 'logs-pattern-row', // data-id, data-template, data-action
+    detail: 'logs-pattern-detail',
+    variableRow: 'logs-variable-row', // data-index, data-name
+    action: 'logs-action', // data-kind
+    oneIn: 'logs-one-in',
+    severity: 'logs-severity',
+    variableSelect: 'logs-variable-select',
+    metricAttribute: 'logs-metric-attribute', // data-index, aria-pressed
+    suggest: 'logs-suggest',
+    suggestion: 'logs-suggestion',
+    acceptSuggestion: 'logs-accept-suggestion',
+    actions: 'logs-actions',
+    actionRow: 'logs-action-row', // data-kind, data-pattern
+    removeAction: 'logs-remove-action',
+    redactAll: 'logs-redact-all',
+    config: 'logs-config',
+    configError: 'logs-config-error',
+    preview: 'logs-preview',
+    previewResult: 'logs-preview-result',
+    previewError: 'logs-preview-error',
+    savedShare: 'logs-saved-share',
+    savedPerDay: 'logs-saved-per-day',
+    usd: 'logs-usd', // data-backend
+    previewPattern: 'logs-preview-pattern',
+    saveTemplate: 'logs-save-template',
+    templateName: 'logs-template-name',
+    templateTarget: 'logs-template-target',
+    templateSave: 'logs-template-save',
+    prices: 'logs-prices',
+  },
+  // ──
 } as const;
 
 /**

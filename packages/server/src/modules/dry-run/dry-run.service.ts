@@ -40,6 +40,21 @@ export interface DryRunPipeline {
   signal: OtlpSignal;
   pipeline: string;
   processors: string[];
+  /** Receivers of a pipeline of a runPlan plan: DRY_RUN_RECEIVER (the sample) or connector ids; default the sample. */
+  receivers?: string[];
+  /** Exporters: DRY_RUN_SINK (compared output) or connector ids; default the sink. */
+  exporters?: string[];
+}
+
+/** In a runPlan plan: the receiver the sample arrives on, and the exporter whose output is returned. */
+export const DRY_RUN_RECEIVER = 'otlp';
+export const DRY_RUN_SINK = 'sink';
+
+/** A plan built by a caller (the log studio's preview): pipelines by id, processors and connectors. */
+export interface DryRunPlan {
+  pipelines: DryRunPipeline[];
+  processors: Obj;
+  connectors?: Obj;
 }
 
 function sampleData(sample: DryRunSample | undefined): OtlpData {
@@ -115,14 +130,11 @@ export function dryRunPlan(
   return { pipelines: out, processors, notes };
 }
 
-export function dryRunCollectorConfig(
-  plan: { pipelines: DryRunPipeline[]; processors: Obj },
-  receiverPort: number,
-  sinkPort: number,
-): string {
+export function dryRunCollectorConfig(plan: DryRunPlan, receiverPort: number, sinkPort: number): string {
   return stringify({
     receivers: { otlp: { protocols: { http: { endpoint: `127.0.0.1:${receiverPort}` } } } },
     processors: plan.processors,
+    ...(plan.connectors && Object.keys(plan.connectors).length ? { connectors: plan.connectors } : {}),
     exporters: {
       [EXPORTER_ID]: {
         endpoint: `http://127.0.0.1:${sinkPort}`,
@@ -139,8 +151,12 @@ export function dryRunCollectorConfig(
       telemetry: { metrics: { level: 'none' }, logs: { level: 'warn' } },
       pipelines: Object.fromEntries(
         plan.pipelines.map((p) => [
-          p.signal,
-          { receivers: ['otlp'], processors: p.processors, exporters: [EXPORTER_ID] },
+          p.receivers || p.exporters ? p.pipeline : p.signal,
+          {
+            receivers: p.receivers ?? [DRY_RUN_RECEIVER],
+            processors: p.processors,
+            exporters: (p.exporters ?? [DRY_RUN_SINK]).map((e) => (e === DRY_RUN_SINK ? EXPORTER_ID : e)),
+          },
         ]),
       ),
     },
@@ -207,7 +223,7 @@ export function createDryRunService(deps: {
   const timeoutMs = deps.timeoutMs ?? DRY_RUN_TIMEOUT_MS;
   const log = deps.logger.child({ component: 'dry-run' });
 
-  async function execute(bin: string, plan: ReturnType<typeof dryRunPlan>, input: OtlpData, deadline: number) {
+  async function execute(bin: string, plan: DryRunPlan, inputs: OtlpData[], deadline: number) {
     const dir = await mkdtemp(join(tmpdir(), 'flowgate-dry-run-'));
     let sink: OtlpSink | null = null;
     let child: CollectorChild | null = null;
@@ -235,16 +251,19 @@ export function createDryRunService(deps: {
           },
         );
       }
-      for (const signal of signalsIn(input)) {
-        if (!plan.pipelines.some((p) => p.signal === signal)) continue;
-        const res = await fetch(`http://127.0.0.1:${receiverPort}${signalPaths[signal]}`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ [signalRootKeys[signal]]: input[signalRootKeys[signal]] }),
-          signal: AbortSignal.timeout(timeLeft(deadline)),
-        });
-        const text = await res.text();
-        if (!res.ok) notes.push(`The collector answered ${res.status} for the ${signal} sample: ${text.slice(0, 500)}`);
+      for (const input of inputs) {
+        for (const signal of signalsIn(input)) {
+          if (!plan.pipelines.some((p) => p.signal === signal)) continue;
+          const res = await fetch(`http://127.0.0.1:${receiverPort}${signalPaths[signal]}`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ [signalRootKeys[signal]]: input[signalRootKeys[signal]] }),
+            signal: AbortSignal.timeout(timeLeft(deadline)),
+          });
+          const text = await res.text();
+          if (!res.ok)
+            notes.push(`The collector answered ${res.status} for the ${signal} sample: ${text.slice(0, 500)}`);
+        }
       }
       // Export is synchronous, so the output is in; a short quiet period guards against stragglers.
       while (sink.idleMs() < 150) {
@@ -267,19 +286,45 @@ export function createDryRunService(deps: {
     }
   }
 
+  function binaryOrFail(): string {
+    const bin = collectorBinary(deps.config);
+    if (!bin)
+      throw new AppError(
+        'DRY_RUN_UNAVAILABLE',
+        'Dry-run needs the gateway collector binary, which is not built here: ' +
+          'run `npm run gateway:build` (or set FLOWGATE_GATEWAY_BIN_DIR)',
+      );
+    return bin;
+  }
+
   return {
     get active() {
       return limiter.active;
     },
-    async run(scope: OrgScope, templateId: string, body: { version?: number; sample?: DryRunSample }) {
-      const version = await deps.templates.versionRow(scope, templateId, body.version);
-      const bin = collectorBinary(deps.config);
-      if (!bin)
+    /**
+     * Runs a plan built by the caller (pipelines with connectors and several exporters) on sample
+     * telemetry sent as several requests; the same time limit, slots and clean-up as a template dry-run.
+     */
+    async runPlan(
+      plan: DryRunPlan,
+      inputs: OtlpData[],
+    ): Promise<{ output: OtlpData; notes: string[]; duration_ms: number }> {
+      const bin = binaryOrFail();
+      const started = Date.now();
+      const job = limiter.tryRun(() => execute(bin, plan, inputs, started + timeoutMs));
+      if (!job)
         throw new AppError(
           'DRY_RUN_UNAVAILABLE',
-          'Dry-run needs the gateway collector binary, which is not built here: ' +
-            'run `npm run gateway:build` (or set FLOWGATE_GATEWAY_BIN_DIR)',
+          `${DRY_RUN_CONCURRENCY} dry-runs are already running; try again in a few seconds`,
+          undefined,
+          { 'Retry-After': '5' },
         );
+      const { output, notes } = await job;
+      return { output, notes, duration_ms: Date.now() - started };
+    },
+    async run(scope: OrgScope, templateId: string, body: { version?: number; sample?: DryRunSample }) {
+      const version = await deps.templates.versionRow(scope, templateId, body.version);
+      const bin = binaryOrFail();
       const input = sampleData(body.sample);
       const plan = dryRunPlan(version.config_yaml, signalsIn(input));
       if (plan.pipelines.length === 0) {
@@ -298,7 +343,7 @@ export function createDryRunService(deps: {
         );
       }
       const started = Date.now();
-      const job = limiter.tryRun(() => execute(bin, plan, input, started + timeoutMs));
+      const job = limiter.tryRun(() => execute(bin, plan, [input], started + timeoutMs));
       if (!job)
         throw new AppError(
           'DRY_RUN_UNAVAILABLE',

@@ -3,6 +3,7 @@ import { Suspense } from 'react';
 import { NavLink, Outlet } from 'react-router-dom';
 import {
   IconDashboard,
+  IconFlow,
   IconKey,
   IconRocket,
   IconSearch,
@@ -30,6 +31,9 @@ const nav = [
   // ── backend presets ──
   { to: '/backends', label: 'Backends', icon: IconBackend, testId: testIds.backends.nav },
   { to: '/usage', label: 'Usage', icon: IconSearch, testId: testIds.nav.usage },
+  // ── logs (log studio) ──
+  { to: '/logs', label: 'Log studio', icon: IconFlow, testId: testIds.logs.nav },
+  // ──
   { to: '/tokens', label: 'Registration tokens', icon: IconKey, testId: testIds.nav.tokens },
   { to: '/settings', label: 'Settings', icon: IconSettings, testId: testIds.nav.settings },
 ];

@@ -53,6 +53,22 @@ import type {
   CreateApiKeyBody as CreateApiKeyBodySchema,
   CreateUserBody as CreateUserBodySchema,
   CreateOrgBody as CreateOrgBodySchema,
+  // ── logs (log studio) ──
+  CreateLogSampleBody as CreateLogSampleBodySchema,
+  CreateLogSampleResult as CreateLogSampleResultSchema,
+  LogPattern as LogPatternSchema,
+  LogSampleSummary as LogSampleSummarySchema,
+  MinePatternsBody as MinePatternsBodySchema,
+  MinePatternsResult as MinePatternsResultSchema,
+  PreviewLogsBody as PreviewLogsBodySchema,
+  PreviewLogsResult as PreviewLogsResultSchema,
+  PriceModel as PriceModelSchema,
+  PriceSource as PriceSourceSchema,
+  RenderLogBlocksResult as RenderLogBlocksResultSchema,
+  SaveLogTemplateResult as SaveLogTemplateResultSchema,
+  SuggestBody as SuggestBodySchema,
+  Suggestion as SuggestionSchema,
+  // ──
 } from '@flowgate/config-model';
 
 export type {
@@ -123,3 +139,20 @@ export type DeploymentStrategy = Static<typeof DeploymentStrategySchema>;
 export type DeploymentTargetState = Static<typeof DeploymentTargetStateSchema>;
 export type CreateDeploymentBody = Static<typeof CreateDeploymentBodySchema>;
 export type GatewayDeploymentHistoryEntry = Static<typeof GatewayDeploymentHistoryEntrySchema>;
+
+// ── logs (log studio) ──
+export type CreateLogSampleBody = Static<typeof CreateLogSampleBodySchema>;
+export type CreateLogSampleResult = Static<typeof CreateLogSampleResultSchema>;
+export type LogPattern = Static<typeof LogPatternSchema>;
+export type LogSampleSummary = Static<typeof LogSampleSummarySchema>;
+export type MinePatternsBody = Static<typeof MinePatternsBodySchema>;
+export type MinePatternsResult = Static<typeof MinePatternsResultSchema>;
+export type PreviewLogsBody = Static<typeof PreviewLogsBodySchema>;
+export type PreviewLogsResult = Static<typeof PreviewLogsResultSchema>;
+export type PriceModel = Static<typeof PriceModelSchema>;
+export type PriceSource = Static<typeof PriceSourceSchema>;
+export type RenderLogBlocksResult = Static<typeof RenderLogBlocksResultSchema>;
+export type SaveLogTemplateResult = Static<typeof SaveLogTemplateResultSchema>;
+export type SuggestBody = Static<typeof SuggestBodySchema>;
+export type Suggestion = Static<typeof SuggestionSchema>;
+// ──

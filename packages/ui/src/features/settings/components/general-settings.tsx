@@ -13,7 +13,7 @@ import { testIds } from '../../../lib/testids.ts';
 import { useCan, useOrgId } from '../../auth/hooks/session.tsx';
 import { settingsApi, settingsKeys } from '../api/settings-api.ts';
 
-type NumberField = Exclude<keyof OrgSettings, 'base_config_yaml'>;
+type NumberField = Exclude<keyof OrgSettings, 'base_config_yaml' | 'prices' | 'log_ai'>;
 
 const numberFields: { key: NumberField; label: string; hint: string; min: number; max: number }[] = [
   {

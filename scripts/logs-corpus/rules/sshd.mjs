@@ -1,0 +1,35 @@
+// OpenSSH 9.2 through rsyslog: the `Mon dd hh:mm:ss host program[pid]:` header is stripped. Each template is
+// one logit()/verbose()/error() format; the ` [preauth]` suffix the pre-authentication process adds makes a
+// template of its own, as do "invalid user" and the other constant variants of a message.
+export default {
+  program: 'sshd',
+  header: /^[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d gw-eu-1 (?:sshd\[\d+\]|rsyslogd): /,
+  templates: [
+    'Connection from <*> port <*> on <*> port <*> rdomain <*>',
+    'Accepted key <*> <*> found at <*>',
+    'Connection closed by invalid user <*> <*> port <*> [preauth]',
+    'Connection closed by authenticating user <*> <*> port <*> [preauth]',
+    'Connection closed by <*> port <*> [preauth]',
+    'Connection closed by <*> port <*>',
+    'Invalid user <*> from <*> port <*>',
+    'error: Could not get shadow information for <*>',
+    'Failed password for invalid user <*> from <*> port <*> ssh2',
+    'Failed password for <*> from <*> port <*> ssh2',
+    'Failed publickey for <*> from <*> port <*> ssh2: <*> <*>',
+    'Starting session: command for <*> from <*> port <*> id <*>',
+    'Received disconnect from <*> port <*>: disconnected by user',
+    'Postponed publickey for <*> from <*> port <*> ssh2 [preauth]',
+    'Disconnected from user <*> <*> port <*>',
+    'Accepted publickey for <*> from <*> port <*> ssh2: <*> <*>',
+    'Close session: user <*> from <*> port <*> id <*>',
+    'error: kex_exchange_identification: Connection closed by remote host',
+    'error: kex_exchange_identification: banner line contains invalid characters',
+    'error: kex_exchange_identification: client sent invalid protocol identifier "<**>"',
+    'banner exchange: Connection from <*> port <*>: invalid format',
+    'Unable to negotiate with <*> port <*>: no matching cipher found. Their offer: <*> [preauth]',
+    'User <*> not allowed because account is locked',
+    'Server listening on <*> port <*>.',
+    'Received signal <*>; terminating.',
+    '[origin software="rsyslogd" <**>] start',
+  ],
+};
