@@ -19,3 +19,6 @@ export { datadogSites, datadogIntakeBase } from './blocks/backends/datadog.ts';
 export * from './schemas/backends.ts';
 // ── gateway install ──
 export * from './schemas/gateway-install.ts';
+// ── events, webhooks, alert rules ──
+export * from './schemas/domain-events.ts';
+export * from './schemas/webhooks.ts';

@@ -34,6 +34,17 @@ import { backendRoutes } from './modules/backends/backends.routes.ts';
 // ── gateway install ──
 import { createGatewayInstallService } from './modules/gateway-install/gateway-install.service.ts';
 import { gatewayInstallRoutes } from './modules/gateway-install/gateway-install.routes.ts';
+// ── events, webhooks, alert rules ──
+import { deriveKey } from './platform/crypto.ts';
+import { createOutbound } from './platform/outbound.ts';
+import { createOutboxRelay, type OutboxRelay } from './modules/events/outbox-relay.ts';
+import { eventLogRoutes } from './modules/events/event-log.routes.ts';
+import { createDeliveryWorker, type DeliveryWorker } from './modules/webhooks/delivery-worker.ts';
+import { createWebhooksService } from './modules/webhooks/webhooks.service.ts';
+import { webhookRoutes } from './modules/webhooks/webhooks.routes.ts';
+import { createAlertEngine, type AlertEngine } from './modules/alerts/alert-engine.ts';
+import { createAlertRulesService } from './modules/alerts/alerts.service.ts';
+import { alertRoutes } from './modules/alerts/alerts.routes.ts';
 
 export interface FeatureDeps {
   config: FlowgateConfig;
@@ -56,13 +67,20 @@ export interface Features {
   secrets: SecretsService;
   dryRun: DryRunService;
   backends: BackendsService;
+  // ── events, webhooks, alert rules ──
+  outbox: OutboxRelay;
+  webhookWorker: DeliveryWorker;
+  alertEngine: AlertEngine;
   attach(server: Server): void;
 }
 
 export async function registerFeatures(app: App, deps: FeatureDeps): Promise<Features> {
   // ── templates, validation, secrets, dry-run ──
   const secrets = createSecretsService({ db: deps.db, secret: deps.config.secret });
-  const templates = createTemplatesService({ db: deps.db, bus: deps.bus });
+  // ── events, webhooks, alert rules ── the outbox relay: every domain event reaches SSE and webhooks through it.
+  const outbox = createOutboxRelay({ db: deps.db, bus: deps.bus, logger: deps.logger });
+  const eventsRecorded = () => outbox.kick();
+  const templates = createTemplatesService({ db: deps.db, bus: deps.bus, eventsRecorded });
   const validation = createValidationService({ db: deps.db, config: deps.config, secrets, logger: deps.logger });
   const dryRun = createDryRunService({ config: deps.config, templates, logger: deps.logger });
   // ${secret:NAME} is resolved only in what is sent to a gateway; configs shown back mask the values.
@@ -86,6 +104,7 @@ export async function registerFeatures(app: App, deps: FeatureDeps): Promise<Fea
     logger: deps.logger,
     resolveConfig,
     validate,
+    eventsRecorded,
   });
   const opamp = createOpampAdapter({
     db: deps.db,
@@ -136,6 +155,47 @@ export async function registerFeatures(app: App, deps: FeatureDeps): Promise<Fea
   // ── gateway install ──
   const install = createGatewayInstallService({ config: deps.config, logger: deps.logger });
   await gatewayInstallRoutes(app, { install, publicUrl: deps.config.publicUrl });
+  // ── events, webhooks, alert rules ──
+  const encryptionKey = deriveKey(deps.config.secret, 'encryption');
+  const webhookOutbound = createOutbound({
+    // FLOWGATE_WEBHOOK_ALLOW_PRIVATE allows private targets for webhooks only.
+    allowPrivateTargets: deps.config.webhookAllowPrivate,
+    timeoutMs: deps.config.webhookTimeoutSeconds * 1000,
+  });
+  const webhookWorker = createDeliveryWorker({
+    db: deps.db,
+    outbound: webhookOutbound,
+    logger: deps.logger,
+    encryptionKey,
+    secretValue: (scope, name) => secrets.value(scope, name),
+    publicUrl: deps.config.publicUrl,
+    retryBaseMs: deps.config.webhookRetryBaseSeconds * 1000,
+    timeoutMs: deps.config.webhookTimeoutSeconds * 1000,
+  });
+  const webhooks = createWebhooksService({
+    db: deps.db,
+    encryptionKey,
+    outbound: webhookOutbound,
+    secretNames: (scope) => secrets.names(scope),
+    kickRelay: eventsRecorded,
+    kickWorker: () => webhookWorker.kick(),
+  });
+  const alertEngine = createAlertEngine({ db: deps.db, logger: deps.logger, eventsRecorded });
+  // Alert rules first: the alerts they record are published by the next pass, like any event.
+  outbox.addConsumer((sql, events) => alertEngine.onEvents(sql, events));
+  outbox.addConsumer((sql, events) => webhooks.enqueueFor(sql, events));
+  outbox.afterCommit(() => webhookWorker.kick());
+  outbox.start();
+  webhookWorker.start();
+  alertEngine.start();
+  deps.onClose(async () => {
+    await alertEngine.stop();
+    await outbox.stop();
+    await webhookWorker.stop();
+  });
+  await webhookRoutes(app, { webhooks, publicUrl: deps.config.publicUrl });
+  await alertRoutes(app, { alerts: createAlertRulesService({ db: deps.db }) });
+  await eventLogRoutes(app, { db: deps.db, publicUrl: deps.config.publicUrl });
   // ──
   return {
     opamp,
@@ -146,6 +206,9 @@ export async function registerFeatures(app: App, deps: FeatureDeps): Promise<Fea
     secrets,
     dryRun,
     backends,
+    outbox,
+    webhookWorker,
+    alertEngine,
     attach(server) {
       opamp.attach(server);
     },

@@ -139,6 +139,11 @@ export function createSecretsService(deps: { db: Db; secret: string }) {
       );
     },
 
+    /** One secret's value (null when the org has no such secret), for a caller that must send it (usage connectors). */
+    async value(scope: OrgScope, name: string): Promise<string | null> {
+      return (await values(scope, [name])).get(name) ?? null;
+    },
+
     /** The org's secret values in the forms they can take inside YAML, for masking. */
     async knownSecretValues(scope: OrgScope): Promise<string[]> {
       const out = new Set<string>();
