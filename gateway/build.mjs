@@ -9,8 +9,9 @@
 //        (`npm run gateway:build` from the repository root)
 //
 // Built binaries are cached under ${FLOWGATE_GATEWAY_CACHE:-~/.cache/flowgate/gateway}/<key>/,
-// where <key> is a SHA-256 over the manifest, the wrapper module's go.mod/go.sum/*.go, the
-// `go version` output and this script's build recipe. A cache hit only links the binaries
+// where <key> is a SHA-256 over the manifest, the wrapper module's go.mod/go.sum/*.go, every
+// file of our own components (gateway/components/**), the `go version` output and this script's
+// build recipe. A cache hit only links the binaries
 // into gateway/dist. --force rebuilds. At the end the component catalogue
 // (packages/config-model/src/gen/component-catalogue.ts) is regenerated, or only verified
 // with --check-catalogue (the default when CI=true).
@@ -27,6 +28,7 @@ import { fileURLToPath } from 'node:url';
 const GATEWAY_DIR = path.dirname(fileURLToPath(import.meta.url));
 const MANIFEST = path.join(GATEWAY_DIR, 'builder-config.yaml');
 const SUPERVISOR_DIR = path.join(GATEWAY_DIR, 'supervisor');
+const COMPONENTS_DIR = path.join(GATEWAY_DIR, 'components');
 const DIST_DIR = path.join(GATEWAY_DIR, 'dist');
 const OCB_WORK_DIR = path.join(GATEWAY_DIR, '.build');
 const COLLECTOR_NAME = 'otelcol-flowgate';
@@ -140,7 +142,21 @@ function cacheKey(goVer) {
     .filter((f) => f.endsWith('.go'))
     .sort();
   for (const f of goFiles) add(`supervisor/${f}`, fs.readFileSync(path.join(SUPERVISOR_DIR, f)));
+  for (const f of componentFiles()) add(`components/${f}`, fs.readFileSync(path.join(COMPONENTS_DIR, f)));
   return h.digest('hex').slice(0, 32);
+}
+
+/**
+ * Every file of our own components (gateway/components/**: go.mod, go.sum, *.go, metadata.yaml,
+ * testdata), relative and sorted, so that any change to them rebuilds the collector.
+ */
+function componentFiles() {
+  if (!fs.existsSync(COMPONENTS_DIR)) return [];
+  return fs
+    .readdirSync(COMPONENTS_DIR, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(COMPONENTS_DIR, path.join(e.parentPath, e.name)).split(path.sep).join('/'))
+    .sort();
 }
 
 function haveBinaries(dir) {

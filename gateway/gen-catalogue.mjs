@@ -51,7 +51,12 @@ function manifestEntries() {
   for (const kind of KINDS) {
     for (const entry of manifest[kind] ?? []) {
       const gomod = String(entry.gomod).trim().replace(/\s+/g, ' ');
-      byKind.get(kind).push({ gomod, importPath: entry.import ? String(entry.import) : gomod.split(' ')[0] });
+      byKind.get(kind).push({
+        gomod,
+        importPath: entry.import ? String(entry.import) : gomod.split(' ')[0],
+        // A local module (our own components, gateway/components/): its metadata.yaml is read there.
+        localPath: entry.path ? path.resolve(GATEWAY_DIR, String(entry.path)) : null,
+      });
     }
   }
   return byKind;
@@ -62,7 +67,8 @@ const manifestModulesOf = (entriesByKind) =>
 
 let gomodcache;
 /** The component's metadata.yaml (mdatagen) from the Go module cache, downloading the module if needed. */
-function componentMetadata({ gomod, importPath }) {
+function componentMetadata({ gomod, importPath, localPath }) {
+  if (localPath) return parseYaml(fs.readFileSync(path.join(localPath, 'metadata.yaml'), 'utf8'));
   const [mod, version] = gomod.split(' ');
   const escape = (s) => s.replace(/[A-Z]/g, (c) => `!${c.toLowerCase()}`);
   gomodcache ??= execFileSync('go', ['env', 'GOMODCACHE'], { encoding: 'utf8' }).trim();

@@ -12,9 +12,13 @@ import {
   AgentConfigMapSchema,
   AgentConfigFileSchema,
   AgentCapability,
+  AvailableComponentsSchema,
+  ComponentDetailsSchema,
+  customCapabilities,
   type ServerToAgent,
   type ComponentHealth,
 } from '@flowgate/opamp';
+import { createHash } from 'node:crypto';
 
 const kv = (key: string, value: string) =>
   create(KeyValueSchema, { key, value: create(AnyValueSchema, { value: { case: 'stringValue', value } }) });
@@ -36,6 +40,24 @@ export interface TestAgentOptions {
   answer?: (config: string) => string | null | Promise<string | null>;
   /** Reports this as its effective config (then whatever it applies); implies ReportsEffectiveConfig. */
   effectiveConfig?: string;
+  /** Reported available components by kind (e.g. {processors: ['batch', 'flowgate_measure']}). */
+  components?: Record<string, string[]>;
+  /** OpAMP custom capabilities it announces (e.g. io.flowgate.measure). */
+  customCapabilities?: string[];
+}
+
+function availableComponents(kinds: Record<string, string[]>) {
+  return create(AvailableComponentsSchema, {
+    components: Object.fromEntries(
+      Object.entries(kinds).map(([kind, types]) => [
+        kind,
+        create(ComponentDetailsSchema, {
+          subComponentMap: Object.fromEntries(types.map((t) => [t, create(ComponentDetailsSchema, {})])),
+        }),
+      ]),
+    ),
+    hash: createHash('sha256').update(JSON.stringify(kinds)).digest(),
+  });
 }
 
 export class TestAgent {
@@ -135,6 +157,8 @@ export class TestAgent {
       health: this.health,
       remoteConfigStatus: this.remoteConfigStatus(),
       effectiveConfig: this.effectiveConfigMessage(),
+      ...(this.opts.components ? { availableComponents: availableComponents(this.opts.components) } : {}),
+      ...(this.opts.customCapabilities ? { customCapabilities: customCapabilities(this.opts.customCapabilities) } : {}),
     });
   }
 

@@ -45,7 +45,7 @@ export const errorCatalogue = {
   PAYLOAD_TOO_LARGE: {
     status: 413,
     message: 'The request body is too large',
-    description: 'Bodies are limited (1 MiB for JSON, 4 MiB for OpAMP messages).',
+    description: 'Bodies are limited (1 MiB for JSON, 16 MiB for usage source uploads, 4 MiB for OpAMP messages).',
   },
   UNSUPPORTED_MEDIA_TYPE: {
     status: 415,
@@ -236,6 +236,98 @@ export const errorCatalogue = {
       'The install script bakes in the URL gateways reach the server at: FLOWGATE_PUBLIC_URL, else the ' +
       "request's Host and X-Forwarded-Proto, which must then form a plain http(s) URL.",
   },
+  // ── inventory ──
+  SNAPSHOT_TIMEOUT: {
+    status: 504,
+    message: 'The gateway did not answer the snapshot request in time',
+    description:
+      'The gateway received no matching records, or did not answer, within the capture time (timeout_s) ' +
+      'plus a grace period. Send telemetry through the pipeline, or ask for another pipeline or position.',
+  },
+  SNAPSHOT_FAILED: {
+    status: 502,
+    message: 'The gateway could not take the snapshot',
+    description:
+      'The gateway answered the snapshot request with an error (its text is in the message), for example ' +
+      'a pipeline or position that does not exist in its configuration.',
+  },
+  // ── usage ──
+  OUTBOUND_TARGET_FORBIDDEN: {
+    status: 400,
+    message: 'The URL may not be called from this Flowgate',
+    description:
+      'Outbound calls are http(s) only, carry no credentials in the URL and never go to private, loopback or ' +
+      'link-local addresses (checked on the resolved address) unless the instance sets ' +
+      'FLOWGATE_ALLOW_PRIVATE_TARGETS=true.',
+  },
+  OUTBOUND_TIMEOUT: {
+    status: 504,
+    message: 'The remote server did not answer in time',
+    description: 'An outbound request (usage connector) passed its deadline; the source keeps its earlier results.',
+  },
+  OUTBOUND_UNREACHABLE: {
+    status: 502,
+    message: 'The remote server could not be reached',
+    description: 'Name resolution or the connection failed; check the URL. The source keeps its earlier results.',
+  },
+  OUTBOUND_RESPONSE_TOO_LARGE: {
+    status: 502,
+    message: 'The remote server answered more than Flowgate reads',
+    description: 'Outbound answers are size-limited (32 MiB); the source keeps its earlier results.',
+  },
+  OUTBOUND_REDIRECT: {
+    status: 502,
+    message: 'The remote server answered with a redirect',
+    description: 'Redirects are not followed (they could lead into a private network): configure the final URL.',
+  },
+  USAGE_CONTENT_MALFORMED: {
+    status: 400,
+    message: 'The uploaded content is not valid JSON or YAML',
+    description: 'details carries the line and column of the first syntax error; nothing was stored.',
+  },
+  USAGE_NOT_A_DASHBOARD: {
+    status: 400,
+    message: 'The content is not a Grafana dashboard',
+    description:
+      'A dashboard upload is Grafana dashboard JSON (classic: panels or rows; v2 schema: spec.elements), the ' +
+      'API envelope {dashboard, meta}, or an array of them; nothing was stored.',
+  },
+  USAGE_DASHBOARD_EMPTY: {
+    status: 400,
+    message: 'The dashboard has no panels',
+    description: 'A dashboard without panels reads no metric: nothing was stored.',
+  },
+  USAGE_NOT_A_RULE_FILE: {
+    status: 400,
+    message: 'The content is not a Prometheus rule file',
+    description:
+      'A rule upload is YAML with "groups:" (Prometheus, Mimir, Thanos) or PrometheusRule resources, one or ' +
+      'several documents; nothing was stored.',
+  },
+  USAGE_TOKEN_SECRET_MISSING: {
+    status: 400,
+    message: 'The token secret does not exist in this organization',
+    description: 'token_secret names a Flowgate secret (PUT /api/v1/secrets) holding the connector token.',
+  },
+  USAGE_CONNECTOR_UNAUTHORIZED: {
+    status: 502,
+    message: 'The remote server refused the token',
+    description:
+      'The connector answered 401 or 403: check the service-account token in the secret and its permissions.',
+  },
+  USAGE_CONNECTOR_NOT_FOUND: {
+    status: 502,
+    message: 'The remote server does not serve the expected API at this URL',
+    description: 'The connector answered 404: check the base URL (and its path prefix, e.g. /prometheus for Mimir).',
+  },
+  USAGE_CONNECTOR_BAD_RESPONSE: {
+    status: 502,
+    message: 'The remote server answered something that is not the expected API',
+    description:
+      'An unexpected status, HTML or a body that is not the documented JSON: the URL probably points at ' +
+      'another service. The source keeps its earlier results.',
+  },
+  // ──
   // ── events, webhooks, alert rules ──
   WEBHOOK_NOT_FOUND: {
     status: 404,

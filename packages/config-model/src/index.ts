@@ -19,6 +19,16 @@ export { datadogSites, datadogIntakeBase } from './blocks/backends/datadog.ts';
 export * from './schemas/backends.ts';
 // ── gateway install ──
 export * from './schemas/gateway-install.ts';
+// ── prices (reduce) ──
+export * from './prices.ts';
+// ── inventory ──
+export * from './schemas/inventory.ts';
+export * from './measure/inject.ts';
+export * from './measure/messages.ts';
+export * from './measure/mask-otlp.ts';
+// ── usage ──
+export * from './schemas/usage.ts';
+// ──
 // ── events, webhooks, alert rules ──
 export * from './schemas/domain-events.ts';
 export * from './schemas/webhooks.ts';

@@ -56,3 +56,10 @@ export {
   agentCapabilityNames,
   serverCapabilityNames,
 } from './capabilities.ts';
+export {
+  customCapabilities,
+  customMessage,
+  announcedCustomCapabilities,
+  CUSTOM_CAPABILITY_RE,
+  MAX_CUSTOM_CAPABILITIES,
+} from './custom-messages.ts';

@@ -34,9 +34,19 @@ import { backendRoutes } from './modules/backends/backends.routes.ts';
 // ── gateway install ──
 import { createGatewayInstallService } from './modules/gateway-install/gateway-install.service.ts';
 import { gatewayInstallRoutes } from './modules/gateway-install/gateway-install.routes.ts';
+// ── inventory ──
+import { MEASURE_CAPABILITY } from '@flowgate/config-model';
+import { createCustomMessages } from './opamp/custom-messages.ts';
+import { createInventoryService, type InventoryService } from './modules/inventory/inventory.service.ts';
+import { createSnapshotService } from './modules/inventory/snapshots.service.ts';
+import { inventoryRoutes } from './modules/inventory/inventory.routes.ts';
+// ── usage ──
+import { createUsageService, type UsageService } from './modules/usage/usage.service.ts';
+import { usageRoutes } from './modules/usage/usage.routes.ts';
+import { createAnalysisPool } from './modules/usage/analysis-pool.ts';
+import { createOutbound } from './platform/outbound.ts';
 // ── events, webhooks, alert rules ──
 import { deriveKey } from './platform/crypto.ts';
-import { createOutbound } from './platform/outbound.ts';
 import { createOutboxRelay, type OutboxRelay } from './modules/events/outbox-relay.ts';
 import { eventLogRoutes } from './modules/events/event-log.routes.ts';
 import { createDeliveryWorker, type DeliveryWorker } from './modules/webhooks/delivery-worker.ts';
@@ -67,6 +77,8 @@ export interface Features {
   secrets: SecretsService;
   dryRun: DryRunService;
   backends: BackendsService;
+  inventory: InventoryService;
+  usage: UsageService;
   // ── events, webhooks, alert rules ──
   outbox: OutboxRelay;
   webhookWorker: DeliveryWorker;
@@ -87,6 +99,33 @@ export async function registerFeatures(app: App, deps: FeatureDeps): Promise<Fea
   const resolveConfig = (scope: OrgScope, files: Record<string, string>) => secrets.resolveSecrets(scope, files);
   const validate = (scope: OrgScope, yaml: string, gatewayIds: string[]) =>
     validation.validate(scope, { config_yaml: yaml, gateway_ids: gatewayIds });
+  // ──
+
+  // ── inventory: edge measurement over OpAMP custom messages ──
+  const customMessages = createCustomMessages({ bus: deps.bus, logger: deps.logger });
+  const inventory = createInventoryService({
+    db: deps.db,
+    logger: deps.logger,
+    retentionDays: deps.config.inventoryRetentionDays,
+  });
+  const snapshots = createSnapshotService({
+    db: deps.db,
+    bus: deps.bus,
+    customMessages,
+    logger: deps.logger,
+    secretValues: (scope) => secrets.knownSecretValues(scope),
+  });
+  customMessages.handle(MEASURE_CAPABILITY, (from, msg) => {
+    if (msg.type === 'summary') return inventory.onSummary(from, msg.data);
+    if (msg.type === 'snapshot.response') return snapshots.onResponse(from, msg.data);
+    deps.logger.debug({ gateway: from.gatewayId, type: msg.type }, 'unknown io.flowgate.measure message type');
+  });
+  inventory.start();
+  deps.onClose(() => {
+    inventory.stop();
+    snapshots.close();
+    customMessages.close();
+  });
   // ──
 
   const gateways = createGatewaysService({
@@ -119,6 +158,7 @@ export async function registerFeatures(app: App, deps: FeatureDeps): Promise<Fea
     replicaTimeoutSeconds: deps.config.replicaTimeoutSeconds,
     onRemoteConfigStatus: (e) => deployments.onRemoteConfigStatus(e),
     onGatewayOnline: (orgId, gatewayId) => deployments.onGatewayMatched(orgId, gatewayId),
+    customMessages,
   });
   const unsubscribeTags = deps.bus.subscribe(redisChannels.events, (e) => {
     if (e.type === 'gateway.tags_changed')
@@ -158,8 +198,8 @@ export async function registerFeatures(app: App, deps: FeatureDeps): Promise<Fea
   // ── events, webhooks, alert rules ──
   const encryptionKey = deriveKey(deps.config.secret, 'encryption');
   const webhookOutbound = createOutbound({
-    // FLOWGATE_WEBHOOK_ALLOW_PRIVATE allows private targets for webhooks only.
-    allowPrivateTargets: deps.config.webhookAllowPrivate,
+    // FLOWGATE_ALLOW_PRIVATE_TARGETS for every outbound call, FLOWGATE_WEBHOOK_ALLOW_PRIVATE for webhooks only.
+    allowPrivateTargets: deps.config.allowPrivateTargets || deps.config.webhookAllowPrivate,
     timeoutMs: deps.config.webhookTimeoutSeconds * 1000,
   });
   const webhookWorker = createDeliveryWorker({
@@ -197,6 +237,24 @@ export async function registerFeatures(app: App, deps: FeatureDeps): Promise<Fea
   await alertRoutes(app, { alerts: createAlertRulesService({ db: deps.db }) });
   await eventLogRoutes(app, { db: deps.db, publicUrl: deps.config.publicUrl });
   // ──
+  await inventoryRoutes(app, { inventory, snapshots }); // ── inventory ──
+  // ── usage ──
+  const usage = createUsageService({
+    db: deps.db,
+    outbound: createOutbound({
+      allowPrivateTargets: deps.config.allowPrivateTargets,
+      timeoutMs: deps.config.outboundTimeoutSeconds * 1000,
+    }),
+    pool: createAnalysisPool(),
+    logger: deps.logger,
+    refreshMinutes: deps.config.usageRefreshMinutes,
+    secretValue: (scope, name) => secrets.value(scope, name),
+    inventoryMetricNames: (scope) => inventory.metricNames(scope),
+  });
+  usage.start();
+  deps.onClose(() => usage.stop());
+  await usageRoutes(app, { usage });
+  // ──
   return {
     opamp,
     gateways,
@@ -206,6 +264,8 @@ export async function registerFeatures(app: App, deps: FeatureDeps): Promise<Fea
     secrets,
     dryRun,
     backends,
+    inventory,
+    usage,
     outbox,
     webhookWorker,
     alertEngine,

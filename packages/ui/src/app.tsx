@@ -20,6 +20,7 @@ import { TokensPage } from './features/tokens/tokens-page.tsx';
 // ── backend presets ──
 import { BackendsPage } from './features/backends/backends-page.tsx';
 import { BackendEditorPage } from './features/backends/backend-editor-page.tsx';
+import { UsagePage } from './features/usage/usage-page.tsx';
 import { createQueryClient } from './lib/api/query-client.ts';
 import { ThemeProvider } from './lib/theme.tsx';
 
@@ -63,6 +64,7 @@ const router = createBrowserRouter([
           { path: 'backends', element: <BackendsPage /> },
           { path: 'backends/new', element: <BackendEditorPage /> },
           { path: 'backends/:id', element: <BackendEditorPage key="edit" /> },
+          { path: 'usage', element: <UsagePage /> },
           { path: 'settings', element: <SettingsPage /> },
           { path: '*', element: <NotFoundPage /> },
         ],

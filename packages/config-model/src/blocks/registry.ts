@@ -6,6 +6,10 @@ import { googleCloudBackend } from './backends/googlecloud.ts';
 import { grafanaCloudBackend } from './backends/grafana-cloud.ts';
 import { otlpBackend } from './backends/otlp.ts';
 import { prometheusRemoteWriteBackend } from './backends/prometheus-remote-write.ts';
+// ── metrics (reduce) ──
+import { metricsDropBlock } from './metrics/drop.ts';
+import { metricsDropLabelsBlock } from './metrics/drop-labels.ts';
+import { metricsKeepOnlyBlock } from './metrics/keep-only.ts';
 
 export const blockTypes: readonly BlockType[] = [
   // ── backends (presets) ──
@@ -14,6 +18,10 @@ export const blockTypes: readonly BlockType[] = [
   grafanaCloudBackend as unknown as BlockType,
   prometheusRemoteWriteBackend as unknown as BlockType,
   otlpBackend as unknown as BlockType,
+  // ── metrics (reduce) ──
+  metricsDropBlock as unknown as BlockType,
+  metricsKeepOnlyBlock as unknown as BlockType,
+  metricsDropLabelsBlock as unknown as BlockType,
 ];
 
 export function blockType(type: string): BlockType | undefined {

@@ -17,6 +17,7 @@ export const componentCatalogue = {
     { type: "batch", aliases: [], module: "go.opentelemetry.io/collector/processor/batchprocessor v0.158.0", stability: { logs: "Beta", metrics: "Beta", traces: "Beta" } },
     { type: "cumulative_to_delta", aliases: ["cumulativetodelta"], module: "github.com/open-telemetry/opentelemetry-collector-contrib/processor/cumulativetodeltaprocessor v0.158.0", stability: { metrics: "Beta" } },
     { type: "filter", aliases: [], module: "github.com/open-telemetry/opentelemetry-collector-contrib/processor/filterprocessor v0.158.0", stability: { logs: "Alpha", metrics: "Alpha", traces: "Alpha" } },
+    { type: "flowgate_measure", aliases: [], module: "github.com/flowgate/flowgate/gateway/components/flowgatemeasureprocessor v0.0.0", stability: { logs: "Alpha", metrics: "Alpha", traces: "Alpha" } },
     { type: "groupbyattrs", aliases: [], module: "github.com/open-telemetry/opentelemetry-collector-contrib/processor/groupbyattrsprocessor v0.158.0", stability: { logs: "Beta", metrics: "Beta", traces: "Beta" } },
     { type: "memory_limiter", aliases: [], module: "go.opentelemetry.io/collector/processor/memorylimiterprocessor v0.158.0", stability: { logs: "Beta", metrics: "Beta", traces: "Beta" } },
     { type: "metrics_transform", aliases: ["metricstransform"], module: "github.com/open-telemetry/opentelemetry-collector-contrib/processor/metricstransformprocessor v0.158.0", stability: { metrics: "Beta" } },

@@ -193,6 +193,11 @@ export const GatewayDetail = Type.Composite([
       non_identifying: Type.Record(Type.String(), Type.String()),
     }),
     capabilities: Type.Array(Type.String()),
+    custom_capabilities: Type.Optional(
+      Type.Array(Type.String(), {
+        description: 'OpAMP custom capabilities the agent announced, e.g. io.flowgate.measure (edge measurement)',
+      }),
+    ),
     component_health: Nullable(Type.Unknown()),
     remote_config: RemoteConfigStatus,
     effective_config_yaml: Nullable(Type.String()),

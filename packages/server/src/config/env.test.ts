@@ -33,3 +33,30 @@ test('the per-agent OpAMP message budget defaults to a burst of 60, then 10 per 
     },
   );
 });
+
+// ── usage ──
+test('outbound targets: private ones are refused unless FLOWGATE_ALLOW_PRIVATE_TARGETS=true; bad values are reported', () => {
+  const base = loadConfig({ FLOWGATE_DATA_DIR: dir() });
+  assert.equal(base.allowPrivateTargets, false);
+  assert.equal(base.usageRefreshMinutes, 60);
+  assert.equal(base.outboundTimeoutSeconds, 15);
+  assert.equal(
+    loadConfig({ FLOWGATE_DATA_DIR: dir(), FLOWGATE_ALLOW_PRIVATE_TARGETS: 'true' }).allowPrivateTargets,
+    true,
+  );
+  assert.throws(
+    () =>
+      loadConfig({
+        FLOWGATE_DATA_DIR: dir(),
+        FLOWGATE_ALLOW_PRIVATE_TARGETS: 'yes',
+        FLOWGATE_USAGE_REFRESH_MINUTES: '-1',
+        FLOWGATE_OUTBOUND_TIMEOUT_SECONDS: 'soon',
+      }),
+    (err: unknown) => {
+      assert.ok(err instanceof ConfigError);
+      assert.equal(err.problems.length, 3, err.message);
+      assert.match(err.message, /FLOWGATE_ALLOW_PRIVATE_TARGETS must be true or false/);
+      return true;
+    },
+  );
+});

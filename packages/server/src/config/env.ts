@@ -22,6 +22,16 @@ export interface FlowgateConfig {
   opampMessageBudget: { burst: number; perSecond: number };
   /** A replica that has not said it is alive for this long is taken for dead (its WebSocket gateways: disconnected). */
   replicaTimeoutSeconds: number;
+  /** Days of inventory history kept (hourly points of the edge measurement). */
+  inventoryRetentionDays: number;
+  // ── usage ──
+  /** Outbound requests (usage connectors, later webhooks) may target private, loopback and link-local addresses. */
+  allowPrivateTargets: boolean;
+  /** Connector usage sources (Grafana, Prometheus rules) are read again this often. */
+  usageRefreshMinutes: number;
+  /** Deadline of one outbound request. */
+  outboundTimeoutSeconds: number;
+  // ──
   // ── events, webhooks ──
   /** FLOWGATE_WEBHOOK_ALLOW_PRIVATE: webhooks (only) may call private, loopback and link-local targets. */
   webhookAllowPrivate: boolean;
@@ -98,6 +108,30 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): FlowgateConfig
     60,
     problems,
   );
+  const inventoryRetentionDays = parsePositive(
+    'FLOWGATE_INVENTORY_RETENTION_DAYS',
+    env.FLOWGATE_INVENTORY_RETENTION_DAYS,
+    30,
+    problems,
+  );
+  // ── usage ──
+  const allowPrivateRaw = (env.FLOWGATE_ALLOW_PRIVATE_TARGETS ?? '').trim().toLowerCase();
+  if (allowPrivateRaw && !['true', 'false'].includes(allowPrivateRaw))
+    problems.push(`FLOWGATE_ALLOW_PRIVATE_TARGETS must be true or false, got "${env.FLOWGATE_ALLOW_PRIVATE_TARGETS}"`);
+  const allowPrivateTargets = allowPrivateRaw === 'true';
+  const usageRefreshMinutes = parsePositive(
+    'FLOWGATE_USAGE_REFRESH_MINUTES',
+    env.FLOWGATE_USAGE_REFRESH_MINUTES,
+    60,
+    problems,
+  );
+  const outboundTimeoutSeconds = parsePositive(
+    'FLOWGATE_OUTBOUND_TIMEOUT_SECONDS',
+    env.FLOWGATE_OUTBOUND_TIMEOUT_SECONDS,
+    15,
+    problems,
+  );
+  // ──
   // ── events, webhooks ──
   const webhookPrivateRaw = (env.FLOWGATE_WEBHOOK_ALLOW_PRIVATE ?? '').trim().toLowerCase();
   if (webhookPrivateRaw && !['true', 'false'].includes(webhookPrivateRaw))
@@ -158,6 +192,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): FlowgateConfig
     uiDir: env.FLOWGATE_UI_DIR || null,
     opampMessageBudget,
     replicaTimeoutSeconds,
+    inventoryRetentionDays,
+    allowPrivateTargets,
+    usageRefreshMinutes,
+    outboundTimeoutSeconds,
     webhookAllowPrivate: webhookPrivateRaw === 'true',
     webhookRetryBaseSeconds,
     webhookTimeoutSeconds,

@@ -494,6 +494,18 @@ export const factories: Record<string, Factory> = {
   },
   // A member of the org: its owner.
   '/api/v1/orgs/{org_id}/members': async (ctx) => ctx.ownerUserId,
+  // ── usage ── an uploaded dashboard (a connector would call out to a server).
+  '/api/v1/usage/sources': async (ctx) => {
+    if (!has(ctx, 'POST', '/api/v1/usage/sources')) return null;
+    const dashboard = { title: 'Fixture', panels: [{ id: 1, title: 'Up', targets: [{ expr: 'sum by (job) (up)' }] }] };
+    return idOf(
+      await post(ctx, '/api/v1/usage/sources', {
+        kind: 'grafana_dashboard',
+        name: `fixture-${randomUUID().slice(0, 6)}`,
+        content: JSON.stringify(dashboard),
+      }),
+    );
+  },
 };
 
 /** Any other collection with a POST taking JSON: try creating one from the schema. */

@@ -45,6 +45,10 @@ import { bearerOf } from './bearer.ts';
 import { createLastSeenBatcher } from './last-seen.ts';
 import { createGatewayPatchBatcher } from '../modules/gateways/patch-batcher.ts';
 import { descriptionOf, healthTree, hex, storable } from './translate.ts';
+import { hasMeasureComponent } from '@flowgate/config-model';
+import { announcedCustomCapabilities } from '@flowgate/opamp';
+import type { CustomMessages } from './custom-messages.ts';
+import { createWireHashes, forGateway, type ResolvedConfig } from './measure-injection.ts';
 
 const Cap = {
   AcceptsRemoteConfig: 0x2n,
@@ -78,6 +82,8 @@ export interface OpampContext {
    */
   reconnectOnly?: boolean;
   baseUrl: string;
+  /** The id of the gateway token it was admitted with (its messages are stored only while it is valid). */
+  tokenJti?: string | null;
 }
 
 export interface RemoteConfigStatusEvent {
@@ -102,9 +108,15 @@ interface AgentState {
   descriptionKey: string | null;
   availableComponentsHash: string | null;
   ownMetricsOfferHash: string | null;
-  /** Hash sent on this connection; not re-sent until the desired config changes. */
+  /** Hash sent on this connection (as sent: see measure-injection.ts); not re-sent until it changes. */
   sentHash: string | null;
-  desired: { files: Record<string, string>; hash: string } | null;
+  desired: ResolvedConfig | null;
+  /** The hash the agent last reported, as it reported it (reportedHash is the configuration's). */
+  reportedWire: string | null;
+  /** Its build has the flowgate_measure processor (available components); null: not reported yet. */
+  measure: boolean | null;
+  /** OpAMP custom capabilities it announced; null: none announced yet. */
+  customCapabilities: string[] | null;
   /** The desired config as stored (secrets unresolved), to remember it once APPLIED. */
   desiredStored: DesiredConfig | null;
   /** undefined: not loaded (read from the database only when a recovery needs it). */
@@ -134,6 +146,8 @@ export interface OpampAdapterDeps {
   resolveConfig?: (scope: OrgScope, files: Record<string, string>) => Promise<Record<string, string>>;
   onRemoteConfigStatus?: (e: RemoteConfigStatusEvent) => Promise<void> | void;
   onGatewayOnline?: (orgId: string, gatewayId: string) => Promise<void> | void;
+  /** Custom messages (OpAMP custom capabilities) to and from the features that own them. */
+  customMessages?: CustomMessages;
   maxMessageBytes?: number;
   /**
    * Messages one agent (one gateway token, or one instance_uid under a registration token) may send:
@@ -279,7 +293,13 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
       if (!row) return { ok: false as const, status: 401, message: 'invalid OpAMP token' };
       return {
         ok: true as const,
-        context: { orgId: row.org_id, gatewayId: row.id, registrationTokenId: null, baseUrl },
+        context: {
+          orgId: row.org_id,
+          gatewayId: row.id,
+          registrationTokenId: null,
+          baseUrl,
+          tokenJti: row.opamp_token_jti,
+        },
       };
     } catch (err) {
       log.warn({ err: (err as Error).message }, 'admission failed: database unavailable');
@@ -397,6 +417,9 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
       ownMetricsOfferHash: row.own_metrics_offer_hash,
       sentHash: null,
       desired: null,
+      reportedWire: null,
+      measure: row.available_components ? hasMeasureComponent(row.available_components) : null,
+      customCapabilities: row.custom_capabilities ?? null,
       desiredStored: null,
       appliedConfig: row.applied_config,
       appliedHash: row.applied_config_hash,
@@ -449,17 +472,31 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
     };
   }
 
-  /** Resolved files per (org, stored desired config): secrets resolved once for a whole batch. */
-  const resolvedCache = new Map<string, Promise<{ files: Record<string, string>; hash: string }>>();
-  function resolveDesired(orgId: string, desired: NonNullable<GatewayRow['desired_config']>, storedHash?: string) {
+  /**
+   * Resolved files per (org, stored desired config, whether the gateway measures): secrets resolved and
+   * the measurement processors injected once for a whole batch.
+   */
+  const resolvedCache = new Map<string, Promise<ResolvedConfig>>();
+  const wireHashes = createWireHashes();
+  function resolveDesired(
+    orgId: string,
+    desired: NonNullable<GatewayRow['desired_config']>,
+    measure: boolean | null,
+    storedHash?: string,
+  ) {
     // The stored hash names the stored config; without it (a fallback built here) its text does.
-    const key = storedHash ? `${orgId}\n#${storedHash}` : `${orgId}\n${JSON.stringify(desired.files)}`;
+    const config = storedHash ? `#${storedHash}` : JSON.stringify(desired.files);
+    const key = `${orgId}\n${measure ? 'measure' : 'plain'}\n${config}`;
     let p = resolvedCache.get(key);
     if (!p) {
-      p = resolveConfig(systemScope(orgId), desired.files).then((files) => ({
-        files,
-        hash: hex(configHash(Object.fromEntries(Object.entries(files).map(([k, v]) => [k, { body: v }])))),
-      }));
+      p = resolveConfig(systemScope(orgId), desired.files).then((files) => {
+        const resolved = forGateway(
+          { files, hash: hex(configHash(Object.fromEntries(Object.entries(files).map(([k, v]) => [k, { body: v }])))) },
+          measure === true,
+        );
+        wireHashes.remember(resolved);
+        return resolved;
+      });
       p.catch(() => resolvedCache.delete(key));
       resolvedCache.set(key, p);
       // Short-lived: a changed secret must take effect on the next push.
@@ -506,7 +543,7 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
       state.desiredStored = row.desired_config_hash ? (configs.get(row.desired_config_hash) ?? null) : null;
       try {
         state.desired = state.desiredStored
-          ? await resolveDesired(state.orgId, state.desiredStored, row.desired_config_hash!)
+          ? await resolveDesired(state.orgId, state.desiredStored, state.measure, row.desired_config_hash!)
           : null;
       } catch (err) {
         // e.g. a secret the config references was deleted: this gateway keeps what it runs; the others proceed.
@@ -522,15 +559,36 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
   function remoteConfigFor(state: AgentState): ServerToAgent['remoteConfig'] {
     const d = state.desired;
     if (!d || (state.capabilities & Cap.AcceptsRemoteConfig) === 0n) return undefined;
-    if (d.hash === state.reportedHash || d.hash === state.sentHash || d.hash === state.failedHash) return undefined;
-    state.sentHash = d.hash;
+    // Running it already: what it reported is what we would send (before it reported on this connection,
+    // the stored report of the configuration stands for it).
+    const running = state.reportedWire !== null ? d.wire.hash === state.reportedWire : d.hash === state.reportedHash;
+    if (running || d.wire.hash === state.sentHash || d.hash === state.failedHash) return undefined;
+    state.sentHash = d.wire.hash;
     const configMap: Record<string, ReturnType<typeof create<typeof AgentConfigFileSchema>>> = {};
-    for (const [name, body] of Object.entries(d.files))
+    for (const [name, body] of Object.entries(d.wire.files))
       configMap[name] = create(AgentConfigFileSchema, { body: Buffer.from(body), contentType: 'text/yaml' });
     return create(AgentRemoteConfigSchema, {
       config: create(AgentConfigMapSchema, { configMap }),
-      configHash: Buffer.from(d.hash, 'hex'),
+      configHash: Buffer.from(d.wire.hash, 'hex'),
     });
+  }
+
+  /**
+   * The gateway's build gained or lost the measurement processor (its available components changed, or
+   * were reported for the first time): what it should receive changes with it (sent in this reply).
+   */
+  async function measureChanged(state: AgentState, measure: boolean) {
+    if (state.measure === measure) return;
+    state.measure = measure;
+    if (!state.desiredStored || !state.desired) return;
+    try {
+      state.desired = await resolveDesired(state.orgId, state.desiredStored, measure, state.desired.hash);
+    } catch (err) {
+      log.warn(
+        { gateway: state.gatewayId, err: (err as Error).message },
+        'desired config cannot be resolved; not sent',
+      );
+    }
   }
 
   function ownMetricsOffer(state: AgentState, ctx: OpampContext): ServerToAgent['connectionSettings'] {
@@ -586,7 +644,7 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
             template_id: null,
             version: null,
           };
-    const resolved = await resolveDesired(state.orgId, fallback);
+    const resolved = await resolveDesired(state.orgId, fallback, state.measure);
     if (resolved.hash === failedHash) return;
     const what =
       fallback === state.appliedConfig
@@ -800,6 +858,12 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
       patch.health = healthTree(msg.health);
       significant = true;
     }
+    const announced = announcedCustomCapabilities(msg);
+    if (announced && JSON.stringify(announced) !== JSON.stringify(state.customCapabilities)) {
+      state.customCapabilities = announced;
+      patch.custom_capabilities = announced;
+      significant = true;
+    }
     if (msg.effectiveConfig?.configMap) {
       const files = msg.effectiveConfig.configMap.configMap;
       const names = Object.keys(files).sort((a, b) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b)));
@@ -815,6 +879,7 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
           patch.available_components = componentsView(msg.availableComponents.components);
           patch.available_components_hash = h;
           significant = true;
+          await measureChanged(state, hasMeasureComponent(patch.available_components));
         }
       } else if (h && h !== state.availableComponentsHash) {
         flags |= ReportAvailableComponents;
@@ -823,9 +888,13 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
     let rcsEvent: RemoteConfigStatusEvent | null = null;
     if (msg.remoteConfigStatus) {
       const status = rcsName[msg.remoteConfigStatus.status] ?? 'UNSET';
-      const h = msg.remoteConfigStatus.lastRemoteConfigHash.length
+      const wire = msg.remoteConfigStatus.lastRemoteConfigHash.length
         ? hex(msg.remoteConfigStatus.lastRemoteConfigHash)
         : null;
+      state.reportedWire = wire;
+      // The configuration's hash, as stored and as deployments know it (measure-injection.ts).
+      const h =
+        wire === null ? null : wire === state.desired?.wire.hash ? state.desired.hash : wireHashes.logical(wire);
       const error = storable(msg.remoteConfigStatus.errorMessage) || null;
       if (status !== state.reportedStatus || h !== state.reportedHash || isNew) {
         const changed = status !== state.reportedStatus || h !== state.reportedHash;
@@ -923,6 +992,20 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
         void Promise.resolve(deps.onGatewayOnline?.(state.orgId, state.gatewayId)).catch(() => undefined);
     }
 
+    if (msg.customMessage && deps.customMessages) {
+      await deps.customMessages.received(
+        {
+          orgId: state.orgId,
+          gatewayId: state.gatewayId,
+          transport: conn.transport,
+          credential: ctx.registrationTokenId
+            ? { kind: 'registration_token', id: ctx.registrationTokenId }
+            : { kind: 'gateway_token', jti: ctx.tokenJti ?? null },
+        },
+        msg.customMessage,
+      );
+    }
+
     if (state.refreshing) await state.refreshing;
     if (state.pendingRestart && state.capabilities & Cap.AcceptsRestartCommand) {
       state.pendingRestart = false;
@@ -938,6 +1021,7 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
       capabilities: isNew ? SERVER_CAPABILITIES : 0n,
       remoteConfig: remoteConfigFor(state),
       connectionSettings: ownMetricsOffer(state, ctx),
+      customMessage: deps.customMessages?.take(state.gatewayId, state.customCapabilities),
     });
   }
 
@@ -956,6 +1040,7 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
   }
 
   async function handleCommand(raw: Record<string, unknown>) {
+    if (deps.customMessages?.onCommand(raw)) return;
     const cmd = raw as unknown as GatewayCommand;
     if (cmd.type === 'registration_token_revoked') {
       const admittedWith = (s: AgentState) => s.registrationTokenId === cmd.registration_token_id;
@@ -1011,6 +1096,14 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
     }
   }
   const unsubscribe = bus.subscribe(redisChannels.commands, (m) => void handleCommand(m));
+  deps.customMessages?.attach({
+    websocket(gatewayId, capability) {
+      const s = wsByGateway.get(gatewayId);
+      const conn = s?.conn;
+      if (!conn || !s.customCapabilities?.includes(capability)) return null;
+      return (customMessage) => conn.send(create(ServerToAgentSchema, { customMessage }));
+    },
+  });
 
   // HTTP agents that stopped polling: forget their state and mark them disconnected.
   /**

@@ -10,6 +10,9 @@ export const advisoryLocks = {
 export const redisChannels = {
   events: 'flowgate:events',
   commands: 'flowgate:commands',
+  // ── inventory ──
+  /** Snapshot responses, from the replica holding the gateway to the one whose request waits. */
+  inventorySnapshots: 'flowgate:inventory:snapshots',
 } as const;
 
 export const redisKeys = {

@@ -11,9 +11,13 @@ import {
   AgentConfigMapSchema,
   AgentConfigFileSchema,
   ComponentHealthSchema,
+  AvailableComponentsSchema,
+  ComponentDetailsSchema,
+  customCapabilities,
   type ServerToAgent,
   type AgentToServerInit,
 } from '@flowgate/opamp';
+import { createHash } from 'node:crypto';
 
 export function kv(key: string, value: string) {
   return create(KeyValueSchema, { key, value: create(AnyValueSchema, { value: { case: 'stringValue', value } }) });
@@ -24,6 +28,20 @@ export function description(hostName: string, serviceName = 'otelcol-flowgate', 
     identifyingAttributes: [kv('service.name', serviceName), kv('service.version', version)],
     nonIdentifyingAttributes: [kv('host.name', hostName), kv('os.type', 'linux')],
   });
+}
+
+/** AvailableComponents as a collector reports them: {receivers: {otlp: …}, processors: {…}, …}. */
+export function availableComponents(kinds: Record<string, string[]>) {
+  const components = Object.fromEntries(
+    Object.entries(kinds).map(([kind, types]) => [
+      kind,
+      create(ComponentDetailsSchema, {
+        subComponentMap: Object.fromEntries(types.map((t) => [t, create(ComponentDetailsSchema, {})])),
+      }),
+    ]),
+  );
+  const hash = createHash('sha256').update(JSON.stringify(kinds)).digest();
+  return create(AvailableComponentsSchema, { components, hash });
 }
 
 export class SimAgent {
@@ -128,11 +146,22 @@ export class AutoAgent extends SimAgent {
   effective = '';
   readonly configs: { hash: string; body: string; ok: boolean }[] = [];
 
+  /** Reported with every full state when set: available components by kind, custom capabilities. */
+  components: Record<string, string[]> | undefined;
+  customCapabilities: string[] | undefined;
+
   constructor(
-    opts: ConstructorParameters<typeof SimAgent>[0] & { hostName: string; fails?: (body: string) => string | null },
+    opts: ConstructorParameters<typeof SimAgent>[0] & {
+      hostName: string;
+      fails?: (body: string) => string | null;
+      components?: Record<string, string[]>;
+      customCapabilities?: string[];
+    },
   ) {
     super(opts);
     this.hostName = opts.hostName;
+    this.components = opts.components;
+    this.customCapabilities = opts.customCapabilities;
     const fails = opts.fails ?? (() => null);
     this.client['opts'].onConnect = () => void this.sendFull().catch(() => undefined);
     const deliver = this.client['opts'].onMessage!;
@@ -195,6 +224,8 @@ export class AutoAgent extends SimAgent {
         status: this.status,
         errorMessage: this.error,
       }),
+      ...(this.components ? { availableComponents: availableComponents(this.components) } : {}),
+      ...(this.customCapabilities ? { customCapabilities: customCapabilities(this.customCapabilities) } : {}),
       ...(this.effective
         ? {
             effectiveConfig: create(EffectiveConfigSchema, {

@@ -14,9 +14,10 @@ export type Permission =
   | 'secrets:write'
   | 'members:write'
   | 'apikeys:write'
-  | 'audit:read';
+  | 'audit:read'
+  | 'usage:write'; // usage sources: add, refresh, remove — editor
 
-const editorPermissions: Permission[] = ['gateways:write', 'templates:write', 'deployments:write'];
+const editorPermissions: Permission[] = ['gateways:write', 'templates:write', 'deployments:write', 'usage:write'];
 const adminPermissions: Permission[] = [
   ...editorPermissions,
   'gateways:admin',

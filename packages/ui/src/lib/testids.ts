@@ -29,6 +29,7 @@ export const testIds = {
     templates: 'nav-templates',
     deployments: 'nav-deployments',
     tokens: 'nav-tokens',
+    usage: 'nav-usage',
     settings: 'nav-settings',
   },
   header: {
@@ -308,6 +309,65 @@ export const testIds = {
     platforms: 'gateway-install-platforms',
     options: 'gateway-install-options',
     supervisorInstall: 'gateway-install-supervisor-panel-command',
+  },
+  // ── inventory (edge measurement) ──
+  inventory: {
+    tab: 'agent-tab-inventory',
+    panel: 'inventory-panel',
+    /** The gateway's measurement state: data-status = reporting | waiting | unsupported. */
+    status: 'inventory-status',
+    /** Why there is nothing to show: data-reason = unsupported | waiting. */
+    empty: 'inventory-empty',
+    search: 'inventory-metric-search',
+    metricsTable: 'inventory-metrics-table',
+    /** One metric: data-name, data-series. */
+    metricRow: 'inventory-metric-row',
+    /** One label chip of a metric row: data-name, data-distinct. */
+    metricLabel: 'inventory-metric-label',
+    metricsMore: 'inventory-metrics-more',
+    logsTable: 'inventory-logs-table',
+    logRow: 'inventory-log-row',
+    /** The gateway page's bytes in → out card. */
+    bytesCard: 'agent-bytes-card',
+    bytesChart: 'agent-bytes-chart',
+    /** One pipeline's flow: data-name, data-signal, data-bytes-in, data-bytes-out (per minute). */
+    pipelineRow: 'inventory-pipeline-row',
+    reduction: 'inventory-reduction',
+    dashboardBytes: 'dashboard-bytes-card',
+    dashboardBytesChart: 'dashboard-bytes-chart',
+    /** One signal's totals on the dashboard: data-signal. */
+    dashboardSignal: 'dashboard-bytes-signal',
+  },
+  // ── usage ──
+  usage: {
+    page: 'usage-page',
+    addSource: 'usage-add-source',
+    sourcesTable: 'usage-sources-table',
+    sourceRow: 'usage-source-row', // data-id, data-name, data-status
+    sourceStatus: 'usage-source-status',
+    sourceError: 'usage-source-error',
+    sourceProblems: 'usage-source-problems',
+    sourceVariables: 'usage-source-variables',
+    sourceRefresh: 'usage-source-refresh',
+    sourceDelete: 'usage-source-delete',
+    dialogKind: 'usage-dialog-kind', // data-kind on each option
+    dialogName: 'usage-dialog-name',
+    dialogFile: 'usage-dialog-file',
+    dialogContent: 'usage-dialog-content',
+    dialogUrl: 'usage-dialog-url',
+    dialogTokenSecret: 'usage-dialog-token-secret',
+    dialogSubmit: 'usage-dialog-submit',
+    dialogError: 'usage-dialog-error',
+    metricsTable: 'usage-metrics-table',
+    metricsSearch: 'usage-metrics-search',
+    metricsFilter: 'usage-metrics-filter', // data-filter: all | true | false | unknown
+    metricsCount: 'usage-metrics-count',
+    metricsMore: 'usage-metrics-more',
+    metricRow: 'usage-metric-row', // data-name, data-used
+    metricLabels: 'usage-metric-labels',
+    metricDetail: 'usage-metric-detail',
+    usedByRow: 'usage-used-by-row', // data-kind
+    usedByLink: 'usage-used-by-link',
   },
 } as const;
 

@@ -46,7 +46,9 @@ const backendCount = async () => (await fg.db.query('SELECT id FROM backends')).
 test('the catalogue lists every preset with its JSON schema, secret fields marked, and defaults', async () => {
   const r = await api(fg, viewer.token).get('/api/v1/blocks');
   assert.equal(r.status, 200);
-  const types = r.body.items.map((b: { type: string }) => b.type);
+  const types = r.body.items
+    .filter((b: { category: string }) => b.category === 'backend')
+    .map((b: { type: string }) => b.type);
   assert.deepEqual(types, [
     'backend.datadog',
     'backend.googlecloud',
@@ -54,7 +56,7 @@ test('the catalogue lists every preset with its JSON schema, secret fields marke
     'backend.prometheus_remote_write',
     'backend.otlp',
   ]);
-  const dd = r.body.items[0];
+  const dd = r.body.items.find((b: { type: string }) => b.type === 'backend.datadog');
   assert.equal(dd.schema.properties.api_key_secret['x-flowgate-secret'], true);
   assert.equal(dd.schema.additionalProperties, false);
   assert.equal(dd.defaults.site, 'datadoghq.com');

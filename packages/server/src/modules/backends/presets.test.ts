@@ -24,11 +24,12 @@ const problems = (type: string, config: unknown, signals: BlockInstance['signals
   checkBlock(type, config, { secretNames: secrets, signals }).problems.map((p) => `${p.code} ${p.path}`);
 
 test('every block type has a schema that rejects unknown fields, defaults that fit it, and a title', () => {
-  assert.equal(blockTypes.length, 5);
+  assert.equal(blockTypes.filter((b) => b.category === 'backend').length, 5, 'five backend presets');
   for (const b of blockTypes) {
     assert.equal((b.schema as { additionalProperties?: boolean }).additionalProperties, false, b.type);
     assert.ok(b.title && b.description, b.type);
-    assert.match(b.type, /^backend\.[a-z_]+$/);
+    assert.match(b.type, /^[a-z]+\.[a-z_]+$/);
+    if (b.category === 'backend') assert.match(b.type, /^backend\.[a-z_]+$/);
   }
 });
 

@@ -209,6 +209,7 @@ export function createGatewaysService(deps: {
       ip_address: row.ip_address,
       description: row.description ?? { identifying: {}, non_identifying: {} },
       capabilities: agentCapabilityNames(BigInt(row.capabilities)),
+      custom_capabilities: row.custom_capabilities ?? [],
       component_health: row.health ?? null,
       remote_config: rcView(row),
       effective_config_yaml: masked(row.effective_config, secretValues),

@@ -47,6 +47,8 @@ export interface GatewayRow {
   applied_config_hash: string | null;
   config_recovery: string | null;
   config_recovery_at: Date | null;
+  /** OpAMP custom capabilities the agent announced (e.g. io.flowgate.measure); null: none yet. */
+  custom_capabilities?: string[] | null;
 }
 
 export interface DesiredConfig {

@@ -31,8 +31,10 @@ import { HealthTree } from './components/health-tree.tsx';
 import { TagEditor } from './components/tag-editor.tsx';
 import { pointsOf, ThroughputChart } from './components/throughput-card.tsx';
 import { useGateway, useGatewayDeployments, useGatewayMetrics, useGatewayMutations } from './hooks/use-gateways.ts';
+import { GatewayBytesCard } from '../inventory/components/gateway-bytes-card.tsx';
+import { InventoryTab } from '../inventory/components/inventory-tab.tsx';
 
-type Tab = 'overview' | 'config' | 'deployments';
+type Tab = 'overview' | 'inventory' | 'config' | 'deployments';
 type Pending = 'restart' | 'revoke' | 'rotate' | 'delete' | null;
 
 export function AgentDetailPage() {
@@ -59,11 +61,13 @@ export function AgentDetailPage() {
         onChange={setTab}
         tabs={[
           { id: 'overview', label: 'Overview', testId: testIds.agentDetail.tabOverview },
+          { id: 'inventory', label: 'Inventory', testId: testIds.inventory.tab },
           { id: 'config', label: 'Configuration', testId: testIds.agentDetail.tabConfig },
           { id: 'deployments', label: 'Deployments', testId: testIds.agentDetail.tabDeployments },
         ]}
       />
       {tab === 'overview' && <Overview gateway={g} />}
+      {tab === 'inventory' && <InventoryTab gatewayId={g.id} />}
       {tab === 'config' && (
         <Card>
           <ConfigViewer gatewayId={g.id} gatewayName={g.name} />
@@ -331,6 +335,7 @@ function Overview({ gateway }: { gateway: GatewayDetail }) {
             />
           )}
         </Card>
+        <GatewayBytesCard gatewayId={gateway.id} />
         <Card title="Component health" description="As reported by the agent (OpAMP ComponentHealth)">
           {health ? (
             <HealthTree key={gateway.id} root={health} now={now} />
@@ -409,6 +414,14 @@ function Overview({ gateway }: { gateway: GatewayDetail }) {
               {gateway.capabilities.length === 0 && <span className="text-xs text-zinc-400">None reported</span>}
               {gateway.capabilities.map((c) => (
                 <TagChip key={c} className="font-sans">
+                  {c}
+                </TagChip>
+              ))}
+              {(gateway.custom_capabilities ?? []).map((c) => (
+                <TagChip
+                  key={c}
+                  className="bg-accent-50 font-sans text-accent-700 dark:bg-accent-950 dark:text-accent-300"
+                >
                   {c}
                 </TagChip>
               ))}

@@ -26,6 +26,7 @@ import { ProgressBar } from '../deployments/components/deployment-progress.tsx';
 import { DeploymentStatusBadge } from '../deployments/components/deployment-status-badge.tsx';
 import { useRecentDeployments } from '../deployments/hooks/use-deployments.ts';
 import { useFleetThroughput } from './hooks/use-fleet-throughput.ts';
+import { FleetBytesCard } from '../inventory/components/fleet-bytes-card.tsx';
 
 const healthOrder: HealthStatus[] = ['healthy', 'warning', 'unhealthy', 'offline'];
 const healthColor: Record<HealthStatus, string> = {
@@ -134,6 +135,8 @@ function Overview({ summary }: { summary: FleetSummary }) {
         </Card>
         <HealthBreakdown summary={summary} />
       </div>
+
+      <FleetBytesCard />
 
       <div className="grid gap-5 lg:grid-cols-2">
         <RecentDeployments deployments={deployments} />

@@ -5,6 +5,7 @@ import {
   IconDashboard,
   IconKey,
   IconRocket,
+  IconSearch,
   IconServer,
   IconSettings,
   IconTemplate,
@@ -28,6 +29,7 @@ const nav = [
   { to: '/deployments', label: 'Deployments', icon: IconRocket, testId: testIds.nav.deployments },
   // ── backend presets ──
   { to: '/backends', label: 'Backends', icon: IconBackend, testId: testIds.backends.nav },
+  { to: '/usage', label: 'Usage', icon: IconSearch, testId: testIds.nav.usage },
   { to: '/tokens', label: 'Registration tokens', icon: IconKey, testId: testIds.nav.tokens },
   { to: '/settings', label: 'Settings', icon: IconSettings, testId: testIds.nav.settings },
 ];
