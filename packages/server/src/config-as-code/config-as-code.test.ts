@@ -320,3 +320,44 @@ test('the real command: flowgate diff exits 2 with changes, apply 0, diff 0 afte
   assert.equal(noKey.code, 1);
   assert.match(noKey.err, /an API key is needed/);
 });
+
+test('UsageSource: a rule-file upload is created from a file next to the document, and replaced on each apply', async () => {
+  const dir = repo({
+    'usage/rules.yaml': `groups:
+  - name: node
+    rules:
+      - record: instance:node_cpu:rate5m
+        expr: sum by (instance) (rate(node_cpu_seconds_total{mode!="idle"}[5m]))
+`,
+    'usage/source.yaml': `apiVersion: flowgate.dev/v1
+kind: UsageSource
+metadata:
+  name: node-rules
+spec:
+  kind: prometheus_rules
+  content_file: rules.yaml
+`,
+  });
+  const applied = await run('apply', ['-f', dir]);
+  assert.equal(applied.code, 0, applied.err);
+  assert.match(applied.out, /\+ UsageSource\/node-rules: created/);
+  const sources = (await admin().get(`/api/v1/usage/sources?org_id=${fg.defaultOrgId}`)).body.items;
+  const src = sources.find((s: { name: string }) => s.name === 'node-rules');
+  assert.equal(src.kind, 'prometheus_rules');
+  const diff = await run('diff', ['-f', dir]);
+  assert.equal(diff.code, 2);
+  assert.match(diff.out, /± UsageSource\/node-rules: replace \(an upload is replaced on every apply/);
+  const missing = repo({
+    's.yaml': `apiVersion: flowgate.dev/v1
+kind: UsageSource
+metadata:
+  name: broken
+spec:
+  kind: prometheus_rules
+  content_file: nowhere.yaml
+`,
+  });
+  const bad = await run('apply', ['-f', missing]);
+  assert.equal(bad.code, 1);
+  assert.match(bad.err, /s\.yaml: document 1 \(UsageSource\/broken\): spec\.content_file: ENOENT/);
+});

@@ -2,7 +2,7 @@
 // read from a file or a directory, checked locally — every problem of every document, each naming its
 // file and document — before anything is sent to a server. Pure apart from reading the files.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
 import { Value } from '@sinclair/typebox/value';
 import { Type, type TSchema } from '@sinclair/typebox';
@@ -113,6 +113,7 @@ export function readDocuments(paths: string[], opts: { env?: NodeJS.ProcessEnv; 
   const cwd = opts.cwd ?? process.cwd();
   const problems: string[] = [];
   const docs: Document[] = [];
+  const parsedFiles: { full: string; file: string; docs: ReturnType<typeof parseAllDocuments> }[] = [];
   for (const path of paths) {
     let files: string[];
     try {
@@ -126,26 +127,35 @@ export function readDocuments(paths: string[], opts: { env?: NodeJS.ProcessEnv; 
     if (files.length === 0) problems.push(`${path}: no .yaml or .yml files`);
     for (const full of files) {
       const file = relative(cwd, full) || full;
-      let parsed;
       try {
-        parsed = parseAllDocuments(readFileSync(full, 'utf8'));
+        parsedFiles.push({ full, file, docs: parseAllDocuments(readFileSync(full, 'utf8')) });
       } catch (err) {
         problems.push(`${file}: ${(err as Error).message}`);
-        continue;
       }
-      const list = Array.isArray(parsed) ? parsed : [parsed];
-      list.forEach((yamlDoc, i) => {
-        const at = { file, index: i + 1 };
-        if (yamlDoc.errors.length) {
-          for (const e of yamlDoc.errors) problems.push(`${where(at)}: ${e.message.split('\n')[0]}`);
-          return;
-        }
-        const raw = yamlDoc.toJS() as Record<string, unknown> | null;
-        if (raw === null || raw === undefined) return; // an empty document (e.g. a trailing ---)
-        const doc = checkDocument(raw, at, full, env, problems);
-        if (doc) docs.push(doc);
-      });
     }
+  }
+  // A file a UsageSource names as its content (a rule file next to it) is content, not documents.
+  const contentFiles = new Set<string>();
+  for (const f of parsedFiles)
+    for (const d of Array.isArray(f.docs) ? f.docs : [f.docs]) {
+      const raw = d.errors.length ? null : (d.toJS() as { kind?: unknown; spec?: { content_file?: unknown } } | null);
+      if (raw?.kind === 'UsageSource' && typeof raw.spec?.content_file === 'string')
+        contentFiles.add(resolve(f.full, '..', raw.spec.content_file));
+    }
+  for (const { full, file, docs: parsed } of parsedFiles) {
+    if (contentFiles.has(resolve(full))) continue;
+    const list = Array.isArray(parsed) ? parsed : [parsed];
+    list.forEach((yamlDoc, i) => {
+      const at = { file, index: i + 1 };
+      if (yamlDoc.errors.length) {
+        for (const e of yamlDoc.errors) problems.push(`${where(at)}: ${e.message.split('\n')[0]}`);
+        return;
+      }
+      const raw = yamlDoc.toJS() as Record<string, unknown> | null;
+      if (raw === null || raw === undefined) return; // an empty document (e.g. a trailing ---)
+      const doc = checkDocument(raw, at, full, env, problems);
+      if (doc) docs.push(doc);
+    });
   }
   const seen = new Map<string, Document>();
   for (const d of docs) {
