@@ -19,6 +19,8 @@ export interface CounterSnapshot {
   sent: Record<string, number>;
   refused: Record<string, number>;
   send_failed: Record<string, number>;
+  /** Seconds the collector process has run (otelcol_process_uptime), when it reported it. */
+  uptime?: number;
 }
 export type Totals = Record<Counter, number>;
 
@@ -42,8 +44,9 @@ export interface Finding {
 const zero = (): Totals => ({ received: 0, sent: 0, refused: 0, send_failed: 0 });
 const valueOf = (s: CounterSnapshot, c: Counter, signal: string) => s[c][signal] ?? 0;
 
-/** A counter that went down means the collector restarted (counters start again at zero). */
+/** The collector restarted (counters start again at zero): its uptime went down, or else a counter did. */
 function restarted(prev: CounterSnapshot, cur: CounterSnapshot): boolean {
+  if (prev.uptime !== undefined && cur.uptime !== undefined) return cur.uptime < prev.uptime;
   return COUNTERS.some((c) => SIGNALS.some((sig) => valueOf(cur, c, sig) < valueOf(prev, c, sig)));
 }
 

@@ -80,8 +80,11 @@ after(async () => {
   await fg?.close();
 });
 
-/** What a collector's own-metrics exporter sends: cumulative counters, OTLP/JSON, with its telemetry token. */
-async function ownMetrics(gatewayId: string, received: number, sent: number) {
+/**
+ * What a collector's own-metrics exporter sends: cumulative counters, OTLP/JSON, with its telemetry token.
+ * An exporter that never sent anything reports no sent counter at all (sent: null).
+ */
+async function ownMetrics(gatewayId: string, received: number, sent: number | null, uptime: number) {
   const sum = (name: string, value: number) => ({
     name,
     sum: { aggregationTemporality: 2, isMonotonic: true, dataPoints: [{ asDouble: value }] },
@@ -99,7 +102,8 @@ async function ownMetrics(gatewayId: string, received: number, sent: number) {
             {
               metrics: [
                 sum('otelcol_receiver_accepted_metric_points', received),
-                sum('otelcol_exporter_sent_metric_points', sent),
+                ...(sent === null ? [] : [sum('otelcol_exporter_sent_metric_points', sent)]),
+                { name: 'otelcol_process_uptime', sum: { isMonotonic: true, dataPoints: [{ asDouble: uptime }] } },
               ],
             },
           ],
@@ -132,8 +136,8 @@ test('a canary whose first gateway stops sending out pauses before the next batc
   const t = (await admin().post('/api/v1/templates', { name: 'dp-template', config_yaml: GOOD })).body;
   const v2 = (await admin().post(`/api/v1/templates/${t.id}/versions`, { config_yaml: DEAD })).body.version;
   // Before the rollout both gateways send out what they receive.
-  await ownMetrics(a.id, 1000, 1000);
-  await ownMetrics(b.id, 1000, 1000);
+  await ownMetrics(a.id, 1000, 1000, 600);
+  await ownMetrics(b.id, 1000, 1000, 600);
   const d = await admin().post('/api/v1/deployments', {
     name: 'dead exporter canary',
     template_id: t.id,
@@ -150,8 +154,9 @@ test('a canary whose first gateway stops sending out pauses before the next batc
       (x: { gateway_id: string; status: string }) => x.gateway_id === canary.id && x.status === 'applied',
     ),
   );
-  // The new collector (counters from zero) receives but its exporter gets nothing through.
-  await ownMetrics(canary.id, 240, 0);
+  // The new collector (counters from zero, uptime too) receives but its exporter gets nothing through: it
+  // reports no sent counter at all — the old process's, from the same minute, must not be taken for it.
+  await ownMetrics(canary.id, 240, null, 12);
   const paused = await eventually(async () => {
     const x = (await admin().get(`/api/v1/deployments/${d.body.id}`)).body;
     return x.status === 'paused' ? x : null;
@@ -179,9 +184,9 @@ test('a canary whose first gateway stops sending out pauses before the next batc
   assert.equal(e.data.findings[0].figures.received, 240);
 
   // Resuming acknowledges what was seen; with the data flowing again the rollout goes on and completes.
-  await ownMetrics(canary.id, 600, 590);
+  await ownMetrics(canary.id, 600, 590, 40);
   assert.equal((await admin().post(`/api/v1/deployments/${d.body.id}/resume`)).status, 200);
-  await ownMetrics(canary.id, 900, 880);
+  await ownMetrics(canary.id, 900, 880, 50);
   const done = await eventually(async () => {
     const x = (await admin().get(`/api/v1/deployments/${d.body.id}`)).body;
     return x.status === 'completed' ? x : null;
