@@ -21,6 +21,8 @@ import { TokensPage } from './features/tokens/tokens-page.tsx';
 import { BackendsPage } from './features/backends/backends-page.tsx';
 import { BackendEditorPage } from './features/backends/backend-editor-page.tsx';
 import { UsagePage } from './features/usage/usage-page.tsx';
+// ── events, webhooks, alert rules ──
+import { WebhookDetailPage } from './features/webhooks/webhook-detail-page.tsx';
 import { createQueryClient } from './lib/api/query-client.ts';
 import { ThemeProvider } from './lib/theme.tsx';
 
@@ -66,6 +68,7 @@ const router = createBrowserRouter([
           { path: 'backends/:id', element: <BackendEditorPage key="edit" /> },
           { path: 'usage', element: <UsagePage /> },
           { path: 'settings', element: <SettingsPage /> },
+          { path: 'settings/webhooks/:id', element: <WebhookDetailPage /> }, // ── events, webhooks ──
           { path: '*', element: <NotFoundPage /> },
         ],
       },

@@ -135,8 +135,9 @@ export function consolePathOf(subject: { type: string; id: string | null }): str
     case 'template':
       return subject.id ? `/templates/${subject.id}` : '/templates';
     case 'webhook':
+      return subject.id ? `/settings/webhooks/${subject.id}` : '/settings?tab=webhooks';
     case 'alert_rule':
-      return '/settings/webhooks';
+      return '/settings?tab=alerts';
     default:
       return '/';
   }
