@@ -8,7 +8,9 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import { testIds, byTestId } from '../packages/ui/src/lib/testids.ts';
+import { AgentCapability } from '@flowgate/opamp';
 import { startServer, eventually, type ServerProcess } from './lib/server.ts';
+import { TestAgent } from './lib/agent.ts';
 import { freshDatabase, type TestDatabase } from './lib/database.ts';
 import { ensureUiBuilt, login, openBrowser, sel, skipWithoutChromium as skip, type Browser } from './lib/browser.ts';
 
@@ -29,6 +31,7 @@ describe('webhooks and alert rules in the UI', { skip }, () => {
   });
   let receiverUrl = '';
   let secret = '';
+  const agents: TestAgent[] = [];
 
   before(async () => {
     ensureUiBuilt();
@@ -45,6 +48,7 @@ describe('webhooks and alert rules in the UI', { skip }, () => {
   });
   afterEach(async (t) => browser?.shotOnFailure(t as unknown as { name: string; passed?: boolean }));
   after(async () => {
+    for (const a of agents) await a.stop().catch(() => undefined);
     await browser?.close();
     await server?.stop();
     await db?.drop().catch(() => undefined);
@@ -179,5 +183,81 @@ describe('webhooks and alert rules in the UI', { skip }, () => {
     });
     await bothThemes('alert-rules');
     assert.deepEqual(browser.pageErrors, []);
+  });
+
+  test('a rollout paused by the data-plane gate shows the figures that paused it', async () => {
+    const { page } = browser;
+    const token = (await server.api('POST', '/api/v1/registration-tokens', { name: 'ui-dp', expires_in_days: 1 })).body
+      .token;
+    // Simulated gateways that report own telemetry: the server offers them where and with which token.
+    const ids: Record<string, string> = {};
+    const auth: Record<string, string> = {};
+    for (const name of ['edge-eu-1', 'edge-eu-2']) {
+      const agent = new TestAgent({
+        url: `${server.url.replace('http', 'ws')}/v1/opamp`,
+        token,
+        hostName: name,
+        extraCapabilities: AgentCapability.ReportsOwnMetrics,
+      });
+      agents.push(agent);
+      await agent.start();
+      const g = await eventually(async () => (await server.api('GET', `/api/v1/gateways?name=${name}`)).body.items[0]);
+      ids[name] = g.id;
+      const offer = await eventually(async () => agent.received.find((m) => m.connectionSettings?.ownMetrics));
+      auth[g.id] = offer.connectionSettings!.ownMetrics!.headers!.headers.find((h) => h.key === 'Authorization')!.value;
+      await server.api('PUT', `/api/v1/gateways/${g.id}/tags`, { tags: { ring: 'eu' } });
+    }
+    const ownMetrics = async (id: string, received: number, sent: number | null, uptime: number) => {
+      const sum = (name: string, value: number) => ({
+        name,
+        sum: { aggregationTemporality: 2, isMonotonic: true, dataPoints: [{ asDouble: value }] },
+      });
+      const metrics = [sum('otelcol_receiver_accepted_metric_points', received), sum('otelcol_process_uptime', uptime)];
+      if (sent !== null) metrics.push(sum('otelcol_exporter_sent_metric_points', sent));
+      const r = await fetch(`${server.url}/v1/metrics`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: auth[id]! },
+        body: JSON.stringify({ resourceMetrics: [{ scopeMetrics: [{ metrics }] }] }),
+      });
+      assert.equal(r.status, 200);
+    };
+    for (const id of Object.values(ids)) await ownMetrics(id, 5000, 5000, 900);
+    const yaml = (endpoint: string) =>
+      `receivers:\n  otlp:\n    protocols:\n      http: {}\nexporters:\n  otlphttp:\n    endpoint: ${endpoint}\n` +
+      'service:\n  pipelines:\n    metrics:\n      receivers: [otlp]\n      exporters: [otlphttp]\n';
+    const t = (
+      await server.api('POST', '/api/v1/templates', { name: 'eu-edge', config_yaml: yaml('https://mimir.example.com') })
+    ).body;
+    await server.api('POST', `/api/v1/templates/${t.id}/versions`, { config_yaml: yaml('http://10.9.9.9:4318') });
+    const d = (
+      await server.api('POST', '/api/v1/deployments', {
+        name: 'eu exporter move',
+        template_id: t.id,
+        version: 2,
+        target: { tags: { ring: 'eu' } },
+        strategy: { type: 'canary', batches: [50, 100], soak_seconds: 8 },
+      })
+    ).body;
+    const canary = d.targets.find((x: { batch: number }) => x.batch === 0).gateway_id as string;
+    await eventually(async () =>
+      (await server.api('GET', `/api/v1/deployments/${d.id}`)).body.targets.some(
+        (x: { gateway_id: string; status: string }) => x.gateway_id === canary && x.status === 'applied',
+      ),
+    );
+    await ownMetrics(canary, 1840, null, 11);
+    await eventually(
+      async () => (await server.api('GET', `/api/v1/deployments/${d.id}`)).body.status === 'paused',
+      30_000,
+    );
+    await page.goto(`${server.url}/deployments/${d.id}`);
+    await page.waitForSelector(byTestId(testIds.dataPlane.figures));
+    const finding = byTestId(testIds.dataPlane.finding);
+    assert.equal(await page.getAttribute(finding, 'data-check'), 'out_zero');
+    assert.match(await text(finding), /Nothing sent out\s*metric_points\s*1\.8k\s*0/);
+    assert.match(
+      await text(byTestId(testIds.deploymentDetail.reason)),
+      /received 1,840 metric points but sent none out/,
+    );
+    await bothThemes('deployment-data-plane');
   });
 });
