@@ -382,6 +382,26 @@ export const errorCatalogue = {
       'message says which. Suggestions fall back to the deterministic suggester.',
   },
   // ──
+  // ── events, webhooks, alert rules ──
+  WEBHOOK_NOT_FOUND: {
+    status: 404,
+    message: 'Webhook not found',
+    description: 'No webhook (or delivery of it) with this id in this organization.',
+  },
+  INVALID_WEBHOOK: {
+    status: 400,
+    message: 'The webhook is not valid',
+    description:
+      'The URL is not http(s), carries credentials, or points at a private, loopback or link-local address ' +
+      'while the instance does not allow such targets (FLOWGATE_ALLOW_PRIVATE_TARGETS / ' +
+      'FLOWGATE_WEBHOOK_ALLOW_PRIVATE); an event pattern matches no event type; or the Jira/GitHub options ' +
+      'are missing or name a secret the organization does not have. details says which.',
+  },
+  ALERT_RULE_NOT_FOUND: {
+    status: 404,
+    message: 'Alert rule not found',
+    description: 'No alert rule with this id in this organization.',
+  },
 } as const satisfies Record<string, ErrorCodeSpec>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

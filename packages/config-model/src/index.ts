@@ -33,3 +33,6 @@ export * from './blocks/logs/index.ts';
 export * from './blocks/apply-blocks.ts';
 export * from './schemas/logs.ts';
 // ──
+// ── events, webhooks, alert rules ──
+export * from './schemas/domain-events.ts';
+export * from './schemas/webhooks.ts';

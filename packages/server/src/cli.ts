@@ -13,7 +13,16 @@ Usage:
   flowgate gateway run --server URL --registration-token TOKEN [--name NAME] [--storage DIR] [--extension-mode]
                        [--otlp-grpc-endpoint HOST:PORT] [--otlp-http-endpoint HOST:PORT] [--metrics-port PORT]
                                          Enrol and run a local gateway (supervisor + collector) in the foreground
+  flowgate apply -f FILE|DIR [-f …] [--show-secrets]
+                                         Create or update the org's objects from YAML documents (kinds Template,
+                                         Deployment, Webhook, BackendPreset, UsageSource); every document is
+                                         checked before anything changes
+  flowgate diff -f FILE|DIR [-v]         What apply would change; exit 2 when there are changes, 0 when none
+  flowgate export [-o FILE]              The org's objects as documents apply takes back
   flowgate --help
+
+apply, diff and export talk to a running server: --server URL (FLOWGATE_URL, default http://localhost:8000),
+--api-key KEY (FLOWGATE_API_KEY), --org ORG_ID (FLOWGATE_ORG; needed when the key's user is in several orgs).
 
 Configuration comes from the environment: PORT, HOST, OPAMP_PORT, DATABASE_URL, FLOWGATE_DATA_DIR,
 REDIS_URL, FLOWGATE_SECRET, FLOWGATE_ADMIN_EMAIL, FLOWGATE_ADMIN_PASSWORD, LOG_LEVEL (see README).
@@ -79,6 +88,15 @@ async function main(argv: string[]): Promise<number> {
         await db.close();
       }
       return 0;
+    }
+    if (cmd === 'apply' || cmd === 'diff' || cmd === 'export') {
+      const { runConfigCommand } = await import('./config-as-code/commands.ts');
+      return await runConfigCommand(cmd, argv.slice(1), {
+        out: (t) => process.stdout.write(t),
+        err: (t) => process.stderr.write(t),
+        env: process.env,
+        cwd: process.cwd(),
+      });
     }
     if (cmd === 'gateway' && sub === 'run') {
       const { runGateway } = await import('./gateway-run.ts');

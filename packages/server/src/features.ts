@@ -49,6 +49,16 @@ import { createOutbound } from './platform/outbound.ts';
 import { createLogStudio, type LogStudio } from './modules/logs/studio.ts';
 import { logRoutes } from './modules/logs/logs.routes.ts';
 // ──
+// ── events, webhooks, alert rules ──
+import { deriveKey } from './platform/crypto.ts';
+import { createOutboxRelay, type OutboxRelay } from './modules/events/outbox-relay.ts';
+import { eventLogRoutes } from './modules/events/event-log.routes.ts';
+import { createDeliveryWorker, type DeliveryWorker } from './modules/webhooks/delivery-worker.ts';
+import { createWebhooksService } from './modules/webhooks/webhooks.service.ts';
+import { webhookRoutes } from './modules/webhooks/webhooks.routes.ts';
+import { createAlertEngine, type AlertEngine } from './modules/alerts/alert-engine.ts';
+import { createAlertRulesService } from './modules/alerts/alerts.service.ts';
+import { alertRoutes } from './modules/alerts/alerts.routes.ts';
 
 export interface FeatureDeps {
   config: FlowgateConfig;
@@ -74,13 +84,20 @@ export interface Features {
   inventory: InventoryService;
   usage: UsageService;
   logStudio: LogStudio;
+  // ── events, webhooks, alert rules ──
+  outbox: OutboxRelay;
+  webhookWorker: DeliveryWorker;
+  alertEngine: AlertEngine;
   attach(server: Server): void;
 }
 
 export async function registerFeatures(app: App, deps: FeatureDeps): Promise<Features> {
   // ── templates, validation, secrets, dry-run ──
   const secrets = createSecretsService({ db: deps.db, secret: deps.config.secret });
-  const templates = createTemplatesService({ db: deps.db, bus: deps.bus });
+  // ── events, webhooks, alert rules ── the outbox relay: every domain event reaches SSE and webhooks through it.
+  const outbox = createOutboxRelay({ db: deps.db, bus: deps.bus, logger: deps.logger });
+  const eventsRecorded = () => outbox.kick();
+  const templates = createTemplatesService({ db: deps.db, bus: deps.bus, eventsRecorded });
   const validation = createValidationService({ db: deps.db, config: deps.config, secrets, logger: deps.logger });
   const dryRun = createDryRunService({ config: deps.config, templates, logger: deps.logger });
   // ${secret:NAME} is resolved only in what is sent to a gateway; configs shown back mask the values.
@@ -131,6 +148,7 @@ export async function registerFeatures(app: App, deps: FeatureDeps): Promise<Fea
     logger: deps.logger,
     resolveConfig,
     validate,
+    eventsRecorded,
   });
   const opamp = createOpampAdapter({
     db: deps.db,
@@ -182,6 +200,47 @@ export async function registerFeatures(app: App, deps: FeatureDeps): Promise<Fea
   // ── gateway install ──
   const install = createGatewayInstallService({ config: deps.config, logger: deps.logger });
   await gatewayInstallRoutes(app, { install, publicUrl: deps.config.publicUrl });
+  // ── events, webhooks, alert rules ──
+  const encryptionKey = deriveKey(deps.config.secret, 'encryption');
+  const webhookOutbound = createOutbound({
+    // FLOWGATE_ALLOW_PRIVATE_TARGETS for every outbound call, FLOWGATE_WEBHOOK_ALLOW_PRIVATE for webhooks only.
+    allowPrivateTargets: deps.config.allowPrivateTargets || deps.config.webhookAllowPrivate,
+    timeoutMs: deps.config.webhookTimeoutSeconds * 1000,
+  });
+  const webhookWorker = createDeliveryWorker({
+    db: deps.db,
+    outbound: webhookOutbound,
+    logger: deps.logger,
+    encryptionKey,
+    secretValue: (scope, name) => secrets.value(scope, name),
+    publicUrl: deps.config.publicUrl,
+    retryBaseMs: deps.config.webhookRetryBaseSeconds * 1000,
+    timeoutMs: deps.config.webhookTimeoutSeconds * 1000,
+  });
+  const webhooks = createWebhooksService({
+    db: deps.db,
+    encryptionKey,
+    outbound: webhookOutbound,
+    secretNames: (scope) => secrets.names(scope),
+    kickRelay: eventsRecorded,
+    kickWorker: () => webhookWorker.kick(),
+  });
+  const alertEngine = createAlertEngine({ db: deps.db, logger: deps.logger, eventsRecorded });
+  // Alert rules first: the alerts they record are published by the next pass, like any event.
+  outbox.addConsumer((sql, events) => alertEngine.onEvents(sql, events));
+  outbox.addConsumer((sql, events) => webhooks.enqueueFor(sql, events));
+  outbox.afterCommit(() => webhookWorker.kick());
+  outbox.start();
+  webhookWorker.start();
+  alertEngine.start();
+  deps.onClose(async () => {
+    await alertEngine.stop();
+    await outbox.stop();
+    await webhookWorker.stop();
+  });
+  await webhookRoutes(app, { webhooks, publicUrl: deps.config.publicUrl });
+  await alertRoutes(app, { alerts: createAlertRulesService({ db: deps.db }) });
+  await eventLogRoutes(app, { db: deps.db, publicUrl: deps.config.publicUrl });
   // ──
   await inventoryRoutes(app, { inventory, snapshots }); // ── inventory ──
   // ── usage ──
@@ -238,6 +297,9 @@ export async function registerFeatures(app: App, deps: FeatureDeps): Promise<Fea
     inventory,
     usage,
     logStudio,
+    outbox,
+    webhookWorker,
+    alertEngine,
     attach(server) {
       opamp.attach(server);
     },

@@ -24,6 +24,8 @@ import { UsagePage } from './features/usage/usage-page.tsx';
 // ── logs (log studio) ──
 import { LogStudioPage } from './features/logs/log-studio-page.tsx';
 // ──
+// ── events, webhooks, alert rules ──
+import { WebhookDetailPage } from './features/webhooks/webhook-detail-page.tsx';
 import { createQueryClient } from './lib/api/query-client.ts';
 import { ThemeProvider } from './lib/theme.tsx';
 
@@ -72,6 +74,7 @@ const router = createBrowserRouter([
           { path: 'logs', element: <LogStudioPage /> },
           // ──
           { path: 'settings', element: <SettingsPage /> },
+          { path: 'settings/webhooks/:id', element: <WebhookDetailPage /> }, // ── events, webhooks ──
           { path: '*', element: <NotFoundPage /> },
         ],
       },

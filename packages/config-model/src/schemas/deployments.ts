@@ -26,6 +26,62 @@ export const DeploymentTarget = Type.Object(
   { gateway_ids: Type.Optional(Type.Array(Uuid, { minItems: 1, maxItems: 100_000 })), tags: Type.Optional(Tags) },
   { additionalProperties: false },
 );
+// ── data-plane gate ── what a batch's soak watches in each gateway's own telemetry besides health.
+export const DataPlaneGate = Type.Object(
+  {
+    enabled: Type.Optional(Type.Boolean({ description: 'default true' })),
+    max_send_failure_ratio: Type.Optional(
+      Type.Number({
+        minimum: 0,
+        maximum: 1,
+        description: 'Pause when exporters failed to send more than this share of items (default 0.05)',
+      }),
+    ),
+    max_refused_ratio: Type.Optional(
+      Type.Number({
+        minimum: 0,
+        maximum: 1,
+        description: 'Pause when receivers refused more than this share of incoming items (default 0.05)',
+      }),
+    ),
+    max_out_drop: Type.Optional(
+      Type.Number({
+        minimum: 0,
+        maximum: 1,
+        description:
+          'Pause when the share of items sent out (out/in) fell by more than this against the hour before the ' +
+          'rollout (default 0.9). Set it above the reduction the new version is meant to make',
+      }),
+    ),
+    min_items: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 1_000_000_000,
+        description: 'Items a gateway must have received during the soak before ratios are judged (default 20)',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type DataPlaneGate = Static<typeof DataPlaneGate>;
+export const PauseFinding = Type.Object({
+  gateway_id: Uuid,
+  gateway_name: Type.String(),
+  signal: Type.String({ description: 'metric_points, log_records or spans' }),
+  check: Type.String({ description: 'send_failures | out_zero | out_drop | refused' }),
+  message: Type.String(),
+  figures: Type.Record(Type.String(), Nullable(Type.Number())),
+});
+export const PauseDetails = Type.Object({
+  cause: Type.String({ description: 'apply_failed | unhealthy | data_plane' }),
+  at: Timestamp,
+  batch: Type.Integer(),
+  since: Nullable(Timestamp),
+  findings: Type.Array(PauseFinding),
+});
+export type PauseDetails = Static<typeof PauseDetails>;
+// ──
+
 export const DeploymentStrategy = Type.Object(
   {
     type: Type.Union([Type.Literal('all_at_once'), Type.Literal('canary')]),
@@ -34,6 +90,7 @@ export const DeploymentStrategy = Type.Object(
     ),
     soak_seconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 86400 })),
     pause_on_failure: Type.Optional(Type.Boolean()),
+    data_plane_gate: Type.Optional(DataPlaneGate),
   },
   { additionalProperties: false },
 );
@@ -72,6 +129,7 @@ export const Deployment = Type.Object({
   created_at: Timestamp,
   updated_at: Timestamp,
   counts: Type.Record(Type.String(), Type.Integer()),
+  pause_details: Type.Optional(Nullable(PauseDetails)),
 });
 export type Deployment = Static<typeof Deployment>;
 export const DeploymentDetail = Type.Composite([

@@ -32,6 +32,14 @@ export interface FlowgateConfig {
   /** Deadline of one outbound request. */
   outboundTimeoutSeconds: number;
   // ──
+  // ── events, webhooks ──
+  /** FLOWGATE_WEBHOOK_ALLOW_PRIVATE: webhooks (only) may call private, loopback and link-local targets. */
+  webhookAllowPrivate: boolean;
+  /** First retry delay of a failed webhook delivery; it doubles per attempt (at most an hour) for 24 hours. */
+  webhookRetryBaseSeconds: number;
+  /** Deadline of one webhook delivery. */
+  webhookTimeoutSeconds: number;
+  // ──
 }
 
 export class ConfigError extends Error {
@@ -124,6 +132,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): FlowgateConfig
     problems,
   );
   // ──
+  // ── events, webhooks ──
+  const webhookPrivateRaw = (env.FLOWGATE_WEBHOOK_ALLOW_PRIVATE ?? '').trim().toLowerCase();
+  if (webhookPrivateRaw && !['true', 'false'].includes(webhookPrivateRaw))
+    problems.push(`FLOWGATE_WEBHOOK_ALLOW_PRIVATE must be true or false, got "${env.FLOWGATE_WEBHOOK_ALLOW_PRIVATE}"`);
+  const webhookRetryBaseSeconds = parsePositive(
+    'FLOWGATE_WEBHOOK_RETRY_BASE_SECONDS',
+    env.FLOWGATE_WEBHOOK_RETRY_BASE_SECONDS,
+    30,
+    problems,
+  );
+  const webhookTimeoutSeconds = parsePositive(
+    'FLOWGATE_WEBHOOK_TIMEOUT_SECONDS',
+    env.FLOWGATE_WEBHOOK_TIMEOUT_SECONDS,
+    10,
+    problems,
+  );
+  // ──
   if (opampMessageBudget.burst < 1) problems.push('FLOWGATE_OPAMP_MESSAGE_BURST must be at least 1');
   if (env.FLOWGATE_SECRET !== undefined && env.FLOWGATE_SECRET.length < 32)
     problems.push('FLOWGATE_SECRET must have at least 32 characters');
@@ -171,5 +196,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): FlowgateConfig
     allowPrivateTargets,
     usageRefreshMinutes,
     outboundTimeoutSeconds,
+    webhookAllowPrivate: webhookPrivateRaw === 'true',
+    webhookRetryBaseSeconds,
+    webhookTimeoutSeconds,
   };
 }

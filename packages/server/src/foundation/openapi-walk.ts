@@ -480,6 +480,24 @@ export const factories: Record<string, Factory> = {
       await post(ctx, '/api/v1/logs/samples', { name: 'fixture sample', content: 'fixture line 1\nfixture line 2\n' }),
     ),
   // ──
+  // ── events, webhooks, alert rules ── a webhook on an event nothing sends in the background (so no
+  // delivery changes the org's rows while the tests compare them), and an event-driven alert rule.
+  '/api/v1/webhooks': async (ctx) => {
+    if (!has(ctx, 'POST', '/api/v1/webhooks')) return null;
+    return idOf(
+      await post(ctx, '/api/v1/webhooks', {
+        name: `fixture-${randomUUID().slice(0, 6)}`,
+        url: 'https://hooks.example.com/flowgate',
+        events: ['webhook.test'],
+      }),
+    );
+  },
+  '/api/v1/alert-rules': async (ctx) => {
+    if (!has(ctx, 'POST', '/api/v1/alert-rules')) return null;
+    return idOf(
+      await post(ctx, '/api/v1/alert-rules', { name: `fixture-${randomUUID().slice(0, 6)}`, kind: 'rollout_failed' }),
+    );
+  },
   // A member of the org: its owner.
   '/api/v1/orgs/{org_id}/members': async (ctx) => ctx.ownerUserId,
   // ── usage ── an uploaded dashboard (a connector would call out to a server).

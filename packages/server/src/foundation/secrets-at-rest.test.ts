@@ -17,6 +17,8 @@ let apiKey: { id: string; key: string };
 let regToken: { id: string; token: string } | null = null;
 let opampToken: string | null = null;
 let secretValue: string | null = null;
+// ── events, webhooks ── a webhook's signing secret (shown once) and its URL (Slack's carries a token).
+let webhook: { secret: string; urlToken: string } | null = null;
 
 /** Every plaintext and the part of it that must never be stored (beyond a short visible prefix). */
 const plaintexts = (): { label: string; needle: string }[] => {
@@ -28,6 +30,10 @@ const plaintexts = (): { label: string; needle: string }[] => {
   if (regToken) out.push({ label: 'registration token', needle: regToken.token.slice(12, 40) });
   if (opampToken) out.push({ label: 'OpAMP token signature', needle: opampToken.split('.')[2]!.slice(0, 30) });
   if (secretValue) out.push({ label: 'secret value', needle: secretValue });
+  if (webhook) {
+    out.push({ label: 'webhook signing secret', needle: webhook.secret.slice(4, 36) });
+    out.push({ label: 'token in a webhook URL', needle: webhook.urlToken });
+  }
   return out;
 };
 
@@ -92,6 +98,18 @@ before(async () => {
       value: secretValue,
     });
     assert.ok(s.status < 300, `storing a secret: ${s.status} ${JSON.stringify(s.body)}`);
+  }
+  // ── events, webhooks ──
+  if (ops.some((o) => o.method === 'POST' && o.path === '/api/v1/webhooks')) {
+    const urlToken = randomBytes(18).toString('hex');
+    const w = await admin.post(`/api/v1/webhooks?org_id=${fg.defaultOrgId}`, {
+      name: 'at-rest hook',
+      url: `https://hooks.slack.com/services/T0AT/B0REST/${urlToken}`,
+      events: ['webhook.test'],
+      format: 'slack',
+    });
+    assert.equal(w.status, 201, JSON.stringify(w.body));
+    webhook = { secret: w.body.secret, urlToken };
   }
 });
 after(async () => {

@@ -238,17 +238,21 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
     return Math.ceil(((1 - b.tokens) / budget.perSecond) * 1000);
   }
 
-  /** Coalesces UI events per gateway (at most one per second). */
-  function emitUpdated(orgId: string, gatewayId: string, type = 'gateway.updated') {
+  /**
+   * Coalesces the live UI's refresh hints per gateway (at most one per second; a connection change at
+   * once). The domain events gateway.connected / gateway.disconnected are not sent from here: a trigger
+   * records them with the change itself, and the outbox publishes them to the same stream and to webhooks.
+   */
+  function emitUpdated(orgId: string, gatewayId: string, connectionChanged = false) {
     if (eventTimers.has(gatewayId)) return;
     eventTimers.set(
       gatewayId,
       setTimeout(
         () => {
           eventTimers.delete(gatewayId);
-          void gateways.publishEvent(type, orgId, gatewayId);
+          void gateways.publishEvent('gateway.updated', orgId, gatewayId);
         },
-        type === 'gateway.updated' ? 1000 : 0,
+        connectionChanged ? 0 : 1000,
       ),
     );
   }
@@ -982,7 +986,7 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
           state.reportedHash = null;
         }
       }
-      emitUpdated(state.orgId, state.gatewayId, isNew ? 'gateway.connected' : 'gateway.updated');
+      emitUpdated(state.orgId, state.gatewayId, isNew);
       // A new instance_uid on a connection we already serve is not the gateway coming online.
       if (isNew && !rebind)
         void Promise.resolve(deps.onGatewayOnline?.(state.orgId, state.gatewayId)).catch(() => undefined);
@@ -1030,7 +1034,7 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
       // Only clear the flag if no newer connection (possibly on another replica) took over.
       void store
         .disconnectConnection(db, state.gatewayId, conn.id)
-        .then(() => emitUpdated(state.orgId, state.gatewayId, 'gateway.disconnected'))
+        .then(() => emitUpdated(state.orgId, state.gatewayId, true))
         .catch(() => undefined);
     }
   }
@@ -1117,7 +1121,7 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
     if (lastHeartbeatAt && Date.now() - lastHeartbeatAt > replicaTimeoutSeconds * 1000) await reclaimConnections();
     lastHeartbeatAt = Date.now();
     const gone = await store.disconnectFromDeadReplicas(db, replicaTimeoutSeconds, replicaId);
-    for (const g of gone) emitUpdated(g.org_id, g.id, 'gateway.disconnected');
+    for (const g of gone) emitUpdated(g.org_id, g.id, true);
     if (gone.length) log.info({ gateways: gone.length }, 'gateways of a replica that stopped are marked disconnected');
     await store.pruneReplicas(db, replicaTimeoutSeconds);
   }
@@ -1130,7 +1134,7 @@ export function createOpampAdapter(deps: OpampAdapterDeps) {
       held.map((s) => s.gatewayId),
       held.map((s) => s.connId),
     );
-    for (const g of back) emitUpdated(g.org_id, g.id, 'gateway.connected');
+    for (const g of back) emitUpdated(g.org_id, g.id, true);
     if (back.length)
       log.info(
         { gateways: back.length },

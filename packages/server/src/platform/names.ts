@@ -3,6 +3,8 @@ export const advisoryLocks = {
   migrations: 72_610_001,
   bootstrap: 72_610_002,
   deploymentEngine: 72_610_003,
+  // ── events ──
+  alertEngine: 72_610_014,
 } as const;
 
 export const redisChannels = {

@@ -15,7 +15,8 @@ export type Permission =
   | 'members:write'
   | 'apikeys:write'
   | 'audit:read'
-  | 'usage:write'; // usage sources: add, refresh, remove — editor
+  | 'usage:write' // usage sources: add, refresh, remove — editor
+  | 'webhooks:write'; // webhooks and alert rules: create, change, delete, test, redeliver — admin
 
 const editorPermissions: Permission[] = ['gateways:write', 'templates:write', 'deployments:write', 'usage:write'];
 const adminPermissions: Permission[] = [
@@ -28,6 +29,7 @@ const adminPermissions: Permission[] = [
   'members:write',
   'apikeys:write',
   'audit:read',
+  'webhooks:write',
 ];
 
 const byRole: Record<Role, ReadonlySet<Permission>> = {

@@ -419,6 +419,50 @@ export const testIds = {
     prices: 'logs-prices',
   },
   // ──
+  // ── events, webhooks, alert rules ──
+  webhooks: {
+    tab: 'settings-tab-webhooks',
+    list: 'webhooks-list',
+    row: 'webhooks-row', // data-id, data-name, data-status: enabled | disabled
+    create: 'webhooks-create',
+    createName: 'webhooks-create-name',
+    createUrl: 'webhooks-create-url',
+    createFormat: 'webhooks-create-format', // the segmented control; options carry webhooks-format-<format>
+    createEvent: 'webhooks-create-event', // one checkbox per family or type: data-pattern
+    jiraProject: 'webhooks-jira-project',
+    jiraEmail: 'webhooks-jira-email',
+    tokenSecret: 'webhooks-token-secret',
+    githubRepository: 'webhooks-github-repository',
+    createSubmit: 'webhooks-create-submit',
+    createError: 'webhooks-create-error',
+    secret: 'webhooks-secret', // the signing secret, shown once after creation
+    secretDone: 'webhooks-secret-done',
+    detail: 'webhook-detail-page',
+    test: 'webhook-test',
+    toggle: 'webhook-toggle',
+    rotate: 'webhook-rotate',
+    remove: 'webhook-delete',
+    deliveries: 'webhook-deliveries',
+    deliveryRow: 'webhook-delivery-row', // data-id, data-status, data-event
+    deliveryExpand: 'webhook-delivery-expand',
+    attemptRow: 'webhook-attempt-row', // data-attempt, data-code
+    redeliver: 'webhook-redeliver',
+  },
+  dataPlane: {
+    figures: 'deployment-pause-figures', // the figures of a data-plane pause on the deployment page
+    finding: 'deployment-pause-finding', // data-gateway, data-check
+  },
+  alertRules: {
+    tab: 'settings-tab-alerts',
+    list: 'alert-rules-list',
+    row: 'alert-rules-row', // data-id, data-name, data-kind, data-enabled
+    createName: 'alert-rules-create-name',
+    createKind: 'alert-rules-create-kind',
+    param: 'alert-rules-param', // data-param: minutes | per_minute | percent | window_minutes | include_paused
+    createSubmit: 'alert-rules-create-submit',
+    toggle: 'alert-rules-toggle',
+    remove: 'alert-rules-delete',
+  },
 } as const;
 
 /**

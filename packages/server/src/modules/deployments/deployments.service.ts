@@ -15,6 +15,8 @@ import type { DesiredConfig } from '../gateways/gateways.store.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
 import * as store from './deployments.store.ts';
 import type { DeploymentRow } from './deployments.store.ts';
+import { pauseAsFailed, recordDeploymentEvent, type DeploymentEventType } from './deployment-events.ts';
+import { readDataPlane } from './data-plane.ts';
 
 export const CONFIG_FILE_NAME = 'collector.yaml';
 const REPORT_FLUSH_MS = 100;
@@ -140,12 +142,20 @@ export function createDeploymentsService(deps: {
   tickMs?: number;
   /** How long config reports are gathered before they are recorded together (default 100 ms). */
   reportFlushMs?: number;
+  /** Domain events were committed: publish them now (the outbox relay). */
+  eventsRecorded?: () => void;
+  /** How often a soaking batch's own telemetry is read (default 10 s). */
+  dataPlaneEveryMs?: number;
 }) {
   const { db, gateways } = deps;
   const log = deps.logger.child({ component: 'deployments' });
   const resolve = deps.resolveConfig ?? (async (_s: OrgScope, f: Record<string, string>) => f);
   const emit = (orgId: string, id: string, data?: Record<string, unknown>) =>
     void gateways.publishEvent('deployment.updated', orgId, id, data);
+  const eventsRecorded = () => deps.eventsRecorded?.();
+  const dataPlaneEveryMs = deps.dataPlaneEveryMs ?? 10_000;
+  /** When each soaking deployment's telemetry was last read (it is not read on every tick). */
+  const dataPlaneReadAt = new Map<string, number>();
 
   async function view(
     scope: OrgScope,
@@ -169,6 +179,7 @@ export function createDeploymentsService(deps: {
       created_at: d.created_at.toISOString(),
       updated_at: d.updated_at.toISOString(),
       counts: c,
+      pause_details: d.pause_details ?? null,
     };
   }
 
@@ -214,17 +225,10 @@ export function createDeploymentsService(deps: {
     const f = pauseOnFailure ? await store.firstFailure(db, scope, id, d.current_batch, d.resumed_at) : null;
     if (f) {
       const reason = `Gateway ${f.gateway_name} failed to apply version ${d.version}: ${f.error ?? 'no error text'}`;
-      await db.tx(async (sql) => {
-        await store.updateDeployment(sql, scope, id, { status: 'paused', reason });
-        await audit(sql, { ...scope, actor: { type: 'system', id: null, label: 'deployment-engine' } } as OrgScope, {
-          action: 'deployment.pause',
-          resourceType: 'deployment',
-          resourceId: id,
-          after: { reason },
-        });
-      });
+      await db.tx((sql) => pauseAsFailed(sql, scope, d, 'apply_failed', reason));
       log.info({ deployment: id, reason }, 'deployment paused on failure');
       emit(scope.orgId, id);
+      eventsRecorded();
       return;
     }
     const counts = await store.batchCounts(db, scope, id, d.current_batch);
@@ -242,7 +246,28 @@ export function createDeploymentsService(deps: {
     const soakMs =
       (d.strategy.soak_seconds ??
         (d.strategy.type === 'canary' ? (await deps.settings.get(scope)).deployment_default_soak_seconds : 0)) * 1000;
-    if (Date.now() - d.batch_applied_at.getTime() < soakMs) return;
+    const soaked = Date.now() - d.batch_applied_at.getTime() >= soakMs;
+    // The data plane: read while soaking (every dataPlaneEveryMs) and once more when the soak ends.
+    if (pauseOnFailure && d.strategy.data_plane_gate?.enabled !== false && soakMs > 0) {
+      const last = dataPlaneReadAt.get(id) ?? 0;
+      if (soaked || Date.now() - last >= dataPlaneEveryMs) {
+        dataPlaneReadAt.set(id, Date.now());
+        const reading = await readDataPlane(db, scope, id, d.current_batch, d.strategy.data_plane_gate, d.resumed_at);
+        if (reading.findings.length) {
+          const first = reading.findings[0]!;
+          const more = reading.findings.length > 1 ? ` (and ${reading.findings.length - 1} more)` : '';
+          const reason = `Data plane after applying version ${d.version}: ${first.message}${more}`;
+          await db.tx((sql) => pauseAsFailed(sql, scope, d, 'data_plane', reason, reading.findings, reading.since));
+          log.info({ deployment: id, reason }, 'deployment paused by the data-plane gate');
+          dataPlaneReadAt.delete(id);
+          emit(scope.orgId, id);
+          eventsRecorded();
+          return;
+        }
+      }
+    }
+    if (!soaked) return;
+    dataPlaneReadAt.delete(id);
     const applied = await store.batchTargetIds(db, scope, id, d.current_batch, 'applied');
     if (applied.length) {
       // Only what health is computed from (not the configs and descriptions of every gateway of the batch).
@@ -258,8 +283,9 @@ export function createDeploymentsService(deps: {
       const sick = rows.filter((r) => healthOf(r).status === 'unhealthy');
       if (sick.length && pauseOnFailure) {
         const reason = `Gateway ${sick[0]!.name} is unhealthy after applying version ${d.version}`;
-        await store.updateDeployment(db, scope, id, { status: 'paused', reason });
+        await db.tx((sql) => pauseAsFailed(sql, scope, d, 'unhealthy', reason));
         emit(scope.orgId, id);
+        eventsRecorded();
         return;
       }
     }
@@ -271,15 +297,18 @@ export function createDeploymentsService(deps: {
           resourceType: 'deployment',
           resourceId: id,
         });
+        await recordDeploymentEvent(sql, scope, d, 'deployment.completed', { gateways: applied.length });
       });
       emit(scope.orgId, id);
+      eventsRecorded();
       return;
     }
-    const next = await store.updateDeployment(db, scope, id, {
-      current_batch: d.current_batch + 1,
-      batch_applied_at: null,
+    const next = await db.tx(async (sql) => {
+      await recordDeploymentEvent(sql, scope, d, 'deployment.batch_completed', { gateways: applied.length });
+      return store.updateDeployment(sql, scope, id, { current_batch: d.current_batch + 1, batch_applied_at: null });
     });
     emit(scope.orgId, id);
+    eventsRecorded();
     await pushBatch(scope, next!, next!.current_batch, await filesOf(scope, next!));
   }
 
@@ -541,8 +570,14 @@ export function createDeploymentsService(deps: {
             ...(validation ? { collector_checked: validation.collector_checked } : {}),
           },
         });
+        await recordDeploymentEvent(sql, scope, row, 'deployment.created', {
+          gateways: ids.length,
+          strategy: strategy.type,
+          created_by: scope.actor.label,
+        });
         return row;
       });
+      eventsRecorded();
       await pushBatch(scope, d, 0, files);
       emit(scope.orgId, d.id);
       return { ...(await this.get(scope, d.id)), ...(validation ? { validation } : {}) };
@@ -655,7 +690,12 @@ export function createDeploymentsService(deps: {
           resourceId: id,
           after: { gateways: touched.length },
         });
+        await recordDeploymentEvent(sql, scope, d, 'deployment.rolled_back', {
+          gateways: touched.length,
+          by: scope.actor.label,
+        });
       });
+      eventsRecorded();
       for (const g of groups.values())
         await gateways.command({ type: 'push', org_id: scope.orgId, gateway_id: g.ids[0]!, gateway_ids: g.ids });
       emit(scope.orgId, id);
@@ -732,7 +772,8 @@ export function createDeploymentsService(deps: {
           'INVALID_STATE',
           `A ${d.status} deployment cannot be ${to === 'in_progress' ? 'resumed' : to}`,
         );
-      await store.updateDeployment(sql, scope, id, { status: to, reason, ...extra });
+      // A user's decision ends the engine's pause: its figures stay in the event log, not on the deployment.
+      await store.updateDeployment(sql, scope, id, { status: to, reason, ...extra, pause_details: null });
       if (more) await more(sql);
       await audit(sql, scope, {
         action,
@@ -741,8 +782,17 @@ export function createDeploymentsService(deps: {
         before: { status: d.status },
         after: { status: to },
       });
+      const type = TRANSITION_EVENTS[to];
+      if (type) await recordDeploymentEvent(sql, scope, d, type, { by: scope.actor.label, reason });
     });
+    eventsRecorded();
     emit(scope.orgId, id);
   }
 }
 export type DeploymentsService = ReturnType<typeof createDeploymentsService>;
+
+const TRANSITION_EVENTS: Partial<Record<DeploymentRow['status'], DeploymentEventType>> = {
+  paused: 'deployment.paused',
+  in_progress: 'deployment.resumed',
+  cancelled: 'deployment.cancelled',
+};

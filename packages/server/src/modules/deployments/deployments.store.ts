@@ -1,3 +1,4 @@
+import type { DataPlaneGate, PauseDetails } from '@flowgate/config-model';
 import type { Sql } from '../../platform/db/db.ts';
 import type { OrgScope } from '../../platform/scope.ts';
 import type { DesiredConfig } from '../gateways/gateways.store.ts';
@@ -12,7 +13,13 @@ export interface DeploymentRow {
   status: 'pending' | 'in_progress' | 'paused' | 'completed' | 'failed' | 'cancelled' | 'rolled_back';
   reason: string | null;
   target: { gateway_ids?: string[]; tags?: Record<string, string> };
-  strategy: { type: 'all_at_once' | 'canary'; batches?: number[]; soak_seconds?: number; pause_on_failure?: boolean };
+  strategy: {
+    type: 'all_at_once' | 'canary';
+    batches?: number[];
+    soak_seconds?: number;
+    pause_on_failure?: boolean;
+    data_plane_gate?: DataPlaneGate;
+  };
   batches: number;
   current_batch: number;
   batch_applied_at: Date | null;
@@ -22,6 +29,8 @@ export interface DeploymentRow {
   created_by_label: string | null;
   created_at: Date;
   updated_at: Date;
+  /** Why the engine paused it, with the figures (a data-plane pause lists what tripped). */
+  pause_details: PauseDetails | null;
 }
 export interface TargetRow {
   deployment_id: string;
@@ -51,7 +60,10 @@ export const templateExists = async (sql: Sql, scope: OrgScope, templateId: stri
 export async function insertDeployment(
   sql: Sql,
   scope: OrgScope,
-  d: Omit<DeploymentRow, 'id' | 'org_id' | 'created_at' | 'updated_at' | 'batch_applied_at' | 'resumed_at'>,
+  d: Omit<
+    DeploymentRow,
+    'id' | 'org_id' | 'created_at' | 'updated_at' | 'batch_applied_at' | 'resumed_at' | 'pause_details'
+  >,
 ): Promise<DeploymentRow> {
   return (
     await sql.query<DeploymentRow>(
@@ -166,7 +178,9 @@ export async function updateDeployment(
   sql: Sql,
   scope: OrgScope,
   id: string,
-  patch: Partial<Pick<DeploymentRow, 'status' | 'reason' | 'current_batch' | 'batch_applied_at' | 'resumed_at'>>,
+  patch: Partial<
+    Pick<DeploymentRow, 'status' | 'reason' | 'current_batch' | 'batch_applied_at' | 'resumed_at' | 'pause_details'>
+  >,
 ) {
   const keys = Object.keys(patch) as (keyof typeof patch)[];
   const sets = keys.map((k, i) => `${k} = $${i + 3}`);
@@ -175,7 +189,11 @@ export async function updateDeployment(
       await sql.query<DeploymentRow>(
         `UPDATE deployments SET ${[...sets, 'updated_at = now()'].join(', ')} ` +
           `WHERE org_id = $1 AND id = $2 RETURNING *`,
-        [scope.orgId, id, ...keys.map((k) => patch[k])],
+        [
+          scope.orgId,
+          id,
+          ...keys.map((k) => (k === 'pause_details' && patch[k] ? JSON.stringify(patch[k]) : patch[k])),
+        ],
       )
     )[0] ?? null
   );

@@ -482,4 +482,6 @@ export interface MetricsSnapshot {
   send_failed: Record<string, number>;
   processors: Record<string, { incoming: number; outgoing: number }>;
   at: string;
+  /** otelcol_process_uptime (seconds): it goes down when the collector restarted. */
+  uptime?: number;
 }

@@ -43,7 +43,7 @@ export function snapshotFrom(req: ExportMetricsServiceRequest, at = new Date()):
         if (points.length === 0) continue;
         const name = normalizeName(m.name);
         for (const signal of SIGNALS) {
-          const map: [string, keyof Omit<MetricsSnapshot, 'processors' | 'at'>][] = [
+          const map: [string, keyof Omit<MetricsSnapshot, 'processors' | 'at' | 'uptime'>][] = [
             [`otelcol_receiver_accepted_${signal}`, 'received'],
             [`otelcol_receiver_refused_${signal}`, 'refused'],
             [`otelcol_exporter_sent_${signal}`, 'sent'],
@@ -52,6 +52,8 @@ export function snapshotFrom(req: ExportMetricsServiceRequest, at = new Date()):
           for (const [metric, key] of map)
             if (name === metric) for (const p of points) add(snap[key], signal, valueOf(p));
         }
+        if (name === 'otelcol_process_uptime' || name === 'otelcol_process_uptime_seconds')
+          snap.uptime = valueOf(points[0]!);
         if (name === 'otelcol_processor_incoming_items' || name === 'otelcol_processor_outgoing_items') {
           for (const p of points) {
             const processor = attr(p.attributes, 'processor') ?? 'unknown';
@@ -91,16 +93,21 @@ export function createTelemetryService(deps: { db: Db }) {
           [gatewayId, bucket],
         )
       )[0]?.values;
-      const merged: MetricsSnapshot = prev
-        ? {
-            received: { ...prev.received, ...snap.received },
-            sent: { ...prev.sent, ...snap.sent },
-            refused: { ...prev.refused, ...snap.refused },
-            send_failed: { ...prev.send_failed, ...snap.send_failed },
-            processors: { ...prev.processors, ...snap.processors },
-            at: snap.at,
-          }
-        : snap;
+      // A collector that restarted within the minute counts from zero again: nothing the old process
+      // reported (an exporter's sent count, say) may stay next to the new figures.
+      const restarted = prev?.uptime !== undefined && snap.uptime !== undefined && snap.uptime < prev.uptime;
+      const merged: MetricsSnapshot =
+        prev && !restarted
+          ? {
+              received: { ...prev.received, ...snap.received },
+              sent: { ...prev.sent, ...snap.sent },
+              refused: { ...prev.refused, ...snap.refused },
+              send_failed: { ...prev.send_failed, ...snap.send_failed },
+              processors: { ...prev.processors, ...snap.processors },
+              at: snap.at,
+              ...(snap.uptime !== undefined || prev.uptime !== undefined ? { uptime: snap.uptime ?? prev.uptime } : {}),
+            }
+          : snap;
       await gwStore.upsertMetricsBucket(deps.db, scope, gatewayId, bucket, merged);
       return true;
     },

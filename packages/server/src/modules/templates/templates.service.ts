@@ -7,6 +7,7 @@ import type { EventBus } from '../../platform/events/bus.ts';
 import { redisChannels } from '../../platform/names.ts';
 import type { OrgScope } from '../../platform/scope.ts';
 import { audit } from '../audit/audit.store.ts';
+import { recordEvent } from '../events/events.store.ts';
 import * as store from './templates.store.ts';
 import type { TemplateRow, TemplateVersionRow, TemplateVersionSummaryRow } from './templates.store.ts';
 import { unifiedDiff } from './unified-diff.ts';
@@ -67,7 +68,12 @@ function decodeCursor(cursor: string | undefined): { name: string; id: string } 
   throw new AppError('VALIDATION_FAILED', 'cursor is not valid');
 }
 
-export function createTemplatesService(deps: { db: Db; bus: EventBus }) {
+export function createTemplatesService(deps: {
+  db: Db;
+  bus: EventBus;
+  /** Domain events were committed: publish them now (the outbox relay). */
+  eventsRecorded?: () => void;
+}) {
   const { db, bus } = deps;
   const publish = (orgId: string, id: string, data: Record<string, unknown>) =>
     bus
@@ -128,8 +134,14 @@ export function createTemplatesService(deps: { db: Db; bus: EventBus }) {
           resourceId: t.id,
           after: { name: t.name, type: t.type, version: v.version, hash: v.hash },
         });
+        await recordEvent(sql, scope, {
+          type: 'template.created',
+          subject: { type: 'template', id: t.id, name: t.name },
+          data: { version: v.version, hash: v.hash, author: v.author },
+        });
         return { template: bumped, version: v };
       });
+      deps.eventsRecorded?.();
       void publish(scope.orgId, template.id, { action: 'created', version: version.version });
       return { ...templateView(template), latest: versionView(version) };
     },
@@ -171,8 +183,14 @@ export function createTemplatesService(deps: { db: Db; bus: EventBus }) {
           before: { version: before.latest_version },
           after: { version: v.version, hash: v.hash, message: v.message },
         });
+        await recordEvent(sql, scope, {
+          type: 'template.version_created',
+          subject: { type: 'template', id, name: before.name },
+          data: { version: v.version, previous_version: before.latest_version, message: v.message, author: v.author },
+        });
         return v;
       });
+      deps.eventsRecorded?.();
       void publish(scope.orgId, id, { action: 'version', version: version.version });
       return versionSummaryView(version);
     },

@@ -26,6 +26,7 @@ import {
   targetSummary,
 } from './components/deployment-model.ts';
 import { BatchProgress, ProgressBar } from './components/deployment-progress.tsx';
+import { PauseFigures } from './components/pause-figures.tsx';
 import { DeploymentStatusBadge, TargetStatusBadge } from './components/deployment-status-badge.tsx';
 import { useDeployment, useDeploymentAction } from './hooks/use-deployments.ts';
 
@@ -180,6 +181,7 @@ function DeploymentView({ deployment }: { deployment: DeploymentDetail }) {
                     : 'Note'}
             </p>
             <p className="mt-0.5 font-mono text-xs break-words">{deployment.reason}</p>
+            {deployment.pause_details && <PauseFigures details={deployment.pause_details} />}
             {deployment.status === 'paused' && canWrite && (
               <p className="mt-1 text-xs">
                 {batches.some((b) => b.batch > deployment.current_batch)

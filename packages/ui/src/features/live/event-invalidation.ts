@@ -3,6 +3,7 @@ import type { FlowgateEvent } from '../../lib/api/types.ts';
 import { gatewayKeys } from '../agents/api/gateway-keys.ts';
 import { deploymentKeys } from '../deployments/api/deployment-keys.ts';
 import { templateKeys } from '../templates/api/template-keys.ts';
+import { webhookKeys } from '../webhooks/api/webhook-keys.ts';
 
 /** Which cached queries an event makes stale. Active ones refetch; the rest refetch when next shown. */
 export function keysForEvent(event: Pick<FlowgateEvent, 'type' | 'org_id' | 'id'>, orgId: string): QueryKey[] {
@@ -21,6 +22,14 @@ export function keysForEvent(event: Pick<FlowgateEvent, 'type' | 'org_id' | 'id'
     case 'template.updated':
       return [templateKeys.all(orgId)];
     default:
+      // ── events, webhooks ── domain events from the outbox: their family's data, and the webhooks'
+      // deliveries and event log (a delivery follows every event a webhook listens to).
+      if (event.type.startsWith('gateway.')) return [gatewayKeys.all(orgId), webhookKeys.all(orgId)];
+      if (event.type.startsWith('deployment.'))
+        return [deploymentKeys.all(orgId), gatewayKeys.all(orgId), webhookKeys.all(orgId)];
+      if (event.type.startsWith('template.')) return [templateKeys.all(orgId), webhookKeys.all(orgId)];
+      if (event.type.startsWith('alert.')) return [webhookKeys.all(orgId), webhookKeys.alertRules(orgId)];
+      if (event.type.startsWith('webhook.')) return [webhookKeys.all(orgId)];
       return [];
   }
 }

@@ -10,8 +10,11 @@ import { GeneralSettings } from './components/general-settings.tsx';
 import { MembersSettings } from './components/members-settings.tsx';
 import { OrgsSettings } from './components/orgs-settings.tsx';
 import { SecretsSettings } from './components/secrets-settings.tsx';
+// ── events, webhooks, alert rules ──
+import { WebhooksSettings } from '../webhooks/webhooks-settings.tsx';
+import { AlertRulesSettings } from '../webhooks/alert-rules-settings.tsx';
 
-const tabs = ['general', 'secrets', 'members', 'api-keys', 'audit', 'organizations'] as const;
+const tabs = ['general', 'secrets', 'webhooks', 'alerts', 'members', 'api-keys', 'audit', 'organizations'] as const;
 type Tab = (typeof tabs)[number];
 
 export function SettingsPage() {
@@ -30,6 +33,8 @@ export function SettingsPage() {
         tabs={[
           { id: 'general', label: 'General', testId: testIds.settings.tabGeneral },
           { id: 'secrets', label: 'Secrets', testId: testIds.settings.tabSecrets },
+          { id: 'webhooks', label: 'Webhooks', testId: testIds.webhooks.tab },
+          { id: 'alerts', label: 'Alert rules', testId: testIds.alertRules.tab },
           { id: 'members', label: 'Members', testId: testIds.settings.tabMembers },
           { id: 'api-keys', label: 'API keys', testId: testIds.settings.tabApiKeys },
           { id: 'audit', label: 'Audit log', testId: testIds.settings.tabAudit },
@@ -38,6 +43,8 @@ export function SettingsPage() {
       />
       {tab === 'general' && <GeneralSettings />}
       {tab === 'secrets' && <SecretsSettings />}
+      {tab === 'webhooks' && <WebhooksSettings />}
+      {tab === 'alerts' && <AlertRulesSettings />}
       {tab === 'members' && <MembersSettings />}
       {tab === 'api-keys' && <ApiKeysSettings />}
       {tab === 'audit' && <AuditLog />}
